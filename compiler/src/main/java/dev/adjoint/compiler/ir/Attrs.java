@@ -1,0 +1,181 @@
+package dev.adjoint.compiler.ir;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * The static data an op needs beyond its inputs. Each op names the one record kind it
+ * takes ({@link Op#attrsType()}); all are immutable values with structural equality,
+ * so that common-subexpression elimination can compare nodes.
+ */
+public sealed interface Attrs {
+  Attrs NONE = new None();
+
+  /** How the attributes read in a dump, after the op name; empty for none. */
+  String text();
+
+  /** Ops without attributes. */
+  record None() implements Attrs {
+    @Override
+    public String text() {
+      return "";
+    }
+  }
+
+  /** A tensor filled with one value: CONST. */
+  record Fill(double value, DType dtype, Shape shape) implements Attrs {
+    public Fill {
+      Objects.requireNonNull(dtype, "dtype");
+      Objects.requireNonNull(shape, "shape");
+    }
+
+    @Override
+    public String text() {
+      return number(value);
+    }
+  }
+
+  /**
+   * A model input, fed from data. For a class target, {@code classes} is the class count and
+   * {@code classNames} optionally names them; otherwise 0 and empty.
+   */
+  record Input(String name, DType dtype, Shape shape, boolean target, int classes, List<String> classNames)
+      implements Attrs {
+    public Input {
+      Objects.requireNonNull(name, "name");
+      classNames = List.copyOf(classNames);
+    }
+
+    @Override
+    public String text() {
+      String base = name;
+      if (classes > 0) {
+        base += " classes=" + (classNames.isEmpty() ? Integer.toString(classes)
+            : classNames.stream().map(Attrs::quote).collect(Collectors.joining(",", "(", ")")));
+      }
+      return base;
+    }
+  }
+
+  /** A trainable parameter. */
+  record Param(String name, DType dtype, Shape shape, Init init, ParamRole role) implements Attrs {
+    public Param {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(init, "init");
+      Objects.requireNonNull(role, "role");
+    }
+
+    @Override
+    public String text() {
+      return name + " init=" + init + " role=" + role.text();
+    }
+  }
+
+  /** A buffer carried between steps but not trained, such as batch norm's running mean. */
+  record State(String name, DType dtype, Shape shape, double initial) implements Attrs {
+    @Override
+    public String text() {
+      return name + " initial=" + number(initial);
+    }
+  }
+
+  /** Reduction axes (sorted, distinct); with {@code keepDims} reduced axes stay as size 1. */
+  record Axes(List<Integer> axes, boolean keepDims) implements Attrs {
+    public Axes {
+      axes = List.copyOf(axes);
+    }
+
+    @Override
+    public String text() {
+      return "axes=" + axes.stream().map(String::valueOf).collect(Collectors.joining(",", "(", ")"))
+          + (keepDims ? " keepdims" : "");
+    }
+  }
+
+  /** The shape a RESHAPE, BROADCAST or SCATTER_ADD produces. */
+  record Target(Shape shape) implements Attrs {
+    @Override
+    public String text() {
+      return "to=" + shape;
+    }
+  }
+
+  /** Output axis i is input axis {@code perm.get(i)}. */
+  record Permutation(List<Integer> perm) implements Attrs {
+    public Permutation {
+      perm = List.copyOf(perm);
+    }
+
+    @Override
+    public String text() {
+      return "perm=" + perm.stream().map(String::valueOf).collect(Collectors.joining(",", "(", ")"));
+    }
+  }
+
+  /** Whether MATMUL reads its left or right operand transposed. */
+  record Matmul(boolean transposeA, boolean transposeB) implements Attrs {
+    public static final Matmul PLAIN = new Matmul(false, false);
+
+    @Override
+    public String text() {
+      return (transposeA ? "tA" : "") + (transposeA && transposeB ? " " : "") + (transposeB ? "tB" : "");
+    }
+  }
+
+  /** Elements {@code [start, end)} of one axis. */
+  record Slice(int axis, int start, int end) implements Attrs {
+    @Override
+    public String text() {
+      return "axis=" + axis + " " + start + ":" + end;
+    }
+  }
+
+  /** Zeros added before and after one axis: the inverse of SLICE. */
+  record Pad(int axis, int before, int after) implements Attrs {
+    @Override
+    public String text() {
+      return "axis=" + axis + " before=" + before + " after=" + after;
+    }
+  }
+
+  /** ONE_HOT's class count and the dtype of its 0/1 output. */
+  record OneHot(int classes, DType dtype) implements Attrs {
+    @Override
+    public String text() {
+      return "classes=" + classes;
+    }
+  }
+
+  /** CAST's result dtype. */
+  record Cast(DType dtype) implements Attrs {
+    @Override
+    public String text() {
+      return "to=" + dtype.text();
+    }
+  }
+
+  /**
+   * RANDOM_UNIFORM: a tensor of uniform values in [0, 1) drawn from the counter-based
+   * generator keyed by (seed, step, stream, element). Distinct streams keep distinct
+   * random sites apart, also through rewrites.
+   */
+  record Random(int stream, DType dtype, Shape shape) implements Attrs {
+    @Override
+    public String text() {
+      return "stream=" + stream;
+    }
+  }
+
+  /** Numbers as dumps print them: integers without a point, others in shortest round-trip form. */
+  static String number(double v) {
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return Long.toString((long) v);
+    }
+    return Double.toString(v);
+  }
+
+  private static String quote(String s) {
+    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+}

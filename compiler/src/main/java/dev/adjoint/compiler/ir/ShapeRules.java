@@ -1,0 +1,270 @@
+package dev.adjoint.compiler.ir;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+/** The result type of every op from its inputs' types and its attributes; the single source of shape truth. */
+public final class ShapeRules {
+  private ShapeRules() {}
+
+  /** The result type, or a {@link ShapeException} saying why the inputs do not fit. */
+  public static TensorType infer(Op op, List<TensorType> in, Attrs attrs) {
+    if (in.size() != op.arity()) {
+      throw new ShapeException(op.text() + " takes " + op.arity() + " inputs, got " + in.size());
+    }
+    if (!op.attrsType().isInstance(attrs)) {
+      throw new ShapeException(op.text() + " takes " + op.attrsType().getSimpleName() + " attributes, got "
+          + attrs.getClass().getSimpleName());
+    }
+    return switch (op) {
+      case INPUT -> {
+        Attrs.Input a = (Attrs.Input) attrs;
+        yield new TensorType(a.dtype(), a.shape());
+      }
+      case PARAM -> {
+        Attrs.Param a = (Attrs.Param) attrs;
+        requireFloat(op, a.dtype());
+        requireStatic(op, a.shape());
+        yield new TensorType(a.dtype(), a.shape());
+      }
+      case STATE -> {
+        Attrs.State a = (Attrs.State) attrs;
+        requireStatic(op, a.shape());
+        yield new TensorType(a.dtype(), a.shape());
+      }
+      case CONST -> {
+        Attrs.Fill a = (Attrs.Fill) attrs;
+        yield new TensorType(a.dtype(), a.shape());
+      }
+      case COUNT -> {
+        checkAxes(op, in.get(0).shape(), ((Attrs.Axes) attrs).axes());
+        yield new TensorType(in.get(0).dtype() == DType.F64 ? DType.F64 : DType.F32, Shape.SCALAR);
+      }
+      case CAST -> new TensorType(((Attrs.Cast) attrs).dtype(), in.get(0).shape());
+      case NEG, ABS, SIGN -> in.get(0);
+      case RECIP, EXP, LOG, LOG1P, SQRT, TANH, SIGMOID, ERF -> {
+        requireFloat(op, in.get(0).dtype());
+        yield in.get(0);
+      }
+      case ADD, SUB, MUL, DIV, POW, MAX, MIN, GREATER, GREATER_EQUAL, EQUAL -> {
+        requireSame(op, in.get(0), in.get(1));
+        yield in.get(0);
+      }
+      case WHERE -> {
+        if (!in.get(0).shape().equals(in.get(1).shape())) {
+          throw new ShapeException("where: condition " + in.get(0) + " and values " + in.get(1) + " differ in shape");
+        }
+        requireSame(op, in.get(1), in.get(2));
+        yield in.get(1);
+      }
+      case REDUCE_SUM, REDUCE_MAX -> reduce(op, in.get(0), (Attrs.Axes) attrs);
+      case RESHAPE -> reshape(in.get(0), ((Attrs.Target) attrs).shape());
+      case BROADCAST -> broadcast(in.get(0), ((Attrs.Target) attrs).shape());
+      case TRANSPOSE -> transpose(in.get(0), ((Attrs.Permutation) attrs).perm());
+      case SLICE -> slice(in.get(0), (Attrs.Slice) attrs);
+      case PAD -> pad(in.get(0), (Attrs.Pad) attrs);
+      case GATHER -> gather(in.get(0), in.get(1));
+      case SCATTER_ADD -> scatterAdd(in.get(0), in.get(1), ((Attrs.Target) attrs).shape());
+      case ONE_HOT -> {
+        Attrs.OneHot a = (Attrs.OneHot) attrs;
+        requireIds(op, in.get(0));
+        if (a.classes() < 1) {
+          throw new ShapeException("one_hot needs at least one class, got " + a.classes());
+        }
+        yield new TensorType(a.dtype(), in.get(0).shape().append(a.classes()));
+      }
+      case MATMUL -> matmul(in.get(0), in.get(1), (Attrs.Matmul) attrs);
+      case RANDOM_UNIFORM -> {
+        Attrs.Random a = (Attrs.Random) attrs;
+        requireFloat(op, a.dtype());
+        yield new TensorType(a.dtype(), a.shape());
+      }
+      case MODE_SWITCH -> {
+        requireSame(op, in.get(0), in.get(1));
+        yield in.get(0);
+      }
+    };
+  }
+
+  private static void requireFloat(Op op, DType dtype) {
+    if (!dtype.isFloat()) {
+      throw new ShapeException(op.text() + " needs a floating-point input, got " + dtype.text());
+    }
+  }
+
+  private static void requireIds(Op op, TensorType ids) {
+    if (ids.dtype() != DType.I32) {
+      throw new ShapeException(op.text() + " needs i32 ids, got " + ids);
+    }
+  }
+
+  private static void requireStatic(Op op, Shape shape) {
+    if (shape.hasBatch()) {
+      throw new ShapeException(op.text() + " cannot depend on the batch size B: " + shape);
+    }
+  }
+
+  private static void requireSame(Op op, TensorType a, TensorType b) {
+    if (!a.equals(b)) {
+      throw new ShapeException(op.text() + " needs operands of the same type, got " + a + " and " + b);
+    }
+  }
+
+  static void checkAxes(Op op, Shape shape, List<Integer> axes) {
+    var seen = new HashSet<Integer>();
+    int previous = -1;
+    for (int axis : axes) {
+      if (axis < 0 || axis >= shape.rank()) {
+        throw new ShapeException(op.text() + ": axis " + axis + " is out of range for " + shape);
+      }
+      if (!seen.add(axis) || axis < previous) {
+        throw new ShapeException(op.text() + ": axes must be sorted and distinct, got " + axes);
+      }
+      previous = axis;
+    }
+  }
+
+  private static TensorType reduce(Op op, TensorType x, Attrs.Axes a) {
+    checkAxes(op, x.shape(), a.axes());
+    List<Integer> dims = new ArrayList<>();
+    for (int i = 0; i < x.shape().rank(); i++) {
+      if (!a.axes().contains(i)) {
+        dims.add(x.shape().dim(i));
+      } else if (a.keepDims()) {
+        dims.add(1);
+      }
+    }
+    return new TensorType(x.dtype(), Shape.of(dims));
+  }
+
+  private static TensorType reshape(TensorType x, Shape to) {
+    if (x.shape().hasBatch() != to.hasBatch() || x.shape().staticSize() != to.staticSize()) {
+      throw new ShapeException("cannot reshape " + x.shape() + " to " + to
+          + (x.shape().hasBatch() != to.hasBatch() ? ": the batch dimension B must stay a dimension of its own"
+              : ": the sizes differ"));
+    }
+    return new TensorType(x.dtype(), to);
+  }
+
+  /** The numpy broadcast of two shapes, or a {@link ShapeException}. */
+  public static Shape broadcastShapes(Shape a, Shape b) {
+    int rank = Math.max(a.rank(), b.rank());
+    int[] out = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      int da = i < rank - a.rank() ? 1 : a.dim(i - (rank - a.rank()));
+      int db = i < rank - b.rank() ? 1 : b.dim(i - (rank - b.rank()));
+      if (da == db || db == 1) {
+        out[i] = da;
+      } else if (da == 1) {
+        out[i] = db;
+      } else {
+        throw new ShapeException("shapes " + a + " and " + b + " do not broadcast: dimension "
+            + Shape.dimText(da) + " against " + Shape.dimText(db));
+      }
+    }
+    try {
+      return Shape.of(out);
+    } catch (IllegalArgumentException e) {
+      throw new ShapeException("shapes " + a + " and " + b + " broadcast to two batch dimensions");
+    }
+  }
+
+  private static TensorType broadcast(TensorType x, Shape to) {
+    Shape from = x.shape();
+    if (from.rank() > to.rank()) {
+      throw new ShapeException("cannot broadcast " + from + " to fewer dimensions " + to);
+    }
+    int offset = to.rank() - from.rank();
+    for (int i = 0; i < from.rank(); i++) {
+      int d = from.dim(i);
+      if (d != 1 && d != to.dim(i + offset)) {
+        throw new ShapeException("cannot broadcast " + from + " to " + to);
+      }
+    }
+    return new TensorType(x.dtype(), to);
+  }
+
+  private static TensorType transpose(TensorType x, List<Integer> perm) {
+    int rank = x.shape().rank();
+    if (perm.size() != rank || new HashSet<>(perm).size() != rank
+        || perm.stream().anyMatch(p -> p < 0 || p >= rank)) {
+      throw new ShapeException("transpose: " + perm + " is not a permutation of the axes of " + x.shape());
+    }
+    int[] out = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      out[i] = x.shape().dim(perm.get(i));
+    }
+    return new TensorType(x.dtype(), Shape.of(out));
+  }
+
+  private static TensorType slice(TensorType x, Attrs.Slice s) {
+    Shape shape = x.shape();
+    if (s.axis() < 0 || s.axis() >= shape.rank() || shape.dim(s.axis()) == Shape.BATCH) {
+      throw new ShapeException("slice: axis " + s.axis() + " of " + shape + " cannot be sliced");
+    }
+    if (s.start() < 0 || s.end() > shape.dim(s.axis()) || s.start() >= s.end()) {
+      throw new ShapeException("slice: " + s.start() + ":" + s.end() + " is out of range for " + shape);
+    }
+    return new TensorType(x.dtype(), shape.with(s.axis(), s.end() - s.start()));
+  }
+
+  private static TensorType pad(TensorType x, Attrs.Pad p) {
+    Shape shape = x.shape();
+    if (p.axis() < 0 || p.axis() >= shape.rank() || shape.dim(p.axis()) == Shape.BATCH
+        || p.before() < 0 || p.after() < 0) {
+      throw new ShapeException("pad: cannot pad axis " + p.axis() + " of " + shape);
+    }
+    return new TensorType(x.dtype(), shape.with(p.axis(), shape.dim(p.axis()) + p.before() + p.after()));
+  }
+
+  private static TensorType gather(TensorType table, TensorType ids) {
+    requireIds(Op.GATHER, ids);
+    if (table.shape().rank() != 2 || table.shape().hasBatch()) {
+      throw new ShapeException("gather needs a [rows, width] table, got " + table);
+    }
+    return new TensorType(table.dtype(), ids.shape().append(table.shape().dim(1)));
+  }
+
+  private static TensorType scatterAdd(TensorType ids, TensorType updates, Shape to) {
+    requireIds(Op.SCATTER_ADD, ids);
+    if (to.rank() != 2 || to.hasBatch()) {
+      throw new ShapeException("scatter_add needs a [rows, width] target, got " + to);
+    }
+    if (!updates.shape().equals(ids.shape().append(to.dim(1)))) {
+      throw new ShapeException("scatter_add: updates " + updates + " do not match ids " + ids + " and width "
+          + to.dim(1));
+    }
+    return new TensorType(updates.dtype(), to);
+  }
+
+  private static TensorType matmul(TensorType a, TensorType b, Attrs.Matmul m) {
+    if (a.dtype() != b.dtype() || !a.dtype().isFloat()) {
+      throw new ShapeException("matmul needs two floating-point operands of one dtype, got " + a + " and " + b);
+    }
+    Shape sa = a.shape();
+    Shape sb = b.shape();
+    if (sa.rank() < 1 || sb.rank() < 1) {
+      throw new ShapeException("matmul needs operands of rank 1 or more, got " + sa + " and " + sb);
+    }
+    if (m.transposeA() && m.transposeB()) {
+      throw new ShapeException("matmul: transposing both operands is not supported");
+    }
+    if (m.transposeA()) {
+      if (!sa.slice(0, sa.rank() - 1).equals(sb.slice(0, sb.rank() - 1))) {
+        throw new ShapeException("matmul (aᵀ·b): leading dimensions of " + sa + " and " + sb + " differ");
+      }
+      return new TensorType(a.dtype(), Shape.of(sa.last(), sb.last()));
+    }
+    if (sb.rank() != 2 || sb.hasBatch()) {
+      throw new ShapeException("matmul: the right operand must be a [k, n] matrix, got " + sb);
+    }
+    int k = m.transposeB() ? sb.dim(1) : sb.dim(0);
+    int n = m.transposeB() ? sb.dim(0) : sb.dim(1);
+    if (sa.last() != k) {
+      throw new ShapeException("matmul: inner dimensions differ: " + sa + " @ " + (m.transposeB() ? sb + "ᵀ" : sb)
+          + " (" + Shape.dimText(sa.last()) + " vs " + k + ")");
+    }
+    return new TensorType(a.dtype(), sa.slice(0, sa.rank() - 1).append(n));
+  }
+}
