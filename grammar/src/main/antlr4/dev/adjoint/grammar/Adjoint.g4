@@ -91,13 +91,19 @@ expr
     : callee=ID '(' args=arguments? ')'                        # callExpr
     | '(' inner=expr ')'                                       # parenExpr
     | '(' (items+=expr ',')+ (items+=expr)? ')'                # tupleExpr
-    | parts+=ID ('.' parts+=ID)*                               # nameExpr
+    | head=ID tail+=nameTail*                                  # nameExpr
     | value=NUMBER                                             # numberExpr
     | value=STRING                                             # stringExpr
     | <assoc=right> left=expr op='**' right=expr               # powerExpr
     | op='-' operand=expr                                      # negateExpr
     | left=expr op=('*' | '/' | '@') right=expr                # productExpr
     | left=expr op=('+' | '-') right=expr                      # sumExpr
+    ;
+
+// `.W` in h.W; `.2` (lexed as a number) in h.2.W, the parameters of a repeated layer
+nameTail
+    : '.' part=ID
+    | index=NUMBER
     ;
 
 end

@@ -21,8 +21,11 @@ public final class Diagnostics {
     return add(new Diagnostic(Severity.WARNING, span, message, hint));
   }
 
+  /** Adds a diagnostic unless the same one is already there (a def inlined twice reports its error once). */
   public Diagnostic add(Diagnostic diagnostic) {
-    items.add(diagnostic);
+    if (!items.contains(diagnostic)) {
+      items.add(diagnostic);
+    }
     return diagnostic;
   }
 

@@ -159,8 +159,8 @@ public final class ShapeRules {
       } else if (da == 1) {
         out[i] = db;
       } else {
-        throw new ShapeException("shapes " + a + " and " + b + " do not broadcast: dimension "
-            + Shape.dimText(da) + " against " + Shape.dimText(db));
+        throw new ShapeException("dimension " + Shape.dimText(da) + " does not broadcast against "
+            + Shape.dimText(db) + " (sizes must be equal, or one of them 1)");
       }
     }
     try {

@@ -7,6 +7,7 @@ import dev.adjoint.compiler.ast.Expr;
 import dev.adjoint.compiler.ast.Program;
 import dev.adjoint.compiler.ast.Statement;
 import dev.adjoint.compiler.ast.TypeExpr;
+import dev.adjoint.compiler.diag.Diagnostics;
 import dev.adjoint.compiler.source.SourceFile;
 import dev.adjoint.compiler.source.SourceSpan;
 import dev.adjoint.grammar.AdjointBaseVisitor;
@@ -19,9 +20,11 @@ import org.antlr.v4.runtime.Token;
 /** Builds the AST from a parse tree that has no syntax errors. */
 final class AstBuilder extends AdjointBaseVisitor<Object> {
   private final SourceFile file;
+  private final Diagnostics diagnostics;
 
-  AstBuilder(SourceFile file) {
+  AstBuilder(SourceFile file, Diagnostics diagnostics) {
     this.file = file;
+    this.diagnostics = diagnostics;
   }
 
   Program program(AdjointParser.ProgramContext ctx) {
@@ -160,9 +163,27 @@ final class AstBuilder extends AdjointBaseVisitor<Object> {
     return new Expr.Tuple(items, span(ctx));
   }
 
+  /** {@code h.2.W}: the lexer reads {@code .2} as a number, which the grammar takes as a name part. */
   @Override
   public Expr visitNameExpr(AdjointParser.NameExprContext ctx) {
-    return new Expr.Name(ctx.parts.stream().map(Token::getText).toList(), span(ctx));
+    List<String> parts = new ArrayList<>();
+    parts.add(ctx.head.getText());
+    Token previous = ctx.head;
+    for (AdjointParser.NameTailContext tail : ctx.tail) {
+      if (tail.part != null) {
+        parts.add(tail.part.getText());
+      } else {
+        Token index = tail.index;
+        boolean adjacent = index.getStartIndex() == previous.getStopIndex() + 1;
+        if (!adjacent || !index.getText().matches("\\.[0-9]+")) {
+          diagnostics.error(span(index), "unexpected number '" + index.getText() + "'",
+              "write an operator between values, e.g. h * 0.5");
+        }
+        parts.add(index.getText().substring(1));
+      }
+      previous = tail.getStop();
+    }
+    return new Expr.Name(parts, span(ctx));
   }
 
   @Override

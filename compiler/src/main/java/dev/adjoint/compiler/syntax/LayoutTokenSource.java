@@ -46,7 +46,8 @@ final class LayoutTokenSource implements TokenSource {
   }
 
   private static boolean continuesLine(int type) {
-    return CONTINUES_LINE.contains(AdjointLexer.VOCABULARY.getLiteralName(type));
+    String literal = AdjointLexer.VOCABULARY.getLiteralName(type);
+    return literal != null && CONTINUES_LINE.contains(literal);
   }
 
   @Override

@@ -27,6 +27,7 @@ public final class SyntaxParser {
     if (diagnostics.errorCount() > errorsBefore) {
       return Optional.empty();
     }
-    return Optional.of(new AstBuilder(file).program(tree));
+    Program program = new AstBuilder(file, diagnostics).program(tree);
+    return diagnostics.errorCount() > errorsBefore ? Optional.empty() : Optional.of(program);
   }
 }

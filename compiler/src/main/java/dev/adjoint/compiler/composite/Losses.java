@@ -1,0 +1,134 @@
+package dev.adjoint.compiler.composite;
+
+import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.Node;
+import java.util.List;
+
+/**
+ * Loss functions as graphs of primitives, written in their mathematical form. Where that
+ * form is unstable (the log of a softmax or sigmoid probability), the optimizing passes
+ * rewrite it; the front end builds what the user wrote.
+ */
+public final class Losses {
+  private Losses() {}
+
+  /** How per-element or per-sample losses are combined. */
+  public enum Reduction {
+    MEAN, SUM, NONE;
+
+    public static Reduction parse(String text) {
+      return valueOf(text.toUpperCase(java.util.Locale.ROOT));
+    }
+  }
+
+  /** Applies a reduction over every element; mean divides by the element count (at least 1). */
+  public static Node reduce(GraphBuilder b, Node perElement, Reduction reduction) {
+    return switch (reduction) {
+      case MEAN -> b.meanAll(perElement);
+      case SUM -> b.sumAll(perElement);
+      case NONE -> perElement;
+    };
+  }
+
+  public static Node mse(GraphBuilder b, Node prediction, Node target, Reduction reduction) {
+    Node d = b.sub(prediction, target);
+    return reduce(b, b.mul(d, d), reduction);
+  }
+
+  public static Node l1(GraphBuilder b, Node prediction, Node target, Reduction reduction) {
+    return reduce(b, b.abs(b.sub(prediction, target)), reduction);
+  }
+
+  /** ½d² where |d| ≤ δ, else δ(|d| - ½δ). */
+  public static Node huber(GraphBuilder b, Node prediction, Node target, double delta, Reduction reduction) {
+    Node d = b.sub(prediction, target);
+    Node a = b.abs(d);
+    Node quadratic = b.scale(b.mul(d, d), 0.5);
+    Node linear = b.scale(b.shift(a, -0.5 * delta), delta);
+    return reduce(b, b.where(b.greater(a, b.constant(delta, a)), linear, quadratic), reduction);
+  }
+
+  /** max(0, 1 - y·s) for labels y in {-1, +1}. */
+  public static Node hinge(GraphBuilder b, Node scores, Node signs, Reduction reduction) {
+    Node margin = b.sub(b.constant(1, scores), b.mul(signs, scores));
+    return reduce(b, b.max(margin, b.constant(0, margin)), reduction);
+  }
+
+  /** -(y·log p + (1 - y)·log(1 - p)). */
+  public static Node bce(GraphBuilder b, Node p, Node y, Reduction reduction) {
+    Node one = b.constant(1, p);
+    Node positive = b.mul(y, b.log(p));
+    Node negative = b.mul(b.sub(one, y), b.log(b.sub(one, p)));
+    return reduce(b, b.neg(b.add(positive, negative)), reduction);
+  }
+
+  /** Binary cross-entropy of sigmoid(z), stable for any z: max(z, 0) - z·y + log1p(e^(-|z|)). */
+  public static Node bceWithLogits(GraphBuilder b, Node z, Node y, Reduction reduction) {
+    Node loss = b.add(b.sub(Activations.relu(b, z), b.mul(z, y)), b.log1p(b.exp(b.neg(b.abs(z)))));
+    return reduce(b, loss, reduction);
+  }
+
+  /**
+   * Cross-entropy of probabilities {@code p[..., C]} against class indices: -Σ t·log p over
+   * the last axis with t the (optionally smoothed) one-hot target. Samples whose class is
+   * {@code ignoreIndex} count for nothing, also in the mean's divisor.
+   */
+  public static Node crossEntropyClasses(GraphBuilder b, Node p, Node classes, double smoothing, Integer ignoreIndex,
+      Reduction reduction) {
+    int c = p.shape().last();
+    Node target = smooth(b, b.oneHot(classes, c, p.dtype()), smoothing);
+    Node perSample = b.neg(b.sum(b.mul(target, b.log(p)), List.of(p.shape().rank() - 1), false));
+    return reduceSamples(b, perSample, ignoredMask(b, classes, ignoreIndex, p.dtype()), reduction);
+  }
+
+  /** Cross-entropy of probabilities against a full target distribution of the same shape. */
+  public static Node crossEntropyDistribution(GraphBuilder b, Node p, Node target, double smoothing,
+      Reduction reduction) {
+    Node t = smooth(b, target, smoothing);
+    Node perSample = b.neg(b.sum(b.mul(t, b.log(p)), List.of(p.shape().rank() - 1), false));
+    return reduceSamples(b, perSample, null, reduction);
+  }
+
+  /** Negative log-likelihood of log-probabilities: -Σ onehot(y)·logp over the last axis. */
+  public static Node nll(GraphBuilder b, Node logp, Node classes, Integer ignoreIndex, Reduction reduction) {
+    int c = logp.shape().last();
+    Node picked = b.sum(b.mul(b.oneHot(classes, c, logp.dtype()), logp), List.of(logp.shape().rank() - 1), false);
+    return reduceSamples(b, b.neg(picked), ignoredMask(b, classes, ignoreIndex, logp.dtype()), reduction);
+  }
+
+  /** KL(p ‖ q) = Σ p·(log p - log q) over the last axis, with 0·log 0 taken as 0. */
+  public static Node klDivergence(GraphBuilder b, Node p, Node q, Reduction reduction) {
+    Node terms = b.mul(p, b.sub(b.log(p), b.log(q)));
+    Node safe = b.where(b.greater(p, b.constant(0, p)), terms, b.constant(0, terms));
+    Node perSample = b.sum(safe, List.of(p.shape().rank() - 1), false);
+    return reduceSamples(b, perSample, null, reduction);
+  }
+
+  private static Node smooth(GraphBuilder b, Node target, double smoothing) {
+    if (smoothing == 0) {
+      return target;
+    }
+    int c = target.shape().last();
+    return b.shift(b.scale(target, 1 - smoothing), smoothing / c);
+  }
+
+  private static Node ignoredMask(GraphBuilder b, Node classes, Integer ignoreIndex, DType dtype) {
+    if (ignoreIndex == null) {
+      return null;
+    }
+    Node ignored = b.cast(b.equal(classes, b.constant(ignoreIndex, classes)), dtype);
+    return b.sub(b.constant(1, ignored), ignored);
+  }
+
+  /** Sum or mean over samples; with a mask, masked samples are dropped from both. */
+  private static Node reduceSamples(GraphBuilder b, Node perSample, Node mask, Reduction reduction) {
+    Node kept = mask == null ? perSample : b.mul(perSample, mask);
+    return switch (reduction) {
+      case NONE -> kept;
+      case SUM -> b.sumAll(kept);
+      case MEAN -> mask == null ? b.meanAll(kept)
+          : b.div(b.sumAll(kept), b.max(b.sumAll(mask), b.constant(1, mask)));
+    };
+  }
+}

@@ -1,0 +1,73 @@
+package dev.adjoint.compiler.frontend;
+
+import dev.adjoint.compiler.frontend.lib.ActivationFunctions;
+import dev.adjoint.compiler.frontend.lib.LayerFunctions;
+import dev.adjoint.compiler.frontend.lib.LossFunctions;
+import dev.adjoint.compiler.frontend.lib.MathFunctions;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Every built-in function of the language by name. */
+public final class BuiltinTable {
+  private static final BuiltinTable STANDARD = create();
+
+  private final Map<String, Builtin> byName = new LinkedHashMap<>();
+  private java.util.Set<String> optionWords;
+
+  private BuiltinTable() {}
+
+  public static BuiltinTable standard() {
+    return STANDARD;
+  }
+
+  private static BuiltinTable create() {
+    BuiltinTable table = new BuiltinTable();
+    MathFunctions.register(table);
+    ActivationFunctions.register(table);
+    LayerFunctions.register(table);
+    LossFunctions.register(table);
+    return table;
+  }
+
+  public void add(Builtin builtin) {
+    if (byName.putIfAbsent(builtin.name(), builtin) != null) {
+      throw new IllegalStateException("built-in '" + builtin.name() + "' defined twice");
+    }
+  }
+
+  /**
+   * Bare names that mean an option rather than a variable: every choice of every built-in
+   * option ({@code relu}, {@code mean}), the initializers, and true, false and none.
+   */
+  public java.util.Set<String> optionWords() {
+    if (optionWords == null) {
+      optionWords = java.util.Collections.unmodifiableSet(collectOptionWords());
+    }
+    return optionWords;
+  }
+
+  private java.util.Set<String> collectOptionWords() {
+    java.util.Set<String> words = new java.util.TreeSet<>(java.util.List.of("true", "false", "none"));
+    for (Builtin b : byName.values()) {
+      for (Parameter p : b.signature().params()) {
+        words.addAll(p.choices());
+      }
+    }
+    words.addAll(InitSpec.names());
+    return words;
+  }
+
+  public Builtin get(String name) {
+    return byName.get(name);
+  }
+
+  public Collection<String> names() {
+    return Collections.unmodifiableSet(byName.keySet());
+  }
+
+  public Collection<Builtin> all() {
+    return Collections.unmodifiableCollection(byName.values());
+  }
+}

@@ -1,0 +1,83 @@
+package dev.adjoint.compiler.frontend;
+
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Reusable value constraints for {@link Parameter#check()}: each gives a message or null. */
+public final class Checks {
+  private Checks() {}
+
+  public static Function<Value, String> positive() {
+    return v -> Value.isNumber(v) && Value.number(v) > 0 ? null : "must be positive, got " + show(v);
+  }
+
+  public static Function<Value, String> nonNegative() {
+    return v -> Value.isNumber(v) && Value.number(v) >= 0 ? null : "must be zero or more, got " + show(v);
+  }
+
+  /** low <= v < high, or low <= v <= high when {@code highIncluded}. */
+  public static Function<Value, String> range(double low, double high, boolean highIncluded) {
+    return v -> {
+      double x = Value.number(v);
+      boolean ok = x >= low && (highIncluded ? x <= high : x < high);
+      return ok ? null : "must be in [" + show(low) + ", " + show(high) + (highIncluded ? "]" : ")") + ", got " + show(v);
+    };
+  }
+
+  /** Each item of a tuple of numbers in [low, high). */
+  public static Function<Value, String> eachInRange(int count, double low, double high) {
+    return v -> {
+      Value.Tuple t = (Value.Tuple) v;
+      if (t.items().size() != count) {
+        return "must have " + count + " numbers, got " + t.items().size();
+      }
+      for (Value item : t.items()) {
+        double x = Value.number(item);
+        if (!(x >= low && x < high)) {
+          return "must hold numbers in [" + show(low) + ", " + show(high) + "), got " + show(v);
+        }
+      }
+      return null;
+    };
+  }
+
+  /** A value as it would be written in a .nn file. */
+  public static String show(Value v) {
+    if (v instanceof Value.Int i) {
+      return Long.toString(i.value());
+    }
+    if (v instanceof Value.Real r) {
+      return show(r.value());
+    }
+    if (v instanceof Value.Bool b) {
+      return Boolean.toString(b.value());
+    }
+    if (v instanceof Value.Text t) {
+      return "\"" + t.value() + "\"";
+    }
+    if (v instanceof Value.Symbol s) {
+      return s.name();
+    }
+    if (v instanceof Value.Tuple t) {
+      return t.items().stream().map(Checks::show).collect(Collectors.joining(", ", "(", ")"));
+    }
+    return v.describe();
+  }
+
+  /** {@code 256}, {@code 0.001}, {@code 1e-05} style: integers without a point, no "E". */
+  public static String show(double x) {
+    if (x == Math.rint(x) && Math.abs(x) < 1e15) {
+      return Long.toString((long) x);
+    }
+    String text = Double.toString(x);
+    int e = text.indexOf('E');
+    if (e < 0) {
+      return text;
+    }
+    String mantissa = text.substring(0, e);
+    if (mantissa.endsWith(".0")) {
+      mantissa = mantissa.substring(0, mantissa.length() - 2);
+    }
+    return mantissa + "e" + text.substring(e + 1);
+  }
+}

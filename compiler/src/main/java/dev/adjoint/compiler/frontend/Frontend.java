@@ -1,0 +1,194 @@
+package dev.adjoint.compiler.frontend;
+
+import dev.adjoint.compiler.ast.Argument;
+import dev.adjoint.compiler.ast.Declaration;
+import dev.adjoint.compiler.ast.Expr;
+import dev.adjoint.compiler.ast.Program;
+import dev.adjoint.compiler.diag.Diagnostics;
+import dev.adjoint.compiler.diag.Suggestions;
+import dev.adjoint.compiler.frontend.train.TrainChecker;
+import dev.adjoint.compiler.frontend.train.TrainConfig;
+import dev.adjoint.compiler.ir.Graph;
+import dev.adjoint.compiler.source.SourceFile;
+import dev.adjoint.compiler.syntax.SyntaxParser;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The front end in one call: .nn text to checked forward graphs and train configurations,
+ * or to diagnostics. Hyperparameters come from the model's defaults, then its train
+ * block's overrides, then the command line's {@code --set}.
+ */
+public final class Frontend {
+  private final BuiltinTable builtins = BuiltinTable.standard();
+
+  private Frontend() {}
+
+  public static Compilation compile(SourceFile file) {
+    return compile(file, List.of());
+  }
+
+  /** Compiles with {@code --set name=value} overrides applied to every model that declares the name. */
+  public static Compilation compile(SourceFile file, List<String> sets) {
+    return new Frontend().run(file, sets);
+  }
+
+  private Compilation run(SourceFile file, List<String> sets) {
+    Diagnostics diagnostics = new Diagnostics();
+    List<HyperOverride> commandLine = CommandLineSets.parse(sets, diagnostics);
+    Optional<Program> parsed = SyntaxParser.parse(file, diagnostics);
+    if (parsed.isEmpty()) {
+      return new Compilation(file, List.of(), diagnostics);
+    }
+    Program program = parsed.get();
+    Map<String, Declaration.Model> models = new LinkedHashMap<>();
+    Map<String, Declaration.Def> defs = new LinkedHashMap<>();
+    Map<String, Declaration.Train> trains = new LinkedHashMap<>();
+    declarations(program, models, defs, trains, diagnostics);
+    checkCommandLineNames(commandLine, models, diagnostics);
+    Path base = file.path() == null || file.path().toAbsolutePath().getParent() == null
+        ? Path.of("").toAbsolutePath() : file.path().toAbsolutePath().getParent();
+    List<ModelUnit> units = new ArrayList<>();
+    for (Declaration.Model model : models.values()) {
+      Declaration.Train train = trains.get(model.name());
+      List<HyperOverride> overrides = new ArrayList<>(train == null ? List.of() : trainOverrides(train, model,
+          diagnostics));
+      commandLine.stream().filter(o -> declares(model, o.name())).forEach(overrides::add);
+      Optional<Map<String, Value>> hyper = HyperParameters.resolve(model, overrides,
+          (e, scope) -> ModelElaborator.evaluateConstant(model, e, scope, builtins, diagnostics), diagnostics);
+      if (hyper.isEmpty()) {
+        continue;
+      }
+      Optional<Graph> graph = new ModelElaborator(model, hyper.get(), defs, builtins, diagnostics).elaborate();
+      if (graph.isEmpty()) {
+        continue;
+      }
+      TrainConfig config = null;
+      if (train != null) {
+        config = new TrainChecker(train, graph.get(), base, diagnostics,
+            (e, kind) -> trainValue(model, e, kind, hyper.get(), diagnostics)).check().orElse(null);
+      }
+      units.add(new ModelUnit(model, graph.get(), config));
+    }
+    return new Compilation(file, diagnostics.hasErrors() ? List.of() : units, diagnostics);
+  }
+
+  private void declarations(Program program, Map<String, Declaration.Model> models,
+      Map<String, Declaration.Def> defs, Map<String, Declaration.Train> trains, Diagnostics diagnostics) {
+    for (Declaration d : program.declarations()) {
+      if (d instanceof Declaration.Model m) {
+        unique(models, m, "model", diagnostics);
+      } else if (d instanceof Declaration.Def def) {
+        if (builtins.get(def.name()) != null) {
+          diagnostics.error(def.nameSpan(), "def '" + def.name() + "' would hide the built-in function of that name",
+              "choose another name");
+          continue;
+        }
+        checkDefParams(def, diagnostics);
+        unique(defs, def, "def", diagnostics);
+      }
+    }
+    for (Declaration.Train t : program.trains()) {
+      if (!models.containsKey(t.name())) {
+        String hint = Suggestions.didYouMean(t.name(), models.keySet());
+        diagnostics.error(t.nameSpan(), "train block for unknown model '" + t.name() + "'",
+            hint != null ? hint : models.isEmpty() ? "declare the model first: model " + t.name() + " { ... }"
+                : "models in this file: " + String.join(", ", models.keySet()));
+        continue;
+      }
+      Declaration.Train previous = trains.putIfAbsent(t.name(), t);
+      if (previous != null) {
+        diagnostics.error(t.nameSpan(), "model '" + t.name() + "' already has a train block at "
+            + previous.nameSpan().line() + ":" + previous.nameSpan().column());
+      }
+    }
+  }
+
+  private static <D extends Declaration> void unique(Map<String, D> seen, D d, String what, Diagnostics diagnostics) {
+    D previous = seen.putIfAbsent(d.name(), d);
+    if (previous != null) {
+      diagnostics.error(d.nameSpan(), what + " '" + d.name() + "' is already declared at "
+          + previous.nameSpan().line() + ":" + previous.nameSpan().column());
+    }
+  }
+
+  private static void checkDefParams(Declaration.Def def, Diagnostics diagnostics) {
+    List<String> names = new ArrayList<>();
+    boolean sawDefault = false;
+    for (Declaration.Binding p : def.params()) {
+      if (names.contains(p.name())) {
+        diagnostics.error(p.nameSpan(), "parameter '" + p.name() + "' appears twice in def '" + def.name() + "'");
+      }
+      names.add(p.name());
+      if (p.value() != null) {
+        sawDefault = true;
+      } else if (sawDefault) {
+        diagnostics.error(p.nameSpan(), "parameter '" + p.name() + "' without a default follows one with a default",
+            "put parameters with defaults last");
+      }
+    }
+  }
+
+  private List<HyperOverride> trainOverrides(Declaration.Train train, Declaration.Model model, Diagnostics diagnostics) {
+    List<HyperOverride> out = new ArrayList<>();
+    for (Argument a : train.overrides()) {
+      if (!a.isNamed()) {
+        diagnostics.error(a.span(), "hyperparameter overrides are named",
+            "e.g. train " + train.name() + "(hidden = 128) { ... }");
+        continue;
+      }
+      Value v = constantOrSymbol(model, a.value(), Map.of(), diagnostics);
+      if (!(v instanceof Value.Poison)) {
+        out.add(new HyperOverride(a.name(), a.nameSpan(), v, a.value().span()));
+      }
+    }
+    return out;
+  }
+
+  /** A constant value where a bare name reads as a symbol, as option values do. */
+  private Value constantOrSymbol(Declaration.Model model, Expr e, Map<String, Value> scope, Diagnostics diagnostics) {
+    if (e instanceof Expr.Name n && n.isSimple() && !scope.containsKey(n.joined())) {
+      return new Value.Symbol(n.joined());
+    }
+    return ModelElaborator.evaluateConstant(model, e, scope, builtins, diagnostics);
+  }
+
+  private Value trainValue(Declaration.Model model, Expr e, Kind kind, Map<String, Value> hyper,
+      Diagnostics diagnostics) {
+    if (kind == Kind.SYMBOL || kind == Kind.NAMES) {
+      if (e instanceof Expr.Name n) {
+        return new Value.Symbol(n.joined());
+      }
+      if (e instanceof Expr.Tuple t && kind == Kind.NAMES) {
+        List<Value> items = new ArrayList<>();
+        for (Expr item : t.items()) {
+          items.add(trainValue(model, item, kind, hyper, diagnostics));
+        }
+        return new Value.Tuple(items);
+      }
+    }
+    return ModelElaborator.evaluateConstant(model, e, hyper, builtins, diagnostics);
+  }
+
+  private static boolean declares(Declaration.Model model, String name) {
+    return model.hyperparameters().stream().anyMatch(h -> h.name().equals(name));
+  }
+
+  private static void checkCommandLineNames(List<HyperOverride> sets, Map<String, Declaration.Model> models,
+      Diagnostics diagnostics) {
+    for (HyperOverride o : sets) {
+      if (models.values().stream().noneMatch(m -> declares(m, o.name()))) {
+        List<String> all = models.values().stream().flatMap(m -> m.hyperparameters().stream())
+            .map(Declaration.Binding::name).distinct().toList();
+        String hint = Suggestions.didYouMean(o.name(), all);
+        diagnostics.error(o.nameSpan(), "no model in this file has a hyperparameter '" + o.name() + "'",
+            hint != null ? hint : all.isEmpty() ? "the models declare no hyperparameters"
+                : "hyperparameters: " + String.join(", ", all));
+      }
+    }
+  }
+}

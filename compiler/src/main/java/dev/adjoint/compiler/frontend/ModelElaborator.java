@@ -1,0 +1,617 @@
+package dev.adjoint.compiler.frontend;
+
+import dev.adjoint.compiler.ast.Declaration;
+import dev.adjoint.compiler.ast.Expr;
+import dev.adjoint.compiler.ast.Statement;
+import dev.adjoint.compiler.diag.Diagnostics;
+import dev.adjoint.compiler.diag.Suggestions;
+import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.Graph;
+import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.Init;
+import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.ParamRole;
+import dev.adjoint.compiler.ir.Shape;
+import dev.adjoint.compiler.ir.ShapeException;
+import dev.adjoint.compiler.source.SourceSpan;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Runs a model's body at compile time and builds its forward graph: binds names, inlines
+ * defs, unrolls repeats, checks types and shapes, names parameters after the layers that
+ * create them, and reports every error it can find in one pass.
+ */
+final class ModelElaborator {
+  private static final int MAX_REPEAT = 10_000;
+
+  private final Declaration.Model model;
+  private final Map<String, Value> hyperparameters;
+  private final Map<String, Declaration.Def> defs;
+  private final BuiltinTable builtins;
+  private final Diagnostics diagnostics;
+  private final ArgumentBinder binder;
+  private final Graph.Builder graph;
+  private final GraphBuilder root;
+  private final Map<String, SourceSpan> sourceNames = new LinkedHashMap<>();
+  private final Map<String, Node> params = new LinkedHashMap<>();
+  private final Map<String, Node> outputs = new LinkedHashMap<>();
+  private final Deque<String> activeDefs = new ArrayDeque<>();
+  private StatementScope currentStatement;
+
+  ModelElaborator(Declaration.Model model, Map<String, Value> hyperparameters, Map<String, Declaration.Def> defs,
+      BuiltinTable builtins, Diagnostics diagnostics) {
+    this.model = model;
+    this.hyperparameters = hyperparameters;
+    this.defs = defs;
+    this.builtins = builtins;
+    this.diagnostics = diagnostics;
+    this.binder = new ArgumentBinder(diagnostics);
+    this.graph = Graph.builder(model.name(), model.span());
+    this.root = GraphBuilder.start(model.span(), 0);
+    hyperparameters.forEach((k, v) -> graph.hyperparameter(k, Value.plain(v)));
+  }
+
+  /**
+   * Evaluates a constant expression (a hyperparameter default or override, a train-block
+   * value) with {@code scope} as the visible hyperparameters.
+   */
+  static Value evaluateConstant(Declaration.Model model, Expr expr, Map<String, Value> scope, BuiltinTable builtins,
+      Diagnostics diagnostics) {
+    ModelElaborator elaborator = new ModelElaborator(model, scope, Map.of(), builtins, diagnostics);
+    return elaborator.evaluate(elaborator.new Frame(null, null, true), expr);
+  }
+
+  /** The forward graph, or empty if the body has errors (all reported). */
+  Optional<Graph> elaborate() {
+    int errorsBefore = diagnostics.errorCount();
+    Frame frame = new Frame(null, null, true);
+    run(frame, model.body());
+    Value loss = frame.locals.get("loss");
+    if (loss != null) {
+      setLoss(loss, frame.boundAt.get("loss"));
+    }
+    if (diagnostics.errorCount() > errorsBefore) {
+      return Optional.empty();
+    }
+    return Optional.of(graph.build());
+  }
+
+  private void setLoss(Value loss, SourceSpan at) {
+    if (loss instanceof Value.Poison) {
+      return;
+    }
+    if (!(loss instanceof Value.Tensor t)) {
+      diagnostics.error(at, "the loss must be a tensor, got " + loss.describe());
+      return;
+    }
+    Node node = t.node();
+    if (!node.dtype().isFloat()) {
+      diagnostics.error(at, "the loss must be floating point, got " + node.type());
+    } else if (!node.shape().isScalar()) {
+      diagnostics.error(at, "the loss must be a scalar, got " + node.type(),
+          "reduce it to one number, e.g. loss = mean(...) or pass reduction = mean");
+    } else {
+      graph.loss(node);
+    }
+  }
+
+  // ---- statements ------------------------------------------------------------------
+
+  private void run(Frame frame, List<Statement> body) {
+    for (Statement s : body) {
+      if (frame.returned != null) {
+        diagnostics.error(s.span(), "this statement comes after 'return' and would never run",
+            "move 'return' to the end of the def");
+        return;
+      }
+      StatementScope saved = currentStatement;
+      try {
+        execute(frame, s);
+      } finally {
+        currentStatement = saved;
+      }
+    }
+  }
+
+  private void execute(Frame frame, Statement statement) {
+    if (statement instanceof Statement.Input s) {
+      declareInput(frame, s);
+    } else if (statement instanceof Statement.Param s) {
+      declareParam(frame, s);
+    } else if (statement instanceof Statement.Assign s) {
+      assign(frame, s);
+    } else if (statement instanceof Statement.Repeat s) {
+      repeat(frame, s);
+    } else if (statement instanceof Statement.Return s) {
+      if (frame.isModel) {
+        diagnostics.error(s.span(), "'return' belongs in a def, not in a model",
+            "a model's results are its 'output' statements and its 'loss'");
+        return;
+      }
+      currentStatement = new StatementScope(frame, null);
+      frame.returned = evaluate(frame, s.value());
+    }
+  }
+
+  private void declareInput(Frame frame, Statement.Input s) {
+    String what = s.target() ? "target" : "input";
+    if (!frame.isModel) {
+      diagnostics.error(s.span(), "'" + what + "' belongs in a model, not in a def",
+          "pass the tensor to the def as an argument");
+      return;
+    }
+    if (!checkNewName(frame, s.name(), s.nameSpan())) {
+      return;
+    }
+    Optional<TypeSpec> type = TypeSpec.resolve(s.type(), s.target() ? TypeSpec.Use.TARGET : TypeSpec.Use.INPUT,
+        dim -> evaluate(frame, dim), diagnostics);
+    if (type.isEmpty()) {
+      frame.bind(s.name(), Value.POISON, s.nameSpan());
+      return;
+    }
+    Node node = root.at(s.span()).node(dev.adjoint.compiler.ir.Op.INPUT, List.of(),
+        new dev.adjoint.compiler.ir.Attrs.Input(s.name(), type.get().dtype(), type.get().shape(), s.target(),
+            type.get().classes(), type.get().classNames()));
+    sourceNames.put(s.name(), s.nameSpan());
+    graph.input(node);
+    frame.inputs.add(s.name());
+    frame.bind(s.name(), new Value.Tensor(node), s.nameSpan());
+  }
+
+  private void declareParam(Frame frame, Statement.Param s) {
+    if (!checkNewName(frame, s.name(), s.nameSpan())) {
+      return;
+    }
+    currentStatement = new StatementScope(frame, s.name());
+    Optional<TypeSpec> type = TypeSpec.resolve(s.type(), TypeSpec.Use.PARAM, dim -> evaluate(frame, dim),
+        diagnostics);
+    Optional<Init> init = type.isEmpty() ? Optional.empty()
+        : InitSpec.resolve(s.init(), type.get().shape(), e -> evaluate(frame, e), diagnostics);
+    if (type.isEmpty() || init.isEmpty()) {
+      frame.bind(s.name(), Value.POISON, s.nameSpan());
+      return;
+    }
+    ParamRole role = type.get().shape().rank() <= 1 ? ParamRole.BIAS : ParamRole.WEIGHT;
+    String fullName = currentStatement.allocate();
+    Node node = createParam(fullName, s.nameSpan(), s.span(), type.get().shape(), type.get().dtype(), init.get(),
+        role);
+    frame.bind(s.name(), new Value.Tensor(node), s.nameSpan());
+  }
+
+  private void assign(Frame frame, Statement.Assign s) {
+    if (frame.inputs.contains(s.name())) {
+      diagnostics.error(s.nameSpan(), "'" + s.name() + "' is an input of the model and cannot be rebound",
+          "bind the result to a new name");
+      return;
+    }
+    if (frame.isModel && hyperparameters.containsKey(s.name())) {
+      diagnostics.error(s.nameSpan(), "'" + s.name() + "' is a hyperparameter of the model and cannot be rebound",
+          "bind the result to a new name");
+      return;
+    }
+    currentStatement = new StatementScope(frame, s.name());
+    Value value = evaluate(frame, s.value());
+    frame.bind(s.name(), value, s.nameSpan());
+    if (!s.output()) {
+      return;
+    }
+    if (!frame.isModel) {
+      diagnostics.error(s.span(), "'output' belongs in a model, not in a def", "return the value instead");
+      return;
+    }
+    if (outputs.containsKey(s.name())) {
+      diagnostics.error(s.nameSpan(), "output '" + s.name() + "' is declared twice");
+      return;
+    }
+    if (value instanceof Value.Tensor t) {
+      outputs.put(s.name(), t.node());
+      graph.output(s.name(), t.node());
+    } else if (!(value instanceof Value.Poison)) {
+      diagnostics.error(s.value().span(), "an output must be a tensor, got " + value.describe());
+    }
+  }
+
+  private void repeat(Frame frame, Statement.Repeat s) {
+    Value count = evaluate(frame, s.count());
+    if (count instanceof Value.Poison) {
+      return;
+    }
+    if (!(count instanceof Value.Int n) || n.value() < 0 || n.value() > MAX_REPEAT) {
+      diagnostics.error(s.count().span(), "repeat needs a count from 0 to " + MAX_REPEAT + ", got " + count.describe());
+      return;
+    }
+    for (int i = 1; i <= n.value(); i++) {
+      frame.repeatIndices.add(i);
+      int errorsBefore = diagnostics.errorCount();
+      run(frame, s.body());
+      frame.repeatIndices.remove(frame.repeatIndices.size() - 1);
+      if (diagnostics.errorCount() > errorsBefore || frame.returned != null) {
+        return; // the same error would repeat for every iteration
+      }
+    }
+  }
+
+  private boolean checkNewName(Frame frame, String name, SourceSpan at) {
+    SourceSpan previous = frame.boundAt.get(name);
+    if (previous != null) {
+      diagnostics.error(at, "'" + name + "' is already defined at " + previous.line() + ":" + previous.column(),
+          "choose another name");
+      return false;
+    }
+    if (frame.isModel && hyperparameters.containsKey(name)) {
+      diagnostics.error(at, "'" + name + "' is already a hyperparameter of the model", "choose another name");
+      return false;
+    }
+    return true;
+  }
+
+  Node createParam(String fullName, SourceSpan nameSpan, SourceSpan span, Shape shape, DType dtype, Init init,
+      ParamRole role) {
+    Node node = root.at(span).node(dev.adjoint.compiler.ir.Op.PARAM, List.of(),
+        new dev.adjoint.compiler.ir.Attrs.Param(fullName, dtype, shape, init, role));
+    if (claimSourceName(fullName, nameSpan)) {
+      params.put(fullName, node);
+      graph.param(node);
+    }
+    return node;
+  }
+
+  private boolean claimSourceName(String fullName, SourceSpan at) {
+    SourceSpan previous = sourceNames.get(fullName);
+    if (previous != null) {
+      diagnostics.error(at, "parameter '" + fullName + "' already exists (created at " + previous.line() + ":"
+          + previous.column() + ")", "bind this layer to a new name, e.g. '" + suggestFreshName(fullName) + " = ...'");
+      return false;
+    }
+    sourceNames.put(fullName, at);
+    return true;
+  }
+
+  private String suggestFreshName(String fullName) {
+    String base = fullName.contains(".") ? fullName.substring(0, fullName.indexOf('.')) : fullName;
+    for (int i = 2; ; i++) {
+      String candidate = base + i;
+      if (!sourceNames.containsKey(candidate) && sourceNames.keySet().stream().noneMatch(n -> n.startsWith(candidate + "."))) {
+        return candidate;
+      }
+    }
+  }
+
+  // ---- expressions -----------------------------------------------------------------
+
+  /** Evaluates an expression; an unbound name is an error unless it is an option word such as {@code relu}. */
+  Value evaluate(Frame frame, Expr expr) {
+    if (expr instanceof Expr.Number n) {
+      return number(n);
+    }
+    if (expr instanceof Expr.Text t) {
+      return new Value.Text(t.value());
+    }
+    if (expr instanceof Expr.Name n) {
+      return name(frame, n);
+    }
+    if (expr instanceof Expr.Tuple t) {
+      List<Value> items = new ArrayList<>();
+      for (Expr item : t.items()) {
+        Value v = evaluate(frame, item);
+        if (v instanceof Value.Poison) {
+          return v;
+        }
+        items.add(v);
+      }
+      return new Value.Tuple(items);
+    }
+    if (expr instanceof Expr.Negate n) {
+      return Operators.negate(evaluate(frame, n.operand()), n, root.at(n.span()), diagnostics);
+    }
+    if (expr instanceof Expr.Binary b) {
+      Value left = evaluate(frame, b.left());
+      Value right = evaluate(frame, b.right());
+      return Operators.binary(b, left, right, root.at(b.span()), diagnostics);
+    }
+    if (expr instanceof Expr.Call c) {
+      return call(frame, c);
+    }
+    throw new IllegalStateException("unknown expression " + expr);
+  }
+
+  private Value number(Expr.Number n) {
+    if (Double.isInfinite(n.value())) {
+      diagnostics.error(n.span(), "the number " + n.text() + " is too large");
+      return Value.POISON;
+    }
+    if (n.integral()) {
+      if (n.value() > Long.MAX_VALUE) {
+        diagnostics.error(n.span(), "the integer " + n.text() + " is too large");
+        return Value.POISON;
+      }
+      return new Value.Int(Long.parseLong(n.text()));
+    }
+    return new Value.Real(n.value());
+  }
+
+  private Value name(Frame frame, Expr.Name n) {
+    if (!n.isSimple()) {
+      return qualifiedName(frame, n);
+    }
+    String name = n.joined();
+    Value local = frame.locals.get(name);
+    if (local != null) {
+      return local;
+    }
+    if (frame.isModel && hyperparameters.containsKey(name)) {
+      return hyperparameters.get(name);
+    }
+    if (builtins.optionWords().contains(name)) {
+      return new Value.Symbol(name);
+    }
+    if (name.equals("B")) {
+      diagnostics.error(n.span(), "the batch dimension B can only be used in a type, such as f32[B, 10]");
+      return Value.POISON;
+    }
+    Set<String> visible = new LinkedHashSet<>(frame.locals.keySet());
+    if (frame.isModel) {
+      visible.addAll(hyperparameters.keySet());
+    }
+    String hint = Suggestions.didYouMean(name, visible);
+    if (hint == null && (builtins.get(name) != null || defs.containsKey(name))) {
+      hint = "'" + name + "' is a function: call it as " + name + "(...)";
+    }
+    diagnostics.error(n.span(), "unknown name '" + name + "'", hint);
+    return Value.POISON;
+  }
+
+  /** {@code h.W}: a parameter created by the layer bound to {@code h}, in this frame's naming scope. */
+  private Value qualifiedName(Frame frame, Expr.Name n) {
+    String full = frame.path(n.joined());
+    Node param = params.get(full);
+    if (param != null) {
+      return new Value.Tensor(param);
+    }
+    diagnostics.error(n.span(), "unknown parameter '" + n.joined() + "'", Suggestions.didYouMean(full, params.keySet()));
+    return Value.POISON;
+  }
+
+  /** Evaluates an argument for a parameter of a given kind. */
+  private Value evaluateFor(Frame frame, Expr expr, Kind kind) {
+    if ((kind == Kind.SYMBOL || kind == Kind.NAMES) && expr instanceof Expr.Name n) {
+      Value bound = n.isSimple() ? frame.locals.get(n.joined()) : null;
+      if (bound instanceof Value.Symbol || bound instanceof Value.Text) {
+        return bound; // an option passed through a def's parameter
+      }
+      return new Value.Symbol(n.joined());
+    }
+    if (kind == Kind.INIT) {
+      return InitSpec.resolve(expr, Shape.SCALAR, e -> evaluate(frame, e), diagnostics)
+          .<Value>map(Value.Initializer::new).orElse(Value.POISON);
+    }
+    if (kind == Kind.SHAPE && expr instanceof Expr.Tuple t) {
+      List<Value> items = new ArrayList<>();
+      for (Expr item : t.items()) {
+        boolean batch = item instanceof Expr.Name n && n.isSimple() && n.joined().equals("B");
+        Value v = batch ? new Value.Symbol("B") : evaluate(frame, item);
+        if (v instanceof Value.Poison) {
+          return v;
+        }
+        items.add(v);
+      }
+      return new Value.Tuple(items);
+    }
+    if (kind == Kind.NAMES && expr instanceof Expr.Tuple t) {
+      List<Value> items = new ArrayList<>();
+      for (Expr item : t.items()) {
+        items.add(evaluateFor(frame, item, Kind.NAMES));
+      }
+      return new Value.Tuple(items);
+    }
+    Value v = evaluate(frame, expr);
+    if (kind == Kind.TENSOR && Value.isNumber(v)) {
+      return new Value.Tensor(root.at(expr.span()).constant(Value.number(v), DType.F32));
+    }
+    return v;
+  }
+
+  private Value call(Frame frame, Expr.Call c) {
+    Declaration.Def def = defs.get(c.callee());
+    if (def != null) {
+      return callDef(frame, def, c);
+    }
+    Builtin builtin = builtins.get(c.callee());
+    if (builtin == null) {
+      List<String> candidates = new ArrayList<>(builtins.names());
+      candidates.addAll(defs.keySet());
+      String hint = Suggestions.didYouMean(c.callee(), candidates);
+      if (hint == null && frame.locals.containsKey(c.callee())) {
+        hint = "'" + c.callee() + "' is a value, not a function";
+      }
+      diagnostics.error(c.calleeSpan(), "unknown function '" + c.callee() + "'", hint);
+      return Value.POISON;
+    }
+    Optional<BoundArgs> args = binder.bind(builtin.signature(), c.args(), c.span(),
+        (e, kind) -> evaluateFor(frame, e, kind));
+    if (args.isEmpty()) {
+      return Value.POISON;
+    }
+    LayerContext context = new LayerContext(c.span(), new LayerName(currentStatement));
+    try {
+      return builtin.implementation().apply(args.get(), context);
+    } catch (ShapeException e) {
+      diagnostics.error(c.span(), c.callee() + "(): " + e.getMessage());
+      return Value.POISON;
+    }
+  }
+
+  private Value callDef(Frame caller, Declaration.Def def, Expr.Call c) {
+    if (activeDefs.contains(def.name())) {
+      diagnostics.error(c.calleeSpan(), "def '" + def.name() + "' calls itself",
+          "defs are inlined where they are called, so they cannot be recursive; use 'repeat' instead");
+      return Value.POISON;
+    }
+    List<Parameter> parameters = new ArrayList<>();
+    for (Declaration.Binding p : def.params()) {
+      Value fallback = p.value() == null ? null : evaluate(new Frame(null, null, false), p.value());
+      parameters.add(fallback == null ? Parameter.required(p.name(), Kind.ANY) : Parameter.of(p.name(), Kind.ANY,
+          fallback));
+    }
+    Optional<BoundArgs> args = binder.bind(new Signature(def.name(), parameters), c.args(), c.span(),
+        (e, kind) -> evaluate(caller, e));
+    if (args.isEmpty()) {
+      return Value.POISON;
+    }
+    Frame frame = new Frame(def.name(), new LayerName(currentStatement), false);
+    for (Declaration.Binding p : def.params()) {
+      frame.bind(p.name(), args.get().value(p.name()), p.nameSpan());
+    }
+    activeDefs.push(def.name());
+    StatementScope saved = currentStatement;
+    try {
+      run(frame, def.body());
+    } finally {
+      activeDefs.pop();
+      currentStatement = saved;
+    }
+    if (frame.returned == null) {
+      diagnostics.error(c.span(), "def '" + def.name() + "' returns no value",
+          "end the def with 'return <expression>'");
+      return Value.POISON;
+    }
+    return frame.returned;
+  }
+
+  // ---- scopes and naming -------------------------------------------------------------
+
+  /** The bindings of a model body or of one inlined def call. */
+  final class Frame {
+    final Map<String, Value> locals = new LinkedHashMap<>();
+    final Map<String, SourceSpan> boundAt = new LinkedHashMap<>();
+    final Set<String> inputs = new LinkedHashSet<>();
+    final List<Integer> repeatIndices = new ArrayList<>();
+    final String defName;
+    final LayerName prefix;
+    final boolean isModel;
+    Value returned;
+
+    Frame(String defName, LayerName prefix, boolean isModel) {
+      this.defName = defName;
+      this.prefix = prefix;
+      this.isModel = isModel;
+    }
+
+    void bind(String name, Value value, SourceSpan at) {
+      locals.put(name, value);
+      boundAt.putIfAbsent(name, at);
+    }
+
+    /** A name in this frame's parameter namespace: {@code h.W} inside a def bound to {@code z} is {@code z.h.W}. */
+    String path(String name) {
+      return prefix == null ? name : prefix.get() + "." + name;
+    }
+  }
+
+  /**
+   * The statement being run: layers created by its expression are named after the name it
+   * binds, numbered when there is more than one ({@code h}, {@code h_2}), with the indices
+   * of enclosing repeats appended ({@code h.3}).
+   */
+  final class StatementScope {
+    private final Frame frame;
+    private final String binding;
+    private final List<Integer> indices;
+    private int slots;
+
+    StatementScope(Frame frame, String binding) {
+      this.frame = frame;
+      this.binding = binding;
+      this.indices = List.copyOf(frame.repeatIndices);
+    }
+
+    String allocate() {
+      slots++;
+      List<String> parts = new ArrayList<>();
+      if (frame.prefix != null) {
+        parts.add(frame.prefix.get());
+      }
+      String suffix = slots > 1 ? "_" + slots : "";
+      if (binding != null) {
+        parts.add(binding + suffix);
+      } else if (parts.isEmpty()) {
+        parts.add("layer" + suffix);
+      } else {
+        parts.set(parts.size() - 1, parts.get(parts.size() - 1) + suffix);
+      }
+      indices.forEach(i -> parts.add(Integer.toString(i)));
+      return String.join(".", parts);
+    }
+  }
+
+  /** A layer's name, taken from its statement only when the layer first creates a parameter. */
+  final class LayerName {
+    private final StatementScope statement;
+    private String name;
+
+    LayerName(StatementScope statement) {
+      this.statement = statement;
+    }
+
+    String get() {
+      if (name == null) {
+        name = statement == null ? "layer" : statement.allocate();
+      }
+      return name;
+    }
+  }
+
+  private final class LayerContext implements CallContext {
+    private final SourceSpan span;
+    private final LayerName layer;
+
+    LayerContext(SourceSpan span, LayerName layer) {
+      this.span = span;
+      this.layer = layer;
+    }
+
+    @Override
+    public GraphBuilder ops() {
+      return root.at(span);
+    }
+
+    @Override
+    public SourceSpan span() {
+      return span;
+    }
+
+    @Override
+    public Diagnostics diagnostics() {
+      return diagnostics;
+    }
+
+    @Override
+    public Node param(String localName, Shape shape, DType dtype, Init init, ParamRole role) {
+      return createParam(layer.get() + "." + localName, span, span, shape, dtype, init, role);
+    }
+
+    @Override
+    public Node state(String localName, Shape shape, DType dtype, double initial) {
+      String fullName = layer.get() + "." + localName;
+      Node node = root.at(span).node(dev.adjoint.compiler.ir.Op.STATE, List.of(),
+          new dev.adjoint.compiler.ir.Attrs.State(fullName, dtype, shape, initial));
+      if (claimSourceName(fullName, span)) {
+        graph.state(node);
+      }
+      return node;
+    }
+
+    @Override
+    public void updateState(Node state, Node newValue) {
+      graph.stateUpdate(state.sourceName(), newValue);
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package dev.adjoint.compiler.frontend;
+
+import dev.adjoint.compiler.ast.BinaryOperator;
+import dev.adjoint.compiler.ast.Expr;
+import dev.adjoint.compiler.diag.Diagnostics;
+import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.Op;
+import dev.adjoint.compiler.ir.Shape;
+import dev.adjoint.compiler.ir.ShapeException;
+
+/**
+ * The arithmetic operators: folded at compile time on numbers (as Python would compute
+ * them), graph nodes with numpy broadcasting on tensors, errors on anything else.
+ */
+final class Operators {
+  private Operators() {}
+
+  static Value negate(Value v, Expr.Negate expr, GraphBuilder ops, Diagnostics diagnostics) {
+    if (v instanceof Value.Poison) {
+      return v;
+    }
+    if (v instanceof Value.Int i) {
+      return new Value.Int(-i.value());
+    }
+    if (v instanceof Value.Real r) {
+      return new Value.Real(-r.value());
+    }
+    if (v instanceof Value.Tensor t) {
+      return new Value.Tensor(ops.neg(t.node()));
+    }
+    diagnostics.error(expr.span(), "cannot negate " + v.describe());
+    return Value.POISON;
+  }
+
+  static Value binary(Expr.Binary expr, Value left, Value right, GraphBuilder ops, Diagnostics diagnostics) {
+    if (left instanceof Value.Poison || right instanceof Value.Poison) {
+      return Value.POISON;
+    }
+    BinaryOperator op = expr.op();
+    if (Value.isNumber(left) && Value.isNumber(right)) {
+      return fold(op, left, right, expr, diagnostics);
+    }
+    if (left instanceof Value.Tensor || right instanceof Value.Tensor) {
+      Node a = tensorOperand(left, right, ops);
+      Node b = tensorOperand(right, left, ops);
+      if (a == null || b == null) {
+        Value other = a == null ? left : right;
+        diagnostics.error(expr.opSpan(), "cannot apply '" + op.symbol() + "' to a tensor and " + other.describe());
+        return Value.POISON;
+      }
+      try {
+        return new Value.Tensor(op == BinaryOperator.MATMUL ? matmul(a, b, ops) : elementwise(op, a, b, ops));
+      } catch (ShapeException e) {
+        diagnostics.error(expr.opSpan(), "cannot " + verb(op) + " " + a.type() + " and " + b.type() + ": "
+            + e.getMessage(), hint(op, a, b));
+        return Value.POISON;
+      }
+    }
+    diagnostics.error(expr.opSpan(), "cannot apply '" + op.symbol() + "' to " + left.describe() + " and "
+        + right.describe());
+    return Value.POISON;
+  }
+
+  private static Node tensorOperand(Value v, Value other, GraphBuilder ops) {
+    if (v instanceof Value.Tensor t) {
+      return t.node();
+    }
+    if (Value.isNumber(v) && other instanceof Value.Tensor t) {
+      return ops.constant(Value.number(v), t.node());
+    }
+    return null;
+  }
+
+  private static Node elementwise(BinaryOperator op, Node a, Node b, GraphBuilder ops) {
+    Op primitive = switch (op) {
+      case ADD -> Op.ADD;
+      case SUBTRACT -> Op.SUB;
+      case MULTIPLY -> Op.MUL;
+      case DIVIDE -> Op.DIV;
+      case POWER -> Op.POW;
+      case MATMUL -> throw new IllegalStateException("matmul is not elementwise");
+    };
+    if (!a.dtype().isFloat() && op != BinaryOperator.ADD && op != BinaryOperator.SUBTRACT
+        && op != BinaryOperator.MULTIPLY) {
+      throw new ShapeException("'" + op.symbol() + "' needs floating-point operands; convert with f32(...)");
+    }
+    return ops.binary(primitive, a, b);
+  }
+
+  /**
+   * a @ b: b must be a matrix (or a vector, read as one column) without the batch dimension;
+   * a may have any leading dimensions.
+   */
+  private static Node matmul(Node a, Node b, GraphBuilder ops) {
+    if (a.shape().rank() == 0) {
+      throw new ShapeException("the left operand of @ must have at least one dimension");
+    }
+    if (b.shape().hasBatch() || b.shape().rank() == 0 || b.shape().rank() > 2) {
+      throw new ShapeException("the right operand of @ must be a matrix [k, n] or a vector [k], without B");
+    }
+    if (a.dtype() != b.dtype()) {
+      throw new ShapeException("the dtypes differ; convert one with f32(...) or f64(...)");
+    }
+    int k = b.shape().dim(0);
+    if (a.shape().last() != k) {
+      throw new ShapeException("inner dimensions differ (" + Shape.dimText(a.shape().last()) + " vs " + k + ")");
+    }
+    if (b.shape().rank() == 1) {
+      Node column = ops.reshape(b, Shape.of(k, 1));
+      Node product = ops.matmul(a, column, false, false);
+      Shape s = product.shape();
+      return ops.reshape(product, s.slice(0, s.rank() - 1));
+    }
+    return ops.matmul(a, b, false, false);
+  }
+
+  private static String verb(BinaryOperator op) {
+    return switch (op) {
+      case ADD -> "add";
+      case SUBTRACT -> "subtract";
+      case MULTIPLY -> "multiply";
+      case DIVIDE -> "divide";
+      case POWER -> "raise";
+      case MATMUL -> "matrix-multiply";
+    };
+  }
+
+  private static String hint(BinaryOperator op, Node a, Node b) {
+    if (op == BinaryOperator.MATMUL && a.shape().rank() >= 1 && b.shape().rank() == 2
+        && b.shape().dim(1) == a.shape().last()) {
+      return "the right operand looks transposed: try transpose(...)";
+    }
+    if (op != BinaryOperator.MATMUL && a.shape().rank() == 2 && b.shape().rank() == 2
+        && a.shape().dim(1) == b.shape().dim(0)) {
+      return "for a matrix product write '@'";
+    }
+    return null;
+  }
+
+  private static Value fold(BinaryOperator op, Value left, Value right, Expr.Binary expr, Diagnostics diagnostics) {
+    boolean ints = left instanceof Value.Int && right instanceof Value.Int;
+    double a = Value.number(left);
+    double b = Value.number(right);
+    try {
+      switch (op) {
+        case ADD:
+          return ints ? new Value.Int(Math.addExact((long) a, (long) b)) : new Value.Real(a + b);
+        case SUBTRACT:
+          return ints ? new Value.Int(Math.subtractExact((long) a, (long) b)) : new Value.Real(a - b);
+        case MULTIPLY:
+          return ints ? new Value.Int(Math.multiplyExact((long) a, (long) b)) : new Value.Real(a * b);
+        case DIVIDE:
+          if (b == 0) {
+            diagnostics.error(expr.opSpan(), "division by zero");
+            return Value.POISON;
+          }
+          if (ints && (long) a % (long) b == 0) {
+            return new Value.Int((long) a / (long) b); // 256 / 2 is the size 128, not 128.0
+          }
+          return new Value.Real(a / b);
+        case POWER:
+          double p = Math.pow(a, b);
+          if (ints && b >= 0 && Math.abs(p) < 9e15) {
+            return new Value.Int((long) p);
+          }
+          return new Value.Real(p);
+        default:
+          diagnostics.error(expr.opSpan(), "'@' multiplies tensors, not numbers");
+          return Value.POISON;
+      }
+    } catch (ArithmeticException overflow) {
+      diagnostics.error(expr.span(), "integer overflow in " + Checks.show(left) + " " + op.symbol() + " "
+          + Checks.show(right));
+      return Value.POISON;
+    }
+  }
+}

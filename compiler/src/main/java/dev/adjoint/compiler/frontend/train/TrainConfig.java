@@ -1,0 +1,75 @@
+package dev.adjoint.compiler.frontend.train;
+
+import dev.adjoint.compiler.source.SourceSpan;
+import java.util.List;
+
+/**
+ * A checked train block: everything the training loop needs to know, with defaults filled
+ * in. Option calls are {@link Spec}s whose names and options have been checked against
+ * the tables in {@link TrainOptions}.
+ *
+ * @param baseDirectory the folder relative data paths resolve against: the .nn file's
+ * @param data the data source ({@code csv}, {@code idx} or {@code npy}) with its files resolved
+ * @param split fractions {@code train}, {@code val} and {@code test} summing to 1
+ * @param optimizer e.g. {@code adamw(lr=0.001, ..., decay_on=(weights, embeddings))}
+ * @param schedules zero, one, or a warm-up followed by one schedule
+ * @param regularizers {@code l1} and/or {@code l2} penalties with the parameters they apply to
+ * @param clips {@code global_norm} and/or {@code value}
+ * @param earlyStopping null when not asked for
+ * @param metrics e.g. {@code accuracy(output="probs", kind="multiclass")}
+ * @param standardize the inputs standardized with statistics of the training split
+ * @param threads worker threads, 0 for all cores
+ */
+public record TrainConfig(
+    SourceSpan span,
+    java.nio.file.Path baseDirectory,
+    Spec data,
+    Spec split,
+    Spec optimizer,
+    List<Spec> schedules,
+    List<Spec> regularizers,
+    List<Spec> clips,
+    int batch,
+    int epochs,
+    long seed,
+    boolean shuffle,
+    Spec earlyStopping,
+    List<Spec> metrics,
+    List<String> standardize,
+    int threads) {
+
+  public TrainConfig {
+    schedules = List.copyOf(schedules);
+    regularizers = List.copyOf(regularizers);
+    clips = List.copyOf(clips);
+    metrics = List.copyOf(metrics);
+    standardize = List.copyOf(standardize);
+  }
+
+  /** A data path as written, resolved against the .nn file's folder. */
+  public java.nio.file.Path resolve(String path) {
+    return baseDirectory.resolve(path).normalize();
+  }
+
+  /** One line per setting, deterministic: what `adjoint graph` prints under the model. */
+  public String describe() {
+    StringBuilder out = new StringBuilder();
+    out.append("  data ").append(data).append('\n');
+    out.append("  split ").append(split).append('\n');
+    out.append("  optimizer ").append(optimizer).append('\n');
+    schedules.forEach(s -> out.append("  schedule ").append(s).append('\n'));
+    regularizers.forEach(r -> out.append("  regularize ").append(r).append('\n'));
+    clips.forEach(c -> out.append("  clip ").append(c).append('\n'));
+    out.append("  batch ").append(batch).append("; epochs ").append(epochs).append("; seed ").append(seed)
+        .append("; shuffle ").append(shuffle).append("; threads ").append(threads == 0 ? "all" : threads)
+        .append('\n');
+    if (earlyStopping != null) {
+      out.append("  early_stopping ").append(earlyStopping).append('\n');
+    }
+    metrics.forEach(m -> out.append("  metric ").append(m).append('\n'));
+    if (!standardize.isEmpty()) {
+      out.append("  standardize ").append(String.join(", ", standardize)).append('\n');
+    }
+    return out.toString();
+  }
+}

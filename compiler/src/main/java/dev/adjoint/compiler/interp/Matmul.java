@@ -1,0 +1,77 @@
+package dev.adjoint.compiler.interp;
+
+import dev.adjoint.compiler.ir.Attrs;
+import java.util.Arrays;
+
+/**
+ * MATMUL as documented on the op: each operand is a matrix whose rows are all its leading
+ * dimensions (one row for a rank-1 operand). a[..., k] @ b[k, n] gives [..., n]; with
+ * transposeB, b is [n, k]; with transposeA, a[..., k] and b[..., n] share their rows and
+ * the result is aᵀ·b, [k, n]. Sums run over the inner index in ascending order from 0.
+ */
+final class Matmul {
+  private Matmul() {}
+
+  static Tensor apply(Tensor a, Tensor b, Attrs.Matmul flags) {
+    if (flags.transposeA() && flags.transposeB()) {
+      throw new IllegalStateException("matmul cannot transpose both operands");
+    }
+    return flags.transposeA() ? transposedLeft(a, b) : plain(a, b, flags.transposeB());
+  }
+
+  /** a[rows, k] @ b[k, n], or @ b[n, k]ᵀ. */
+  private static Tensor plain(Tensor a, Tensor b, boolean transposeB) {
+    int k = a.dim(a.rank() - 1);
+    int rows = leadingRows(a);
+    int n = transposeB ? b.dim(0) : b.dim(1);
+    int bk = transposeB ? b.dim(1) : b.dim(0);
+    if (bk != k) {
+      throw new IllegalStateException("matmul: inner dimensions " + k + " and " + bk + " differ");
+    }
+    double[] x = a.raw();
+    double[] y = b.raw();
+    double[] out = new double[rows * n];
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < n; j++) {
+        double sum = 0;
+        for (int p = 0; p < k; p++) {
+          double right = transposeB ? y[j * k + p] : y[p * n + j];
+          sum += x[r * k + p] * right;
+        }
+        out[r * n + j] = sum;
+      }
+    }
+    int[] shape = a.shape();
+    shape[shape.length - 1] = n;
+    return Tensor.wrap(shape, out);
+  }
+
+  /** aᵀ·b summed over the shared rows: a[rows, k], b[rows, n] give [k, n]. */
+  private static Tensor transposedLeft(Tensor a, Tensor b) {
+    int k = a.dim(a.rank() - 1);
+    int n = b.dim(b.rank() - 1);
+    int rows = leadingRows(a);
+    if (leadingRows(b) != rows) {
+      throw new IllegalStateException("matmul (aᵀ·b): operands " + a + " and " + b + " differ in rows");
+    }
+    double[] x = a.raw();
+    double[] y = b.raw();
+    double[] out = new double[k * n];
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j < n; j++) {
+        double sum = 0;
+        for (int r = 0; r < rows; r++) {
+          sum += x[r * k + i] * y[r * n + j];
+        }
+        out[i * n + j] = sum;
+      }
+    }
+    return Tensor.wrap(new int[] {k, n}, out);
+  }
+
+  /** The product of all but the last dimension: 1 for a rank-1 tensor. */
+  private static int leadingRows(Tensor t) {
+    int[] shape = t.shape();
+    return Strides.size(Arrays.copyOf(shape, shape.length - 1));
+  }
+}

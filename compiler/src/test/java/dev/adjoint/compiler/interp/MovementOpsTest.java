@@ -1,0 +1,121 @@
+package dev.adjoint.compiler.interp;
+
+import static dev.adjoint.compiler.interp.Fixtures.assertValues;
+import static dev.adjoint.compiler.interp.Fixtures.dims;
+import static dev.adjoint.compiler.interp.Fixtures.eval;
+import static dev.adjoint.compiler.interp.Fixtures.input;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.Shape;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** RESHAPE, BROADCAST, TRANSPOSE, SLICE and PAD against hand-written results. */
+class MovementOpsTest {
+  private final GraphBuilder gb = Fixtures.builder();
+  private final Node x = input("x", DType.F64, 2, 3);
+  private final Map<String, Tensor> in = Map.of("x", Tensor.matrix(new double[] {1, 2, 3}, new double[] {4, 5, 6}));
+
+  @Test
+  void reshapeKeepsRowMajorData() {
+    assertValues(eval(gb.reshape(x, Shape.of(3, 2)), in), dims(3, 2), 1, 2, 3, 4, 5, 6);
+    assertValues(eval(gb.reshape(x, Shape.of(6)), in), dims(6), 1, 2, 3, 4, 5, 6);
+  }
+
+  @Test
+  void reshapeWithTheBatchDimension() {
+    Node b = input("b", DType.F64, Shape.BATCH, 2, 2);
+    Tensor values = Tensor.of(dims(2, 2, 2), 1, 2, 3, 4, 5, 6, 7, 8);
+    assertValues(eval(gb.reshape(b, Shape.of(Shape.BATCH, 4)), Map.of("b", values)), dims(2, 4),
+        1, 2, 3, 4, 5, 6, 7, 8);
+  }
+
+  @Test
+  void broadcastRowToMatrix() {
+    Node row = input("r", DType.F64, 1, 3);
+    Tensor out = eval(gb.broadcastTo(row, Shape.of(2, 3)), Map.of("r", Tensor.of(dims(1, 3), 7, 8, 9)));
+    assertValues(out, dims(2, 3), 7, 8, 9, 7, 8, 9);
+  }
+
+  @Test
+  void broadcastScalarToMatrix() {
+    Node s = input("s", DType.F64);
+    assertValues(eval(gb.broadcastTo(s, Shape.of(2, 2)), Map.of("s", Tensor.scalar(2.5))), dims(2, 2),
+        2.5, 2.5, 2.5, 2.5);
+  }
+
+  @Test
+  void broadcastColumnAndMissingLeadingAxis() {
+    Node col = input("c", DType.F64, 2, 1);
+    assertValues(eval(gb.broadcastTo(col, Shape.of(2, 3)), Map.of("c", Tensor.of(dims(2, 1), 1, 2))), dims(2, 3),
+        1, 1, 1, 2, 2, 2);
+    Node vec = input("v", DType.F64, 3);
+    assertValues(eval(gb.broadcastTo(vec, Shape.of(2, 3)), Map.of("v", Tensor.vector(1, 2, 3))), dims(2, 3),
+        1, 2, 3, 1, 2, 3);
+  }
+
+  @Test
+  void broadcastThroughAddOfBiasToBatch() {
+    Node b = input("b", DType.F64, Shape.BATCH, 2);
+    Node bias = input("bias", DType.F64, 2);
+    Tensor out = eval(gb.add(b, bias), Map.of("b", Tensor.of(dims(3, 2), 0, 0, 1, 1, 2, 2),
+        "bias", Tensor.vector(10, 20)));
+    assertValues(out, dims(3, 2), 10, 20, 11, 21, 12, 22);
+  }
+
+  @Test
+  void transposeMatrix() {
+    assertValues(eval(gb.transpose(x, List.of(1, 0)), in), dims(3, 2), 1, 4, 2, 5, 3, 6);
+  }
+
+  @Test
+  void transposeRank3() {
+    Node cube = input("c", DType.F64, 2, 3, 4);
+    double[] values = new double[24];
+    for (int i = 0; i < 24; i++) {
+      values[i] = i;
+    }
+    Tensor t = Tensor.of(dims(2, 3, 4), values);
+    // output axis i is input axis perm[i]: out[i, j, k] = x[j, k, i]
+    Tensor out = eval(gb.transpose(cube, List.of(2, 0, 1)), Map.of("c", t));
+    assertEquals(4, out.dim(0));
+    assertEquals(2, out.dim(1));
+    assertEquals(3, out.dim(2));
+    assertEquals(9, out.get(1, 0, 2), 0.0); // x[0, 2, 1] = 0*12 + 2*4 + 1
+    assertEquals(15, out.get(3, 1, 0), 0.0); // x[1, 0, 3] = 12 + 0 + 3
+    for (int i = 0; i < 4; i++) {
+      for (int j = 0; j < 2; j++) {
+        for (int k = 0; k < 3; k++) {
+          assertEquals(t.get(j, k, i), out.get(i, j, k), 0.0);
+        }
+      }
+    }
+  }
+
+  @Test
+  void sliceAndPad() {
+    assertValues(eval(gb.slice(x, 1, 1, 3), in), dims(2, 2), 2, 3, 5, 6);
+    assertValues(eval(gb.slice(x, 0, 1, 2), in), dims(1, 3), 4, 5, 6);
+    assertValues(eval(gb.pad(x, 1, 1, 0), in), dims(2, 4), 0, 1, 2, 3, 0, 4, 5, 6);
+    assertValues(eval(gb.pad(x, 0, 0, 1), in), dims(3, 3), 1, 2, 3, 4, 5, 6, 0, 0, 0);
+  }
+
+  @Test
+  void sliceUndoesPad() {
+    Node padded = gb.pad(x, 1, 2, 1);
+    assertValues(eval(padded, in), dims(2, 6), 0, 0, 1, 2, 3, 0, 0, 0, 4, 5, 6, 0);
+    assertEquals(in.get("x"), eval(gb.slice(padded, 1, 2, 5), in));
+  }
+
+  @Test
+  void padAlongAnAxisOfABatchedTensor() {
+    Node b = input("b", DType.F64, Shape.BATCH, 2);
+    assertValues(eval(gb.pad(b, 1, 0, 1), Map.of("b", Tensor.of(dims(2, 2), 1, 2, 3, 4))), dims(2, 3),
+        1, 2, 0, 3, 4, 0);
+    assertValues(eval(gb.pad(b, 1, 0, 1), Map.of("b", Tensor.zeros(0, 2))), dims(0, 3));
+  }
+}

@@ -1,0 +1,69 @@
+package dev.adjoint.compiler.interp;
+
+import static dev.adjoint.compiler.interp.Fixtures.assertValues;
+import static dev.adjoint.compiler.interp.Fixtures.dims;
+import static dev.adjoint.compiler.interp.Fixtures.eval;
+import static dev.adjoint.compiler.interp.Fixtures.input;
+
+import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.Shape;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** REDUCE_SUM, REDUCE_MAX and COUNT, with and without kept dimensions and over empty extents. */
+class ReductionOpsTest {
+  private final GraphBuilder gb = Fixtures.builder();
+  private final Node x = input("x", DType.F64, 2, 3);
+  private final Map<String, Tensor> in = Map.of("x", Tensor.matrix(new double[] {1, 2, 3}, new double[] {4, 5, 6}));
+
+  @Test
+  void sumOverEachAxis() {
+    assertValues(eval(gb.sum(x, List.of(0), false), in), dims(3), 5, 7, 9);
+    assertValues(eval(gb.sum(x, List.of(1), true), in), dims(2, 1), 6, 15);
+    assertValues(eval(gb.sumAll(x), in), dims(), 21);
+  }
+
+  @Test
+  void sumOverTheMiddleAxisOfRank3() {
+    Node cube = input("c", DType.F64, 2, 2, 2);
+    Tensor values = Tensor.of(dims(2, 2, 2), 0, 1, 2, 3, 4, 5, 6, 7);
+    assertValues(eval(gb.sum(cube, List.of(1), false), Map.of("c", values)), dims(2, 2), 2, 4, 10, 12);
+    assertValues(eval(gb.reduceMax(cube, List.of(0, 2), true), Map.of("c", values)), dims(1, 2, 1), 5, 7);
+  }
+
+  @Test
+  void maxOverEachAxis() {
+    assertValues(eval(gb.reduceMax(x, List.of(1), false), in), dims(2), 3, 6);
+    assertValues(eval(gb.reduceMax(x, List.of(0, 1), true), in), dims(1, 1), 6);
+  }
+
+  @Test
+  void maxWithNaNIsNaN() {
+    Node v = input("v", DType.F64, 3);
+    assertValues(eval(gb.reduceMax(v, List.of(0), false), Map.of("v", Tensor.vector(1, Double.NaN, 3))), dims(),
+        Double.NaN);
+  }
+
+  @Test
+  void emptyExtentsGiveZeroSumAndMinusInfinityMax() {
+    Node batch = input("b", DType.F64, Shape.BATCH, 3);
+    Map<String, Tensor> empty = Map.of("b", Tensor.zeros(0, 3));
+    assertValues(eval(gb.sum(batch, List.of(0), false), empty), dims(3), 0, 0, 0);
+    double inf = Double.NEGATIVE_INFINITY;
+    assertValues(eval(gb.reduceMax(batch, List.of(0), false), empty), dims(3), inf, inf, inf);
+    assertValues(eval(gb.sum(batch, List.of(1), false), empty), dims(0));
+  }
+
+  @Test
+  void countIsTheElementCountAlongTheAxesButAtLeastOne() {
+    assertValues(eval(gb.count(x, List.of(1)), in), dims(), 3);
+    assertValues(eval(gb.count(x, List.of(0, 1)), in), dims(), 6);
+    assertValues(eval(gb.count(x, List.of()), in), dims(), 1);
+    Node batch = input("b", DType.F64, Shape.BATCH, 3);
+    assertValues(eval(gb.count(batch, List.of(0)), Map.of("b", Tensor.zeros(0, 3))), dims(), 1);
+    assertValues(eval(gb.count(batch, List.of(0, 1)), Map.of("b", Tensor.zeros(5, 3))), dims(), 15);
+  }
+}
