@@ -74,6 +74,10 @@ public sealed interface Attrs {
 
   /** A buffer carried between steps but not trained, such as batch norm's running mean. */
   record State(String name, DType dtype, Shape shape, double initial) implements Attrs {
+    public State {
+      Objects.requireNonNull(name, "name");
+    }
+
     @Override
     public String text() {
       return name + " initial=" + number(initial);

@@ -190,7 +190,13 @@ public final class Graph {
       this.span = span;
     }
 
+    /** A hyperparameter value: Long, Double, Boolean or String, so that dumps stay stable. */
     public Builder hyperparameter(String key, Object value) {
+      Objects.requireNonNull(key, "hyperparameter name");
+      if (!(value instanceof Long || value instanceof Double || value instanceof Boolean || value instanceof String)) {
+        throw new IllegalArgumentException("hyperparameter " + key + " must be Long, Double, Boolean or String, got "
+            + value);
+      }
       hyperparameters.put(key, value);
       return this;
     }
@@ -214,7 +220,10 @@ public final class Graph {
     }
 
     public Builder output(String outputName, Node n) {
-      outputs.put(outputName, n);
+      if (outputName == null || outputName.isBlank()) {
+        throw new IllegalArgumentException("an output needs a name");
+      }
+      outputs.put(outputName, Objects.requireNonNull(n, "output " + outputName));
       return this;
     }
 
@@ -229,7 +238,8 @@ public final class Graph {
     }
 
     public Builder stateUpdate(String stateName, Node n) {
-      stateUpdates.put(stateName, n);
+      stateUpdates.put(Objects.requireNonNull(stateName, "state name"), Objects.requireNonNull(n, "update of "
+          + stateName));
       return this;
     }
 

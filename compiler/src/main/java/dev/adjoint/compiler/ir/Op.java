@@ -5,6 +5,10 @@ package dev.adjoint.compiler.ir;
  * layer norm, dropout ...) are built from these in the front end; only optimization
  * passes add fused ops. Each op declares its group, its input count and the attribute
  * record it takes; {@link ShapeRules} gives each its result type.
+ *
+ * <p>Arithmetic on i32 (ids shifted or scaled) is integer arithmetic: DIV truncates toward
+ * zero, and results are truncated to 32 bits as a cast to i32 would. The front end only
+ * builds ADD, SUB and MUL on i32.
  */
 public enum Op {
   // sources

@@ -45,7 +45,10 @@ public record SourceSpan(SourceFile file, int line, int column, int endLine, int
   /** {@code name.nn:line:column} with the file's base name only, as graph dumps print it. */
   public String shortLocation() {
     String name = file.name();
-    Path fileName = name.startsWith("<") ? null : Path.of(name).getFileName();
+    if (name.startsWith("<")) {
+      return name;
+    }
+    Path fileName = Path.of(name).getFileName();
     return (fileName == null ? name : fileName.toString()) + ":" + line + ":" + column;
   }
 

@@ -91,11 +91,11 @@ class TextDumpTest {
         .build();
     String expected = String.join("\n",
         "model m",
-        "  %0 = target y classes=(\"cat\",\"dog\",\"a \\\"b\\\"\") : i32[B]  # <t>:1:1",
-        "  %1 = state bn.running_mean initial=0 : f32[4]         # <t>:1:1",
-        "  %2 = const 0.9 : f32[]                                # <t>:1:1",
-        "  %3 = broadcast %2 to=[4] : f32[4]                     # <t>:1:1",
-        "  %4 = mul %1, %3 : f32[4]                              # <t>:1:1",
+        "  %0 = target y classes=(\"cat\",\"dog\",\"a \\\"b\\\"\") : i32[B]  # <t>",
+        "  %1 = state bn.running_mean initial=0 : f32[4]         # <t>",
+        "  %2 = const 0.9 : f32[]                                # <t>",
+        "  %3 = broadcast %2 to=[4] : f32[4]                     # <t>",
+        "  %4 = mul %1, %3 : f32[4]                              # <t>",
         "  output ids = %0",
         "  state bn.running_mean <- %4",
         "");
@@ -110,6 +110,6 @@ class TextDumpTest {
         SampleGraphs.synthetic());
     Graph graph = Graph.builder("m", SampleGraphs.synthetic()).param(w).output("w", w).build();
     assertEquals("  %0 = param encoder.layer1.weight init=normal(mean=0, std=0.01) role=weight : f32[784,256]"
-        + "  # <t>:1:1", TextDump.dump(graph).split("\n")[1]);
+        + "  # <t>", TextDump.dump(graph).split("\n")[1]);
   }
 }
