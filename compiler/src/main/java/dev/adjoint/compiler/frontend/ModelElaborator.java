@@ -384,8 +384,11 @@ final class ModelElaborator {
   private Value evaluateFor(Frame frame, Expr expr, Kind kind) {
     if ((kind == Kind.SYMBOL || kind == Kind.NAMES) && expr instanceof Expr.Name n) {
       Value bound = n.isSimple() ? frame.locals.get(n.joined()) : null;
+      if (bound == null && n.isSimple() && frame.isModel) {
+        bound = hyperparameters.get(n.joined());
+      }
       if (bound instanceof Value.Symbol || bound instanceof Value.Text) {
-        return bound; // an option passed through a def's parameter
+        return bound; // an option passed through a def's parameter or a hyperparameter
       }
       return new Value.Symbol(n.joined());
     }

@@ -29,7 +29,12 @@ public final class SourceFile {
 
   /** Reads a file as UTF-8; it is reported under the path as given. */
   public static SourceFile read(Path path) throws IOException {
-    return new SourceFile(path.toString(), Files.readString(path, StandardCharsets.UTF_8), path);
+    return read(path, path.toString());
+  }
+
+  /** Reads a file as UTF-8, reported under {@code name} (golden tests use the bare file name). */
+  public static SourceFile read(Path path, String name) throws IOException {
+    return new SourceFile(name, Files.readString(path, StandardCharsets.UTF_8), path);
   }
 
   public String name() {

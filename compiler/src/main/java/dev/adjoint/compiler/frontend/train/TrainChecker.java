@@ -135,23 +135,28 @@ public final class TrainChecker {
     if (spec.isEmpty()) {
       return null;
     }
-    checkFiles(source, spec.get());
+    checkFiles(source, signature);
     if (source.callee().equals("csv")) {
       checkCsvColumns(spec.get());
     }
     return spec.get();
   }
 
-  private void checkFiles(Expr.Call source, Spec spec) {
+  /** Every file a data source names must exist: csv's {@code path}, each file of idx and npy. */
+  private void checkFiles(Expr.Call source, Signature signature) {
+    List<String> fileOptions = source.callee().equals("csv") ? List.of("path") : inputAndTargetNames();
+    int position = 0;
     for (Argument arg : source.args()) {
-      Expr value = arg.value();
-      if (!(value instanceof Expr.Text text)) {
+      String option = arg.isNamed() ? arg.name()
+          : position < signature.params().size() ? signature.params().get(position).name() : null;
+      position++;
+      if (option == null || !fileOptions.contains(option) || !(arg.value() instanceof Expr.Text text)) {
         continue;
       }
-      boolean isPath = arg.isNamed() ? !arg.name().equals("delimiter") : true;
-      if (isPath && !Files.isRegularFile(baseDirectory.resolve(text.value()))) {
+      Path resolved = baseDirectory.resolve(text.value()).normalize();
+      if (!Files.isRegularFile(resolved)) {
         diagnostics.error(text.span(), "data file not found: \"" + text.value() + "\"",
-            "paths are relative to the .nn file's folder: " + baseDirectory.resolve(text.value()).normalize());
+            "paths are relative to the .nn file's folder; this one resolves to " + resolved);
       }
     }
   }
@@ -182,7 +187,7 @@ public final class TrainChecker {
       return null;
     }
     if (call == null) {
-      return new Spec("split", Map.of("train", 1.0, "val", 0.0, "test", 0.0), train.span());
+      return splitSpec(1.0, 0.0, 0.0, train.span());
     }
     Optional<Spec> bound = bindSpec(call, TrainOptions.SPLIT);
     if (bound.isEmpty()) {
@@ -196,7 +201,15 @@ public final class TrainChecker {
           + Checks.show(trainPart) + " + " + Checks.show(val) + " + " + Checks.show(test));
       return null;
     }
-    return new Spec("split", Map.of("train", trainPart, "val", val, "test", test), call.span());
+    return splitSpec(trainPart, val, test, call.span());
+  }
+
+  private static Spec splitSpec(double trainPart, double val, double test, SourceSpan span) {
+    Map<String, Object> parts = new LinkedHashMap<>();
+    parts.put("train", trainPart);
+    parts.put("val", val);
+    parts.put("test", test);
+    return new Spec("split", parts, span);
   }
 
   // ---- optimization ----------------------------------------------------------------
@@ -368,9 +381,13 @@ public final class TrainChecker {
     Node out = graph.outputs().get(output);
     Attrs.Input t = graph.source(target).attrs(Attrs.Input.class);
     String name = m.name();
+    boolean oneScore = out.shape().rank() == 1 || out.shape().last() == 1;
     if (name.equals("accuracy")) {
-      name = t.classes() > 0 ? "multiclass_accuracy" : (out.shape().rank() == 1 || out.shape().last() == 1)
-          ? "binary_accuracy" : "multilabel_accuracy";
+      if (t.classes() > 0) {
+        name = t.classes() == 2 && oneScore ? "binary_accuracy" : "multiclass_accuracy";
+      } else {
+        name = oneScore ? "binary_accuracy" : "multilabel_accuracy";
+      }
     }
     if (name.equals("multiclass_accuracy") && (out.shape().rank() < 2 || out.shape().last() != t.classes())) {
       diagnostics.error(m.span(), "accuracy compares '" + output + "' " + out.type() + " with the " + t.classes()

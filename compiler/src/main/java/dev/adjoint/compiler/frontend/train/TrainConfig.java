@@ -55,7 +55,7 @@ public record TrainConfig(
   public String describe() {
     StringBuilder out = new StringBuilder();
     out.append("  data ").append(data).append('\n');
-    out.append("  split ").append(split).append('\n');
+    out.append("  ").append(split).append('\n');
     out.append("  optimizer ").append(optimizer).append('\n');
     schedules.forEach(s -> out.append("  schedule ").append(s).append('\n'));
     regularizers.forEach(r -> out.append("  regularize ").append(r).append('\n'));

@@ -1,0 +1,67 @@
+package dev.adjoint.compiler.golden;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.adjoint.compiler.cli.GraphReport;
+import dev.adjoint.compiler.frontend.Compilation;
+import dev.adjoint.compiler.frontend.Frontend;
+import dev.adjoint.compiler.frontend.ModelUnit;
+import dev.adjoint.compiler.ir.Verifier;
+import dev.adjoint.compiler.source.SourceFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The chain .nn → graph dump for every example and every valid test program, and .nn →
+ * exact diagnostics for every invalid test program.
+ */
+class GoldenProgramsTest {
+
+  @TestFactory
+  Stream<DynamicTest> examplesDumpTheirGoldenGraphs() {
+    Path examples = Golden.repo().resolve("examples");
+    Path goldens = Golden.resources().resolve("golden/examples");
+    return Golden.nnFiles(examples).stream().map(nn -> DynamicTest.dynamicTest(
+        examples.relativize(nn).toString(),
+        () -> checkValid(nn, Golden.withExtension(goldens.resolve(examples.relativize(nn)), ".graph"))));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> validProgramsDumpTheirGoldenGraphs() {
+    Path valid = Golden.resources().resolve("programs/valid");
+    return Golden.nnFiles(valid).stream().map(nn -> DynamicTest.dynamicTest(valid.relativize(nn).toString(),
+        () -> checkValid(nn, Golden.withExtension(nn, ".graph"))));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> invalidProgramsReportTheirGoldenDiagnostics() {
+    Path invalid = Golden.resources().resolve("programs/invalid");
+    return Golden.nnFiles(invalid).stream().map(nn -> DynamicTest.dynamicTest(invalid.relativize(nn).toString(),
+        () -> {
+          Compilation c = compile(nn);
+          assertTrue(c.diagnostics().hasErrors(), nn + " should not compile");
+          Golden.check(Golden.withExtension(nn, ".diag"), c.diagnostics().format());
+        }));
+  }
+
+  private static void checkValid(Path nn, Path golden) throws IOException {
+    Compilation c = compile(nn);
+    assertTrue(c.ok(), () -> nn + " should compile:\n" + c.diagnostics().format());
+    assertFalse(c.models().isEmpty(), nn + " declares no model");
+    for (ModelUnit unit : c.models()) {
+      Verifier.check(unit.graph(), "from the front end");
+    }
+    List<String> reports = c.models().stream().map(GraphReport::text).toList();
+    Golden.check(golden, reports.stream().collect(Collectors.joining("\n")));
+  }
+
+  private static Compilation compile(Path nn) throws IOException {
+    return Frontend.compile(SourceFile.read(nn, nn.getFileName().toString()));
+  }
+}
