@@ -1,0 +1,146 @@
+package dev.adjoint.compiler.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.adjoint.compiler.golden.Golden;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line in-process: exit statuses and what reaches stdout and stderr. */
+class CliTest {
+  @TempDir
+  Path temp;
+
+  private record Run(int status, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = AdjointCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(status, out.toString(), err.toString());
+  }
+
+  private Path write(String name, String text) throws IOException {
+    Path file = temp.resolve(name);
+    Files.writeString(file, text);
+    return file;
+  }
+
+  private static String example(String relative) {
+    return Golden.repo().resolve("examples").resolve(relative).toString();
+  }
+
+  @Test
+  void checkPassesOnEveryExample() {
+    String[] files = Golden.nnFiles(Golden.repo().resolve("examples")).stream().map(Path::toString)
+        .toArray(String[]::new);
+    String[] args = new String[files.length + 1];
+    args[0] = "check";
+    System.arraycopy(files, 0, args, 1, files.length);
+    Run r = run(args);
+    assertEquals(AdjointCli.OK, r.status(), r.err());
+    assertEquals("", r.err());
+    assertEquals(files.length, r.out().lines().filter(l -> l.contains(": ok (")).count());
+  }
+
+  @Test
+  void checkReportsErrorsWithLocationAndExitsOne() throws IOException {
+    Path bad = write("bad.nn", "model m {\n  input x: f32[B, 4]\n  output y = relu(xx)\n}\n");
+    Run r = run("check", bad.toString());
+    assertEquals(AdjointCli.INPUT_ERRORS, r.status());
+    assertTrue(r.err().startsWith(bad + ":3:19: error: unknown name 'xx'\n"), r.err());
+    assertTrue(r.err().contains("hint: did you mean 'x'?"), r.err());
+    assertTrue(r.err().endsWith("1 error\n"), r.err());
+    assertFalse(r.err().contains("Exception"), r.err());
+  }
+
+  @Test
+  void checkKeepsGoingAfterABadFileAndQuietHidesOk() throws IOException {
+    Path good = write("good.nn", "model m {\n  input x: f32[B, 4]\n  output y = relu(x)\n}\n");
+    Run r = run("check", "-q", temp.resolve("missing.nn").toString(), good.toString());
+    assertEquals(AdjointCli.INPUT_ERRORS, r.status());
+    assertTrue(r.err().contains("missing.nn: error: no such file"), r.err());
+    assertEquals("", r.out());
+  }
+
+  @Test
+  void aFolderIsNotAFile() {
+    Run r = run("check", temp.toString());
+    assertEquals(AdjointCli.INPUT_ERRORS, r.status());
+    assertTrue(r.err().contains("this is a folder"), r.err());
+  }
+
+  @Test
+  void wrongFlagsGetUsageNotATrace() {
+    Run r = run("check", "--frobnicate", "x.nn");
+    assertEquals(AdjointCli.USAGE, r.status());
+    assertTrue(r.err().contains("Unknown option: '--frobnicate'"), r.err());
+    assertTrue(r.err().contains("Usage: adjoint check"), r.err());
+    assertFalse(r.err().contains("at dev.adjoint"), r.err());
+    Run none = run();
+    assertEquals(AdjointCli.USAGE, none.status());
+    assertTrue(none.err().contains("Usage: adjoint"), none.err());
+    Run unknownCommand = run("frobnicate");
+    assertEquals(AdjointCli.USAGE, unknownCommand.status());
+    Run badFormat = run("graph", example("mnist/mnist.nn"), "--format", "svg");
+    assertEquals(AdjointCli.USAGE, badFormat.status());
+    assertTrue(badFormat.err().contains("svg"), badFormat.err());
+  }
+
+  @Test
+  void helpAndVersion() {
+    Run help = run("--help");
+    assertEquals(AdjointCli.OK, help.status());
+    assertTrue(help.out().contains("check") && help.out().contains("graph"), help.out());
+    Run version = run("--version");
+    assertEquals(AdjointCli.OK, version.status());
+    assertTrue(version.out().startsWith("adjoint "), version.out());
+  }
+
+  @Test
+  void graphPrintsTextAndDot() {
+    Run text = run("graph", example("salammbo/logreg.nn"));
+    assertEquals(AdjointCli.OK, text.status(), text.err());
+    assertTrue(text.out().startsWith("model salammbo\n"), text.out());
+    assertTrue(text.out().contains("output p_fr = %"), text.out());
+    assertTrue(text.out().contains("train salammbo\n"), text.out());
+    Run dot = run("graph", example("salammbo/logreg.nn"), "--format", "dot");
+    assertEquals(AdjointCli.OK, dot.status(), dot.err());
+    assertTrue(dot.out().startsWith("digraph \"salammbo\" {"), dot.out());
+  }
+
+  @Test
+  void graphSelectsAModelAndAppliesOverrides() throws IOException {
+    Path two = write("two.nn", "model a(n = 3) {\n  input x: f32[B, 2]\n  output y = dense(x, n)\n}\n"
+        + "model b {\n  input x: f32[B, 2]\n  output y = relu(x)\n}\n");
+    Run a = run("graph", two.toString(), "--model", "a", "--set", "n=5");
+    assertEquals(AdjointCli.OK, a.status(), a.err());
+    assertTrue(a.out().contains("hyperparameters: n=5"), a.out());
+    assertTrue(a.out().contains("f32[2,5]"), a.out());
+    assertFalse(a.out().contains("model b"), a.out());
+    Run missing = run("graph", two.toString(), "--model", "c");
+    assertEquals(AdjointCli.INPUT_ERRORS, missing.status());
+    assertTrue(missing.err().contains("no model 'c'; the file has: a, b"), missing.err());
+  }
+
+  @Test
+  void badOverridesAreDiagnosed() throws IOException {
+    Path file = write("m.nn", "model m(hidden = 8) {\n  input x: f32[B, 2]\n  output y = dense(x, hidden)\n}\n");
+    Run wrongType = run("check", file.toString(), "--set", "hidden=0.5");
+    assertEquals(AdjointCli.INPUT_ERRORS, wrongType.status());
+    assertTrue(wrongType.err().contains("--set:1:8: error: hyperparameter 'hidden' takes an integer"),
+        wrongType.err());
+    Run unknown = run("check", file.toString(), "--set", "hiden=4");
+    assertTrue(unknown.err().contains("no model in this file has a hyperparameter 'hiden'"), unknown.err());
+    assertTrue(unknown.err().contains("did you mean 'hidden'?"), unknown.err());
+    Run malformed = run("check", file.toString(), "--set", "hidden");
+    assertTrue(malformed.err().contains("--set takes name=value"), malformed.err());
+  }
+}
