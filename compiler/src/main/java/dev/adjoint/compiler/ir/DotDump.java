@@ -48,6 +48,10 @@ public final class DotDump {
       sink(out, "state " + e.getKey(), List.of("state", e.getKey()), ", style=filled, fillcolor=lightgrey",
           e.getValue(), numbering);
     }
+    for (Map.Entry<String, Node> e : graph.gradients().entrySet()) {
+      sink(out, "grad " + e.getKey(), List.of("grad", e.getKey()), ", style=filled, fillcolor=palegreen",
+          e.getValue(), numbering);
+    }
     out.append("}\n");
     return out.toString();
   }

@@ -25,6 +25,7 @@ public final class Graph {
   private final Map<String, Node> outputs;
   private final Node loss;
   private final Map<String, Node> stateUpdates;
+  private final Map<String, Node> gradients;
   private List<Node> topologicalOrder;
 
   private Graph(Builder b) {
@@ -37,6 +38,7 @@ public final class Graph {
     this.outputs = Collections.unmodifiableMap(new LinkedHashMap<>(b.outputs));
     this.loss = b.loss;
     this.stateUpdates = Collections.unmodifiableMap(new LinkedHashMap<>(b.stateUpdates));
+    this.gradients = Collections.unmodifiableMap(new LinkedHashMap<>(b.gradients));
   }
 
   public static Builder builder(String name, SourceSpan span) {
@@ -52,6 +54,7 @@ public final class Graph {
     b.outputs.putAll(outputs);
     b.loss = loss;
     b.stateUpdates.putAll(stateUpdates);
+    b.gradients.putAll(gradients);
     return b;
   }
 
@@ -98,6 +101,11 @@ public final class Graph {
     return stateUpdates;
   }
 
+  /** Parameter name to the gradient of the loss with respect to it; empty for a forward graph. */
+  public Map<String, Node> gradients() {
+    return gradients;
+  }
+
   /** The input, parameter or state of that name, or null. */
   public Node source(String sourceName) {
     for (List<Node> group : List.of(inputs, params, states)) {
@@ -110,13 +118,14 @@ public final class Graph {
     return null;
   }
 
-  /** What the graph computes: outputs, then the loss, then state updates. */
+  /** What the graph computes: outputs, then the loss, then state updates, then gradients. */
   public List<Node> roots() {
     List<Node> roots = new ArrayList<>(outputs.values());
     if (loss != null) {
       roots.add(loss);
     }
     roots.addAll(stateUpdates.values());
+    roots.addAll(gradients.values());
     return roots;
   }
 
@@ -184,6 +193,7 @@ public final class Graph {
     private final Map<String, Node> outputs = new LinkedHashMap<>();
     private Node loss;
     private final Map<String, Node> stateUpdates = new LinkedHashMap<>();
+    private final Map<String, Node> gradients = new LinkedHashMap<>();
 
     private Builder(String name, SourceSpan span) {
       this.name = name;
@@ -245,6 +255,23 @@ public final class Graph {
 
     public Builder clearStateUpdates() {
       stateUpdates.clear();
+      return this;
+    }
+
+    /** The gradient of the loss with respect to a parameter. */
+    public Builder gradient(String paramName, Node n) {
+      gradients.put(Objects.requireNonNull(paramName, "parameter name"), Objects.requireNonNull(n, "gradient of "
+          + paramName));
+      return this;
+    }
+
+    public Builder clearGradients() {
+      gradients.clear();
+      return this;
+    }
+
+    public Builder clearLoss() {
+      loss = null;
       return this;
     }
 

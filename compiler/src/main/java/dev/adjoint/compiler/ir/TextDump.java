@@ -59,6 +59,9 @@ public final class TextDump {
     for (Map.Entry<String, Node> e : graph.stateUpdates().entrySet()) {
       out.append("  state ").append(e.getKey()).append(" <- ").append(numbering.ref(e.getValue())).append('\n');
     }
+    for (Map.Entry<String, Node> e : graph.gradients().entrySet()) {
+      out.append("  grad ").append(e.getKey()).append(" = ").append(numbering.ref(e.getValue())).append('\n');
+    }
     return out.toString();
   }
 

@@ -42,6 +42,7 @@ public final class Verifier {
     checkHyperparameters(graph, problems);
     checkLoss(graph, numbering, problems);
     checkStateUpdates(graph, numbering, problems);
+    checkGradients(graph, numbering, problems);
     checkRandomStreams(nodes, numbering, problems);
     return problems;
   }
@@ -200,6 +201,19 @@ public final class Verifier {
       } else if (!state.type().equals(update.type())) {
         problems.add("state " + name + " <- " + numbering.describe(update) + ": gives " + update.type()
             + " but " + numbering.describe(state) + " is " + state.type());
+      }
+    }
+  }
+
+  private static void checkGradients(Graph graph, NodeNumbering numbering, List<String> problems) {
+    for (Map.Entry<String, Node> e : graph.gradients().entrySet()) {
+      Node param = declaredNamed(e.getKey(), graph.params());
+      if (param == null) {
+        problems.add("grad " + e.getKey() + " = " + numbering.describe(e.getValue())
+            + ": no parameter of that name is declared");
+      } else if (!param.type().equals(e.getValue().type())) {
+        problems.add("grad " + e.getKey() + " = " + numbering.describe(e.getValue()) + ": gives "
+            + e.getValue().type() + " but " + numbering.describe(param) + " is " + param.type());
       }
     }
   }

@@ -1,0 +1,166 @@
+package dev.adjoint.compiler.autodiff;
+
+import static dev.adjoint.compiler.autodiff.GradientChecker.ANY;
+import static dev.adjoint.compiler.autodiff.GradientChecker.AWAY_FROM_ZERO;
+import static dev.adjoint.compiler.autodiff.GradientChecker.POSITIVE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import dev.adjoint.compiler.autodiff.GradientChecker.Domain;
+import dev.adjoint.compiler.autodiff.GradientChecker.GraphContext;
+import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.ir.Attrs;
+import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.Op;
+import dev.adjoint.compiler.ir.Shape;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/** Every differentiable primitive against central finite differences, over several shapes. */
+class PrimitiveGradientTest {
+
+  private record Case(String name, Op op, List<Shape> shapes, List<Domain> domains, Function<GraphContext, Node> f) {}
+
+  private static final List<Case> CASES = new ArrayList<>();
+  private static final List<Shape> ELEMENTWISE_SHAPES = List.of(Shape.of(3), Shape.of(1, 4), Shape.of(2, 3),
+      Shape.SCALAR);
+
+  private static void add(String name, Op op, List<Shape> shapes, List<Domain> domains,
+      Function<GraphContext, Node> f) {
+    CASES.add(new Case(name, op, shapes, domains, f));
+  }
+
+  private static void unary(Op op, Domain domain) {
+    for (Shape s : ELEMENTWISE_SHAPES) {
+      add(op.text() + " " + s, op, List.of(s), List.of(domain), c -> c.b().node(op, c.p(0)));
+    }
+  }
+
+  private static void binary(Op op, Domain first, Domain second) {
+    for (Shape s : ELEMENTWISE_SHAPES) {
+      add(op.text() + " " + s, op, List.of(s, s), List.of(first, second), c -> c.b().node(op, c.p(0), c.p(1)));
+    }
+  }
+
+  private static Shape s(int... dims) {
+    return Shape.of(dims);
+  }
+
+  private static Node ids(GraphContext c, int[] shape, double... values) {
+    return c.fixed("ids", DType.I32, Tensor.of(shape, values));
+  }
+
+  static {
+    unary(Op.NEG, ANY);
+    unary(Op.RECIP, AWAY_FROM_ZERO);
+    unary(Op.EXP, ANY);
+    unary(Op.LOG, POSITIVE);
+    unary(Op.LOG1P, POSITIVE);
+    unary(Op.SQRT, POSITIVE);
+    unary(Op.ABS, AWAY_FROM_ZERO);
+    unary(Op.TANH, ANY);
+    unary(Op.SIGMOID, ANY);
+    unary(Op.ERF, ANY);
+    for (Shape sh : ELEMENTWISE_SHAPES) {
+      add("cast " + sh, Op.CAST, List.of(sh), List.of(ANY),
+          c -> c.b().node(Op.CAST, List.of(c.p(0)), new Attrs.Cast(DType.F64)));
+    }
+    binary(Op.ADD, ANY, ANY);
+    binary(Op.SUB, ANY, ANY);
+    binary(Op.MUL, ANY, ANY);
+    binary(Op.DIV, ANY, AWAY_FROM_ZERO);
+    binary(Op.POW, POSITIVE, ANY);
+    binary(Op.MAX, ANY, ANY);
+    binary(Op.MIN, ANY, ANY);
+    for (Shape sh : ELEMENTWISE_SHAPES) {
+      add("where " + sh, Op.WHERE, List.of(sh, sh, sh), List.of(AWAY_FROM_ZERO, ANY, ANY), c -> c.b().where(
+          c.b().greater(c.p(0), c.b().constant(0, c.p(0))), c.p(1), c.p(2)));
+    }
+    for (Op op : List.of(Op.REDUCE_SUM, Op.REDUCE_MAX)) {
+      for (List<Integer> axes : List.of(List.of(0), List.of(1), List.of(0, 2), List.of(0, 1, 2))) {
+        for (boolean keep : new boolean[] {false, true}) {
+          add(op.text() + " " + axes + (keep ? " keepdims" : ""), op, List.of(s(2, 3, 4)), List.of(ANY),
+              c -> c.b().node(op, List.of(c.p(0)), new Attrs.Axes(axes, keep)));
+        }
+      }
+      add(op.text() + " batch of one", op, List.of(s(1, 5)), List.of(ANY),
+          c -> c.b().node(op, List.of(c.p(0)), new Attrs.Axes(List.of(0, 1), false)));
+    }
+    add("reshape", Op.RESHAPE, List.of(s(2, 3)), List.of(ANY), c -> c.b().reshape(c.p(0), s(3, 2)));
+    add("reshape to rank 3", Op.RESHAPE, List.of(s(6)), List.of(ANY), c -> c.b().reshape(c.p(0), s(1, 2, 3)));
+    add("broadcast [3] to [2,3]", Op.BROADCAST, List.of(s(3)), List.of(ANY), c -> c.b().broadcastTo(c.p(0), s(2, 3)));
+    add("broadcast [2,1] to [2,3]", Op.BROADCAST, List.of(s(2, 1)), List.of(ANY),
+        c -> c.b().broadcastTo(c.p(0), s(2, 3)));
+    add("broadcast [] to [2,2]", Op.BROADCAST, List.of(Shape.SCALAR), List.of(ANY),
+        c -> c.b().broadcastTo(c.p(0), s(2, 2)));
+    add("broadcast [1,3,1] to [2,3,4]", Op.BROADCAST, List.of(s(1, 3, 1)), List.of(ANY),
+        c -> c.b().broadcastTo(c.p(0), s(2, 3, 4)));
+    add("transpose (2,0,1)", Op.TRANSPOSE, List.of(s(2, 3, 4)), List.of(ANY),
+        c -> c.b().transpose(c.p(0), List.of(2, 0, 1)));
+    add("transpose last two", Op.TRANSPOSE, List.of(s(3, 2)), List.of(ANY), c -> c.b().transposeLast(c.p(0)));
+    add("slice", Op.SLICE, List.of(s(2, 5)), List.of(ANY), c -> c.b().slice(c.p(0), 1, 1, 4));
+    add("slice first axis", Op.SLICE, List.of(s(4, 2)), List.of(ANY), c -> c.b().slice(c.p(0), 0, 0, 1));
+    add("pad", Op.PAD, List.of(s(2, 3)), List.of(ANY), c -> c.b().pad(c.p(0), 1, 2, 1));
+    add("gather", Op.GATHER, List.of(s(5, 3)), List.of(ANY),
+        c -> c.b().gather(c.p(0), ids(c, new int[] {2, 3}, 0, 4, 4, -1, 2, 1)));
+    add("scatter_add", Op.SCATTER_ADD, List.of(s(4, 3)), List.of(ANY),
+        c -> c.b().scatterAdd(ids(c, new int[] {4}, 1, 1, -1, 3), c.p(0), s(5, 3)));
+    add("matmul", Op.MATMUL, List.of(s(2, 3), s(3, 4)), List.of(ANY, ANY),
+        c -> c.b().matmul(c.p(0), c.p(1), false, false));
+    add("matmul batch of one", Op.MATMUL, List.of(s(1, 3), s(3, 2)), List.of(ANY, ANY),
+        c -> c.b().matmul(c.p(0), c.p(1), false, false));
+    add("matmul rank-3 left", Op.MATMUL, List.of(s(2, 2, 3), s(3, 4)), List.of(ANY, ANY),
+        c -> c.b().matmul(c.p(0), c.p(1), false, false));
+    add("matmul vector left", Op.MATMUL, List.of(s(3), s(3, 4)), List.of(ANY, ANY),
+        c -> c.b().matmul(c.p(0), c.p(1), false, false));
+    add("matmul transposed B", Op.MATMUL, List.of(s(2, 3), s(4, 3)), List.of(ANY, ANY),
+        c -> c.b().matmul(c.p(0), c.p(1), false, true));
+    add("matmul transposed A", Op.MATMUL, List.of(s(4, 3), s(4, 5)), List.of(ANY, ANY),
+        c -> c.b().matmul(c.p(0), c.p(1), true, false));
+    add("matmul transposed A rank 3", Op.MATMUL, List.of(s(2, 2, 3), s(2, 2, 5)), List.of(ANY, ANY),
+        c -> c.b().matmul(c.p(0), c.p(1), true, false));
+    add("mode_switch", Op.MODE_SWITCH, List.of(s(2, 3)), List.of(ANY),
+        c -> c.b().modeSwitch(c.b().exp(c.p(0)), c.b().scale(c.p(0), 2)));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyDifferentiablePrimitiveAgreesWithFiniteDifferences() {
+    return CASES.stream().map(k -> DynamicTest.dynamicTest(k.name(),
+        () -> GradientChecker.check(k.name(), k.shapes(), k.domains(), k.f(), k.name().hashCode())));
+  }
+
+  /** A differentiable op without a case here, or without a rule, fails this test by name. */
+  @Test
+  void everyDifferentiableOpHasARuleAndACheck() {
+    Set<Op> checked = EnumSet.noneOf(Op.class);
+    CASES.forEach(k -> checked.add(k.op()));
+    List<String> missing = new ArrayList<>();
+    for (Op op : Op.values()) {
+      assertNotNull(op.derivative(), op + " has no derivative rule");
+      if (!op.derivative().isConstant() && !checked.contains(op)) {
+        missing.add(op.text());
+      }
+    }
+    assertEquals(List.of(), missing, "differentiable ops without a finite-difference check");
+  }
+
+  /** Ids, class indices and conditions are marked as having no derivative. */
+  @Test
+  void nonDifferentiableInputsAreMarked() {
+    assertEquals(false, Op.GATHER.derivative().differentiable(1));
+    assertEquals(false, Op.SCATTER_ADD.derivative().differentiable(0));
+    assertEquals(false, Op.WHERE.derivative().differentiable(0));
+    assertEquals(true, Op.ONE_HOT.derivative().isConstant());
+    assertEquals(true, Op.GREATER.derivative().isConstant());
+    assertEquals("linear", Op.RESHAPE.derivative().kind());
+    assertEquals("bilinear", Op.MATMUL.derivative().kind());
+  }
+}
