@@ -1,0 +1,118 @@
+package dev.adjoint.compiler.autodiff;
+
+import static dev.adjoint.compiler.autodiff.GradientChecker.ANY;
+import static dev.adjoint.compiler.autodiff.GradientChecker.POSITIVE;
+
+import dev.adjoint.compiler.autodiff.GradientChecker.Domain;
+import dev.adjoint.compiler.autodiff.GradientChecker.GraphContext;
+import dev.adjoint.compiler.composite.Activations;
+import dev.adjoint.compiler.composite.Layers;
+import dev.adjoint.compiler.composite.Losses;
+import dev.adjoint.compiler.composite.Losses.Reduction;
+import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every composite function (activations, losses, layers) against central finite
+ * differences, for a batch of several and a batch of one.
+ */
+class CompositeGradientTest {
+  private record Case(String name, List<Shape> shapes, List<Domain> domains, Function<GraphContext, Node> f) {}
+
+  private static final Domain PROBABILITY = r -> 0.05 + 0.9 * r.nextDouble();
+  private static final List<Case> CASES = new ArrayList<>();
+
+  private static void add(String name, List<Shape> shapes, List<Domain> domains, Function<GraphContext, Node> f) {
+    CASES.add(new Case(name, shapes, domains, f));
+  }
+
+  private static Node classes(GraphContext c, int batch, int classes) {
+    double[] values = new double[batch];
+    for (int i = 0; i < batch; i++) {
+      values[i] = (i * 7 + 1) % classes;
+    }
+    return c.fixed("classes", DType.I32, Tensor.of(new int[] {batch}, values));
+  }
+
+  static {
+    for (int batch : new int[] {4, 1}) {
+      Shape x = Shape.of(batch, 6);
+      String at = " (batch " + batch + ")";
+      add("relu" + at, List.of(x), List.of(ANY), c -> Activations.relu(c.b(), c.p(0)));
+      add("leaky_relu" + at, List.of(x), List.of(ANY), c -> Activations.leakyRelu(c.b(), c.p(0), 0.1));
+      add("silu" + at, List.of(x), List.of(ANY), c -> Activations.silu(c.b(), c.p(0)));
+      add("gelu" + at, List.of(x), List.of(ANY), c -> Activations.gelu(c.b(), c.p(0)));
+      add("gelu tanh" + at, List.of(x), List.of(ANY), c -> Activations.geluTanh(c.b(), c.p(0)));
+      add("softplus" + at, List.of(x), List.of(ANY), c -> Activations.softplus(c.b(), c.p(0), 2));
+      add("swiglu" + at, List.of(x), List.of(ANY), c -> Activations.swiglu(c.b(), c.p(0)));
+      add("softmax" + at, List.of(x), List.of(ANY), c -> Activations.softmax(c.b(), c.p(0), 1));
+      add("softmax axis 0" + at, List.of(x), List.of(ANY), c -> Activations.softmax(c.b(), c.p(0), 0));
+      add("log_softmax" + at, List.of(x), List.of(ANY), c -> Activations.logSoftmax(c.b(), c.p(0), 1));
+      for (Reduction r : Reduction.values()) {
+        String red = " " + r.name().toLowerCase() + at;
+        add("mse" + red, List.of(x, x), List.of(ANY, ANY), c -> Losses.mse(c.b(), c.p(0), c.p(1), r));
+        add("l1" + red, List.of(x, x), List.of(ANY, ANY), c -> Losses.l1(c.b(), c.p(0), c.p(1), r));
+        add("huber" + red, List.of(x, x), List.of(ANY, ANY), c -> Losses.huber(c.b(), c.p(0), c.p(1), 0.7, r));
+        add("hinge" + red, List.of(x, x), List.of(ANY, ANY), c -> Losses.hinge(c.b(), c.p(0), c.p(1), r));
+        add("bce" + red, List.of(x, x), List.of(PROBABILITY, PROBABILITY),
+            c -> Losses.bce(c.b(), c.p(0), c.p(1), r));
+        add("bce_with_logits" + red, List.of(x, x), List.of(ANY, PROBABILITY),
+            c -> Losses.bceWithLogits(c.b(), c.p(0), c.p(1), r));
+        add("cross_entropy classes" + red, List.of(x), List.of(ANY), c -> Losses.crossEntropyClasses(c.b(),
+            Activations.softmax(c.b(), c.p(0), 1), classes(c, batch, 6), 0.1, null, r));
+        add("cross_entropy ignore_index" + red, List.of(x), List.of(ANY), c -> Losses.crossEntropyClasses(c.b(),
+            Activations.softmax(c.b(), c.p(0), 1), classes(c, batch, 6), 0, 1, r));
+        add("cross_entropy distribution" + red, List.of(x, x), List.of(ANY, ANY),
+            c -> Losses.crossEntropyDistribution(c.b(), Activations.softmax(c.b(), c.p(0), 1),
+                Activations.softmax(c.b(), c.p(1), 1), 0.05, r));
+        add("nll" + red, List.of(x), List.of(ANY), c -> Losses.nll(c.b(), Activations.logSoftmax(c.b(), c.p(0), 1),
+            classes(c, batch, 6), null, r));
+        add("kl_div" + red, List.of(x, x), List.of(ANY, ANY), c -> Losses.klDivergence(c.b(),
+            Activations.softmax(c.b(), c.p(0), 1), Activations.softmax(c.b(), c.p(1), 1), r));
+      }
+      add("dense" + at, List.of(x, Shape.of(6, 3), Shape.of(3)), List.of(ANY, ANY, ANY),
+          c -> Layers.dense(c.b(), c.p(0), c.p(1), c.p(2)));
+      add("layer_norm" + at, List.of(x, Shape.of(6), Shape.of(6)), List.of(ANY, ANY, ANY),
+          c -> Layers.layerNorm(c.b(), c.p(0), c.p(1), c.p(2), 1e-5));
+      add("embedding_bag mean" + at, List.of(Shape.of(7, 3)), List.of(ANY), c -> Layers.embeddingBag(c.b(), c.p(0),
+          c.fixed("bags", DType.I32, Tensor.of(new int[] {batch, 3}, bagIds(batch))), true, null));
+      add("embedding_bag weighted" + at, List.of(Shape.of(7, 3), Shape.of(batch, 3)), List.of(ANY, ANY),
+          c -> Layers.embeddingBag(c.b(), c.p(0),
+              c.fixed("bags", DType.I32, Tensor.of(new int[] {batch, 3}, bagIds(batch))), false, c.p(1)));
+    }
+    Shape x = Shape.of(5, 4);
+    add("batch_norm training", List.of(x, Shape.of(4), Shape.of(4), Shape.of(4), Shape.of(4)),
+        List.of(ANY, ANY, ANY, ANY, POSITIVE), c -> {
+          Layers.BatchNormResult r = Layers.batchNorm(c.b(), c.p(0), c.p(1), c.p(2), c.p(3), c.p(4), 0.1, 1e-5);
+          return r.output();
+        });
+    add("batch_norm running statistics", List.of(x, Shape.of(4), Shape.of(4), Shape.of(4), Shape.of(4)),
+        List.of(ANY, ANY, ANY, ANY, POSITIVE), c -> {
+          Layers.BatchNormResult r = Layers.batchNorm(c.b(), c.p(0), c.p(1), c.p(2), c.p(3), c.p(4), 0.1, 1e-5);
+          return c.b().add(c.b().sumAll(r.runningMean()), c.b().sumAll(r.runningVar()));
+        });
+    add("dropout (training)", List.of(Shape.of(6, 8)), List.of(ANY), c -> Layers.dropout(c.b(), c.p(0), 0.3));
+  }
+
+  private static double[] bagIds(int batch) {
+    double[] ids = new double[batch * 3];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = i % 4 == 3 ? -1 : (i * 5) % 7;
+    }
+    return ids;
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyCompositeAgreesWithFiniteDifferences() {
+    return CASES.stream().map(k -> DynamicTest.dynamicTest(k.name(),
+        () -> GradientChecker.check(k.name(), k.shapes(), k.domains(), k.f(), k.name().hashCode())));
+  }
+}
