@@ -45,6 +45,13 @@ final class OpKernels {
       case ONE_HOT -> Indexing.oneHot(in.get(0), node.attrs(Attrs.OneHot.class).classes());
       case MATMUL -> Matmul.apply(in.get(0), in.get(1), node.attrs(Attrs.Matmul.class));
       case RANDOM_UNIFORM -> randomUniform(node.attrs(Attrs.Random.class), batch, feed);
+      case LOG_SOFTMAX -> FusedKernels.logSoftmax(in.get(0), node.attrs(Attrs.Axes.class));
+      case SOFTMAX_CROSS_ENTROPY -> FusedKernels.softmaxCrossEntropy(in.get(0), in.get(1),
+          node.input(1).dtype() == dev.adjoint.compiler.ir.DType.I32,
+          node.attrs(Attrs.CrossEntropy.class).smoothing());
+      case SIGMOID_BCE -> FusedKernels.sigmoidBce(in.get(0), in.get(1));
+      case DROPOUT_MASK -> FusedKernels.dropoutMask(node.attrs(Attrs.DropoutMask.class), batch, feed);
+      case ELEMENTWISE_KERNEL -> FusedKernels.kernel(node, in, batch);
       case INPUT, PARAM, STATE, MODE_SWITCH ->
           throw new IllegalStateException(op.text() + " is evaluated by the interpreter, not by a kernel");
     };

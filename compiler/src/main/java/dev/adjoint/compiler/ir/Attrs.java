@@ -171,6 +171,55 @@ public sealed interface Attrs {
     }
   }
 
+  /** SOFTMAX_CROSS_ENTROPY: label smoothing applied to class-index targets. */
+  record CrossEntropy(double smoothing) implements Attrs {
+    @Override
+    public String text() {
+      return smoothing == 0 ? "" : "smoothing=" + number(smoothing);
+    }
+  }
+
+  /**
+   * DROPOUT_MASK: {@code scale} where the uniform draw of (seed, step, stream, element) is at
+   * least {@code threshold}, else 0 — inverted dropout's keep-and-rescale in one tensor.
+   */
+  record DropoutMask(int stream, double threshold, double scale, DType dtype, Shape shape) implements Attrs {
+    @Override
+    public String text() {
+      return "stream=" + stream + " p=" + number(threshold) + " scale=" + number(scale);
+    }
+  }
+
+  /**
+   * ELEMENTWISE_KERNEL: a loop computing a chain of elementwise ops. Instruction i reads
+   * kernel inputs (argument k &lt; inputs) broadcast to {@code shape}, or earlier results
+   * (argument inputs + j is instruction j); the last instruction is the result.
+   */
+  record Kernel(List<Instruction> program, DType dtype, Shape shape) implements Attrs {
+    public Kernel {
+      program = List.copyOf(program);
+    }
+
+    @Override
+    public String text() {
+      return "{" + program.stream().map(Instruction::toString).collect(Collectors.joining("; ")) + "}";
+    }
+  }
+
+  /** One elementwise op of a kernel and where its operands come from. */
+  record Instruction(Op op, List<Integer> args, Attrs attrs) {
+    public Instruction {
+      args = List.copyOf(args);
+    }
+
+    @Override
+    public String toString() {
+      String a = attrs.text();
+      return op.text() + (a.isEmpty() ? "" : "[" + a + "]")
+          + args.stream().map(i -> "$" + i).collect(Collectors.joining(",", "(", ")"));
+    }
+  }
+
   /** Numbers as dumps print them: integers without a point, others in shortest round-trip form. */
   static String number(double v) {
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {

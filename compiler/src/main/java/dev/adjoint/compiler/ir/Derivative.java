@@ -158,6 +158,20 @@ public final class Derivative {
     return new Derivative("bilinear", transpose, jvp, true, true);
   }
 
+  /**
+   * For ops made only after differentiation (fused loops for the code generator): asking
+   * for their derivative is a bug in the pass order, reported as such.
+   */
+  public static Derivative formedAfterDifferentiation() {
+    Vjp vjp = (b, n, g) -> {
+      throw new IllegalStateException(n.op().text() + " is formed after differentiation; differentiate first");
+    };
+    Jvp jvp = (b, n, t) -> {
+      throw new IllegalStateException(n.op().text() + " is formed after differentiation; differentiate first");
+    };
+    return new Derivative("formed after differentiation", vjp, jvp);
+  }
+
   /** A rule written out in full. */
   public static Derivative custom(Vjp vjp, Jvp jvp, boolean... differentiable) {
     return new Derivative("custom", vjp, jvp, differentiable);

@@ -31,4 +31,53 @@ final class Derivatives {
     }
     return List.of(b.matmul(g, w, false, true), b.matmul(a, g, true, false));
   }
+
+  /** The target distribution of a SOFTMAX_CROSS_ENTROPY node: the smoothed one-hot of indices, or as given. */
+  static Node crossEntropyTarget(GraphBuilder b, Node n) {
+    Node logits = n.input(0);
+    Node target = n.input(1);
+    if (target.dtype() != DType.I32) {
+      return target;
+    }
+    int classes = logits.shape().last();
+    Node oneHot = b.oneHot(target, classes, logits.dtype());
+    double smoothing = n.attrs(Attrs.CrossEntropy.class).smoothing();
+    return smoothing == 0 ? oneHot : b.shift(b.scale(oneHot, 1 - smoothing), smoothing / classes);
+  }
+
+  /** softmax(z)·Σt - t: the cross-entropy's derivative with respect to the logits. */
+  private static Node crossEntropySlope(GraphBuilder b, Node n, Node logSoftmax, Node target) {
+    List<Integer> last = List.of(n.input(0).shape().rank() - 1);
+    return b.sub(b.mul(b.exp(logSoftmax), b.sum(target, last, true)), target);
+  }
+
+  private static Node logSoftmax(GraphBuilder b, Node logits) {
+    List<Integer> last = List.of(logits.shape().rank() - 1);
+    return b.node(Op.LOG_SOFTMAX, List.of(logits), new Attrs.Axes(last, true));
+  }
+
+  static List<Node> softmaxCrossEntropyVjp(GraphBuilder b, Node n, Node g) {
+    Node logits = n.input(0);
+    Node target = crossEntropyTarget(b, n);
+    Node ls = logSoftmax(b, logits);
+    Node perClass = b.broadcastTo(b.reshape(g, n.shape().append(1)), logits.shape());
+    Node dLogits = b.mul(perClass, crossEntropySlope(b, n, ls, target));
+    Node dTarget = n.input(1).dtype() == DType.I32 ? null : b.neg(b.mul(perClass, ls));
+    return java.util.Arrays.asList(dLogits, dTarget);
+  }
+
+  static Node softmaxCrossEntropyJvp(GraphBuilder b, Node n, List<Node> t) {
+    Node logits = n.input(0);
+    List<Integer> last = List.of(logits.shape().rank() - 1);
+    Node ls = logSoftmax(b, logits);
+    Node result = null;
+    if (t.get(0) != null) {
+      result = b.sum(b.mul(crossEntropySlope(b, n, ls, crossEntropyTarget(b, n)), t.get(0)), last, false);
+    }
+    if (t.size() > 1 && t.get(1) != null && n.input(1).dtype() != DType.I32) {
+      Node fromTarget = b.neg(b.sum(b.mul(t.get(1), ls), last, false));
+      result = result == null ? fromTarget : b.add(result, fromTarget);
+    }
+    return result;
+  }
 }

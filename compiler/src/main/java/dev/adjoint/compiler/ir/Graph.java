@@ -270,6 +270,16 @@ public final class Graph {
       return this;
     }
 
+    /** Removes declared inputs, parameters or state from the graph's interface. */
+    public Builder removeSources(java.util.Collection<Node> sources) {
+      Set<Node> gone = Collections.newSetFromMap(new IdentityHashMap<>());
+      gone.addAll(sources);
+      inputs.removeIf(gone::contains);
+      params.removeIf(gone::contains);
+      states.removeIf(gone::contains);
+      return this;
+    }
+
     public Builder clearLoss() {
       loss = null;
       return this;

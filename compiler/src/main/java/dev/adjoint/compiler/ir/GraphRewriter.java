@@ -14,8 +14,19 @@ import java.util.function.UnaryOperator;
 public final class GraphRewriter {
   private GraphRewriter() {}
 
+  /** A rule that may also look at the node as it was before its inputs were rewritten. */
+  @FunctionalInterface
+  public interface Rule {
+    Node apply(Node original, Node current);
+  }
+
   /** The graph with every node passed through {@code rule}, inputs first. */
   public static Graph rewrite(Graph graph, UnaryOperator<Node> rule) {
+    return rewrite(graph, (original, current) -> rule.apply(current));
+  }
+
+  /** As {@link #rewrite(Graph, UnaryOperator)}, for rules keyed by the original nodes. */
+  public static Graph rewrite(Graph graph, Rule rule) {
     Map<Node, Node> mapped = new IdentityHashMap<>();
     for (Node node : graph.nodes()) {
       List<Node> inputs = new ArrayList<>(node.inputs().size());
@@ -26,7 +37,7 @@ public final class GraphRewriter {
         changed |= m != in;
       }
       Node current = changed ? node.withInputs(inputs) : node;
-      Node replacement = isDeclaredSource(node) ? current : rule.apply(current);
+      Node replacement = isDeclaredSource(node) ? current : rule.apply(node, current);
       if (!replacement.type().equals(node.type())) {
         throw new IllegalStateException("a rewrite changed the type of " + node + " to " + replacement.type());
       }

@@ -143,7 +143,39 @@ public enum Op {
    * Linear in both, so each input's cotangent is the output's in its own mode.
    */
   MODE_SWITCH(OpGroup.CONTROL, 2, Attrs.None.class, Derivative.linear((b, n, g) -> List.of(
-      b.modeSwitch(g, Derivative.zerosLike(b, g)), b.modeSwitch(Derivative.zerosLike(b, g), g)), true, true));
+      b.modeSwitch(g, Derivative.zerosLike(b, g)), b.modeSwitch(Derivative.zerosLike(b, g), g)), true, true)),
+
+  // fused: made only by optimizing passes
+  /**
+   * log(softmax(x)) along one axis (keepdims attrs), as x - max - log Σ e^(x - max).
+   * d: g - e^y · Σ g, where e^y is the softmax: no probability is ever divided by.
+   */
+  LOG_SOFTMAX(OpGroup.FUSED, 1, Attrs.Axes.class, Derivative.custom(
+      (b, n, g) -> List.of(b.sub(g, b.mul(b.exp(n), b.sum(g, n.attrs(Attrs.Axes.class).axes(), true)))),
+      (b, n, t) -> t.get(0) == null ? null
+          : b.sub(t.get(0), b.sum(b.mul(b.exp(n), t.get(0)), n.attrs(Attrs.Axes.class).axes(), true)),
+      true)),
+  /**
+   * Per-sample cross-entropy of softmax(logits) over the last axis: -Σ t · log_softmax(z),
+   * with t the smoothed one-hot of class indices (i32 target) or a given distribution.
+   * d/dz: g · (softmax(z) · Σt - t).
+   */
+  SOFTMAX_CROSS_ENTROPY(OpGroup.FUSED, 2, Attrs.CrossEntropy.class, Derivative.custom(
+      Derivatives::softmaxCrossEntropyVjp, Derivatives::softmaxCrossEntropyJvp, true, true)),
+  /** Binary cross-entropy of sigmoid(z) against y, elementwise: max(z, 0) - z·y + log1p(e^-|z|). */
+  SIGMOID_BCE(OpGroup.FUSED, 2, Derivative.elementwise(
+      (b, n) -> b.sub(b.sigmoid(n.input(0)), n.input(1)),
+      (b, n) -> b.neg(n.input(0)))),
+  /** Dropout's mask in one draw: the scale 1/(1 - p) where kept, 0 where dropped. */
+  DROPOUT_MASK(OpGroup.FUSED, 0, Attrs.DropoutMask.class, Derivative.leaf()),
+  /**
+   * A chain of elementwise ops computed in one loop. Kernels are formed after
+   * differentiation, for the code generator, so they are never differentiated.
+   */
+  ELEMENTWISE_KERNEL(OpGroup.FUSED, Op.VARIADIC, Attrs.Kernel.class, Derivative.formedAfterDifferentiation());
+
+  /** The arity of an op that takes any number of inputs. */
+  public static final int VARIADIC = -1;
 
   private final OpGroup group;
   private final int arity;
@@ -171,7 +203,7 @@ public enum Op {
     return group;
   }
 
-  /** How many inputs a node of this op has. */
+  /** How many inputs a node of this op has, or {@link #VARIADIC}. */
   public int arity() {
     return arity;
   }

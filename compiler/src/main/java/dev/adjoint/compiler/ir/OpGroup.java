@@ -19,5 +19,7 @@ public enum OpGroup {
   /** Draws from the counter-based generator. */
   RANDOM,
   /** Chooses between training and inference behaviour. */
-  CONTROL
+  CONTROL,
+  /** Made only by optimizing passes: stable fused forms and fused loops. */
+  FUSED
 }

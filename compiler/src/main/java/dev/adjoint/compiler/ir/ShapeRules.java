@@ -10,7 +10,7 @@ public final class ShapeRules {
 
   /** The result type, or a {@link ShapeException} saying why the inputs do not fit. */
   public static TensorType infer(Op op, List<TensorType> in, Attrs attrs) {
-    if (in.size() != op.arity()) {
+    if (op.arity() != Op.VARIADIC && in.size() != op.arity()) {
       throw new ShapeException(op.text() + " takes " + op.arity() + " inputs, got " + in.size());
     }
     if (!op.attrsType().isInstance(attrs)) {
@@ -84,6 +84,27 @@ public final class ShapeRules {
         requireSame(op, in.get(0), in.get(1));
         yield in.get(0);
       }
+      case LOG_SOFTMAX -> {
+        requireFloat(op, in.get(0).dtype());
+        Attrs.Axes a = (Attrs.Axes) attrs;
+        checkAxes(op, in.get(0).shape(), a.axes());
+        if (a.axes().size() != 1 || !a.keepDims()) {
+          throw new ShapeException("log_softmax works along one axis, kept");
+        }
+        yield in.get(0);
+      }
+      case SOFTMAX_CROSS_ENTROPY -> softmaxCrossEntropy(in.get(0), in.get(1));
+      case SIGMOID_BCE -> {
+        requireFloat(op, in.get(0).dtype());
+        requireSame(op, in.get(0), in.get(1));
+        yield in.get(0);
+      }
+      case DROPOUT_MASK -> {
+        Attrs.DropoutMask a = (Attrs.DropoutMask) attrs;
+        requireFloat(op, a.dtype());
+        yield new TensorType(a.dtype(), a.shape());
+      }
+      case ELEMENTWISE_KERNEL -> kernel(in, (Attrs.Kernel) attrs);
     };
   }
 
@@ -236,6 +257,51 @@ public final class ShapeRules {
           + to.dim(1));
     }
     return new TensorType(updates.dtype(), to);
+  }
+
+  private static TensorType softmaxCrossEntropy(TensorType logits, TensorType target) {
+    requireFloat(Op.SOFTMAX_CROSS_ENTROPY, logits.dtype());
+    Shape s = logits.shape();
+    if (s.rank() < 1) {
+      throw new ShapeException("softmax_cross_entropy needs logits with a class axis, got " + logits);
+    }
+    Shape perSample = s.slice(0, s.rank() - 1);
+    boolean indices = target.dtype() == DType.I32 && target.shape().equals(perSample);
+    if (!indices && !target.equals(logits)) {
+      throw new ShapeException("softmax_cross_entropy: target " + target + " is neither class indices shaped "
+          + perSample + " nor a distribution like " + logits);
+    }
+    return new TensorType(logits.dtype(), perSample);
+  }
+
+  /** A kernel's inputs broadcast to its shape; each instruction type-checks like its op. */
+  private static TensorType kernel(List<TensorType> in, Attrs.Kernel k) {
+    List<TensorType> values = new ArrayList<>();
+    for (TensorType t : in) {
+      broadcast(t, k.shape());
+      values.add(new TensorType(t.dtype(), k.shape()));
+    }
+    if (k.program().isEmpty()) {
+      throw new ShapeException("a kernel needs at least one instruction");
+    }
+    for (Attrs.Instruction instruction : k.program()) {
+      if (!instruction.op().isElementwise()) {
+        throw new ShapeException("a kernel computes elementwise ops only, got " + instruction.op().text());
+      }
+      List<TensorType> args = new ArrayList<>();
+      for (int a : instruction.args()) {
+        if (a < 0 || a >= values.size()) {
+          throw new ShapeException("kernel instruction " + instruction + " reads $" + a + " before it exists");
+        }
+        args.add(values.get(a));
+      }
+      values.add(infer(instruction.op(), args, instruction.attrs()));
+    }
+    TensorType result = values.get(values.size() - 1);
+    if (!result.equals(new TensorType(k.dtype(), k.shape()))) {
+      throw new ShapeException("kernel computes " + result + " but declares " + k.dtype().text() + k.shape());
+    }
+    return result;
   }
 
   private static TensorType matmul(TensorType a, TensorType b, Attrs.Matmul m) {

@@ -84,7 +84,7 @@ public final class Verifier {
     if (n.span() == null) {
       problems.add(who + ": has no source span");
     }
-    boolean arityOk = n.inputs().size() == n.op().arity();
+    boolean arityOk = n.op().arity() == Op.VARIADIC || n.inputs().size() == n.op().arity();
     if (!arityOk) {
       problems.add(who + ": has " + n.inputs().size() + (n.inputs().size() == 1 ? " input" : " inputs")
           + " but " + n.op().text() + " takes " + n.op().arity());

@@ -1,0 +1,141 @@
+package dev.adjoint.compiler.passes;
+
+import dev.adjoint.compiler.ir.Graph;
+import dev.adjoint.compiler.ir.Verifier;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The order of passes, in one place. A graph goes through named phases, as PyTensor's
+ * modes do: canonicalize (common subexpressions, constants, identities), stabilize
+ * (log-softmax, softmax with cross-entropy, sigmoid with binary cross-entropy, logs of
+ * sigmoids — before
+ * differentiation, so that the fused ops' own derivatives make the backward pass), then
+ * for training: differentiate, and optimize the training graph (dropout scale, transposes
+ * into products, dead code, elementwise loops); for inference: extract the inference graph
+ * and optimize it the same way. CSE runs again after every phase that builds new nodes.
+ */
+public final class Pipeline {
+
+  /** A pass at its place in a pipeline: {@code stabilize/softmax-cross-entropy}. */
+  public record Stage(String phase, Pass pass) {
+    public String name() {
+      return phase + "/" + pass.name();
+    }
+  }
+
+  /** What a stage did: the graph after it and how many times it fired. */
+  public record StageResult(Stage stage, Graph graph, int fired) {}
+
+  private final String name;
+  private final List<Stage> stages;
+
+  private Pipeline(String name, List<Stage> stages) {
+    this.name = name;
+    this.stages = List.copyOf(stages);
+  }
+
+  /** From the forward graph to the optimized training graph, gradients included. */
+  public static Pipeline training() {
+    List<Stage> stages = new ArrayList<>(front());
+    stages.add(new Stage("differentiate", new Differentiation()));
+    stages.addAll(optimize("optimize"));
+    return new Pipeline("training", stages);
+  }
+
+  /** From the forward graph to the optimized inference graph: outputs only. */
+  public static Pipeline inference() {
+    List<Stage> stages = new ArrayList<>(front());
+    stages.add(new Stage("extract", new InferenceExtraction()));
+    stages.addAll(optimize("optimize"));
+    return new Pipeline("inference", stages);
+  }
+
+  private static List<Stage> front() {
+    return List.of(
+        new Stage("canonicalize", new CommonSubexpressions()),
+        new Stage("canonicalize", new ConstantFolding()),
+        new Stage("canonicalize", new AlgebraicSimplification()),
+        new Stage("stabilize", new LogSoftmaxRewrite()),
+        new Stage("stabilize", new SoftmaxCrossEntropyFusion()),
+        new Stage("stabilize", new SigmoidBceFusion()),
+        new Stage("stabilize", new LogSigmoidRewrite()),
+        new Stage("stabilize", new CommonSubexpressions()));
+  }
+
+  private static List<Stage> optimize(String phase) {
+    return List.of(
+        new Stage(phase, new CommonSubexpressions()),
+        new Stage(phase, new ConstantFolding()),
+        new Stage(phase, new AlgebraicSimplification()),
+        new Stage(phase, new DropoutScaleFolding()),
+        new Stage(phase, new TransposeFolding()),
+        new Stage(phase, new CommonSubexpressions()),
+        new Stage(phase, new DeadCode()),
+        new Stage("fuse", new ElementwiseFusion()));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public List<Stage> stages() {
+    return stages;
+  }
+
+  /** Runs every stage; with {@code verify}, checks the graph after each and names the stage that broke it. */
+  public List<StageResult> run(Graph graph, boolean verify) {
+    return run(graph, verify, stages.size());
+  }
+
+  /** Runs the first {@code count} stages. */
+  public List<StageResult> run(Graph graph, boolean verify, int count) {
+    List<StageResult> results = new ArrayList<>();
+    Graph current = graph;
+    for (Stage stage : stages.subList(0, count)) {
+      Pass.Result r = stage.pass().run(current);
+      if (verify) {
+        Verifier.check(r.graph(), "after " + stage.name());
+      }
+      current = r.graph();
+      results.add(new StageResult(stage, current, r.fired()));
+    }
+    return results;
+  }
+
+  /** The final graph. */
+  public Graph apply(Graph graph) {
+    List<StageResult> results = run(graph, false);
+    return results.isEmpty() ? graph : results.get(results.size() - 1).graph();
+  }
+
+  /**
+   * The index (1-based count of stages to run) of the stage named {@code query}: a full
+   * {@code phase/pass} name, or a pass name that runs once; 0 when none matches.
+   *
+   * @throws IllegalArgumentException when a bare pass name runs several times
+   */
+  public int stagesThrough(String query) {
+    List<Integer> matches = new ArrayList<>();
+    for (int i = 0; i < stages.size(); i++) {
+      Stage s = stages.get(i);
+      if (s.name().equals(query)) {
+        return i + 1;
+      }
+      if (s.pass().name().equals(query)) {
+        matches.add(i);
+      }
+    }
+    if (matches.size() > 1) {
+      List<String> names = matches.stream().map(i -> stages.get(i).name()).toList();
+      throw new IllegalArgumentException("'" + query + "' runs " + matches.size() + " times in the " + name
+          + " pipeline; name one: " + String.join(", ", names));
+    }
+    return matches.isEmpty() ? 0 : matches.get(0) + 1;
+  }
+
+  /** Every stage name, in order. */
+  public List<String> stageNames() {
+    return stages.stream().map(Stage::name).toList();
+  }
+}
