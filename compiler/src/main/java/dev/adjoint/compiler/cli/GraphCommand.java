@@ -4,6 +4,9 @@ import dev.adjoint.compiler.frontend.Compilation;
 import dev.adjoint.compiler.frontend.Frontend;
 import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.ir.DotDump;
+import dev.adjoint.compiler.ir.Graph;
+import dev.adjoint.compiler.ir.TextDump;
+import dev.adjoint.compiler.passes.Pipeline;
 import dev.adjoint.compiler.source.SourceFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -16,9 +19,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code adjoint graph FILE}: prints each model's graph as text or Graphviz DOT. */
+/**
+ * {@code adjoint graph FILE}: prints each model's graph as text or Graphviz DOT — as written,
+ * or after the training or inference pipeline, or after any one stage of it.
+ */
 @Command(name = "graph", mixinStandardHelpOptions = true,
-    description = "Prints the graph of each model in a .nn file, as text or as Graphviz DOT.")
+    description = {"Prints the graph of each model in a .nn file, as text or as Graphviz DOT.",
+        "Without options: the forward graph as written. With --backward: the optimized training graph",
+        "(forward, gradients, fused ops); with --inference: the optimized inference graph."})
 final class GraphCommand implements Callable<Integer> {
   /** Output formats. */
   enum Format { text, dot }
@@ -37,6 +45,19 @@ final class GraphCommand implements Callable<Integer> {
 
   @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override a hyperparameter, e.g. --set hidden=128")
   List<String> sets = new ArrayList<>();
+
+  @Option(names = {"--backward", "--training"}, description = "the optimized training graph, gradients included")
+  boolean backward;
+
+  @Option(names = "--inference", description = "the optimized inference graph: outputs only")
+  boolean inference;
+
+  @Option(names = "--after", paramLabel = "STAGE",
+      description = "stop after this stage of the pipeline, e.g. stabilize/softmax-cross-entropy or differentiate")
+  String after;
+
+  @Option(names = "--passes", description = "list the pipeline's stages with how often each fired on this file")
+  boolean passes;
 
   @Override
   public Integer call() {
@@ -60,13 +81,47 @@ final class GraphCommand implements Callable<Integer> {
         return AdjointCli.INPUT_ERRORS;
       }
     }
+    if (backward && inference) {
+      err.println("adjoint graph: choose one of --backward and --inference");
+      return AdjointCli.USAGE;
+    }
+    Pipeline pipeline = inference ? Pipeline.inference() : Pipeline.training();
+    boolean optimized = backward || inference || after != null || passes;
+    int stageCount = pipeline.stages().size();
+    if (after != null) {
+      try {
+        stageCount = pipeline.stagesThrough(after);
+      } catch (IllegalArgumentException ambiguous) {
+        err.println("adjoint graph: " + ambiguous.getMessage());
+        return AdjointCli.USAGE;
+      }
+      if (stageCount == 0) {
+        err.println("adjoint graph: no stage '" + after + "' in the " + pipeline.name() + " pipeline; stages: "
+            + String.join(", ", pipeline.stageNames()));
+        return AdjointCli.USAGE;
+      }
+    }
     boolean first = true;
     for (ModelUnit unit : units) {
       if (!first) {
         out.println();
       }
       first = false;
-      out.print(format == Format.dot ? DotDump.dump(unit.graph()) : GraphReport.text(unit));
+      if (!optimized) {
+        out.print(format == Format.dot ? DotDump.dump(unit.graph()) : GraphReport.text(unit));
+        continue;
+      }
+      if (unit.graph().loss() == null && !inference) {
+        err.println(file + ": model '" + unit.name() + "' has no loss, so no training graph; try --inference");
+        return AdjointCli.INPUT_ERRORS;
+      }
+      List<Pipeline.StageResult> results = pipeline.run(unit.graph(), false, stageCount);
+      if (passes) {
+        out.print(GraphReport.passes(unit, pipeline, results));
+      } else {
+        Graph graph = results.get(results.size() - 1).graph();
+        out.print(format == Format.dot ? DotDump.dump(graph) : TextDump.dump(graph));
+      }
     }
     return AdjointCli.OK;
   }

@@ -55,11 +55,11 @@ public final class Losses {
     return reduce(b, b.max(margin, b.constant(0, margin)), reduction);
   }
 
-  /** -(y·log p + (1 - y)·log(1 - p)). */
+  /** -(y·log p + (1 - y)·log(1 - p)), with 0·log 0 taken as 0: a certain, correct p costs nothing. */
   public static Node bce(GraphBuilder b, Node p, Node y, Reduction reduction) {
     Node one = b.constant(1, p);
-    Node positive = b.mul(y, b.log(p));
-    Node negative = b.mul(b.sub(one, y), b.log(b.sub(one, p)));
+    Node positive = xlogy(b, y, p);
+    Node negative = xlogy(b, b.sub(one, y), b.sub(one, p));
     return reduce(b, b.neg(b.add(positive, negative)), reduction);
   }
 
@@ -78,7 +78,7 @@ public final class Losses {
       Reduction reduction) {
     int c = p.shape().last();
     Node target = smooth(b, b.oneHot(classes, c, p.dtype()), smoothing);
-    Node perSample = b.neg(b.sum(b.mul(target, b.log(p)), List.of(p.shape().rank() - 1), false));
+    Node perSample = b.neg(b.sum(xlogy(b, target, p), List.of(p.shape().rank() - 1), false));
     return reduceSamples(b, perSample, ignoredMask(b, classes, ignoreIndex, p.dtype()), reduction);
   }
 
@@ -86,14 +86,18 @@ public final class Losses {
   public static Node crossEntropyDistribution(GraphBuilder b, Node p, Node target, double smoothing,
       Reduction reduction) {
     Node t = smooth(b, target, smoothing);
-    Node perSample = b.neg(b.sum(b.mul(t, b.log(p)), List.of(p.shape().rank() - 1), false));
+    Node perSample = b.neg(b.sum(xlogy(b, t, p), List.of(p.shape().rank() - 1), false));
     return reduceSamples(b, perSample, null, reduction);
   }
 
-  /** Negative log-likelihood of log-probabilities: -Σ onehot(y)·logp over the last axis. */
+  /**
+   * Negative log-likelihood of log-probabilities: -logp at the target class, picked with a
+   * where rather than a product with the one-hot, so that -∞ at another class stays out.
+   */
   public static Node nll(GraphBuilder b, Node logp, Node classes, Integer ignoreIndex, Reduction reduction) {
     int c = logp.shape().last();
-    Node picked = b.sum(b.mul(b.oneHot(classes, c, logp.dtype()), logp), List.of(logp.shape().rank() - 1), false);
+    Node targetClass = b.oneHot(classes, c, logp.dtype());
+    Node picked = b.sum(b.where(targetClass, logp, b.constant(0, logp)), List.of(logp.shape().rank() - 1), false);
     return reduceSamples(b, b.neg(picked), ignoredMask(b, classes, ignoreIndex, logp.dtype()), reduction);
   }
 
@@ -103,6 +107,15 @@ public final class Losses {
     Node safe = b.where(b.greater(p, b.constant(0, p)), terms, b.constant(0, terms));
     Node perSample = b.sum(safe, List.of(p.shape().rank() - 1), false);
     return reduceSamples(b, perSample, null, reduction);
+  }
+
+  /**
+   * t·log p with 0·log 0 taken as 0, as t·log(where(t &gt; 0, p, 1)): where the target is
+   * zero the log reads 1, so neither the value nor its gradient becomes 0·∞ = NaN.
+   */
+  private static Node xlogy(GraphBuilder b, Node t, Node p) {
+    Node safe = b.where(b.greater(t, b.constant(0, t)), p, b.constant(1, p));
+    return b.mul(t, b.log(safe));
   }
 
   private static Node smooth(GraphBuilder b, Node target, double smoothing) {

@@ -11,8 +11,10 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
- * A model's compile-time hyperparameters: defaults evaluated in order (a default may use
- * earlier ones), then overrides applied and checked against the default's type.
+ * A model's compile-time hyperparameters, resolved in declaration order: each default is
+ * evaluated with the earlier hyperparameters as overridden, then the override (if any) is
+ * checked against the default's type and applied. So {@code half = hidden / 2} follows
+ * {@code --set hidden=128}.
  */
 final class HyperParameters {
   private HyperParameters() {}
@@ -24,6 +26,10 @@ final class HyperParameters {
   static Optional<Map<String, Value>> resolve(Declaration.Model model, List<HyperOverride> overrides,
       BiFunction<Expr, Map<String, Value>, Value> evaluate, Diagnostics diagnostics) {
     int errorsBefore = diagnostics.errorCount();
+    Map<String, HyperOverride> byName = new LinkedHashMap<>();
+    for (HyperOverride o : overrides) {
+      byName.put(o.name(), o); // later overrides (the command line) win over earlier ones (the train block)
+    }
     Map<String, Value> values = new LinkedHashMap<>();
     for (Declaration.Binding h : model.hyperparameters()) {
       if (values.containsKey(h.name())) {
@@ -35,29 +41,30 @@ final class HyperParameters {
             "choose another name, e.g. batch_size");
         continue;
       }
-      Value v = evaluate.apply(h.value(), values);
+      Value v = evaluate.apply(h.value(), values); // sees earlier hyperparameters with their overrides applied
       if (v instanceof Value.Tensor) {
         diagnostics.error(h.value().span(), "a hyperparameter's default must be a constant, got " + v.describe());
         v = Value.POISON;
       }
+      HyperOverride o = byName.get(h.name());
+      if (o != null) {
+        Value converted = convert(v, o.value());
+        if (converted == null) {
+          diagnostics.error(o.valueSpan(), "hyperparameter '" + o.name() + "' takes " + kindOf(v)
+              + " (its default is " + Checks.show(v) + "), got " + o.value().describe());
+        } else {
+          v = converted;
+        }
+      }
       values.put(h.name(), v);
     }
     for (HyperOverride o : overrides) {
-      Value current = values.get(o.name());
-      if (current == null) {
+      if (!values.containsKey(o.name())) {
         String hint = Suggestions.didYouMean(o.name(), values.keySet());
         diagnostics.error(o.nameSpan(), "model '" + model.name() + "' has no hyperparameter '" + o.name() + "'",
             hint != null ? hint : values.isEmpty() ? "it declares none" : "it has: "
                 + String.join(", ", values.keySet()));
-        continue;
       }
-      Value converted = convert(current, o.value());
-      if (converted == null) {
-        diagnostics.error(o.valueSpan(), "hyperparameter '" + o.name() + "' takes " + kindOf(current)
-            + " (its default is " + Checks.show(current) + "), got " + o.value().describe());
-        continue;
-      }
-      values.put(o.name(), converted);
     }
     return diagnostics.errorCount() > errorsBefore ? Optional.empty() : Optional.of(values);
   }

@@ -163,11 +163,12 @@ public final class Derivative {
    * for their derivative is a bug in the pass order, reported as such.
    */
   public static Derivative formedAfterDifferentiation() {
+    String message = "this fused op is formed after differentiation; differentiate the graph before fusing";
     Vjp vjp = (b, n, g) -> {
-      throw new IllegalStateException(n.op().text() + " is formed after differentiation; differentiate first");
+      throw new IllegalStateException(message);
     };
     Jvp jvp = (b, n, t) -> {
-      throw new IllegalStateException(n.op().text() + " is formed after differentiation; differentiate first");
+      throw new IllegalStateException(message);
     };
     return new Derivative("formed after differentiation", vjp, jvp);
   }

@@ -129,6 +129,25 @@ class PrimitiveGradientTest {
         c -> c.b().matmul(c.p(0), c.p(1), true, false));
     add("mode_switch", Op.MODE_SWITCH, List.of(s(2, 3)), List.of(ANY),
         c -> c.b().modeSwitch(c.b().exp(c.p(0)), c.b().scale(c.p(0), 2)));
+    for (int axis : new int[] {0, 1}) {
+      add("log_softmax axis " + axis, Op.LOG_SOFTMAX, List.of(s(3, 4)), List.of(ANY),
+          c -> c.b().node(Op.LOG_SOFTMAX, List.of(c.p(0)), new Attrs.Axes(List.of(axis), true)));
+    }
+    for (double smoothing : new double[] {0, 0.1}) {
+      add("softmax_cross_entropy classes smoothing " + smoothing, Op.SOFTMAX_CROSS_ENTROPY, List.of(s(3, 4)),
+          List.of(ANY), c -> c.b().node(Op.SOFTMAX_CROSS_ENTROPY,
+              List.of(c.p(0), ids(c, new int[] {3}, 2, 0, 7)), new Attrs.CrossEntropy(smoothing)));
+    }
+    add("softmax_cross_entropy batch of one", Op.SOFTMAX_CROSS_ENTROPY, List.of(s(1, 5)), List.of(ANY),
+        c -> c.b().node(Op.SOFTMAX_CROSS_ENTROPY, List.of(c.p(0), ids(c, new int[] {1}, 4)),
+            new Attrs.CrossEntropy(0)));
+    add("softmax_cross_entropy distribution", Op.SOFTMAX_CROSS_ENTROPY, List.of(s(3, 4), s(3, 4)),
+        List.of(ANY, ANY), c -> c.b().node(Op.SOFTMAX_CROSS_ENTROPY, List.of(c.p(0), c.p(1)),
+            new Attrs.CrossEntropy(0)));
+    for (Shape sh : ELEMENTWISE_SHAPES) {
+      add("sigmoid_bce " + sh, Op.SIGMOID_BCE, List.of(sh, sh), List.of(ANY, ANY),
+          c -> c.b().node(Op.SIGMOID_BCE, c.p(0), c.p(1)));
+    }
   }
 
   @TestFactory
@@ -145,7 +164,8 @@ class PrimitiveGradientTest {
     List<String> missing = new ArrayList<>();
     for (Op op : Op.values()) {
       assertNotNull(op.derivative(), op + " has no derivative rule");
-      if (!op.derivative().isConstant() && !checked.contains(op)) {
+      boolean afterDifferentiation = op.derivative().kind().equals("formed after differentiation");
+      if (!op.derivative().isConstant() && !afterDifferentiation && !checked.contains(op)) {
         missing.add(op.text());
       }
     }
@@ -162,5 +182,15 @@ class PrimitiveGradientTest {
     assertEquals(true, Op.GREATER.derivative().isConstant());
     assertEquals("linear", Op.RESHAPE.derivative().kind());
     assertEquals("bilinear", Op.MATMUL.derivative().kind());
+  }
+
+  /** Fused loops exist only after differentiation; asking for their derivative says so. */
+  @Test
+  void kernelsRefuseToBeDifferentiated() {
+    assertEquals("formed after differentiation", Op.ELEMENTWISE_KERNEL.derivative().kind());
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> Op.ELEMENTWISE_KERNEL.derivative().vjp(null, null, null));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("formed after differentiation"),
+        e.getMessage());
   }
 }

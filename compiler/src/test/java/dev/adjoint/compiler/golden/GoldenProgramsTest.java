@@ -7,7 +7,9 @@ import dev.adjoint.compiler.cli.GraphReport;
 import dev.adjoint.compiler.frontend.Compilation;
 import dev.adjoint.compiler.frontend.Frontend;
 import dev.adjoint.compiler.frontend.ModelUnit;
+import dev.adjoint.compiler.ir.TextDump;
 import dev.adjoint.compiler.ir.Verifier;
+import dev.adjoint.compiler.passes.Pipeline;
 import dev.adjoint.compiler.source.SourceFile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,6 +32,25 @@ class GoldenProgramsTest {
     return Golden.nnFiles(examples).stream().map(nn -> DynamicTest.dynamicTest(
         examples.relativize(nn).toString(),
         () -> checkValid(nn, Golden.withExtension(goldens.resolve(examples.relativize(nn)), ".graph"))));
+  }
+
+  /** The optimized training and inference graphs of every example, each pipeline stage verified. */
+  @TestFactory
+  Stream<DynamicTest> examplesDumpTheirGoldenOptimizedGraphs() {
+    Path examples = Golden.repo().resolve("examples");
+    Path goldens = Golden.resources().resolve("golden/examples");
+    return Golden.nnFiles(examples).stream().flatMap(nn -> Stream.of(Pipeline.training(), Pipeline.inference())
+        .map(pipeline -> DynamicTest.dynamicTest(examples.relativize(nn) + " " + pipeline.name(), () -> {
+          Compilation c = compile(nn);
+          assertTrue(c.ok(), c.diagnostics().format());
+          StringBuilder dumps = new StringBuilder();
+          for (ModelUnit unit : c.models()) {
+            List<Pipeline.StageResult> results = pipeline.run(unit.graph(), true);
+            dumps.append(dumps.length() == 0 ? "" : "\n").append(TextDump.dump(results.get(results.size() - 1).graph()));
+          }
+          Golden.check(Golden.withExtension(goldens.resolve(examples.relativize(nn)), "." + pipeline.name() + ".graph"),
+              dumps.toString());
+        })));
   }
 
   @TestFactory

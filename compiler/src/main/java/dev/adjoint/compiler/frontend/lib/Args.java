@@ -4,7 +4,10 @@ import dev.adjoint.compiler.frontend.Checks;
 import dev.adjoint.compiler.frontend.Kind;
 import dev.adjoint.compiler.frontend.Parameter;
 import dev.adjoint.compiler.frontend.Value;
+import dev.adjoint.compiler.ir.Attrs;
+import dev.adjoint.compiler.ir.GraphBuilder;
 import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.ShapeException;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +57,23 @@ final class Args {
     }
     out.sort(null);
     return out;
+  }
+
+  /**
+   * Two tensor arguments where a number written in the call (which arrives as an f32 scalar
+   * constant) takes the floating-point dtype of the other operand, as it does with the
+   * operators: {@code maximum(x, 0)} on an f64 {@code x} compares with an f64 zero.
+   */
+  static Node[] numbersAdopt(GraphBuilder b, Node x, Node y) {
+    return new Node[] {adopt(b, x, y), adopt(b, y, x)};
+  }
+
+  private static Node adopt(GraphBuilder b, Node operand, Node other) {
+    boolean number = operand.op() == Op.CONST && operand.shape().isScalar();
+    if (!number || operand.dtype() == other.dtype() || !other.dtype().isFloat()) {
+      return operand;
+    }
+    return b.at(operand.span()).constant(operand.attrs(Attrs.Fill.class).value(), other.dtype());
   }
 
   static void requireFloat(Node x, String what) {

@@ -40,6 +40,10 @@ public final class LossFunctions {
           GraphBuilder b = c.ops();
           Node target = a.tensor("target");
           boolean classes = target.dtype() == DType.I32;
+          if (classes && MathFunctions.classCount(target) > 2) {
+            throw new ShapeException("hinge takes labels -1 and +1 or a class target of 2 classes, got "
+                + MathFunctions.classCount(target) + " classes");
+          }
           Node[] st = aligned(b, a.tensor("scores"), target);
           Node signs = classes ? b.shift(b.scale(st[1], 2), -1) : st[1];
           return tensor(Losses.hinge(b, st[0], signs, reduction(a)));

@@ -31,7 +31,10 @@ public final class MathFunctions {
     unary(table, "square", "x * x", (b, x) -> b.mul(x, x));
     table.add(new Builtin(Signature.of("pow", Args.tensor("x"), Args.tensor("y")), CATEGORY,
         "x to the power y, elementwise with broadcasting",
-        (a, c) -> floats(c.ops().pow(float_(a.tensor("x"), "x"), a.tensor("y")))));
+        (a, c) -> {
+          Node[] xy = Args.numbersAdopt(c.ops(), a.tensor("x"), a.tensor("y"));
+          return floats(c.ops().pow(float_(xy[0], "x"), xy[1]));
+        }));
     binary(table, "maximum", "elementwise maximum with broadcasting", GraphBuilder::max);
     binary(table, "minimum", "elementwise minimum with broadcasting", GraphBuilder::min);
     table.add(new Builtin(Signature.of("clip", Args.tensor("x"), Parameter.required("low", Kind.NUMBER),
@@ -104,7 +107,10 @@ public final class MathFunctions {
 
   private static void binary(BuiltinTable table, String name, String summary, Binary f) {
     table.add(new Builtin(Signature.of(name, Args.tensor("a"), Args.tensor("b")), CATEGORY, summary,
-        (a, c) -> floats(f.apply(c.ops(), a.tensor("a"), a.tensor("b")))));
+        (a, c) -> {
+          Node[] ab = Args.numbersAdopt(c.ops(), a.tensor("a"), a.tensor("b"));
+          return floats(f.apply(c.ops(), ab[0], ab[1]));
+        }));
   }
 
   private interface Binary {
@@ -155,6 +161,22 @@ public final class MathFunctions {
       }
       dims.set(unknown, (int) (total / known));
     }
-    return Shape.of(dims);
+    Shape target = Shape.of(dims);
+    if (x.shape().hasBatch() && target.hasBatch() && sizeBefore(target, target.batchAxis())
+        != sizeBefore(x.shape(), x.shape().batchAxis())) {
+      throw new ShapeException("cannot reshape " + x.type() + " to "
+          + dev.adjoint.compiler.frontend.Checks.show(shape) + ": B must keep the sizes before it, "
+          + "or the samples of a batch would mix");
+    }
+    return target;
+  }
+
+  /** The product of the dimensions before an axis. */
+  private static long sizeBefore(Shape s, int axis) {
+    long size = 1;
+    for (int i = 0; i < axis; i++) {
+      size *= s.dim(i);
+    }
+    return size;
   }
 }
