@@ -143,4 +143,40 @@ class CliTest {
     Run malformed = run("check", file.toString(), "--set", "hidden");
     assertTrue(malformed.err().contains("--set takes name=value"), malformed.err());
   }
+
+  @Test
+  void graphShowsTheOptimizedTrainingAndInferenceGraphs() {
+    Run training = run("graph", example("mnist/mnist.nn"), "--backward");
+    assertEquals(AdjointCli.OK, training.status(), training.err());
+    assertTrue(training.out().contains("softmax_cross_entropy"), training.out());
+    assertTrue(training.out().contains("dropout_mask"), training.out());
+    assertTrue(training.out().contains("grad h.W = %"), training.out());
+    assertFalse(training.out().contains(" = log "), training.out());
+    Run inference = run("graph", example("mnist/mnist.nn"), "--inference");
+    assertEquals(AdjointCli.OK, inference.status(), inference.err());
+    assertFalse(inference.out().contains("dropout"), inference.out());
+    assertFalse(inference.out().contains("loss ="), inference.out());
+    assertFalse(inference.out().contains("target y"), inference.out());
+    Run both = run("graph", example("mnist/mnist.nn"), "--backward", "--inference");
+    assertEquals(AdjointCli.USAGE, both.status());
+  }
+
+  @Test
+  void graphStopsAfterAStageAndListsPasses() {
+    Run after = run("graph", example("salammbo/logreg.nn"), "--after", "sigmoid-bce");
+    assertEquals(AdjointCli.OK, after.status(), after.err());
+    assertTrue(after.out().contains("sigmoid_bce"), after.out());
+    assertFalse(after.out().contains("grad "), after.out());
+    Run ambiguous = run("graph", example("salammbo/logreg.nn"), "--after", "cse");
+    assertEquals(AdjointCli.USAGE, ambiguous.status());
+    assertTrue(ambiguous.err().contains("canonicalize/cse"), ambiguous.err());
+    Run unknown = run("graph", example("salammbo/logreg.nn"), "--after", "magic");
+    assertEquals(AdjointCli.USAGE, unknown.status());
+    assertTrue(unknown.err().contains("no stage 'magic'"), unknown.err());
+    Run passes = run("graph", example("salammbo/logreg.nn"), "--passes");
+    assertEquals(AdjointCli.OK, passes.status(), passes.err());
+    assertTrue(passes.out().matches("(?s).*stabilize/sigmoid-bce\\s+fired\\s+1 .*"), passes.out());
+    Run dot = run("graph", example("salammbo/logreg.nn"), "--backward", "--format", "dot");
+    assertTrue(dot.out().contains("orange"), "fused nodes stand out in DOT");
+  }
 }
