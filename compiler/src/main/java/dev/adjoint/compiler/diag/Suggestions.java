@@ -12,19 +12,34 @@ public final class Suggestions {
     return best == null ? null : "did you mean '" + best + "'?";
   }
 
-  /** The candidate closest to {@code wrong} within a distance that scales with its length, or null. */
+  /**
+   * The candidate closest to {@code wrong} within a distance that scales with its length,
+   * or else one that the wrong name abbreviates or extends ({@code act} for {@code activation}),
+   * or null. A candidate that shares nothing with a short name ({@code x} for {@code h}) is no
+   * suggestion.
+   */
   public static String closest(String wrong, Collection<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     int limit = Math.max(1, Math.min(3, wrong.length() / 3 + 1));
     for (String candidate : candidates) {
       int distance = distance(wrong.toLowerCase(), candidate.toLowerCase());
-      if (distance <= limit && distance < bestDistance) {
+      if (distance <= limit && distance < bestDistance && distance < wrong.length()) {
         best = candidate;
         bestDistance = distance;
       }
     }
-    return best;
+    if (best != null) {
+      return best;
+    }
+    for (String candidate : candidates) {
+      String a = wrong.toLowerCase();
+      String b = candidate.toLowerCase();
+      if (Math.min(a.length(), b.length()) >= 3 && (a.startsWith(b) || b.startsWith(a))) {
+        return candidate;
+      }
+    }
+    return null;
   }
 
   /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */

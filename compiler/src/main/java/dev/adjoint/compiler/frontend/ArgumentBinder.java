@@ -22,6 +22,14 @@ public final class ArgumentBinder {
     Value evaluate(Expr expr, Kind kind);
   }
 
+  /** Option names of other libraries (PyTorch, Keras) and what Adjoint calls them. */
+  private static final Map<String, String> SYNONYMS = Map.ofEntries(
+      Map.entry("learning_rate", "lr"), Map.entry("activation", "act"), Map.entry("use_bias", "bias"),
+      Map.entry("kernel_initializer", "init"), Map.entry("initializer", "init"), Map.entry("rate", "p"),
+      Map.entry("epsilon", "eps"), Map.entry("dim", "axis"), Map.entry("keepdim", "keepdims"),
+      Map.entry("num_classes", "classes"), Map.entry("smoothing", "label_smoothing"),
+      Map.entry("beta1", "betas"), Map.entry("beta_1", "betas"), Map.entry("weight", "weights"));
+
   private final Diagnostics diagnostics;
 
   public ArgumentBinder(Diagnostics diagnostics) {
@@ -40,7 +48,7 @@ public final class ArgumentBinder {
       if (!arg.isNamed()) {
         if (seenNamed) {
           diagnostics.error(arg.span(), "positional argument after a named one in " + signature.name() + "()",
-              "write it as name = value; " + signature.name() + " takes " + signature.usage());
+              "write it as name = value; it takes " + signature.usage());
           ok = false;
           continue;
         }
@@ -60,6 +68,10 @@ public final class ArgumentBinder {
       Parameter p = signature.param(arg.name());
       if (p == null) {
         String hint = Suggestions.didYouMean(arg.name(), signature.names());
+        String synonym = SYNONYMS.get(arg.name());
+        if (hint == null && synonym != null && signature.param(synonym) != null) {
+          hint = "it is called '" + synonym + "' here: " + synonym + " = ...";
+        }
         diagnostics.error(arg.nameSpan(), signature.name() + "() has no option '" + arg.name() + "'",
             hint != null ? hint : "it takes " + signature.usage());
         ok = false;
@@ -80,9 +92,7 @@ public final class ArgumentBinder {
         ok = false;
       }
     }
-    if (!ok) {
-      return Optional.empty();
-    }
+    // the arguments that did match are still checked, so that one run reports every mistake in the call
     Map<String, Value> values = new LinkedHashMap<>();
     for (Parameter p : params) {
       Expr expr = exprs.get(p.name());
@@ -126,15 +136,31 @@ public final class ArgumentBinder {
 
   /** The value converted to the parameter's kind, or null after reporting why it does not fit. */
   private Value checkKind(Signature signature, Parameter p, Value v, SourceSpan span) {
-    String where = signature.name() + "(): '" + p.name() + "'";
+    boolean setting = signature.params().size() == 1 && p.name().equals(signature.name()); // batch 64
+    String where = setting ? "'" + p.name() + "'" : signature.name() + "(): '" + p.name() + "'";
     Value converted = convert(p, v);
     if (converted == null) {
-      String hint = null;
-      if (v instanceof Value.Symbol s && p.kind() != Kind.SYMBOL && p.kind() != Kind.NAMES) {
-        diagnostics.error(span, "unknown name '" + s.name() + "'", null);
-        return null;
+      String hint = setting ? null : "it takes " + signature.usage();
+      if (v instanceof Value.Symbol s && BuiltinTable.standard().get(s.name()) != null) {
+        hint = "'" + s.name() + "' is a function: call it as " + s.name() + "(...)";
+      } else if (v instanceof Value.Text t && (p.kind() == Kind.NUMBER || p.kind() == Kind.INT)
+          && t.value().strip().matches("-?[0-9.]+([eE][-+]?[0-9]+)?")) {
+        hint = "write the number without quotes: " + t.value().strip();
       }
       diagnostics.error(span, where + " must be " + p.kind().description() + ", got " + v.describe(), hint);
+      return null;
+    }
+    if (p.kind() == Kind.SHAPE && ((Value.Tuple) converted).items().stream()
+        .filter(i -> i instanceof Value.Symbol).count() > 1) {
+      diagnostics.error(span, where + " can contain the batch dimension B only once, got " + Checks.show(converted),
+          "the other sizes are numbers; one of them may be -1 to be inferred");
+      return null;
+    }
+    if ((p.kind() == Kind.INT || p.kind() == Kind.INTS || p.kind() == Kind.SHAPE) && !setting
+        && !fitsInt(converted)) {
+      boolean large = firstOutsideInt(converted) > 0;
+      diagnostics.error(span, where + " must be " + (large ? "at most " + Integer.MAX_VALUE
+          : "at least " + Integer.MIN_VALUE) + ", got " + Checks.show(converted));
       return null;
     }
     if (p.kind() == Kind.SYMBOL && !p.choices().isEmpty()) {
@@ -155,6 +181,26 @@ public final class ArgumentBinder {
       }
     }
     return converted;
+  }
+
+  private static boolean fitsInt(Value v) {
+    return firstOutsideInt(v) == 0;
+  }
+
+  /** The first integer in the value that does not fit in 32 bits, or 0. */
+  private static long firstOutsideInt(Value v) {
+    if (v instanceof Value.Int i) {
+      return i.value() >= Integer.MIN_VALUE && i.value() <= Integer.MAX_VALUE ? 0 : i.value();
+    }
+    if (v instanceof Value.Tuple t) {
+      for (Value item : t.items()) {
+        long outside = firstOutsideInt(item);
+        if (outside != 0) {
+          return outside;
+        }
+      }
+    }
+    return 0;
   }
 
   private static Value convert(Parameter p, Value v) {

@@ -103,7 +103,8 @@ public final class Frontend {
       Declaration.Train previous = trains.putIfAbsent(t.name(), t);
       if (previous != null) {
         diagnostics.error(t.nameSpan(), "model '" + t.name() + "' already has a train block at "
-            + previous.nameSpan().line() + ":" + previous.nameSpan().column());
+            + previous.nameSpan().line() + ":" + previous.nameSpan().column(), "a model has one train block: merge"
+            + " their settings, or train a copy of the model under another name");
       }
     }
   }
@@ -112,7 +113,7 @@ public final class Frontend {
     D previous = seen.putIfAbsent(d.name(), d);
     if (previous != null) {
       diagnostics.error(d.nameSpan(), what + " '" + d.name() + "' is already declared at "
-          + previous.nameSpan().line() + ":" + previous.nameSpan().column());
+          + previous.nameSpan().line() + ":" + previous.nameSpan().column(), "give one of them another name");
     }
   }
 
@@ -135,10 +136,15 @@ public final class Frontend {
 
   private List<HyperOverride> trainOverrides(Declaration.Train train, Declaration.Model model, Diagnostics diagnostics) {
     List<HyperOverride> out = new ArrayList<>();
+    int position = -1;
     for (Argument a : train.overrides()) {
+      position++;
       if (!a.isNamed()) {
+        String example = position < model.hyperparameters().size()
+            ? model.hyperparameters().get(position).name() : "name";
         diagnostics.error(a.span(), "hyperparameter overrides are named",
-            "e.g. train " + train.name() + "(hidden = 128) { ... }");
+            model.hyperparameters().isEmpty() ? "model '" + model.name() + "' declares no hyperparameters"
+                : "write train " + train.name() + "(" + example + " = " + sourceText(a.value().span()) + ") { ... }");
         continue;
       }
       Value v = constantOrSymbol(model, a.value(), Map.of(), diagnostics);
@@ -147,6 +153,15 @@ public final class Frontend {
       }
     }
     return out;
+  }
+
+  /** The text of a span on one line, as written. */
+  private static String sourceText(dev.adjoint.compiler.source.SourceSpan span) {
+    String line = span.file().line(span.line());
+    if (span.endLine() != span.line() || span.endColumn() - 1 > line.length()) {
+      return "...";
+    }
+    return line.substring(span.column() - 1, span.endColumn() - 1);
   }
 
   /** A constant value where a bare name reads as a symbol, as option values do. */

@@ -43,7 +43,15 @@ final class HyperParameters {
       }
       Value v = evaluate.apply(h.value(), values); // sees earlier hyperparameters with their overrides applied
       if (v instanceof Value.Tensor) {
-        diagnostics.error(h.value().span(), "a hyperparameter's default must be a constant, got " + v.describe());
+        diagnostics.error(h.value().span(), "a hyperparameter's default must be a constant, got " + v.describe(),
+            "functions such as " + (h.value() instanceof Expr.Call c ? c.callee() + "()" : "sqrt()")
+                + " build tensors; write the number itself");
+        v = Value.POISON;
+      } else if (!(v instanceof Value.Poison) && !(Value.plain(v) instanceof Long || Value.plain(v) instanceof Double
+          || Value.plain(v) instanceof Boolean || Value.plain(v) instanceof String)) {
+        diagnostics.error(h.value().span(), "a hyperparameter's default must be a number, true or false, a string "
+            + "or a name, got " + v.describe(),
+            v instanceof Value.Tuple ? "declare one hyperparameter for each value" : null);
         v = Value.POISON;
       }
       HyperOverride o = byName.get(h.name());

@@ -19,6 +19,11 @@ import java.util.function.Function;
  * or a number (a constant fill).
  */
 public final class InitSpec {
+  /** Initializer names of other libraries (Keras, PyTorch) and what Adjoint calls them. */
+  private static final Map<String, String> ALIASES = Map.of("xavier_uniform", "glorot_uniform", "xavier",
+      "glorot_uniform", "xavier_normal", "glorot_normal", "kaiming_uniform", "he_uniform", "kaiming", "he_uniform",
+      "kaiming_normal", "he_normal", "random_normal", "normal", "random_uniform", "uniform", "zero", "zeros");
+
   private InitSpec() {}
 
   /** The accepted options of each initializer, with defaults as in torch.nn.init. */
@@ -70,7 +75,8 @@ public final class InitSpec {
       Function<Expr, Value> evaluate, Diagnostics diagnostics) {
     Init.Kind kind = Init.Kind.parse(name);
     if (kind == null) {
-      String hint = Suggestions.didYouMean(name, names());
+      String alias = ALIASES.get(name);
+      String hint = alias != null ? "Adjoint calls it '" + alias + "'" : Suggestions.didYouMean(name, names());
       diagnostics.error(nameSpan, "unknown initializer '" + name + "'",
           hint != null ? hint : "expected one of: " + String.join(", ", names()));
       return Optional.empty();

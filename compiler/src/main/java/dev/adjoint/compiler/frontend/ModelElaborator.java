@@ -43,8 +43,12 @@ final class ModelElaborator {
   private final Map<String, SourceSpan> sourceNames = new LinkedHashMap<>();
   private final Map<String, Node> params = new LinkedHashMap<>();
   private final Map<String, Node> outputs = new LinkedHashMap<>();
+  private final Map<String, SourceSpan> outputSpans = new LinkedHashMap<>();
+  private final Set<SourceSpan> collisions = new LinkedHashSet<>();
   private final Deque<String> activeDefs = new ArrayDeque<>();
   private StatementScope currentStatement;
+  /** True when evaluating a hyperparameter default or a train option, where the body's names are not visible. */
+  private boolean constantOnly;
 
   ModelElaborator(Declaration.Model model, Map<String, Value> hyperparameters, Map<String, Declaration.Def> defs,
       BuiltinTable builtins, Diagnostics diagnostics) {
@@ -56,7 +60,11 @@ final class ModelElaborator {
     this.binder = new ArgumentBinder(diagnostics);
     this.graph = Graph.builder(model.name(), model.span());
     this.root = GraphBuilder.start(model.span(), 0);
-    hyperparameters.forEach((k, v) -> graph.hyperparameter(k, Value.plain(v)));
+    hyperparameters.forEach((k, v) -> {
+      if (!(v instanceof Value.Poison)) { // an erroneous default, reported where it is declared
+        graph.hyperparameter(k, Value.plain(v));
+      }
+    });
   }
 
   /**
@@ -66,6 +74,7 @@ final class ModelElaborator {
   static Value evaluateConstant(Declaration.Model model, Expr expr, Map<String, Value> scope, BuiltinTable builtins,
       Diagnostics diagnostics) {
     ModelElaborator elaborator = new ModelElaborator(model, scope, Map.of(), builtins, diagnostics);
+    elaborator.constantOnly = true;
     return elaborator.evaluate(elaborator.new Frame(null, null, true), expr);
   }
 
@@ -89,7 +98,10 @@ final class ModelElaborator {
       return;
     }
     if (!(loss instanceof Value.Tensor t)) {
-      diagnostics.error(at, "the loss must be a tensor, got " + loss.describe());
+      diagnostics.error(at, "the loss must be a tensor, got " + loss.describe(),
+          loss instanceof Value.Symbol s && builtins.get(s.name()) != null
+              ? "'" + s.name() + "' is a function: call it, e.g. loss = " + s.name() + "(p, y)"
+              : "compute it from the model's outputs and targets, e.g. loss = mse(p, y)");
       return;
     }
     Node node = t.node();
@@ -146,6 +158,7 @@ final class ModelElaborator {
     if (!frame.isModel) {
       diagnostics.error(s.span(), "'" + what + "' belongs in a model, not in a def",
           "pass the tensor to the def as an argument");
+      frame.bind(s.name(), Value.POISON, s.nameSpan());
       return;
     }
     if (!checkNewName(frame, s.name(), s.nameSpan())) {
@@ -189,12 +202,13 @@ final class ModelElaborator {
   private void assign(Frame frame, Statement.Assign s) {
     if (frame.inputs.contains(s.name())) {
       diagnostics.error(s.nameSpan(), "'" + s.name() + "' is an input of the model and cannot be rebound",
-          "bind the result to a new name");
+          "bind the result to a new name, e.g. '" + s.name() + "2 = ...'");
       return;
     }
     if (frame.isModel && hyperparameters.containsKey(s.name())) {
       diagnostics.error(s.nameSpan(), "'" + s.name() + "' is a hyperparameter of the model and cannot be rebound",
-          "bind the result to a new name");
+          "bind the result to a new name, e.g. '" + s.name() + "2 = ...'; to change its value, override it: train "
+              + model.name() + "(" + s.name() + " = ...)");
       return;
     }
     currentStatement = new StatementScope(frame, s.name());
@@ -207,10 +221,13 @@ final class ModelElaborator {
       diagnostics.error(s.span(), "'output' belongs in a model, not in a def", "return the value instead");
       return;
     }
-    if (outputs.containsKey(s.name())) {
-      diagnostics.error(s.nameSpan(), "output '" + s.name() + "' is declared twice");
+    if (outputSpans.containsKey(s.name())) {
+      SourceSpan first = outputSpans.get(s.name());
+      diagnostics.error(s.nameSpan(), "output '" + s.name() + "' is declared twice (first at " + first.line() + ":"
+          + first.column() + ")", "give this output another name");
       return;
     }
+    outputSpans.put(s.name(), s.nameSpan());
     if (value instanceof Value.Tensor t) {
       outputs.put(s.name(), t.node());
       graph.output(s.name(), t.node());
@@ -225,7 +242,8 @@ final class ModelElaborator {
       return;
     }
     if (!(count instanceof Value.Int n) || n.value() < 0 || n.value() > MAX_REPEAT) {
-      diagnostics.error(s.count().span(), "repeat needs a count from 0 to " + MAX_REPEAT + ", got " + count.describe());
+      diagnostics.error(s.count().span(), "repeat needs a whole number from 0 to " + MAX_REPEAT + ", got "
+          + count.describe());
       return;
     }
     for (int i = 1; i <= n.value(); i++) {
@@ -248,6 +266,7 @@ final class ModelElaborator {
     }
     if (frame.isModel && hyperparameters.containsKey(name)) {
       diagnostics.error(at, "'" + name + "' is already a hyperparameter of the model", "choose another name");
+      frame.bind(name, Value.POISON, at); // later uses mean this declaration, not the hyperparameter
       return false;
     }
     return true;
@@ -267,8 +286,11 @@ final class ModelElaborator {
   private boolean claimSourceName(String fullName, SourceSpan at) {
     SourceSpan previous = sourceNames.get(fullName);
     if (previous != null) {
-      diagnostics.error(at, "parameter '" + fullName + "' already exists (created at " + previous.line() + ":"
-          + previous.column() + ")", "bind this layer to a new name, e.g. '" + suggestFreshName(fullName) + " = ...'");
+      if (collisions.add(at)) { // once per layer, not once for each of its parameters
+        diagnostics.error(at, "parameter '" + fullName + "' already exists (created at " + previous.line() + ":"
+            + previous.column() + ")", "layers are named after the value they are bound to; bind this one to a new"
+            + " name, e.g. '" + suggestFreshName(fullName) + " = ...'");
+      }
       return false;
     }
     sourceNames.put(fullName, at);
@@ -354,19 +376,53 @@ final class ModelElaborator {
       return new Value.Symbol(name);
     }
     if (name.equals("B")) {
-      diagnostics.error(n.span(), "the batch dimension B can only be used in a type, such as f32[B, 10]");
+      diagnostics.error(n.span(), "the batch dimension B can only be used in a type, such as f32[B, 10]",
+          "the batch size is known only at run time; to average over the batch, use mean(...)");
       return Value.POISON;
     }
     Set<String> visible = new LinkedHashSet<>(frame.locals.keySet());
     if (frame.isModel) {
       visible.addAll(hyperparameters.keySet());
     }
-    String hint = Suggestions.didYouMean(name, visible);
+    SourceSpan later = constantOnly ? null : bindingAfter(frame, name, n.span());
+    SourceSpan inBody = constantOnly ? bindingAfter(model.body(), name, null) : null;
+    String hint = later != null ? "'" + name + "' is bound later, at " + later.line() + ":" + later.column()
+        + "; statements run in order, so bind it before this line"
+        : inBody != null ? "'" + name + "' belongs to the model's body; a hyperparameter default or a train option"
+            + " can only use numbers and the model's hyperparameters"
+        : Suggestions.didYouMean(name, visible);
     if (hint == null && (builtins.get(name) != null || defs.containsKey(name))) {
       hint = "'" + name + "' is a function: call it as " + name + "(...)";
     }
     diagnostics.error(n.span(), "unknown name '" + name + "'", hint);
     return Value.POISON;
+  }
+
+  /** Where the body running in this frame binds the name after {@code use}, or null. */
+  private SourceSpan bindingAfter(Frame frame, String name, SourceSpan use) {
+    List<Statement> body = frame.isModel ? model.body()
+        : defs.containsKey(frame.defName) ? defs.get(frame.defName).body() : List.of();
+    return bindingAfter(body, name, use);
+  }
+
+  private static SourceSpan bindingAfter(List<Statement> body, String name, SourceSpan use) {
+    for (Statement s : body) {
+      SourceSpan at = null;
+      if (s instanceof Statement.Input i && i.name().equals(name)) {
+        at = i.nameSpan();
+      } else if (s instanceof Statement.Param p && p.name().equals(name)) {
+        at = p.nameSpan();
+      } else if (s instanceof Statement.Assign a && a.name().equals(name)) {
+        at = a.nameSpan();
+      } else if (s instanceof Statement.Repeat r) {
+        at = bindingAfter(r.body(), name, use);
+      }
+      if (at != null && (use == null || at.line() > use.line()
+          || at.line() == use.line() && at.column() > use.column())) {
+        return at;
+      }
+    }
+    return null;
   }
 
   /** {@code h.W}: a parameter created by the layer bound to {@code h}, in this frame's naming scope. */
@@ -375,6 +431,9 @@ final class ModelElaborator {
     Node param = params.get(full);
     if (param != null) {
       return new Value.Tensor(param);
+    }
+    if (frame.locals.get(n.parts().get(0)) instanceof Value.Poison) {
+      return Value.POISON; // the layer bound to that name failed, and its error is reported
     }
     diagnostics.error(n.span(), "unknown parameter '" + n.joined() + "'", Suggestions.didYouMean(full, params.keySet()));
     return Value.POISON;
@@ -435,6 +494,10 @@ final class ModelElaborator {
       if (hint == null && frame.locals.containsKey(c.callee())) {
         hint = "'" + c.callee() + "' is a value, not a function";
       }
+      if (hint == null) {
+        hint = "the built-in layers are " + String.join(", ", builtins.all().stream()
+            .filter(b -> b.category().equals("layer")).map(Builtin::name).toList()) + "; write others as a def";
+      }
       diagnostics.error(c.calleeSpan(), "unknown function '" + c.callee() + "'", hint);
       return Value.POISON;
     }
@@ -482,8 +545,9 @@ final class ModelElaborator {
       currentStatement = saved;
     }
     if (frame.returned == null) {
-      diagnostics.error(c.span(), "def '" + def.name() + "' returns no value",
-          "end the def with 'return <expression>'");
+      Statement last = def.body().isEmpty() ? null : def.body().get(def.body().size() - 1);
+      diagnostics.error(def.nameSpan(), "def '" + def.name() + "' returns no value",
+          "end it with 'return " + (last instanceof Statement.Assign a ? a.name() : "<expression>") + "'");
       return Value.POISON;
     }
     return frame.returned;

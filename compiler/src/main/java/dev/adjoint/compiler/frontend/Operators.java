@@ -81,6 +81,9 @@ final class Operators {
       case POWER -> Op.POW;
       case MATMUL -> throw new IllegalStateException("matmul is not elementwise");
     };
+    if (a.dtype() != b.dtype()) {
+      throw new ShapeException("the dtypes differ; convert one with f32(...) or f64(...)");
+    }
     if (!a.dtype().isFloat() && op != BinaryOperator.ADD && op != BinaryOperator.SUBTRACT
         && op != BinaryOperator.MULTIPLY) {
       throw new ShapeException("'" + op.symbol() + "' needs floating-point operands; convert with f32(...)");

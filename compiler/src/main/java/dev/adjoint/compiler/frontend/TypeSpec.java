@@ -9,7 +9,9 @@ import dev.adjoint.compiler.ir.Shape;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /** A declared type resolved: {@code f32[B, 784]}, or a class target {@code class[B] of 10}. */
@@ -21,11 +23,15 @@ record TypeSpec(DType dtype, Shape shape, int classes, List<String> classNames) 
   }
 
   private static final List<String> DTYPES = List.of("f32", "f64", "i32", "class");
+  /** Type names of other languages and libraries, and what Adjoint calls them. */
+  private static final Map<String, String> DTYPE_ALIASES = Map.of("float", "f32", "float32", "f32",
+      "double", "f64", "float64", "f64", "int", "i32", "int32", "i32", "long", "i32", "int64", "i32");
 
   static Optional<TypeSpec> resolve(TypeExpr type, Use use, Function<Expr, Value> evaluate, Diagnostics diagnostics) {
     String dtypeText = type.dtype();
     if (!DTYPES.contains(dtypeText)) {
-      String hint = Suggestions.didYouMean(dtypeText, DTYPES);
+      String hint = DTYPE_ALIASES.containsKey(dtypeText) ? "did you mean '" + DTYPE_ALIASES.get(dtypeText) + "'?"
+          : Suggestions.didYouMean(dtypeText, DTYPES);
       diagnostics.error(type.dtypeSpan(), "unknown type '" + dtypeText + "'",
           hint != null ? hint : "expected f32, f64, i32 or class");
       return Optional.empty();
@@ -36,9 +42,14 @@ record TypeSpec(DType dtype, Shape shape, int classes, List<String> classNames) 
           use == Use.INPUT ? "declare integer inputs as i32[...]" : "declare the parameter as f32[...]");
       return Optional.empty();
     }
+    if (use == Use.PARAM && dtypeText.equals("i32")) {
+      diagnostics.error(type.dtypeSpan(), "a parameter must be floating point, got i32",
+          "parameters are trained by their gradients; declare it as f32[...] or f64[...]");
+      return Optional.empty();
+    }
     if (!isClass && type.classes() != null) {
       diagnostics.error(type.classes().span(), "only class targets take 'of'",
-          "write 'target y: class[B] of 10' for class indices");
+          use == Use.TARGET ? "for class indices, declare the target as class[B] of N" : "remove 'of ...'");
       return Optional.empty();
     }
     if (isClass && type.classes() == null) {
@@ -66,8 +77,13 @@ record TypeSpec(DType dtype, Shape shape, int classes, List<String> classNames) 
       return Optional.empty();
     }
     if (v instanceof Value.Int n) {
-      if (n.value() < 2 || n.value() > 10_000_000) {
-        diagnostics.error(expr.span(), "a class target needs at least 2 classes, got " + n.value());
+      if (n.value() < 2) {
+        diagnostics.error(expr.span(), "a class target needs at least 2 classes, got " + n.value(),
+            "a yes/no target has 2 classes: class[B] of 2");
+        return Optional.empty();
+      }
+      if (n.value() > 10_000_000) {
+        diagnostics.error(expr.span(), "a class target can have at most 10000000 classes, got " + n.value());
         return Optional.empty();
       }
       return Optional.of(new Classes((int) n.value(), List.of()));
@@ -78,9 +94,14 @@ record TypeSpec(DType dtype, Shape shape, int classes, List<String> classNames) 
         diagnostics.error(expr.span(), "a class target needs at least 2 classes, got " + names.size());
         return Optional.empty();
       }
-      if (new HashSet<>(names).size() != names.size()) {
-        diagnostics.error(expr.span(), "class names must be distinct");
-        return Optional.empty();
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < names.size(); i++) {
+        if (!seen.add(names.get(i))) {
+          Expr item = expr instanceof Expr.Tuple tuple ? tuple.items().get(i) : expr;
+          diagnostics.error(item.span(), "class \"" + names.get(i) + "\" is listed twice",
+              "class names must be distinct");
+          return Optional.empty();
+        }
       }
       return Optional.of(new Classes(names.size(), names));
     }

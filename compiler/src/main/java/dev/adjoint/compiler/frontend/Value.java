@@ -2,7 +2,6 @@ package dev.adjoint.compiler.frontend;
 
 import dev.adjoint.compiler.ir.Node;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * What an expression evaluates to at compile time: a tensor in the graph being built, or
@@ -64,7 +63,7 @@ public sealed interface Value {
 
     @Override
     public String describe() {
-      return "the tuple " + items.stream().map(Value::describe).collect(Collectors.joining(", ", "(", ")"));
+      return "the tuple " + Checks.show(this); // (0.9, 0.999), as it is written
     }
   }
 

@@ -176,8 +176,12 @@ final class AstBuilder extends AdjointBaseVisitor<Object> {
         Token index = tail.index;
         boolean adjacent = index.getStartIndex() == previous.getStopIndex() + 1;
         if (!adjacent || !index.getText().matches("\\.[0-9]+")) {
-          diagnostics.error(span(index), "unexpected number '" + index.getText() + "'",
-              "write an operator between values, e.g. h * 0.5");
+          String items = ctx.getParent() instanceof AdjointParser.ArgumentContext ? "arguments"
+              : ctx.getParent() instanceof AdjointParser.TupleExprContext ? "items"
+              : ctx.getParent() instanceof AdjointParser.TypeExprContext ? "dimensions" : null;
+          diagnostics.error(span(index), items != null ? "missing ',' before '" + index.getText() + "'"
+                  : "unexpected number '" + index.getText() + "'",
+              items != null ? "separate " + items + " with ','" : "write an operator between values, e.g. h * 0.5");
         }
         parts.add(index.getText().substring(1));
       }

@@ -6,8 +6,12 @@ import dev.adjoint.compiler.source.SourceFile;
 import dev.adjoint.grammar.AdjointLexer;
 import dev.adjoint.grammar.AdjointParser;
 import java.util.Optional;
+import org.antlr.v4.runtime.CharStream;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.IntStream;
+import org.antlr.v4.runtime.LexerNoViableAltException;
+import org.antlr.v4.runtime.misc.Interval;
 
 /** Parses .nn text into an AST, reporting syntax errors as diagnostics. */
 public final class SyntaxParser {
@@ -17,10 +21,11 @@ public final class SyntaxParser {
   public static Optional<Program> parse(SourceFile file, Diagnostics diagnostics) {
     int errorsBefore = diagnostics.errorCount();
     SyntaxErrorListener listener = new SyntaxErrorListener(file, diagnostics);
-    AdjointLexer lexer = new AdjointLexer(CharStreams.fromString(file.text(), file.name()));
+    AdjointLexer lexer = new RecoveringLexer(CharStreams.fromString(file.text(), file.name()));
     lexer.removeErrorListeners();
     lexer.addErrorListener(listener);
     AdjointParser parser = new AdjointParser(new CommonTokenStream(new LayoutTokenSource(lexer)));
+    parser.setErrorHandler(new TopLevelRecovery());
     parser.removeErrorListeners();
     parser.addErrorListener(listener);
     AdjointParser.ProgramContext tree = parser.program();
@@ -29,5 +34,29 @@ public final class SyntaxParser {
     }
     Program program = new AstBuilder(file, diagnostics).program(tree);
     return diagnostics.errorCount() > errorsBefore ? Optional.empty() : Optional.of(program);
+  }
+
+  /**
+   * The generated lexer, except that an unterminated string still becomes a string token
+   * (after its error is reported) and leaves the end of its line in place, so that the
+   * parser does not report the rest of the file as an echo of it.
+   */
+  private static final class RecoveringLexer extends AdjointLexer {
+    RecoveringLexer(CharStream input) {
+      super(input);
+    }
+
+    @Override
+    public void recover(LexerNoViableAltException e) {
+      int next = _input.LA(1);
+      boolean unterminatedString = _input.index() > _tokenStartCharIndex
+          && _input.getText(Interval.of(_tokenStartCharIndex, _tokenStartCharIndex)).equals("\"")
+          && (next == '\n' || next == '\r' || next == IntStream.EOF);
+      if (unterminatedString) {
+        setType(STRING);
+        return;
+      }
+      super.recover(e);
+    }
   }
 }

@@ -17,9 +17,12 @@ import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Shape;
 import dev.adjoint.compiler.source.SourceSpan;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.stream.Stream;
 
 /**
  * Checks a train block against its model: every setting known and given once, every
@@ -66,7 +70,7 @@ public final class TrainChecker {
     collectSettings();
     if (graph.loss() == null) {
       diagnostics.error(train.nameSpan(), "model '" + graph.name() + "' has no loss to train",
-          "bind one in the model, e.g. loss = mse(p, y)");
+          "training minimizes the value the model binds to the name 'loss', e.g. loss = mse(p, y)");
     }
     Spec data = data();
     Spec split = split();
@@ -93,6 +97,12 @@ public final class TrainChecker {
     for (Declaration.Setting s : train.settings()) {
       if (!SETTINGS.contains(s.key())) {
         String hint = Suggestions.didYouMean(s.key(), SETTINGS);
+        if (hint == null && TrainOptions.OPTIMIZERS.values().stream().anyMatch(o -> o.param(s.key()) != null)) {
+          hint = "'" + s.key() + "' is an option of the optimizer: optimizer " + optimizerName() + "(" + s.key()
+              + " = ...)";
+        } else if (hint == null && TrainOptions.EARLY_STOPPING.param(s.key()) != null) {
+          hint = "'" + s.key() + "' is an option of early stopping: early_stopping(" + s.key() + " = ...)";
+        }
         diagnostics.error(s.keySpan(), "unknown setting '" + s.key() + "'",
             hint != null ? hint : "settings are: " + String.join(", ", SETTINGS));
         continue;
@@ -103,6 +113,22 @@ public final class TrainChecker {
             + previous.keySpan().column() + ")");
       }
     }
+  }
+
+  /** The name of the optimizer this block calls, or adam when it calls none yet. */
+  private String optimizerName() {
+    for (Declaration.Setting s : train.settings()) {
+      if (s.key().equals("optimizer") && !s.args().isEmpty()) {
+        Expr value = s.args().get(0).value();
+        if (value instanceof Expr.Call c) {
+          return c.callee();
+        }
+        if (value instanceof Expr.Name n) {
+          return n.joined();
+        }
+      }
+    }
+    return "adam";
   }
 
   // ---- data ------------------------------------------------------------------------
@@ -155,10 +181,35 @@ public final class TrainChecker {
       }
       Path resolved = baseDirectory.resolve(text.value()).normalize();
       if (!Files.isRegularFile(resolved)) {
-        diagnostics.error(text.span(), "data file not found: \"" + text.value() + "\"",
-            "paths are relative to the .nn file's folder; this one resolves to " + resolved);
+        diagnostics.error(text.span(), "data file not found: \"" + text.value() + "\"", missingFileHint(text));
       }
     }
+  }
+
+  /**
+   * A file of the same folder with a similar name, or where the path was looked for, shown
+   * relative to the .nn file as the user named it (so that the message is the same on every machine).
+   */
+  private String missingFileHint(Expr.Text text) {
+    Path given = Path.of(text.value());
+    Path folder = baseDirectory.resolve(text.value()).normalize().getParent();
+    if (folder != null && Files.isDirectory(folder) && given.getFileName() != null) {
+      try (Stream<Path> files = Files.list(folder)) {
+        List<String> names = files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList();
+        String closest = Suggestions.closest(given.getFileName().toString(), names);
+        if (closest != null) {
+          Path parent = given.getParent();
+          return "did you mean \"" + (parent == null ? closest : parent.resolve(closest).toString().replace('\\', '/'))
+              + "\"?";
+        }
+      } catch (IOException | UncheckedIOException ignored) {
+        // no suggestion then
+      }
+    }
+    Path source = Path.of(train.span().file().name()).getParent();
+    return given.isAbsolute() ? null : source == null ? "paths are relative to the folder of the .nn file"
+        : "paths are relative to the folder of the .nn file: this one is "
+            + source.resolve(text.value()).normalize().toString().replace('\\', '/');
   }
 
   private void checkCsvColumns(Spec spec) {
@@ -167,9 +218,19 @@ public final class TrainChecker {
     long targets = graph.inputs().size() - inputs;
     if (given.isEmpty() && (inputs != 1 || targets != 1)) {
       diagnostics.error(spec.span(), "csv() needs the columns of each input and target of this model",
-          "e.g. csv(\"data.csv\", " + String.join(", ",
-              inputAndTargetNames().stream().map(n -> n + " = \"column\"").toList()) + ")");
+          "name them, e.g. csv(\"" + spec.string("path") + "\", " + String.join(", ",
+              graph.inputs().stream().map(TrainChecker::columnsExample).toList()) + ")");
     }
+  }
+
+  /** {@code x = ("...", "...")} for an input of two features, {@code y = "..."} for one column. */
+  private static String columnsExample(Node input) {
+    Shape shape = input.shape();
+    int width = shape.rank() == 2 ? shape.dim(1) : 1;
+    if (width <= 1 || width > 3) {
+      return input.sourceName() + " = " + (width <= 1 ? "\"...\"" : "(\"...\", ...)");
+    }
+    return input.sourceName() + " = (" + String.join(", ", Collections.nCopies(width, "\"...\"")) + ")";
   }
 
   private Spec split() {
@@ -195,13 +256,36 @@ public final class TrainChecker {
     }
     double val = bound.get().number("val");
     double test = bound.get().number("test");
-    double trainPart = bound.get().has("train") ? bound.get().number("train") : 1 - val - test;
-    if (trainPart <= 0 || trainPart + val + test > 1 + 1e-9) {
-      diagnostics.error(call.span(), "split(): the parts must be positive for train and add up to at most 1, got "
-          + Checks.show(trainPart) + " + " + Checks.show(val) + " + " + Checks.show(test));
+    boolean trainGiven = bound.get().has("train");
+    double trainPart = trainGiven ? bound.get().number("train") : 1 - val - test;
+    double total = Math.round((trainPart + val + test) * 1e9) / 1e9;
+    if (trainGiven && total > 1) {
+      diagnostics.error(call.span(), "split(): the parts add up to more than the whole data set: "
+              + String.join(" + ", parts(trainPart, val, test)) + " = " + Checks.show(total),
+          "they are fractions of the data that add up to at most 1, e.g. split(train = 0.8, val = 0.2)");
+      return null;
+    }
+    if (trainPart <= 0) {
+      diagnostics.error(call.span(), "split(): no data is left for training" + (trainGiven ? "" : ": "
+              + String.join(" + ", parts(0, val, test)) + " = " + Checks.show(Math.round((val + test) * 1e9) / 1e9)),
+          "e.g. split(train = 0.8, val = 0.2)");
       return null;
     }
     return splitSpec(trainPart, val, test, call.span());
+  }
+
+  private static List<String> parts(double trainPart, double val, double test) {
+    List<String> out = new ArrayList<>();
+    if (trainPart > 0) {
+      out.add("train " + Checks.show(trainPart));
+    }
+    if (val > 0) {
+      out.add("val " + Checks.show(val));
+    }
+    if (test > 0) {
+      out.add("test " + Checks.show(test));
+    }
+    return out;
   }
 
   private static Spec splitSpec(double trainPart, double val, double test, SourceSpan span) {
@@ -234,7 +318,8 @@ public final class TrainChecker {
     }
     if (spec.get().has("nesterov") && spec.get().bool("nesterov")
         && (spec.get().number("momentum") <= 0 || spec.get().number("dampening") != 0)) {
-      diagnostics.error(call.span(), call.callee() + "(): nesterov needs momentum > 0 and dampening = 0");
+      diagnostics.error(call.span(), call.callee() + "(): nesterov needs momentum > 0 and dampening = 0",
+          "e.g. " + call.callee() + "(lr = 0.1, momentum = 0.9, nesterov = true)");
       return null;
     }
     checkParamSelection(spec.get(), "decay_on", call);
@@ -246,7 +331,8 @@ public final class TrainChecker {
     for (int i = 0; i < list.size(); i++) {
       Spec s = list.get(i);
       if (s.name().equals("warmup") && i != 0) {
-        diagnostics.error(s.span(), "warmup comes first: schedule warmup(steps = 100), cosine(over = 1000)");
+        diagnostics.error(s.span(), "warmup must come first, before the schedule it leads into",
+            "write: schedule " + sourceText(s.span()) + ", " + sourceText(list.get(0).span()));
       }
       if (!s.name().equals("warmup") && i > 0 && !list.get(0).name().equals("warmup")) {
         diagnostics.error(s.span(), "only one schedule can follow, after an optional warmup",
@@ -468,6 +554,17 @@ public final class TrainChecker {
         diagnostics.error(arg.span(), "standardize takes input names or true, e.g. standardize x");
         continue;
       }
+      Node source = graph.inputs().stream().filter(i -> i.sourceName().equals(n.joined())).findFirst().orElse(null);
+      if (source != null && source.attrs(Attrs.Input.class).target()) {
+        diagnostics.error(n.span(), "'" + n.joined() + "' is a target; standardize applies to inputs",
+            "predictions are compared with targets as they are in the data");
+        continue;
+      }
+      if (source != null && !source.dtype().isFloat()) {
+        diagnostics.error(n.span(), "'" + n.joined() + "' holds integers (" + source.type()
+            + "); standardize applies to floating-point inputs");
+        continue;
+      }
       if (!floatInputs.contains(n.joined())) {
         String hint = Suggestions.didYouMean(n.joined(), floatInputs);
         diagnostics.error(n.span(), "'" + n.joined() + "' is not a floating-point input of the model",
@@ -538,6 +635,15 @@ public final class TrainChecker {
       }
       return new Spec(call.callee(), options, call.span());
     });
+  }
+
+  /** The text of a span on one line, as written. */
+  private static String sourceText(SourceSpan span) {
+    String line = span.file().line(span.line());
+    if (span.endLine() != span.line() || span.endColumn() - 1 > line.length()) {
+      return "...";
+    }
+    return line.substring(span.column() - 1, span.endColumn() - 1);
   }
 
   private static SourceSpan spanOfOption(Expr.Call call, String option) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The option tables of train blocks: every optimizer, schedule, regularizer, clip and
@@ -65,9 +66,9 @@ public final class TrainOptions {
       metric("mae"), metric("mean"));
 
   public static final Signature SPLIT = Signature.of("split",
-      optional("train", Kind.NUMBER).withCheck(Checks.range(0, 1, true)),
-      number("val", 0).withCheck(Checks.range(0, 1, true)),
-      number("test", 0).withCheck(Checks.range(0, 1, true)));
+      optional("train", Kind.NUMBER).withCheck(fraction()),
+      number("val", 0).withCheck(fraction()),
+      number("test", 0).withCheck(fraction()));
 
   public static final Signature EARLY_STOPPING = Signature.of("early_stopping",
       choice("monitor", "metric", "val_loss", List.of()),
@@ -100,6 +101,19 @@ public final class TrainOptions {
       default -> throw new IllegalArgumentException("unknown data source " + name);
     }
     return new Signature(name, params);
+  }
+
+  /** A part of the data set: a fraction, not a percentage. */
+  private static Function<Value, String> fraction() {
+    return v -> {
+      double x = Value.number(v);
+      if (x >= 0 && x <= 1) {
+        return null;
+      }
+      boolean percentage = x > 1 && x <= 100 && x == Math.rint(x);
+      return "must be a fraction of the data in [0, 1], got " + Checks.show(v)
+          + (percentage ? " (for " + Checks.show(v) + "%, write " + Checks.show(x / 100) + ")" : "");
+    };
   }
 
   private static Signature metric(String name) {
