@@ -49,7 +49,7 @@ public final class Frontend {
     Map<String, Declaration.Def> defs = new LinkedHashMap<>();
     Map<String, Declaration.Train> trains = new LinkedHashMap<>();
     declarations(program, models, defs, trains, diagnostics);
-    checkCommandLineNames(commandLine, models, diagnostics);
+    checkCommandLineNames(file, commandLine, models, diagnostics);
     Path base = file.path() == null || file.path().toAbsolutePath().getParent() == null
         ? Path.of("").toAbsolutePath() : file.path().toAbsolutePath().getParent();
     List<ModelUnit> units = new ArrayList<>();
@@ -193,14 +193,14 @@ public final class Frontend {
     return model.hyperparameters().stream().anyMatch(h -> h.name().equals(name));
   }
 
-  private static void checkCommandLineNames(List<HyperOverride> sets, Map<String, Declaration.Model> models,
-      Diagnostics diagnostics) {
+  private static void checkCommandLineNames(SourceFile file, List<HyperOverride> sets,
+      Map<String, Declaration.Model> models, Diagnostics diagnostics) {
     for (HyperOverride o : sets) {
       if (models.values().stream().noneMatch(m -> declares(m, o.name()))) {
         List<String> all = models.values().stream().flatMap(m -> m.hyperparameters().stream())
             .map(Declaration.Binding::name).distinct().toList();
         String hint = Suggestions.didYouMean(o.name(), all);
-        diagnostics.error(o.nameSpan(), "no model in this file has a hyperparameter '" + o.name() + "'",
+        diagnostics.error(o.nameSpan(), "no model in " + file.name() + " has a hyperparameter '" + o.name() + "'",
             hint != null ? hint : all.isEmpty() ? "the models declare no hyperparameters"
                 : "hyperparameters: " + String.join(", ", all));
       }

@@ -200,6 +200,10 @@ final class ModelElaborator {
   }
 
   private void assign(Frame frame, Statement.Assign s) {
+    if (s.name().equals("B")) {
+      diagnostics.error(s.nameSpan(), "'B' is the batch dimension and cannot be a name", "choose another name");
+      return;
+    }
     if (frame.inputs.contains(s.name())) {
       diagnostics.error(s.nameSpan(), "'" + s.name() + "' is an input of the model and cannot be rebound",
           "bind the result to a new name, e.g. '" + s.name() + "2 = ...'");
@@ -259,6 +263,13 @@ final class ModelElaborator {
 
   private boolean checkNewName(Frame frame, String name, SourceSpan at) {
     SourceSpan previous = frame.boundAt.get(name);
+    if (previous != null && previous.equals(at) && !frame.repeatIndices.isEmpty()) {
+      return true; // the same declaration, run again by a repeat: its parameters get the iteration's index
+    }
+    if (name.equals("B")) {
+      diagnostics.error(at, "'B' is the batch dimension and cannot be a name", "choose another name");
+      return false;
+    }
     if (previous != null) {
       diagnostics.error(at, "'" + name + "' is already defined at " + previous.line() + ":" + previous.column(),
           "choose another name");
@@ -298,7 +309,8 @@ final class ModelElaborator {
   }
 
   private String suggestFreshName(String fullName) {
-    String base = fullName.contains(".") ? fullName.substring(0, fullName.indexOf('.')) : fullName;
+    String first = fullName.contains(".") ? fullName.substring(0, fullName.indexOf('.')) : fullName;
+    String base = first.replaceFirst("_[0-9]+$", "");
     for (int i = 2; ; i++) {
       String candidate = base + i;
       if (!sourceNames.containsKey(candidate) && sourceNames.keySet().stream().noneMatch(n -> n.startsWith(candidate + "."))) {
@@ -372,11 +384,14 @@ final class ModelElaborator {
     if (frame.isModel && hyperparameters.containsKey(name)) {
       return hyperparameters.get(name);
     }
+    if (name.equals("true") || name.equals("false")) {
+      return new Value.Bool(name.equals("true"));
+    }
     if (builtins.optionWords().contains(name)) {
       return new Value.Symbol(name);
     }
     if (name.equals("B")) {
-      diagnostics.error(n.span(), "the batch dimension B can only be used in a type, such as f32[B, 10]",
+      diagnostics.error(n.span(), "the batch dimension B can only be used in a type, such as f32[B, 10], or a reshape shape, such as (B, 28, 28)",
           "the batch size is known only at run time; to average over the batch, use mean(...)");
       return Value.POISON;
     }
@@ -450,6 +465,9 @@ final class ModelElaborator {
         return bound; // an option passed through a def's parameter or a hyperparameter
       }
       return new Value.Symbol(n.joined());
+    }
+    if (kind == Kind.INIT && expr instanceof Expr.Name n && n.joined().equals("none")) {
+      return new Value.Symbol("none"); // an optional initializer left to the layer's default
     }
     if (kind == Kind.INIT) {
       return InitSpec.resolve(expr, Shape.SCALAR, e -> evaluate(frame, e), diagnostics)
@@ -611,8 +629,8 @@ final class ModelElaborator {
         parts.add(binding + suffix);
       } else if (parts.isEmpty()) {
         parts.add("layer" + suffix);
-      } else {
-        parts.set(parts.size() - 1, parts.get(parts.size() - 1) + suffix);
+      } else if (slots > 1) {
+        parts.add("layer" + suffix); // not name_2: a second call bound to the same name takes that
       }
       indices.forEach(i -> parts.add(Integer.toString(i)));
       return String.join(".", parts);

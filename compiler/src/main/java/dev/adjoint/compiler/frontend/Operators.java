@@ -42,18 +42,18 @@ final class Operators {
       return fold(op, left, right, expr, diagnostics);
     }
     if (left instanceof Value.Tensor || right instanceof Value.Tensor) {
-      Node a = tensorOperand(left, right, ops);
-      Node b = tensorOperand(right, left, ops);
-      if (a == null || b == null) {
-        Value other = a == null ? left : right;
-        diagnostics.error(expr.opSpan(), "cannot apply '" + op.symbol() + "' to a tensor and " + other.describe());
-        return Value.POISON;
-      }
       try {
+        Node a = tensorOperand(left, right, ops);
+        Node b = tensorOperand(right, left, ops);
+        if (a == null || b == null) {
+          Value other = a == null ? left : right;
+          diagnostics.error(expr.opSpan(), "cannot apply '" + op.symbol() + "' to a tensor and " + other.describe());
+          return Value.POISON;
+        }
         return new Value.Tensor(op == BinaryOperator.MATMUL ? matmul(a, b, ops) : elementwise(op, a, b, ops));
       } catch (ShapeException e) {
-        diagnostics.error(expr.opSpan(), "cannot " + verb(op) + " " + a.type() + " and " + b.type() + ": "
-            + e.getMessage(), hint(op, a, b));
+        diagnostics.error(expr.opSpan(), "cannot " + verb(op) + " " + operand(left) + " and " + operand(right)
+            + ": " + e.getMessage(), hint(op, left, right));
         return Value.POISON;
       }
     }
@@ -67,7 +67,12 @@ final class Operators {
       return t.node();
     }
     if (Value.isNumber(v) && other instanceof Value.Tensor t) {
-      return ops.constant(Value.number(v), t.node());
+      double number = Value.number(v);
+      if (!t.node().dtype().isFloat() && number != Math.rint(number)) {
+        throw new ShapeException("the number " + Checks.show(v) + " is not an integer, and " + t.node().type()
+            + " holds integers; convert the tensor with f32(...) first");
+      }
+      return ops.constant(number, t.node());
     }
     return null;
   }
@@ -129,7 +134,17 @@ final class Operators {
     };
   }
 
-  private static String hint(BinaryOperator op, Node a, Node b) {
+  /** An operand as the message shows it: a tensor's type, a number as written. */
+  private static String operand(Value v) {
+    return v instanceof Value.Tensor t ? t.node().type().toString() : Checks.show(v);
+  }
+
+  private static String hint(BinaryOperator op, Value left, Value right) {
+    if (!(left instanceof Value.Tensor l) || !(right instanceof Value.Tensor r)) {
+      return null;
+    }
+    Node a = l.node();
+    Node b = r.node();
     if (op == BinaryOperator.MATMUL && a.shape().rank() >= 1 && b.shape().rank() == 2
         && b.shape().dim(1) == a.shape().last()) {
       return "the right operand looks transposed: try transpose(...)";

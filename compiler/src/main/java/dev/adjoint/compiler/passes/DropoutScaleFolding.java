@@ -4,15 +4,15 @@ import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.GraphBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Detects a product that multiplies by a dropout keep-mask {@code (u >= p)} and by its
- * rescaling constant {@code 1/(1 - p)} — in the forward pass {@code (x·keep)·s}, in the
- * backward pass {@code (g·s)·keep} — and replaces both factors with one DROPOUT_MASK that
- * holds 0 or 1/(1 - p): one multiply, no separate scale. The mask keeps the graph's
- * threshold and scale exactly, so values do not change.
+ * Detects a product that multiplies by a dropout keep-mask {@code (u >= p)} and right
+ * after by its rescaling constant {@code 1/(1 - p)}, or the other way round — in the
+ * forward pass {@code (x·keep)·s}, in the backward pass {@code (g·s)·keep}, in any operand
+ * order — and replaces both factors with one DROPOUT_MASK that holds 0 or 1/(1 - p): one
+ * multiply, no separate scale. The mask keeps the graph's threshold and scale exactly, and
+ * {@code x·mask} rounds as the two products did, so values do not change.
  */
 final class DropoutScaleFolding extends RewritePass {
 
@@ -26,40 +26,40 @@ final class DropoutScaleFolding extends RewritePass {
     if (n.op() != Op.MUL) {
       return null;
     }
-    List<Node> factors = new ArrayList<>();
-    flatten(n, factors);
-    for (Node keep : factors) {
-      Attrs.Random draw = keepMaskDraw(keep);
-      if (draw == null) {
+    for (int i = 0; i < 2; i++) {
+      Node inner = n.input(i);
+      Node outer = n.input(1 - i);
+      if (inner.op() != Op.MUL) {
         continue;
       }
-      double threshold = Patterns.constant(keep.input(1));
-      for (Node scale : factors) {
-        Double s = Patterns.constant(scale);
-        if (s != null && Math.abs(s * (1 - threshold) - 1) < 1e-6) {
-          Node mask = b.node(Op.DROPOUT_MASK, List.of(),
-              new Attrs.DropoutMask(draw.stream(), threshold, s, n.dtype(), n.shape()));
-          Node product = mask;
-          for (Node f : factors) {
-            if (f != keep && f != scale) {
-              product = b.mul(f, product);
-            }
-          }
-          return product;
+      for (int j = 0; j < 2; j++) {
+        Node x = inner.input(j);
+        Node other = inner.input(1 - j);
+        Node mask = mask(other, outer, n, b);
+        if (mask == null) {
+          mask = mask(outer, other, n, b);
+        }
+        if (mask != null) {
+          return b.mul(x, mask);
         }
       }
     }
     return null;
   }
 
-  /** The factors of a tree of multiplications. */
-  private static void flatten(Node n, List<Node> factors) {
-    if (n.op() == Op.MUL) {
-      flatten(n.input(0), factors);
-      flatten(n.input(1), factors);
-    } else {
-      factors.add(n);
+  /** The mask replacing {@code keep·scale} when keep is a keep-mask and scale its rescaling; else null. */
+  private static Node mask(Node keep, Node scale, Node product, GraphBuilder b) {
+    Attrs.Random draw = keepMaskDraw(keep);
+    Double s = Patterns.constant(scale);
+    if (draw == null || s == null) {
+      return null;
     }
+    double threshold = Patterns.constant(keep.input(1));
+    if (Math.abs(s * (1 - threshold) - 1) >= 1e-6) {
+      return null;
+    }
+    return b.node(Op.DROPOUT_MASK, List.of(),
+        new Attrs.DropoutMask(draw.stream(), threshold, s, product.dtype(), product.shape()));
   }
 
   /** The draw of a keep-mask {@code uniform >= constant}, or null. */

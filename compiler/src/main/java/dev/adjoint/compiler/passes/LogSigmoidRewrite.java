@@ -1,14 +1,16 @@
 package dev.adjoint.compiler.passes;
 
-import dev.adjoint.compiler.composite.Activations;
 import dev.adjoint.compiler.ir.GraphBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 
 /**
  * Detects the log of a sigmoid probability outside a binary cross-entropy,
- * {@code log(σ(z))} or {@code log(1 - σ(z))}, and replaces it with the stable
- * {@code -softplus(-z)} or {@code -softplus(z)}: finite where σ rounds to 0 or 1.
+ * {@code log(σ(z))} or {@code log(1 - σ(z))}, also guarded as the losses build it,
+ * {@code log(where(c, σ(z), 1))}, and replaces it with the stable
+ * {@code log σ(z) = min(z, 0) - log1p(e^-|z|)} (of -z for the complement; the guarded form
+ * becomes {@code where(c, log σ(z), 0)}): finite where σ rounds to 0 or 1, with derivative
+ * 1 - σ(z) also at z = 0.
  */
 final class LogSigmoidRewrite extends RewritePass {
 
@@ -23,11 +25,31 @@ final class LogSigmoidRewrite extends RewritePass {
       return null;
     }
     Node p = n.input(0);
+    if (p.op() == Op.WHERE && Patterns.isConstant(p.input(2), 1)) {
+      Node stable = logOf(p.input(1), b);
+      return stable == null ? null : b.where(p.input(0), stable, b.constant(0, n));
+    }
+    return logOf(p, b);
+  }
+
+  /** A stable log of {@code p} when it is σ(z) or 1 - σ(z) = σ(-z), else null. */
+  private static Node logOf(Node p, GraphBuilder b) {
     if (p.op() == Op.SIGMOID) {
-      return b.neg(Activations.softplus(b, b.neg(p.input(0)), 1));
+      return logSigmoid(b, p.input(0));
     }
     Node z = complementOfSigmoid(p);
-    return z == null ? null : b.neg(Activations.softplus(b, z, 1));
+    return z == null ? null : logSigmoid(b, b.neg(z));
+  }
+
+  /**
+   * log σ(z) = min(z, 0) - log1p(e^-|z|), the values of -softplus(-z), with -|z| written
+   * min(z, -z): at z = 0 both minimums tie and give their derivative to the second input,
+   * so the derivative is 0 + 1/2 = 1 - σ(0). Through max(-z, 0) and |z| (whose derivative at 0
+   * is sign 0 = 0) it would be 0.
+   */
+  private static Node logSigmoid(GraphBuilder b, Node z) {
+    Node negAbs = b.min(z, b.neg(z));
+    return b.sub(b.min(z, b.constant(0, z)), b.log1p(b.exp(negAbs)));
   }
 
   /** z when {@code n} is 1 - σ(z), else null. */

@@ -138,7 +138,7 @@ class CliTest {
     assertTrue(wrongType.err().contains("--set:1:8: error: hyperparameter 'hidden' takes an integer"),
         wrongType.err());
     Run unknown = run("check", file.toString(), "--set", "hiden=4");
-    assertTrue(unknown.err().contains("no model in this file has a hyperparameter 'hiden'"), unknown.err());
+    assertTrue(unknown.err().contains("no model in " + file + " has a hyperparameter 'hiden'"), unknown.err());
     assertTrue(unknown.err().contains("did you mean 'hidden'?"), unknown.err());
     Run malformed = run("check", file.toString(), "--set", "hidden");
     assertTrue(malformed.err().contains("--set takes name=value"), malformed.err());

@@ -220,6 +220,13 @@ public final class TrainChecker {
       diagnostics.error(spec.span(), "csv() needs the columns of each input and target of this model",
           "name them, e.g. csv(\"" + spec.string("path") + "\", " + String.join(", ",
               graph.inputs().stream().map(TrainChecker::columnsExample).toList()) + ")");
+      return;
+    }
+    List<String> missing = inputAndTargetNames().stream().filter(n -> !spec.has(n)).toList();
+    if (!given.isEmpty() && !missing.isEmpty()) {
+      diagnostics.error(spec.span(), "csv() names the columns of " + String.join(", ", given) + " but not of "
+          + String.join(", ", missing), "name the columns of every input and target, or of none when the model has "
+          + "one input and one target (the last column is then the target)");
     }
   }
 
