@@ -110,11 +110,12 @@ public final class Losses {
   }
 
   /**
-   * t·log p with 0·log 0 taken as 0, as t·log(where(t &gt; 0, p, 1)): where the target is
-   * zero the log reads 1, so neither the value nor its gradient becomes 0·∞ = NaN.
+   * t·log p with 0·log 0 taken as 0, as t·log(where(t == 0, 1, p)): where the target is
+   * zero the log reads 1, so neither the value nor its gradient becomes 0·∞ = NaN; any
+   * other target, even one outside [0, 1], keeps t·log p exactly.
    */
   private static Node xlogy(GraphBuilder b, Node t, Node p) {
-    Node safe = b.where(b.greater(t, b.constant(0, t)), p, b.constant(1, p));
+    Node safe = b.where(b.equal(t, b.constant(0, t)), b.constant(1, p), p);
     return b.mul(t, b.log(safe));
   }
 

@@ -1,5 +1,7 @@
 package dev.adjoint.compiler.interp;
 
+import dev.adjoint.runtime.ops.Erf;
+
 import dev.adjoint.compiler.ir.DType;
 import dev.adjoint.compiler.ir.Op;
 

@@ -13,7 +13,7 @@ import java.util.Map;
 final class NodeNumbering {
   private final Map<Node, Integer> numbers;
 
-  private NodeNumbering(Map<Node, Integer> numbers) {
+  NodeNumbering(Map<Node, Integer> numbers) {
     this.numbers = numbers;
   }
 

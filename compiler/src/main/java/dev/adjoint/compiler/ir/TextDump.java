@@ -73,6 +73,15 @@ public final class TextDump {
     return NodeNumbering.of(graph).asMap();
   }
 
+  /**
+   * One node's statement as {@link #dump} prints it, {@code %4 = matmul %0, %2 : f32[B,1]},
+   * with the numbering of {@link #numbering}.
+   */
+  public static String line(Map<Node, Integer> numbers, Node n) {
+    NodeNumbering numbering = new NodeNumbering(numbers);
+    return numbering.ref(n) + " = " + statement(n, numbering);
+  }
+
   /** {@code matmul %0, %2 : f32[B,1]}: the op, its inputs, its attributes and its type, empty pieces left out. */
   private static String statement(Node n, NodeNumbering numbering) {
     List<String> pieces = new ArrayList<>();

@@ -9,8 +9,8 @@ import java.util.List;
  * Detects {@code log(softmax(x))} — softmax shifted by its maximum or not — and the
  * log-softmax composite {@code (x - max) - log(sum(exp(x - max)))}, and replaces both with
  * one LOG_SOFTMAX node: finite for any logits, and differentiated without dividing by a
- * probability. The guarded form the losses build, {@code log(where(c, softmax(x), 1))},
- * becomes {@code where(c, log_softmax(x), 0)}.
+ * probability. A guarded form such as the losses build, {@code log(where(c, 1, softmax(x)))},
+ * becomes {@code where(c, 0, log_softmax(x))} (and likewise with the branches swapped).
  */
 final class LogSoftmaxRewrite extends RewritePass {
 
@@ -21,11 +21,17 @@ final class LogSoftmaxRewrite extends RewritePass {
 
   @Override
   Node rewrite(Node n, GraphBuilder b) {
-    if (n.op() == Op.LOG && n.input(0).op() == Op.WHERE && Patterns.isConstant(n.input(0).input(2), 1)) {
+    if (n.op() == Op.LOG && n.input(0).op() == Op.WHERE) {
       Node guarded = n.input(0);
-      Patterns.Match m = Patterns.softmax(guarded.input(1));
-      return m == null ? null
-          : b.where(guarded.input(0), logSoftmax(m, b), b.constant(0, n));
+      for (int branch = 1; branch <= 2; branch++) {
+        Patterns.Match m = Patterns.softmax(guarded.input(branch));
+        if (m != null && Patterns.isConstant(guarded.input(3 - branch), 1)) {
+          Node ls = logSoftmax(m, b);
+          Node zero = b.constant(0, n);
+          return branch == 1 ? b.where(guarded.input(0), ls, zero) : b.where(guarded.input(0), zero, ls);
+        }
+      }
+      return null;
     }
     Patterns.Match m = n.op() == Op.LOG ? Patterns.softmax(n.input(0)) : Patterns.logSoftmaxComposite(n);
     return m == null ? null : logSoftmax(m, b);

@@ -88,7 +88,7 @@ final class Patterns {
 
   /**
    * {@code t·log p} as the loss composites build it — plainly, or guarded as
-   * {@code t·log(where(t > 0, p, 1))} so that 0·log 0 is 0 — in either operand order; or null.
+   * {@code t·log(where(t == 0, 1, p))} so that 0·log 0 is 0 — in either operand order; or null.
    */
   static TLogP tLogP(Node n) {
     if (n.op() != Op.MUL) {
@@ -107,14 +107,14 @@ final class Patterns {
     return null;
   }
 
-  /** x when {@code n} is {@code where(t > 0, x, fill)}, else null. */
+  /** x when {@code n} is {@code where(t == 0, fill, x)}, else null. */
   static Node guardedBy(Node n, Node t, double fill) {
-    if (n.op() != Op.WHERE || !isConstant(n.input(2), fill)) {
+    if (n.op() != Op.WHERE || !isConstant(n.input(1), fill)) {
       return null;
     }
     Node condition = n.input(0);
-    boolean positive = condition.op() == Op.GREATER && condition.input(0) == t && isConstant(condition.input(1), 0);
-    return positive ? n.input(1) : null;
+    boolean zero = condition.op() == Op.EQUAL && condition.input(0) == t && isConstant(condition.input(1), 0);
+    return zero ? n.input(2) : null;
   }
 
   /** A matched product of a weight and the log of a probability. */

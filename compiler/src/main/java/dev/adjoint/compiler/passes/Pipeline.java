@@ -14,6 +14,7 @@ import java.util.List;
  * for training: differentiate, and optimize the training graph (dropout scale, transposes
  * into products, dead code, elementwise loops); for inference: extract the inference graph
  * and optimize it the same way. CSE runs again after every phase that builds new nodes.
+ * Every stage has its own {@code phase/pass} name, so that each can be named.
  */
 public final class Pipeline {
 
@@ -39,16 +40,27 @@ public final class Pipeline {
   public static Pipeline training() {
     List<Stage> stages = new ArrayList<>(front());
     stages.add(new Stage("differentiate", new Differentiation()));
+    stages.add(new Stage("differentiate", new CommonSubexpressions()));
     stages.addAll(optimize("optimize"));
     return new Pipeline("training", stages);
   }
 
   /** From the forward graph to the optimized inference graph: outputs only. */
   public static Pipeline inference() {
+    return extracting("inference", false);
+  }
+
+  /** From the forward graph to the graph that evaluates it: outputs and loss as inference behaves. */
+  public static Pipeline evaluation() {
+    return extracting("evaluation", true);
+  }
+
+  private static Pipeline extracting(String name, boolean keepLoss) {
     List<Stage> stages = new ArrayList<>(front());
-    stages.add(new Stage("extract", new InferenceExtraction()));
+    stages.add(new Stage("extract", new InferenceExtraction(keepLoss)));
+    stages.add(new Stage("extract", new CommonSubexpressions()));
     stages.addAll(optimize("optimize"));
-    return new Pipeline("inference", stages);
+    return new Pipeline(name, stages);
   }
 
   private static List<Stage> front() {
@@ -65,7 +77,6 @@ public final class Pipeline {
 
   private static List<Stage> optimize(String phase) {
     return List.of(
-        new Stage(phase, new CommonSubexpressions()),
         new Stage(phase, new ConstantFolding()),
         new Stage(phase, new AlgebraicSimplification()),
         new Stage(phase, new DropoutScaleFolding()),

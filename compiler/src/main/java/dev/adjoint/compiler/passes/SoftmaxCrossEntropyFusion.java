@@ -13,7 +13,7 @@ import java.util.List;
  * {@code -sum(t * log_softmax(z), axes)} with the class axis among the axes — what
  * {@code cross_entropy(softmax(z), y)}, {@code nll(log_softmax(z), y)} and a hand-written
  * {@code -sum(t * log(softmax(z)))} become after the log-softmax rewrite, also with the
- * log guarded as {@code where(t > 0, log_softmax(z), 0)} or the target picked as
+ * log guarded as {@code where(t == 0, 0, log_softmax(z))} or the target picked as
  * {@code where(one_hot(y), log_softmax(z), 0)} — and replaces it
  * with SOFTMAX_CROSS_ENTROPY, whose gradient is {@code softmax(z)·Σt - t}. A target that
  * is a one-hot of class indices, smoothed or not, is read back as the indices and the
@@ -51,7 +51,7 @@ final class SoftmaxCrossEntropyFusion extends RewritePass {
     return null;
   }
 
-  /** Candidate (target, log-softmax) pairs of a summed term: t·ls, t·where(t > 0, ls, 0), where(onehot, ls, 0). */
+  /** Candidate (target, log-softmax) pairs of a summed term: t·ls, t·where(t == 0, 0, ls), where(onehot, ls, 0). */
   private static List<Node[]> targetAndLogSoftmax(Node term) {
     List<Node[]> pairs = new ArrayList<>();
     if (term.op() == Op.WHERE && term.input(0).op() == Op.ONE_HOT && Patterns.isConstant(term.input(2), 0)

@@ -1,5 +1,7 @@
 package dev.adjoint.compiler.interp;
 
+import dev.adjoint.runtime.ops.Erf;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -77,6 +77,21 @@ public final class TrainOptions {
       choice("mode", "mode", "auto", List.of("auto", "min", "max")),
       bool("restore_best", true));
 
+  /** An optimizer with every option at its default, e.g. for a model compiled without a train block. */
+  public static Spec defaultOptimizer(String name, double lr) {
+    Signature signature = OPTIMIZERS.get(name);
+    if (signature == null) {
+      throw new IllegalArgumentException("unknown optimizer " + name + "; expected one of " + OPTIMIZERS.keySet());
+    }
+    java.util.Map<String, Object> options = new LinkedHashMap<>();
+    for (Parameter p : signature.params()) {
+      Object plain = Value.plain(p.defaultValue());
+      options.put(p.name(), p.kind() == Kind.NUMBER && plain instanceof Long l ? (Object) l.doubleValue() : plain);
+    }
+    options.put("lr", lr);
+    return new Spec(name, options, dev.adjoint.compiler.source.SourceSpan.synthetic("default optimizer"));
+  }
+
   /** The data sources; their per-input options depend on the model and are added by {@link #dataSource}. */
   public static final List<String> DATA_SOURCES = List.of("csv", "idx", "npy");
 

@@ -1,4 +1,4 @@
-package dev.adjoint.compiler.interp;
+package dev.adjoint.runtime.ops;
 
 /**
  * The error function to within a few ulps, since {@link Math} has none. Below 3 it sums the
@@ -6,7 +6,7 @@ package dev.adjoint.compiler.interp;
  * positive so nothing cancels; above 3 it takes 1 - erfc(x) with erfc from its continued
  * fraction, where erfc is below 3e-5 so its own error hardly shows in the result.
  */
-final class Erf {
+public final class Erf {
   private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
   private static final double ONE_OVER_SQRT_PI = 1 / Math.sqrt(Math.PI);
   private static final double SERIES_LIMIT = 3;
@@ -16,7 +16,7 @@ final class Erf {
 
   private Erf() {}
 
-  static double erf(double x) {
+  public static double erf(double x) {
     if (Double.isNaN(x)) {
       return x;
     }

@@ -1,0 +1,20 @@
+package dev.adjoint.compiler.codegen;
+
+import dev.adjoint.compiler.ir.Graph;
+import dev.adjoint.compiler.passes.Pipeline;
+
+/**
+ * The graphs a model class computes: the forward graph it came from, and the optimized
+ * training, evaluation and prediction graphs (the first two null for a model without a loss).
+ */
+public record GraphSet(Graph forward, Graph training, Graph evaluation, Graph prediction) {
+
+  /** Runs the pipelines over a forward graph. */
+  public static GraphSet of(Graph forward) {
+    boolean trainable = forward.loss() != null;
+    return new GraphSet(forward,
+        trainable ? Pipeline.training().apply(forward) : null,
+        trainable ? Pipeline.evaluation().apply(forward) : null,
+        Pipeline.inference().apply(forward));
+  }
+}

@@ -1,0 +1,271 @@
+package dev.adjoint.compiler.codegen;
+
+import dev.adjoint.compiler.ir.Attrs;
+import dev.adjoint.compiler.ir.Graph;
+import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.Op;
+import dev.adjoint.compiler.ir.Shape;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Lowers one entry point's graph to steps: for every node, how its value is read
+ * ({@link Operand}) and, for nodes that compute into memory, which buffer holds it.
+ * Constants and counts become inline scalars, reshapes alias their input, broadcasts that
+ * only feed elementwise loops become views; everything else gets a temporary buffer from
+ * the {@link BufferPool}, reused once its last reader has run.
+ *
+ * <p>Three passes: decide each node's form from its op and its consumers; give the
+ * computing nodes buffers in order, by liveness; then build the operands.
+ */
+final class Lowering {
+
+  /** A node that emits code, and where its result goes. */
+  record Step(Node node, Operand.Array out) {}
+
+  /** The lowered entry point. */
+  record Plan(Graph graph, List<Step> steps, Map<Node, Operand> operands) {
+    Operand operand(Node n) {
+      Operand o = operands.get(n);
+      if (o == null) {
+        throw new IllegalStateException("no operand for " + n);
+      }
+      return o;
+    }
+  }
+
+  /** How a node's value exists. */
+  private enum Form {
+    /** An interface field (input, parameter, state). */
+    SOURCE,
+    /** Computed into a buffer by a step. */
+    COMPUTED,
+    /** A scalar expression that needs no memory (a literal or a count). */
+    LITERAL,
+    /** Its input's memory read with another shape (a reshape, or a broadcast of a scalar). */
+    ALIAS,
+    /** Element 0 of its input's memory, read as a scalar. */
+    ELEMENT,
+    /** Its input's memory read as a row or column broadcast. */
+    VIEW
+  }
+
+  private final Graph graph;
+  private final Fields fields;
+  private final BufferPool pool;
+  private final Map<Node, Form> forms = new IdentityHashMap<>();
+  private final Map<Node, Operand> operands = new IdentityHashMap<>();
+  private final Map<Node, List<Node>> consumers = new IdentityHashMap<>();
+  private final Map<Node, Node> owner = new IdentityHashMap<>();
+
+  private Lowering(Graph graph, Fields fields, BufferPool pool) {
+    this.graph = graph;
+    this.fields = fields;
+    this.pool = pool;
+  }
+
+  static Plan lower(Graph graph, Fields fields, BufferPool pool) {
+    return new Lowering(graph, fields, pool).run();
+  }
+
+  private Plan run() {
+    List<Node> order = graph.nodes();
+    for (Node n : order) {
+      for (Node in : n.inputs()) {
+        consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+      }
+    }
+    for (Node n : order) {
+      Form form = formOf(n);
+      forms.put(n, form);
+      if (form == Form.ALIAS || form == Form.ELEMENT || form == Form.VIEW) {
+        owner.put(n, ownerOf(n.input(0)));
+      }
+    }
+    List<Step> steps = allocate(order);
+    for (Node n : order) {
+      if (!operands.containsKey(n)) {
+        operands.put(n, operandOf(n));
+      }
+    }
+    return new Plan(graph, steps, operands);
+  }
+
+  // ---- pass 1: forms -----------------------------------------------------------------
+
+  private Form formOf(Node n) {
+    switch (n.op()) {
+      case INPUT:
+      case PARAM:
+      case STATE:
+        return Form.SOURCE;
+      case CONST:
+        return n.shape().isScalar() && scalarReadable(n) ? Form.LITERAL : Form.COMPUTED;
+      case COUNT:
+        return scalarReadable(n) ? Form.LITERAL : Form.COMPUTED;
+      case RESHAPE:
+        return reshapeForm(n);
+      case BROADCAST:
+        return broadcastForm(n);
+      case MODE_SWITCH:
+        throw new IllegalStateException("a mode switch reached code generation; the pipeline resolves them");
+      default:
+        return Form.COMPUTED;
+    }
+  }
+
+  private boolean isScalar(Node n) {
+    Form f = forms.get(n);
+    return f == Form.LITERAL || f == Form.ELEMENT || f == Form.ALIAS && isScalar(n.input(0));
+  }
+
+  private boolean isArray(Node n) {
+    Form f = forms.get(n);
+    return f == Form.SOURCE || f == Form.COMPUTED || f == Form.ALIAS && isArray(n.input(0));
+  }
+
+  private Form reshapeForm(Node n) {
+    if (isArray(n.input(0))) {
+      return Form.ALIAS;
+    }
+    return isScalar(n.input(0)) && scalarReadable(n) ? Form.ALIAS : Form.COMPUTED;
+  }
+
+  private Form broadcastForm(Node n) {
+    Node in = n.input(0);
+    if (isScalar(in)) {
+      return scalarReadable(n) ? Form.ALIAS : Form.COMPUTED;
+    }
+    if (!isArray(in)) {
+      return Form.COMPUTED;
+    }
+    if (in.shape().staticSize() == 1 && !in.shape().hasBatch() && scalarReadable(n)) {
+      return Form.ELEMENT;
+    }
+    boolean viewable = pattern(in.shape(), n.shape()) != null
+        && consumers.getOrDefault(n, List.of()).stream().allMatch(Lowering::readsViews) && !isRoot(n);
+    return viewable ? Form.VIEW : Form.COMPUTED;
+  }
+
+  /** Whether every consumer can take the node's value as a scalar expression. */
+  private boolean scalarReadable(Node n) {
+    return !isRoot(n) && consumers.getOrDefault(n, List.of()).stream()
+        .allMatch(c -> readsViews(c) || c.op() == Op.RESHAPE || c.op() == Op.BROADCAST);
+  }
+
+  /** Ops whose emitted loops read a broadcast view or scalar directly. */
+  static boolean readsViews(Node consumer) {
+    return consumer.op().isElementwise() || consumer.op() == Op.ELEMENTWISE_KERNEL
+        || consumer.op() == Op.SIGMOID_BCE;
+  }
+
+  private boolean isRoot(Node n) {
+    for (Node r : graph.roots()) {
+      if (r == n) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Node ownerOf(Node n) {
+    return owner.getOrDefault(n, n);
+  }
+
+  // ---- pass 2: buffers ---------------------------------------------------------------
+
+  /** Buffers for computing nodes, reused by liveness; roots stay alive to the end. */
+  private List<Step> allocate(List<Node> order) {
+    Map<Node, Integer> position = new IdentityHashMap<>();
+    for (Node n : order) {
+      position.put(n, position.size());
+    }
+    Map<Node, Integer> lastRead = new IdentityHashMap<>();
+    for (Node n : order) {
+      for (Node in : n.inputs()) {
+        lastRead.merge(ownerOf(in), position.get(n), Math::max);
+      }
+    }
+    for (Node root : graph.roots()) {
+      lastRead.put(ownerOf(root), Integer.MAX_VALUE);
+    }
+    pool.startEntryPoint();
+    List<Step> steps = new ArrayList<>();
+    for (Node n : order) {
+      if (forms.get(n) != Form.COMPUTED) {
+        continue;
+      }
+      int at = position.get(n);
+      Operand.Array out = fields.outputFieldFor(graph, n);
+      if (out == null) {
+        String field = pool.acquire(n.dtype(), n.shape(), at, lastRead.getOrDefault(n, at));
+        out = new Operand.Array(field, n.dtype(), n.shape());
+      }
+      operands.put(n, out);
+      steps.add(new Step(n, out));
+    }
+    return steps;
+  }
+
+  // ---- pass 3: operands --------------------------------------------------------------
+
+  private Operand operandOf(Node n) {
+    Operand in = n.inputs().isEmpty() ? null : operands.get(n.input(0));
+    return switch (forms.get(n)) {
+      case SOURCE -> fields.source(n);
+      case LITERAL -> new Operand.Scalar(n.op() == Op.COUNT ? count(n)
+          : JavaText.literal(n.attrs(Attrs.Fill.class).value(), n.dtype()), n.dtype(), n.shape());
+      case ALIAS -> in instanceof Operand.Array a ? new Operand.Array(a.field(), a.dtype(), n.shape())
+          : new Operand.Scalar(((Operand.Scalar) in).expression(), n.dtype(), n.shape());
+      case ELEMENT -> new Operand.Scalar(((Operand.Array) in).ref() + "[0]", n.dtype(), n.shape());
+      case VIEW -> {
+        Operand.Array a = (Operand.Array) in;
+        yield new Operand.View(a, n.shape(), pattern(a.shape(), n.shape()));
+      }
+      case COMPUTED -> throw new IllegalStateException("a computed node without a buffer: " + n);
+    };
+  }
+
+  /** max(1, element count over the axes), in the node's dtype. */
+  static String count(Node n) {
+    Shape shape = n.input(0).shape();
+    boolean batch = false;
+    long size = 1;
+    for (int axis : n.attrs(Attrs.Axes.class).axes()) {
+      if (shape.dim(axis) == Shape.BATCH) {
+        batch = true;
+      } else {
+        size *= shape.dim(axis);
+      }
+    }
+    String count = Sizes.times(batch, size);
+    return Sizes.isStatic(count) ? JavaText.literal(Math.max(1, size), n.dtype())
+        : "((" + JavaText.type(n.dtype()) + ") Math.max(1, " + count + "))";
+  }
+
+  /** ROW when {@code from} is [1, .., 1, C] against [.., C]; COLUMN when it is {@code to} with a last axis of 1. */
+  static Operand.Pattern pattern(Shape from, Shape to) {
+    if (to.rank() == 0) {
+      return null;
+    }
+    int offset = to.rank() - from.rank();
+    boolean row = from.rank() >= 1 && from.last() == to.last() && to.last() != 1 && to.last() != Shape.BATCH;
+    for (int i = 0; i < from.rank() - 1 && row; i++) {
+      row = from.dim(i) == 1;
+    }
+    if (row) {
+      return Operand.Pattern.ROW;
+    }
+    if (offset != 0 || from.rank() == 0 || from.last() != 1 || to.last() == 1 || to.last() == Shape.BATCH) {
+      return null;
+    }
+    for (int i = 0; i < from.rank() - 1; i++) {
+      if (from.dim(i) != to.dim(i)) {
+        return null;
+      }
+    }
+    return Operand.Pattern.COLUMN;
+  }
+}

@@ -1,0 +1,345 @@
+package dev.adjoint.compiler.codegen;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.adjoint.compiler.frontend.train.ParamGroups;
+import dev.adjoint.compiler.frontend.train.Spec;
+import dev.adjoint.compiler.ir.Attrs;
+import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.Graph;
+import dev.adjoint.compiler.ir.Init;
+import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.Shape;
+import dev.adjoint.compiler.ir.TextDump;
+import dev.adjoint.compiler.source.SourceSpan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes the Java class of one model: fields for its interface and buffers, a constructor
+ * that allocates them once, and the entry points {@code trainStep}, {@code evaluate} and
+ * {@code predict}, each a sequence of calls to one small method per node (so no method
+ * nears the JIT's 8,000-byte limit), the training step ending with the optimizer's update.
+ * Every node's method starts with a comment naming the .nn line it came from.
+ */
+final class ModelClassEmitter {
+  /** Calls per method before an entry point is split into parts. */
+  private static final int CALLS_PER_METHOD = 50;
+
+  private final GraphSet graphs;
+  private final String packageName;
+  private final String className;
+  private final Spec optimizer;
+  private final Names names = new Names();
+  private final Fields fields;
+  private final BufferPool pool = new BufferPool(names);
+  private final TypeSpec.Builder type;
+  private final List<MethodSpec> methods = new ArrayList<>();
+
+  ModelClassEmitter(GraphSet graphs, String packageName, String className, Spec optimizer) {
+    this.graphs = graphs;
+    this.packageName = packageName;
+    this.className = className;
+    this.optimizer = optimizer;
+    this.fields = new Fields(names, graphs.forward());
+    this.type = TypeSpec.classBuilder(className)
+        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+        .superclass(RuntimeTypes.COMPILED_MODEL);
+  }
+
+  /** The Java source of the class. */
+  String emit() {
+    MethodSpec.Builder constructor = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+        .addParameter(int.class, "maxBatch")
+        .addStatement("super(maxBatch)");
+    interfaceFields(constructor);
+    boolean trainable = graphs.training() != null;
+    OptimizerEmitter optimizerEmitter = new OptimizerEmitter(optimizer, names);
+    MethodSpec trainStep;
+    MethodSpec evaluate;
+    Lowering.Plan train = null;
+    if (trainable) {
+      train = Lowering.lower(graphs.training(), fields, pool);
+      MethodSpec update = update(train, optimizerEmitter);
+      trainStep = entryPoint("trainStep", train, update);
+      evaluate = entryPoint("evaluate", Lowering.lower(graphs.evaluation(), fields, pool), null);
+      methods.add(update);
+    } else {
+      trainStep = unsupported("trainStep");
+      evaluate = unsupported("evaluate");
+    }
+    MethodSpec predict = entryPoint("predict", Lowering.lower(graphs.prediction(), fields, pool), null);
+    for (BufferPool.Slot slot : pool.slots()) {
+      addArray(slot.field, slot.dtype, false);
+      constructor.addStatement("this.$L = new $L[$L]", slot.field, JavaText.type(slot.dtype), slot.allocation());
+    }
+    for (OptimizerEmitter.StateBuffer buffer : optimizerEmitter.buffers()) {
+      addArray(buffer.field(), buffer.like().dtype(), false);
+      constructor.addStatement("this.$L = ($L) registerOptimizerState(new $T($S, $T.$L, $L), new $L[$L])",
+          buffer.field(), JavaText.arrayType(buffer.like().dtype()), RuntimeTypes.TENSOR_SPEC, buffer.name(),
+          RuntimeTypes.DTYPE, buffer.like().dtype().name(), dims(buffer.like().shape()),
+          JavaText.type(buffer.like().dtype()), Sizes.size(buffer.like().shape()));
+    }
+    if (trainable) {
+      registerGradients(constructor, train);
+      constructor.addStatement("this.learningRate = $L", JavaText.doubleLiteral(optimizerEmitter.initialLearningRate()));
+    }
+    constructor.addStatement("initialize(0)");
+    type.addMethod(constructor.build());
+    type.addMethod(MethodSpec.methodBuilder("modelName").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC).returns(String.class)
+        .addStatement("return $S", graphs.forward().name()).build());
+    type.addMethod(MethodSpec.methodBuilder("hasLoss").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC).returns(boolean.class)
+        .addStatement("return $L", trainable).build());
+    type.addMethod(initialize(optimizerEmitter));
+    type.addMethod(trainStep);
+    type.addMethod(evaluate);
+    type.addMethod(predict);
+    methods.forEach(type::addMethod);
+    return JavaFile.builder(packageName, type.build())
+        .addFileComment("Generated by Adjoint from $L (model $L). Do not edit: recompile the .nn file.",
+            JavaText.comment(graphs.forward().span().file().name(), 200),
+            JavaText.comment(graphs.forward().name(), 100))
+        .addStaticImport(RuntimeTypes.SCALARS, "sigmoid", "erf", "sigmoidBce")
+        .skipJavaLangImports(true)
+        .indent("  ")
+        .build()
+        .toString();
+  }
+
+  // ---- fields ------------------------------------------------------------------------
+
+  private void interfaceFields(MethodSpec.Builder constructor) {
+    register(constructor, "registerInput", fields.inputs(), graphs.forward().inputs());
+    register(constructor, "registerParam", fields.params(), graphs.forward().params());
+    register(constructor, "registerState", fields.states(), graphs.forward().states());
+    graphs.forward().outputs().forEach((name, node) -> {
+      Operand.Array a = fields.outputs().get(name);
+      addArray(a.field(), a.dtype(), true);
+      constructor.addStatement("this.$L = ($L) registerOutput(new $T($S, $T.$L, $L), new $L[$L])", a.field(),
+          JavaText.arrayType(a.dtype()), RuntimeTypes.TENSOR_SPEC, name, RuntimeTypes.DTYPE, a.dtype().name(),
+          dims(a.shape()), JavaText.type(a.dtype()), allocation(a.shape()));
+    });
+    for (Node state : graphs.forward().states()) {
+      Operand.Array a = fields.states().get(state.sourceName());
+      constructor.addStatement("java.util.Arrays.fill(this.$L, $L)", a.field(),
+          JavaText.literal(state.attrs(Attrs.State.class).initial(), a.dtype()));
+    }
+  }
+
+  private void register(MethodSpec.Builder constructor, String method, Map<String, Operand.Array> group,
+      List<Node> nodes) {
+    for (Node n : nodes) {
+      Operand.Array a = group.get(n.sourceName());
+      addArray(a.field(), a.dtype(), true);
+      constructor.addStatement("this.$L = ($L) $L(new $T($S, $T.$L, $L), new $L[$L])", a.field(),
+          JavaText.arrayType(a.dtype()), method, RuntimeTypes.TENSOR_SPEC, n.sourceName(), RuntimeTypes.DTYPE,
+          a.dtype().name(), dims(a.shape()), JavaText.type(a.dtype()), allocation(a.shape()));
+    }
+  }
+
+  private void addArray(String name, DType dtype, boolean isFinal) {
+    FieldSpec.Builder field = FieldSpec.builder(ArrayTypeName.of(primitive(dtype)), name, Modifier.PRIVATE);
+    if (isFinal) {
+      field.addModifiers(Modifier.FINAL);
+    }
+    type.addField(field.build());
+  }
+
+  private static TypeName primitive(DType dtype) {
+    return switch (dtype) {
+      case F32 -> TypeName.FLOAT;
+      case F64 -> TypeName.DOUBLE;
+      case I32 -> TypeName.INT;
+    };
+  }
+
+  /** {@code new int[] {-1, 784}}. */
+  private static CodeBlock dims(Shape shape) {
+    List<String> dims = new ArrayList<>();
+    for (int d : shape.dims()) {
+      dims.add(Integer.toString(d));
+    }
+    return CodeBlock.of("new int[] {$L}", String.join(", ", dims));
+  }
+
+  /** The element count of a shape with the batch dimension at the maximum batch. */
+  private static String allocation(Shape shape) {
+    long size = Math.max(1, shape.staticSize());
+    return shape.hasBatch() ? (size == 1 ? "maxBatch" : "maxBatch * " + size) : Long.toString(size);
+  }
+
+  /** Views of the gradient buffers, so that callers can read what the last training step computed. */
+  private void registerGradients(MethodSpec.Builder constructor, Lowering.Plan train) {
+    train.graph().gradients().forEach((name, node) -> {
+      Operand value = train.operand(node);
+      if (value instanceof Operand.Array a) {
+        constructor.addStatement("registerGradient(new $T($S, $T.$L, $L), this.$L)", RuntimeTypes.TENSOR_SPEC, name,
+            RuntimeTypes.DTYPE, a.dtype().name(), dims(node.shape()), a.field());
+      }
+    });
+  }
+
+  // ---- entry points ------------------------------------------------------------------
+
+  private MethodSpec entryPoint(String name, Lowering.Plan plan, MethodSpec update) {
+    Map<Node, Integer> numbers = TextDump.numbering(plan.graph());
+    List<String> calls = new ArrayList<>();
+    for (Lowering.Step step : plan.steps()) {
+      MethodSpec method = stepMethod(name, step, plan, numbers);
+      methods.add(method);
+      calls.add(method.name());
+    }
+    MethodSpec.Builder entry = MethodSpec.methodBuilder(name).addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(int.class, "batch")
+        .returns(name.equals("predict") ? TypeName.VOID : TypeName.DOUBLE)
+        .addStatement("checkBatch(batch)")
+        .addStatement("int B = batch");
+    for (String call : chunked(name, calls)) {
+      entry.addStatement("$L(B)", call);
+    }
+    writeResults(entry, plan);
+    if (name.equals("predict")) {
+      return entry.build();
+    }
+    entry.addStatement("double loss = $L", read(plan.operand(plan.graph().loss()), "0"));
+    if (update != null) {
+      entry.addStatement("$L(B)", update.name());
+      entry.addStatement("step++");
+    }
+    return entry.addStatement("return loss").build();
+  }
+
+  /** Outputs that did not compute straight into their fields, and new state, copied in place. */
+  private void writeResults(MethodSpec.Builder entry, Lowering.Plan plan) {
+    plan.graph().outputs().forEach((name, node) -> {
+      Operand.Array field = fields.outputs().get(name);
+      Operand value = plan.operand(node);
+      if (!(value instanceof Operand.Array a && a.field().equals(field.field()))) {
+        copy(entry, value, field);
+      }
+    });
+    plan.graph().stateUpdates().forEach((name, node) -> copy(entry, plan.operand(node), fields.states().get(name)));
+  }
+
+  private static void copy(MethodSpec.Builder code, Operand value, Operand.Array into) {
+    String size = Sizes.size(into.shape());
+    if (value instanceof Operand.Array a) {
+      code.addStatement("System.arraycopy($L, 0, $L, 0, $L)", a.ref(), into.ref(), size);
+    } else {
+      code.addStatement("java.util.Arrays.fill($L, 0, $L, $L)", into.ref(), size, ((Operand.Scalar) value).expression());
+    }
+  }
+
+  private static String read(Operand operand, String index) {
+    if (operand instanceof Operand.Array a) {
+      return a.ref() + "[" + index + "]";
+    }
+    return ((Operand.Scalar) operand).expression();
+  }
+
+  /** The calls of an entry point, grouped into part methods when there are many. */
+  private List<String> chunked(String entry, List<String> calls) {
+    if (calls.size() <= CALLS_PER_METHOD) {
+      return calls;
+    }
+    List<String> parts = new ArrayList<>();
+    for (int from = 0; from < calls.size(); from += CALLS_PER_METHOD) {
+      List<String> group = calls.subList(from, Math.min(calls.size(), from + CALLS_PER_METHOD));
+      MethodSpec.Builder part = MethodSpec.methodBuilder(names.method(entry + "Part" + parts.size()))
+          .addModifiers(Modifier.PRIVATE).addParameter(int.class, "B");
+      group.forEach(call -> part.addStatement("$L(B)", call));
+      MethodSpec method = part.build();
+      methods.add(method);
+      parts.add(method.name());
+    }
+    return chunked(entry, parts);
+  }
+
+  private MethodSpec stepMethod(String entry, Lowering.Step step, Lowering.Plan plan, Map<Node, Integer> numbers) {
+    Node node = step.node();
+    int number = numbers.get(node);
+    String name = names.method(entry + number + "_" + node.op().text());
+    CodeBlock.Builder body = CodeBlock.builder();
+    SourceSpan span = node.span();
+    String line = span.file().line(span.line()).strip();
+    body.add("// $L  $L\n", JavaText.comment(span.shortLocation(), 120), JavaText.comment(line, 140));
+    body.add("// $L\n", JavaText.comment(TextDump.line(numbers, node), 180));
+    body.add(NodeEmitter.emit(node, NodeEmitter.inputs(node, plan), step.out()));
+    return MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE).addParameter(int.class, "B")
+        .addCode(body.build()).build();
+  }
+
+  private MethodSpec update(Lowering.Plan train, OptimizerEmitter optimizerEmitter) {
+    Graph graph = train.graph();
+    Set<String> decayed = ParamGroups.resolve(optimizer.list("decay_on"), graph);
+    List<OptimizerEmitter.Target> targets = new ArrayList<>();
+    graph.gradients().forEach((name, gradient) -> targets.add(new OptimizerEmitter.Target(name,
+        fields.params().get(name), train.operand(gradient), decayed.contains(name))));
+    return MethodSpec.methodBuilder(names.method("update")).addModifiers(Modifier.PRIVATE)
+        .addParameter(int.class, "B")
+        .addCode(optimizerEmitter.update(targets)).build();
+  }
+
+  private MethodSpec unsupported(String name) {
+    return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .addParameter(int.class, "batch").returns(double.class)
+        .addStatement("throw noLoss()").build();
+  }
+
+  /** {@code initialize(seed)}: each parameter drawn by its initializer from its own stream. */
+  private MethodSpec initialize(OptimizerEmitter optimizerEmitter) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("initialize").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC).addParameter(long.class, "seed")
+        .addStatement("this.seed = seed")
+        .addStatement("this.step = 0");
+    int stream = 0;
+    for (Node p : graphs.forward().params()) {
+      Attrs.Param param = p.attrs(Attrs.Param.class);
+      Init init = param.init();
+      double[] options = options(init);
+      m.addStatement("$T.fill($S, this.$L, $L, $L, $L, seed, $T.FIRST_STREAM + $L)", RuntimeTypes.INITIALIZERS,
+          init.kind().text(), fields.params().get(param.name()).field(), dims(p.shape()),
+          JavaText.doubleLiteral(options[0]), JavaText.doubleLiteral(options[1]), RuntimeTypes.INITIALIZERS,
+          stream++);
+    }
+    for (Node state : graphs.forward().states()) {
+      m.addStatement("java.util.Arrays.fill(this.$L, $L)", fields.states().get(state.sourceName()).field(),
+          JavaText.literal(state.attrs(Attrs.State.class).initial(), state.dtype()));
+    }
+    for (OptimizerEmitter.StateBuffer buffer : optimizerEmitter.buffers()) {
+      m.addStatement("java.util.Arrays.fill(this.$L, $L)", buffer.field(),
+          JavaText.literal(buffer.initial(), buffer.like().dtype()));
+    }
+    return m.build();
+  }
+
+  /** The two numeric options of an initializer as {@link dev.adjoint.runtime.ops.Initializers} reads them. */
+  private static double[] options(Init init) {
+    return switch (init.kind()) {
+      case CONSTANT -> new double[] {init.arg("value", 0), 0};
+      case UNIFORM -> new double[] {init.arg("low", 0), init.arg("high", 1)};
+      case NORMAL -> new double[] {init.arg("mean", 0), init.arg("std", 1)};
+      case GLOROT_UNIFORM, GLOROT_NORMAL -> new double[] {init.arg("gain", 1), 0};
+      default -> new double[] {0, 0};
+    };
+  }
+
+  String className() {
+    return className;
+  }
+
+  String packageName() {
+    return packageName;
+  }
+}

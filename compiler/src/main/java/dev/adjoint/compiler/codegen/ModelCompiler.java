@@ -1,0 +1,83 @@
+package dev.adjoint.compiler.codegen;
+
+import dev.adjoint.compiler.frontend.ModelUnit;
+import dev.adjoint.compiler.frontend.train.Spec;
+import dev.adjoint.compiler.frontend.train.TrainOptions;
+import dev.adjoint.compiler.ir.TextDump;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * From a checked model to Java: optimizes its graphs, emits the class and (in process)
+ * compiles it with Janino. Compiled classes are cached by a hash of the optimized graphs,
+ * the optimizer and the class name, so compiling the same model again is free.
+ */
+public final class ModelCompiler {
+  /** The package of generated classes unless another is asked for. */
+  public static final String DEFAULT_PACKAGE = "dev.adjoint.generated";
+
+  private static final Map<String, ModelFactory> CACHE = new ConcurrentHashMap<>();
+
+  private ModelCompiler() {}
+
+  /** The Java source of a model's class. */
+  public static GeneratedModel generate(ModelUnit unit, String packageName, String className) {
+    return generate(GraphSet.of(unit.graph()), optimizer(unit), packageName, className);
+  }
+
+  static GeneratedModel generate(GraphSet graphs, Spec optimizer, String packageName, String className) {
+    String source = new ModelClassEmitter(graphs, packageName, className, optimizer).emit();
+    return new GeneratedModel(packageName, className, source);
+  }
+
+  /** The model's class compiled in process, from the cache when the same model was compiled before. */
+  public static ModelFactory compile(ModelUnit unit) {
+    GraphSet graphs = GraphSet.of(unit.graph());
+    Spec optimizer = optimizer(unit);
+    String className = className(unit.name());
+    String key = key(graphs, optimizer, className);
+    return CACHE.computeIfAbsent(key, k -> {
+      GeneratedModel model = generate(graphs, optimizer, DEFAULT_PACKAGE, className);
+      return new ModelFactory(model, JaninoLoader.load(model), k);
+    });
+  }
+
+  /** The train block's optimizer, or plain SGD with a learning rate of 0.01 for a model without one. */
+  static Spec optimizer(ModelUnit unit) {
+    return unit.hasTrain() ? unit.train().optimizer() : TrainOptions.defaultOptimizer("sgd", 0.01);
+  }
+
+  /** A Java class name from a model name: {@code mnist} becomes {@code Mnist}. */
+  public static String className(String modelName) {
+    StringBuilder out = new StringBuilder();
+    boolean upper = true;
+    for (char c : modelName.toCharArray()) {
+      if (c == '_') {
+        upper = true;
+      } else if (Character.isLetterOrDigit(c) && c < 128) {
+        out.append(upper ? Character.toUpperCase(c) : c);
+        upper = false;
+      }
+    }
+    String name = out.length() == 0 || !Character.isLetter(out.charAt(0)) ? "Model" + out : out.toString();
+    return javax.lang.model.SourceVersion.isKeyword(name) ? name + "Model" : name;
+  }
+
+  private static String key(GraphSet graphs, Spec optimizer, String className) {
+    StringBuilder text = new StringBuilder(className).append('\n').append(optimizer).append('\n');
+    text.append(TextDump.dump(graphs.prediction()));
+    if (graphs.training() != null) {
+      text.append(TextDump.dump(graphs.training())).append(TextDump.dump(graphs.evaluation()));
+    }
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.adjoint.compiler.codegen;
+
+import dev.adjoint.runtime.model.CompiledModel;
+import java.lang.reflect.InvocationTargetException;
+import java.util.Map;
+
+/** A compiled model class: makes models for a maximum batch size, and shows what was compiled. */
+public final class ModelFactory {
+  private final GeneratedModel source;
+  private final JaninoLoader.Loaded loaded;
+  private final String key;
+
+  ModelFactory(GeneratedModel source, JaninoLoader.Loaded loaded, String key) {
+    this.source = source;
+    this.loaded = loaded;
+    this.key = key;
+  }
+
+  /** A new model with buffers for batches of up to {@code maxBatch}, parameters initialized with seed 0. */
+  public CompiledModel newModel(int maxBatch) {
+    try {
+      return loaded.type().getConstructor(int.class).newInstance(maxBatch);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("the generated constructor failed", e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("the generated class has no usable constructor", e);
+    }
+  }
+
+  public GeneratedModel source() {
+    return source;
+  }
+
+  public Class<? extends CompiledModel> type() {
+    return loaded.type();
+  }
+
+  /** Bytecode bytes of each method of the class. */
+  public Map<String, Integer> methodSizes() {
+    return loaded.methodSizes();
+  }
+
+  /** The cache key: a hash of the optimized graphs, the optimizer and the class name. */
+  public String key() {
+    return key;
+  }
+}

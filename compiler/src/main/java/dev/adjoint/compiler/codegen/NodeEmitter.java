@@ -1,0 +1,142 @@
+package dev.adjoint.compiler.codegen;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.adjoint.compiler.ir.Attrs;
+import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.Op;
+import dev.adjoint.compiler.ir.Shape;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The body of the method that computes one node into its buffer: a loop nest, or a call
+ * to a runtime kernel (matrix products, gathers, the fused softmax kernels).
+ */
+final class NodeEmitter {
+  private NodeEmitter() {}
+
+  static CodeBlock emit(Node node, List<Operand> in, Operand.Array out) {
+    return switch (node.op()) {
+      case CONST -> fill(out, JavaText.literal(node.attrs(Attrs.Fill.class).value(), node.dtype()));
+      case COUNT -> fill(out, Lowering.count(node));
+      case RESHAPE, BROADCAST -> copy(in.get(0), out, node);
+      case MATMUL -> matmul(node, array(in.get(0)), array(in.get(1)), out);
+      case REDUCE_SUM, REDUCE_MAX -> Reductions.emit(node, array(in.get(0)), out);
+      case TRANSPOSE -> Movement.transpose(node, array(in.get(0)), out);
+      case SLICE -> Movement.slice(node, array(in.get(0)), out);
+      case PAD -> Movement.pad(node, array(in.get(0)), out);
+      case GATHER -> CodeBlock.of("$T.gather($L, $L, $L, $L, $L, $L);\n", RuntimeTypes.INDEXING, array(in.get(0)).ref(),
+          node.input(0).shape().dim(0), node.input(0).shape().dim(1), array(in.get(1)).ref(),
+          Sizes.size(node.input(1).shape()), out.ref());
+      case SCATTER_ADD -> CodeBlock.of("$T.scatterAdd($L, $L, $L, $L, $L, $L);\n", RuntimeTypes.INDEXING,
+          array(in.get(0)).ref(),
+          Sizes.size(node.input(0).shape()), array(in.get(1)).ref(), node.shape().dim(0), node.shape().dim(1),
+          out.ref());
+      case ONE_HOT -> CodeBlock.of("$T.oneHot($L, $L, $L, $L);\n", RuntimeTypes.INDEXING, array(in.get(0)).ref(),
+          Sizes.size(node.input(0).shape()), node.attrs(Attrs.OneHot.class).classes(), out.ref());
+      case RANDOM_UNIFORM -> random(node.attrs(Attrs.Random.class).stream(), null, 0, out);
+      case DROPOUT_MASK -> {
+        Attrs.DropoutMask m = node.attrs(Attrs.DropoutMask.class);
+        yield random(m.stream(), m, m.scale(), out);
+      }
+      case LOG_SOFTMAX -> logSoftmax(node, array(in.get(0)), out);
+      case SOFTMAX_CROSS_ENTROPY -> crossEntropy(node, array(in.get(0)), in.get(1), out);
+      case INPUT, PARAM, STATE, MODE_SWITCH ->
+          throw new IllegalStateException(node.op().text() + " has no step of its own");
+      default -> ElementwiseEmitter.emit(node, in, out);
+    };
+  }
+
+  /** The operand as an array; the lowering gives arrays to every op that is not elementwise. */
+  static Operand.Array array(Operand o) {
+    if (o instanceof Operand.Array a) {
+      return a;
+    }
+    throw new IllegalStateException("expected an array operand, got " + o);
+  }
+
+  private static CodeBlock fill(Operand.Array out, String value) {
+    return CodeBlock.builder()
+        .addStatement("java.util.Arrays.fill($L, 0, $L, $L)", out.ref(), Sizes.size(out.shape()), value)
+        .build();
+  }
+
+  /** A value written out in full: a scalar filled, an array copied, a broadcast expanded. */
+  private static CodeBlock copy(Operand in, Operand.Array out, Node node) {
+    if (in instanceof Operand.Scalar s) {
+      return fill(out, s.expression());
+    }
+    Operand.Array a = array(in);
+    if (node.op() == Op.RESHAPE || a.shape().staticSize() == out.shape().staticSize()
+        && a.shape().hasBatch() == out.shape().hasBatch()) {
+      return CodeBlock.of("System.arraycopy($L, 0, $L, 0, $L);\n", a.ref(), out.ref(), Sizes.size(out.shape()));
+    }
+    return Movement.broadcast(a, out);
+  }
+
+  private static CodeBlock matmul(Node node, Operand.Array a, Operand.Array b, Operand.Array out) {
+    Attrs.Matmul m = node.attrs(Attrs.Matmul.class);
+    Shape sa = a.shape();
+    Shape sb = b.shape();
+    String rows;
+    String cols;
+    String inner;
+    if (m.transposeA()) {
+      rows = Integer.toString(sa.last());
+      cols = Integer.toString(sb.last());
+      inner = Sizes.size(sa, 0, sa.rank() - 1);
+    } else {
+      rows = Sizes.size(sa, 0, sa.rank() - 1);
+      inner = Integer.toString(sa.last());
+      cols = Integer.toString(m.transposeB() ? sb.dim(0) : sb.dim(1));
+    }
+    Object kernel = node.dtype() == DType.F64 ? RuntimeTypes.DOUBLE_GEMM : RuntimeTypes.GEMM;
+    return CodeBlock.of("$T.multiply($L, $L, $L, $L, $L, $L, 0, $L, 0, $L, 0, false);\n", kernel, m.transposeA(),
+        m.transposeB(), rows, cols, inner, a.ref(), b.ref(), out.ref());
+  }
+
+  /** Uniform draws, or a dropout mask: the scale where the draw is at least the threshold. */
+  private static CodeBlock random(int stream, Attrs.DropoutMask mask, double scale, Operand.Array out) {
+    CodeBlock.Builder code = CodeBlock.builder()
+        .beginControlFlow("for (int i = 0; i < $L; i++)", Sizes.size(out.shape()));
+    CodeBlock draw = CodeBlock.of("$T.uniform(seed, step, $L, i)", RuntimeTypes.COUNTER_RNG, stream);
+    String cast = out.dtype() == DType.F32 ? "" : "(double) ";
+    if (mask == null) {
+      code.addStatement("$L[i] = $L$L", out.ref(), cast, draw);
+    } else {
+      code.addStatement("$L[i] = $L >= $L ? $L : $L", out.ref(), draw, JavaText.floatLiteral((float) mask.threshold()),
+          JavaText.literal(scale, out.dtype()), JavaText.literal(0, out.dtype()));
+    }
+    return code.endControlFlow().build();
+  }
+
+  private static CodeBlock logSoftmax(Node node, Operand.Array in, Operand.Array out) {
+    int axis = node.attrs(Attrs.Axes.class).axes().get(0);
+    Shape s = in.shape();
+    return CodeBlock.of("$T.logSoftmax($L, $L, $L, $L, $L);\n", RuntimeTypes.SOFTMAX, in.ref(), Sizes.size(s, 0, axis),
+        Sizes.dim(s.dim(axis)), Sizes.size(s, axis + 1, s.rank()), out.ref());
+  }
+
+  private static CodeBlock crossEntropy(Node node, Operand.Array logits, Operand target, Operand.Array out) {
+    Shape s = logits.shape();
+    String rows = Sizes.size(s, 0, s.rank() - 1);
+    int classes = s.last();
+    if (node.input(1).dtype() == DType.I32) {
+      return CodeBlock.of("$T.crossEntropy($L, $L, $L, $L, $L, $L);\n", RuntimeTypes.SOFTMAX, logits.ref(), rows,
+          classes,
+          array(target).ref(), JavaText.doubleLiteral(node.attrs(Attrs.CrossEntropy.class).smoothing()), out.ref());
+    }
+    return CodeBlock.of("$T.crossEntropy($L, $L, $L, $L, $L);\n", RuntimeTypes.SOFTMAX, logits.ref(), rows, classes,
+        array(target).ref(), out.ref());
+  }
+
+  /** Every operand of a node. */
+  static List<Operand> inputs(Node node, Lowering.Plan plan) {
+    List<Operand> in = new ArrayList<>();
+    for (Node input : node.inputs()) {
+      in.add(plan.operand(input));
+    }
+    return in;
+  }
+}

@@ -1,0 +1,175 @@
+package dev.adjoint.compiler.codegen;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.adjoint.compiler.frontend.train.Spec;
+import dev.adjoint.compiler.ir.DType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The optimizer's update, one fused loop per parameter over its gradient and state, with
+ * the update rules of torch.optim: SGD (momentum, dampening, Nesterov), SGDW (decoupled
+ * decay), Adagrad, RMSprop (centered, momentum), Adam (AMSGrad) and AdamW. Weight decay
+ * applies to the parameters {@code decay_on} selects; the learning rate is read from the
+ * model each step, so that schedules can change it.
+ */
+final class OptimizerEmitter {
+
+  /** A parameter to update: its array, its gradient and its name in the .nn file. */
+  record Target(String name, Operand.Array param, Operand gradient, boolean decayed) {}
+
+  /**
+   * An optimizer state buffer of a parameter, named {@code param/slot} as in torch.optim's
+   * state, and the value it starts at.
+   */
+  record StateBuffer(String name, String field, Operand.Array like, double initial) {}
+
+  private final Spec spec;
+  private final Names names;
+  private final List<StateBuffer> buffers = new ArrayList<>();
+
+  OptimizerEmitter(Spec spec, Names names) {
+    this.spec = spec;
+    this.names = names;
+  }
+
+  /** The state buffers the update needs; known after {@link #update}. */
+  List<StateBuffer> buffers() {
+    return buffers;
+  }
+
+  /** The learning rate the optimizer starts with. */
+  double initialLearningRate() {
+    return spec.number("lr");
+  }
+
+  /** The body of {@code update()}: per-step scalars, then one loop per parameter. */
+  CodeBlock update(List<Target> targets) {
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.addStatement("long t = step + 1");
+    code.addStatement("double lr = learningRate");
+    switch (spec.name()) {
+      case "adam", "adamw" -> {
+        List<Double> betas = betas();
+        code.addStatement("double bc1 = 1 - Math.pow($L, t)", JavaText.doubleLiteral(betas.get(0)));
+        code.addStatement("double bc2 = 1 - Math.pow($L, t)", JavaText.doubleLiteral(betas.get(1)));
+      }
+      case "adagrad" -> code.addStatement("double clr = lr / (1 + (t - 1) * $L)",
+          JavaText.doubleLiteral(spec.number("lr_decay")));
+      default -> {
+      }
+    }
+    for (Target target : targets) {
+      code.add(loop(target));
+    }
+    return code.build();
+  }
+
+  private List<Double> betas() {
+    return spec.list("betas").stream().map(o -> ((Number) o).doubleValue()).toList();
+  }
+
+  private String state(Target target, String slot) {
+    return state(target, slot, 0);
+  }
+
+  private String state(Target target, String slot, double initial) {
+    String field = names.field(target.param().field() + "_" + slot);
+    buffers.add(new StateBuffer(target.name() + "/" + slot, field, target.param(), initial));
+    return "this." + field;
+  }
+
+  private CodeBlock loop(Target target) {
+    DType dtype = target.param().dtype();
+    String t = JavaText.type(dtype);
+    String p = target.param().ref();
+    String grad = target.gradient() instanceof Operand.Array a ? a.ref() + "[i]"
+        : ((Operand.Scalar) target.gradient()).expression();
+    double decay = target.decayed() ? spec.number("weight_decay") : 0;
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.add("// $L: $L\n", JavaText.comment(target.name(), 80), JavaText.comment(spec.toString(), 200));
+    code.beginControlFlow("for (int i = 0; i < $L; i++)", Sizes.size(target.param().shape()));
+    boolean coupled = !spec.name().equals("adamw") && !spec.name().equals("sgdw");
+    if (decay != 0 && coupled) {
+      code.addStatement("$L g = $L + $L * $L[i]", t, grad, JavaText.literal(decay, dtype), p);
+    } else {
+      code.addStatement("$L g = $L", t, grad);
+    }
+    if (decay != 0 && !coupled) {
+      code.addStatement("$L[i] -= ($L) (lr * $L) * $L[i]", p, t, JavaText.doubleLiteral(decay), p);
+    }
+    switch (spec.name()) {
+      case "sgd", "sgdw" -> sgd(code, target, t, p);
+      case "adagrad" -> adagrad(code, target, t, p);
+      case "rmsprop" -> rmsprop(code, target, t, p);
+      case "adam", "adamw" -> adam(code, target, t, p);
+      default -> throw new IllegalArgumentException("no update rule for optimizer " + spec.name());
+    }
+    return code.endControlFlow().build();
+  }
+
+  private void sgd(CodeBlock.Builder code, Target target, String t, String p) {
+    double momentum = spec.number("momentum");
+    if (momentum == 0) {
+      code.addStatement("$L[i] -= ($L) lr * g", p, t);
+      return;
+    }
+    String buffer = state(target, "momentum_buffer");
+    DType d = target.param().dtype();
+    code.addStatement("$L b = t == 1 ? g : $L * $L[i] + $L * g", t, JavaText.literal(momentum, d), buffer,
+        JavaText.literal(1 - spec.number("dampening"), d));
+    code.addStatement("$L[i] = b", buffer);
+    code.addStatement("$L[i] -= ($L) lr * $L", p, t,
+        spec.bool("nesterov") ? "(g + " + JavaText.literal(momentum, d) + " * b)" : "b");
+  }
+
+  private void adagrad(CodeBlock.Builder code, Target target, String t, String p) {
+    String sum = state(target, "sum", spec.number("initial_accumulator_value"));
+    code.addStatement("$L[i] += g * g", sum);
+    code.addStatement("$L[i] -= ($L) (clr * g / (Math.sqrt($L[i]) + $L))", p, t, sum,
+        JavaText.doubleLiteral(spec.number("eps")));
+  }
+
+  private void rmsprop(CodeBlock.Builder code, Target target, String t, String p) {
+    String squareAvg = state(target, "square_avg");
+    DType d = target.param().dtype();
+    double alpha = spec.number("alpha");
+    code.addStatement("$L[i] = $L * $L[i] + $L * g * g", squareAvg, JavaText.literal(alpha, d), squareAvg,
+        JavaText.literal(1 - alpha, d));
+    String variance = squareAvg + "[i]";
+    if (spec.bool("centered")) {
+      String gradAvg = state(target, "grad_avg");
+      code.addStatement("$L[i] = $L * $L[i] + $L * g", gradAvg, JavaText.literal(alpha, d), gradAvg,
+          JavaText.literal(1 - alpha, d));
+      variance = "(" + squareAvg + "[i] - " + gradAvg + "[i] * " + gradAvg + "[i])";
+    }
+    String step = "g / (Math.sqrt(" + variance + ") + " + JavaText.doubleLiteral(spec.number("eps")) + ")";
+    double momentum = spec.number("momentum");
+    if (momentum > 0) {
+      String buffer = state(target, "momentum_buffer");
+      code.addStatement("$L[i] = ($L) ($L * $L[i] + $L)", buffer, t, JavaText.doubleLiteral(momentum), buffer, step);
+      code.addStatement("$L[i] -= ($L) (lr * $L[i])", p, t, buffer);
+    } else {
+      code.addStatement("$L[i] -= ($L) (lr * $L)", p, t, step);
+    }
+  }
+
+  private void adam(CodeBlock.Builder code, Target target, String t, String p) {
+    List<Double> betas = betas();
+    DType d = target.param().dtype();
+    String m = state(target, "exp_avg");
+    String v = state(target, "exp_avg_sq");
+    code.addStatement("$L[i] = $L * $L[i] + $L * g", m, JavaText.literal(betas.get(0), d), m,
+        JavaText.literal(1 - betas.get(0), d));
+    code.addStatement("$L[i] = $L * $L[i] + $L * g * g", v, JavaText.literal(betas.get(1), d), v,
+        JavaText.literal(1 - betas.get(1), d));
+    String second = v + "[i]";
+    if (spec.bool("amsgrad")) {
+      String max = state(target, "max_exp_avg_sq");
+      code.addStatement("$L[i] = Math.max($L[i], $L[i])", max, max, v);
+      second = max + "[i]";
+    }
+    code.addStatement("$L[i] -= ($L) (lr * ($L[i] / bc1) / (Math.sqrt($L / bc2) + $L))", p, t, m, second,
+        JavaText.doubleLiteral(spec.number("eps")));
+  }
+}

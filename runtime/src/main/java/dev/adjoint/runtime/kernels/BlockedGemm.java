@@ -1,0 +1,55 @@
+package dev.adjoint.runtime.kernels;
+
+/**
+ * The loops around the micro-kernel (GotoBLAS/BLIS order): columns of C by nc, k by kc with
+ * a packed B block, rows by mc with a packed A block, then tiles of nr columns and mr rows.
+ * It computes one rectangle of C, so threads can share a product by taking disjoint
+ * rectangles. The k blocking never depends on the rectangle, so neither do the results.
+ */
+final class BlockedGemm {
+  private BlockedGemm() {}
+
+  /** Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of the task's C; k > 0. */
+  static void run(MicroKernel kernel, GemmTask t, int i0, int i1, int j0, int j1, Workspace ws) {
+    int mr = kernel.mr;
+    int nr = kernel.nr;
+    int k = t.k;
+    int ldc = t.n;
+    float[] c = t.c;
+    int baseMode = (t.accumulate ? MicroKernel.LOAD : 0) | (t.bias != null ? MicroKernel.BIAS : 0);
+    int kcMax = Math.min(kernel.kc, k);
+    int ncMax = Math.min(kernel.nc, j1 - j0);
+    int mcMax = Math.min(kernel.mc, i1 - i0);
+    float[] packedB = ws.packedB(roundUp(ncMax, nr) * kcMax);
+    float[] packedA = ws.packedA(roundUp(mcMax, mr) * kcMax);
+    float[] scratch = ws.scratch;
+    for (int jc = j0; jc < j1; jc += kernel.nc) {
+      int nc = Math.min(kernel.nc, j1 - jc);
+      for (int pc = 0; pc < k; pc += kernel.kc) {
+        int kc = Math.min(kernel.kc, k - pc);
+        int mode = pc == 0 ? baseMode : MicroKernel.LOAD;
+        if (t.relu && pc + kc == k) {
+          mode |= MicroKernel.RELU;
+        }
+        Packing.packB(t, pc, kc, jc, nc, nr, packedB);
+        for (int ic = i0; ic < i1; ic += kernel.mc) {
+          int mc = Math.min(kernel.mc, i1 - ic);
+          Packing.packA(t, ic, mc, pc, kc, mr, packedA);
+          for (int jr = 0; jr < nc; jr += nr) {
+            int cols = Math.min(nr, nc - jr);
+            int biasOff = t.biasOffset + jc + jr;
+            for (int ir = 0; ir < mc; ir += mr) {
+              kernel.tile(kc, packedA, ir * kc, packedB, jr * kc, c,
+                  t.cOffset + (ic + ir) * ldc + jc + jr, ldc, Math.min(mr, mc - ir), cols, mode,
+                  t.bias, biasOff, scratch);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static int roundUp(int value, int multiple) {
+    return (value + multiple - 1) / multiple * multiple;
+  }
+}

@@ -1,0 +1,93 @@
+package dev.adjoint.runtime.kernels;
+
+/**
+ * A register-blocked micro-kernel and the cache blocking that feeds it (BLIS terms: MR x NR
+ * tile, KC/MC/NC blocks). It multiplies one packed micro-panel of A ({@code mr} rows by
+ * {@code kc}) with one packed micro-panel of B ({@code kc} by {@code nr} columns) and stores
+ * the tile into C with an epilogue chosen by {@code mode}.
+ *
+ * <p>Every implementation must compute an element of C the same way wherever its tile sits
+ * (full or edge tile), so that splitting C differently across threads never changes a bit.
+ */
+abstract class MicroKernel {
+  /** Store phase adds the old value of C (accumulation, or a k block after the first). */
+  static final int LOAD = 1;
+  /** Store phase adds {@code bias[column]} (only on the first k block). */
+  static final int BIAS = 2;
+  /** Store phase applies {@code Math.max(0f, v)} (only on the last k block). */
+  static final int RELU = 4;
+
+  /** Rows of the register tile. */
+  final int mr;
+  /** Columns of the register tile. */
+  final int nr;
+  /** Depth of a k block: a B micro-panel of kc x nr floats stays in L1. */
+  final int kc;
+  /** Rows of an A block: mc x kc floats stay in L2. A multiple of mr. */
+  final int mc;
+  /** Columns of a B block: kc x nc floats stay in L3. A multiple of nr. */
+  final int nc;
+
+  MicroKernel(int mr, int nr, int kc, int mc, int nc) {
+    this.mr = mr;
+    this.nr = nr;
+    this.kc = kc;
+    this.mc = mc;
+    this.nc = nc;
+  }
+
+  /** Whether this kernel uses the Vector API. */
+  abstract boolean vectorized();
+
+  /** A short description for diagnostics, e.g. {@code "vector 256-bit 4x16"}. */
+  abstract String describe();
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+
+  /**
+   * Computes the tile C[0:rows, 0:cols] = epilogue(A-panel · B-panel).
+   *
+   * @param kc depth of this k block
+   * @param a packed A micro-panel: element (i, p) at {@code a[aOff + p * mr + i]}
+   * @param b packed B micro-panel: element (p, j) at {@code b[bOff + p * nr + j]}
+   * @param c the output, element (i, j) at {@code c[cOff + i * ldc + j]}
+   * @param rows valid rows, at most {@code mr}
+   * @param cols valid columns, at most {@code nr}
+   * @param mode a combination of {@link #LOAD}, {@link #BIAS} and {@link #RELU}
+   * @param bias bias for column j at {@code bias[biasOff + j]} when mode has BIAS
+   * @param scratch at least {@code mr * nr} floats for edge tiles
+   */
+  abstract void tile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
+      int rows, int cols, int mode, float[] bias, int biasOff, float[] scratch);
+
+  /**
+   * Stores an edge tile held in {@code acc} (row stride {@code nr}) into C with the epilogue.
+   * The arithmetic matches the vector store phase element by element: {@code acc + c}, then
+   * {@code + bias}, then {@code Math.max(0f, v)}.
+   */
+  static void storeEdge(float[] acc, int nr, float[] c, int cOff, int ldc, int rows, int cols,
+      int mode, float[] bias, int biasOff) {
+    boolean load = (mode & LOAD) != 0;
+    boolean addBias = (mode & BIAS) != 0;
+    boolean relu = (mode & RELU) != 0;
+    for (int i = 0; i < rows; i++) {
+      int row = cOff + i * ldc;
+      for (int j = 0; j < cols; j++) {
+        float v = acc[i * nr + j];
+        if (load) {
+          v = v + c[row + j];
+        }
+        if (addBias) {
+          v = v + bias[biasOff + j];
+        }
+        if (relu) {
+          v = Math.max(0f, v);
+        }
+        c[row + j] = v;
+      }
+    }
+  }
+}

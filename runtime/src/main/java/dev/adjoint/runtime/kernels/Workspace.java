@@ -1,0 +1,41 @@
+package dev.adjoint.runtime.kernels;
+
+/**
+ * One thread's packing buffers and task record, grown on first need and then reused, so
+ * that a steady-state product allocates nothing. Each thread owns its workspace: the
+ * calling threads through {@link #current()}, the engine's workers through a field.
+ */
+final class Workspace {
+  private static final ThreadLocal<Workspace> CURRENT = ThreadLocal.withInitial(Workspace::new);
+
+  /** Big enough for any kernel's mr x nr tile. */
+  private static final int SCRATCH = 1024;
+
+  /** The product being computed by this thread (caller side only). */
+  final GemmTask task = new GemmTask();
+  /** Edge tiles of the micro-kernel. */
+  final float[] scratch = new float[SCRATCH];
+  private float[] packedA = new float[0];
+  private float[] packedB = new float[0];
+
+  /** The calling thread's workspace. */
+  static Workspace current() {
+    return CURRENT.get();
+  }
+
+  /** A buffer of at least {@code size} floats for packed A blocks. */
+  float[] packedA(int size) {
+    if (packedA.length < size) {
+      packedA = new float[size];
+    }
+    return packedA;
+  }
+
+  /** A buffer of at least {@code size} floats for packed B blocks. */
+  float[] packedB(int size) {
+    if (packedB.length < size) {
+      packedB = new float[size];
+    }
+    return packedB;
+  }
+}

@@ -1,0 +1,196 @@
+package dev.adjoint.runtime.model;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a class generated from a .nn model is: buffers allocated once for a maximum batch,
+ * and three compiled entry points over the first {@code batch} samples of its inputs —
+ * {@link #trainStep} (forward, backward and the optimizer's update, as training behaves),
+ * {@link #evaluate} (the loss as inference behaves: no dropout, running statistics) and
+ * {@link #predict} (the outputs only). None of them allocates.
+ *
+ * <p>Tensors are views of the model's own buffers ({@link #input}, {@link #output},
+ * {@link #param}, {@link #state}): write inputs in place, read outputs after a call.
+ * Not thread-safe: one model per thread, or external locking.
+ */
+public abstract class CompiledModel {
+  private final int maxBatch;
+  private final Map<String, Tensor> inputs = new LinkedHashMap<>();
+  private final Map<String, Tensor> outputs = new LinkedHashMap<>();
+  private final Map<String, Tensor> params = new LinkedHashMap<>();
+  private final Map<String, Tensor> states = new LinkedHashMap<>();
+  private final Map<String, Tensor> optimizerState = new LinkedHashMap<>();
+  private final Map<String, Tensor> gradients = new LinkedHashMap<>();
+  /** The key of the counter-based generator; set by {@link #setSeed}. */
+  protected long seed;
+  /** Training steps taken: the generator's counter and the optimizer's bias-correction step. */
+  protected long step;
+  /** The learning rate the next step uses; schedules set it between steps. */
+  protected double learningRate;
+
+  protected CompiledModel(int maxBatch) {
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
+    }
+    this.maxBatch = maxBatch;
+  }
+
+  /** The model's name in its .nn file. */
+  public abstract String modelName();
+
+  /** True when the model has a loss, so that it can be trained and evaluated. */
+  public abstract boolean hasLoss();
+
+  /** One training step on the first {@code batch} samples; returns the loss before the update. */
+  public abstract double trainStep(int batch);
+
+  /** The loss on the first {@code batch} samples as inference behaves; outputs are computed too. */
+  public abstract double evaluate(int batch);
+
+  /** The outputs for the first {@code batch} samples. */
+  public abstract void predict(int batch);
+
+  /**
+   * Draws every parameter's initial values by its initializer, from the counter-based
+   * generator keyed by {@code seed}; also resets optimizer state, state and the step.
+   */
+  public abstract void initialize(long seed);
+
+  public final int maxBatch() {
+    return maxBatch;
+  }
+
+  public final long step() {
+    return step;
+  }
+
+  /** Sets the step counter, as when resuming from a checkpoint. */
+  public final void setStep(long newStep) {
+    if (newStep < 0) {
+      throw new IllegalArgumentException("step must not be negative, got " + newStep);
+    }
+    step = newStep;
+  }
+
+  public final long seed() {
+    return seed;
+  }
+
+  public final void setSeed(long newSeed) {
+    seed = newSeed;
+  }
+
+  public final double learningRate() {
+    return learningRate;
+  }
+
+  public final void setLearningRate(double lr) {
+    if (!(lr >= 0) || Double.isInfinite(lr)) {
+      throw new IllegalArgumentException("the learning rate must be a finite number >= 0, got " + lr);
+    }
+    learningRate = lr;
+  }
+
+  public final Map<String, Tensor> inputs() {
+    return Collections.unmodifiableMap(inputs);
+  }
+
+  public final Map<String, Tensor> outputs() {
+    return Collections.unmodifiableMap(outputs);
+  }
+
+  public final Map<String, Tensor> params() {
+    return Collections.unmodifiableMap(params);
+  }
+
+  public final Map<String, Tensor> states() {
+    return Collections.unmodifiableMap(states);
+  }
+
+  /** Optimizer buffers by {@code parameter/slot}, e.g. {@code h.W/momentum}. */
+  public final Map<String, Tensor> optimizerState() {
+    return Collections.unmodifiableMap(optimizerState);
+  }
+
+  /**
+   * The gradient of the loss with respect to each parameter, as the last {@link #trainStep}
+   * computed it (before its update); valid until the next call of any entry point, which
+   * reuses the memory.
+   */
+  public final Map<String, Tensor> gradients() {
+    return Collections.unmodifiableMap(gradients);
+  }
+
+  public final Tensor input(String name) {
+    return find(inputs, name, "input");
+  }
+
+  public final Tensor output(String name) {
+    return find(outputs, name, "output");
+  }
+
+  public final Tensor param(String name) {
+    return find(params, name, "parameter");
+  }
+
+  public final Tensor state(String name) {
+    return find(states, name, "state");
+  }
+
+  private Tensor find(Map<String, Tensor> group, String name, String what) {
+    Tensor t = group.get(name);
+    if (t == null) {
+      throw new IllegalArgumentException("model " + modelName() + " has no " + what + " '" + name + "'; it has: "
+          + String.join(", ", group.keySet()));
+    }
+    return t;
+  }
+
+  // ---- for generated constructors ------------------------------------------------
+
+  /** Registers an input buffer, sized for the maximum batch. */
+  protected final <T> T registerInput(TensorSpec spec, T data) {
+    inputs.put(spec.name(), new Tensor(spec, data));
+    return data;
+  }
+
+  protected final <T> T registerOutput(TensorSpec spec, T data) {
+    outputs.put(spec.name(), new Tensor(spec, data));
+    return data;
+  }
+
+  protected final <T> T registerParam(TensorSpec spec, T data) {
+    params.put(spec.name(), new Tensor(spec, data));
+    return data;
+  }
+
+  protected final <T> T registerState(TensorSpec spec, T data) {
+    states.put(spec.name(), new Tensor(spec, data));
+    return data;
+  }
+
+  protected final <T> T registerOptimizerState(TensorSpec spec, T data) {
+    optimizerState.put(spec.name(), new Tensor(spec, data));
+    return data;
+  }
+
+  protected final <T> T registerGradient(TensorSpec spec, T data) {
+    gradients.put(spec.name(), new Tensor(spec, data));
+    return data;
+  }
+
+  /** Throws unless 0 &lt;= batch &lt;= maxBatch. */
+  protected final void checkBatch(int batch) {
+    if (batch < 0 || batch > maxBatch) {
+      throw new IllegalArgumentException("batch " + batch + " is outside 0.." + maxBatch
+          + "; the model was built for batches of at most " + maxBatch);
+    }
+  }
+
+  /** For models without a loss: what trainStep and evaluate throw. */
+  protected final UnsupportedOperationException noLoss() {
+    return new UnsupportedOperationException("model " + modelName() + " has no loss to train or evaluate");
+  }
+}
