@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code adjoint} command: one subcommand per stage a user can look at. */
 @Command(name = "adjoint", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Compiles .nn files — a network, its loss and how to train it — into Java.",
-    subcommands = {CheckCommand.class, GraphCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {CheckCommand.class, GraphCommand.class, InspectCommand.class, CompileCommand.class,
+        CommandLine.HelpCommand.class})
 public final class AdjointCli {
 
   /** Exit status: the files compiled. */

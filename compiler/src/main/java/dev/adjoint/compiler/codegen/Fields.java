@@ -17,10 +17,13 @@ final class Fields {
   private final Map<String, Operand.Array> states = new LinkedHashMap<>();
   private final Map<String, Operand.Array> outputs = new LinkedHashMap<>();
 
-  Fields(Names names, Graph forward) {
+  /** Fields for the forward graph's interface, inputs limited to those the compiled graphs read. */
+  Fields(Names names, Graph forward, java.util.Set<String> usedInputs) {
     this.names = names;
     for (Node n : forward.inputs()) {
-      inputs.put(n.sourceName(), array(n.sourceName(), n));
+      if (usedInputs.contains(n.sourceName())) {
+        inputs.put(n.sourceName(), array(n.sourceName(), n));
+      }
     }
     for (Node n : forward.params()) {
       params.put(n.sourceName(), array(n.sourceName(), n));

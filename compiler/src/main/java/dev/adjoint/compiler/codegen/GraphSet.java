@@ -9,6 +9,17 @@ import dev.adjoint.compiler.passes.Pipeline;
  */
 public record GraphSet(Graph forward, Graph training, Graph evaluation, Graph prediction) {
 
+  /** The names of the inputs the compiled graphs read: a predictor takes no targets. */
+  public java.util.Set<String> usedInputs() {
+    java.util.Set<String> used = new java.util.LinkedHashSet<>();
+    for (Graph g : java.util.Arrays.asList(training, evaluation, prediction)) {
+      if (g != null) {
+        g.inputs().forEach(n -> used.add(n.sourceName()));
+      }
+    }
+    return used;
+  }
+
   /** Runs the pipelines over a forward graph. */
   public static GraphSet of(Graph forward) {
     boolean trainable = forward.loss() != null;

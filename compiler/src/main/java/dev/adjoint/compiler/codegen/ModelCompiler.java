@@ -29,6 +29,18 @@ public final class ModelCompiler {
     return generate(GraphSet.of(unit.graph()), optimizer(unit), packageName, className);
   }
 
+  /** The Java source of a predictor: the model's inference graph only, for serving. */
+  public static GeneratedModel generatePredictor(ModelUnit unit, String packageName, String className) {
+    GraphSet all = GraphSet.of(unit.graph());
+    GraphSet predictor = new GraphSet(all.forward(), null, null, all.prediction());
+    return generate(predictor, optimizer(unit), packageName, className);
+  }
+
+  /** Whether {@code name} can be a Java package: dotted identifiers, none a keyword. */
+  public static boolean isPackageName(String name) {
+    return name.isEmpty() || javax.lang.model.SourceVersion.isName(name);
+  }
+
   static GeneratedModel generate(GraphSet graphs, Spec optimizer, String packageName, String className) {
     String source = new ModelClassEmitter(graphs, packageName, className, optimizer).emit();
     return new GeneratedModel(packageName, className, source);

@@ -43,8 +43,8 @@ final class OptimizerEmitter {
     return spec.number("lr");
   }
 
-  /** The body of {@code update()}: per-step scalars, then one loop per parameter. */
-  CodeBlock update(List<Target> targets) {
+  /** The body of one parameter's update method: the step's scalars, then its loop. */
+  CodeBlock update(Target target) {
     CodeBlock.Builder code = CodeBlock.builder();
     code.addStatement("long t = step + 1");
     code.addStatement("double lr = learningRate");
@@ -59,10 +59,7 @@ final class OptimizerEmitter {
       default -> {
       }
     }
-    for (Target target : targets) {
-      code.add(loop(target));
-    }
-    return code.build();
+    return code.add(loop(target)).build();
   }
 
   private List<Double> betas() {

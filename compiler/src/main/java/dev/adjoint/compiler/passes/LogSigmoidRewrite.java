@@ -7,10 +7,10 @@ import dev.adjoint.compiler.ir.Op;
 /**
  * Detects the log of a sigmoid probability outside a binary cross-entropy,
  * {@code log(σ(z))} or {@code log(1 - σ(z))}, also guarded as the losses build it,
- * {@code log(where(c, σ(z), 1))}, and replaces it with the stable
- * {@code log σ(z) = min(z, 0) - log1p(e^-|z|)} (of -z for the complement; the guarded form
- * becomes {@code where(c, log σ(z), 0)}): finite where σ rounds to 0 or 1, with derivative
- * 1 - σ(z) also at z = 0.
+ * {@code log(where(c, 1, σ(z)))} (or with the branches the other way round), and replaces
+ * it with the stable {@code log σ(z) = min(z, 0) - log1p(e^-|z|)} (of -z for the
+ * complement; the guarded form becomes {@code where(c, 0, log σ(z))}): finite where σ
+ * rounds to 0 or 1, with derivative 1 - σ(z) also at z = 0.
  */
 final class LogSigmoidRewrite extends RewritePass {
 
@@ -25,9 +25,15 @@ final class LogSigmoidRewrite extends RewritePass {
       return null;
     }
     Node p = n.input(0);
-    if (p.op() == Op.WHERE && Patterns.isConstant(p.input(2), 1)) {
-      Node stable = logOf(p.input(1), b);
-      return stable == null ? null : b.where(p.input(0), stable, b.constant(0, n));
+    if (p.op() == Op.WHERE) {
+      for (int branch = 1; branch <= 2; branch++) {
+        Node stable = Patterns.isConstant(p.input(3 - branch), 1) ? logOf(p.input(branch), b) : null;
+        if (stable != null) {
+          Node zero = b.constant(0, n);
+          return branch == 1 ? b.where(p.input(0), stable, zero) : b.where(p.input(0), zero, stable);
+        }
+      }
+      return null;
     }
     return logOf(p, b);
   }

@@ -11,6 +11,11 @@ final class BlockedGemm {
 
   /** Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of the task's C; k > 0. */
   static void run(MicroKernel kernel, GemmTask t, int i0, int i1, int j0, int j1, Workspace ws) {
+    if (t.m < MicroKernel.SMALL_M) {
+      // Decided on the whole product, never on the rectangle, so threads cannot change it.
+      kernel.rows(t, j0, j1, ws);
+      return;
+    }
     int mr = kernel.mr;
     int nr = kernel.nr;
     int k = t.k;

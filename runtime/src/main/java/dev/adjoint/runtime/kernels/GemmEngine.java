@@ -1,17 +1,14 @@
 package dev.adjoint.runtime.kernels;
 
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Matrix products on a fixed number of threads: the calling thread plus {@code threads - 1}
  * daemon workers created once. Products below a work threshold stay on the calling thread;
- * larger ones split C into disjoint column (or row) blocks, one per thread. Every element of
- * C is computed by one thread in the same order whatever the split, so results are
- * bit-identical for any thread count of the same kernel. A steady-state call allocates
- * nothing.
+ * larger ones split C into disjoint column (or row) blocks that the threads share out (see
+ * {@code ParallelProduct}). Every element of C is computed by one thread in the same order
+ * whatever the split, so results are bit-identical for any thread count of the same kernel.
+ * A steady-state call allocates nothing.
  *
  * <p>The kernel is the Vector API one when {@code jdk.incubator.vector} is present (and
  * {@code -Dadjoint.vector=false} is not set), else a scalar fallback; see {@link
@@ -35,7 +32,7 @@ public final class GemmEngine implements AutoCloseable {
   private final long parallelFlops;
   private final WorkerPool pool;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Split split = new Split();
+  private final ParallelProduct parallel;
   private final boolean closeable;
   private volatile boolean closed;
 
@@ -46,6 +43,7 @@ public final class GemmEngine implements AutoCloseable {
     this.parallelFlops = parallelFlops;
     this.closeable = closeable;
     this.pool = threads > 1 ? new WorkerPool(threads - 1, "adjoint-gemm") : null;
+    this.parallel = pool != null ? new ParallelProduct(kernel, threads, pool) : null;
   }
 
   /**
@@ -152,7 +150,7 @@ public final class GemmEngine implements AutoCloseable {
     try {
       if (pool != null && 2.0 * m * n * k >= parallelFlops && lock.tryLock()) {
         try {
-          split.run(task, workspace);
+          parallel.run(task, workspace);
         } finally {
           lock.unlock();
         }
@@ -181,103 +179,6 @@ public final class GemmEngine implements AutoCloseable {
           v = Math.max(0f, v);
         }
         c[row + j] = v;
-      }
-    }
-  }
-
-  /**
-   * The parallel plan of the current product: C cut along its longer side into a few blocks
-   * per thread, block edges on tile boundaries. Splitting along n repeats the packing of A in
-   * each block and along m that of B, so cutting the longer side costs less. Threads claim
-   * blocks from a counter, so a helper that starts late (busy machine) just gets fewer.
-   */
-  private final class Split implements WorkerPool.Job {
-    /** Blocks per thread: enough to even out a late start, few enough to pack little twice. */
-    private static final int BLOCKS_PER_THREAD = 2;
-
-    /** Generation in the high 32 bits, next unclaimed block in the low 32. */
-    private final AtomicLong state = new AtomicLong();
-    private final AtomicInteger done = new AtomicInteger();
-    private volatile Thread caller;
-    private volatile Throwable failure;
-    private GemmTask task;
-    private boolean byColumns;
-    private int blocks;
-    private int width;
-    private int extent;
-
-    void run(GemmTask task, Workspace workspace) {
-      int m = task.m;
-      int n = task.n;
-      int tilesN = (n + kernel.nr - 1) / kernel.nr;
-      int tilesM = (m + kernel.mr - 1) / kernel.mr;
-      byColumns = n >= m ? tilesN >= 2 || tilesM < 2 : tilesM < 2;
-      int tiles = byColumns ? tilesN : tilesM;
-      int unit = byColumns ? kernel.nr : kernel.mr;
-      extent = byColumns ? n : m;
-      int wanted = Math.min(threads * BLOCKS_PER_THREAD, tiles);
-      width = (tiles + wanted - 1) / wanted * unit;
-      blocks = (extent + width - 1) / width;
-      if (blocks < 2) {
-        BlockedGemm.run(kernel, task, 0, m, 0, n, workspace);
-        return;
-      }
-      this.task = task;
-      failure = null;
-      caller = Thread.currentThread();
-      done.set(0);
-      state.set(((state.get() >>> 32) + 1) << 32);
-      pool.start(this, Math.min(threads - 1, blocks - 1));
-      work(workspace);
-      long spinStart = System.nanoTime();
-      while (done.get() < blocks) {
-        if (System.nanoTime() - spinStart < 50_000L) {
-          Thread.onSpinWait();
-        } else {
-          LockSupport.park(this);
-        }
-      }
-      this.task = null;
-      Throwable first = failure;
-      if (first instanceof RuntimeException) {
-        throw (RuntimeException) first;
-      }
-      if (first instanceof Error) {
-        throw (Error) first;
-      }
-      if (first != null) {
-        throw new IllegalStateException(first);
-      }
-    }
-
-    @Override
-    public void work(Workspace workspace) {
-      while (true) {
-        long current = state.get();
-        int block = (int) current;
-        if (block >= blocks) {
-          return;
-        }
-        if (!state.compareAndSet(current, current + 1)) {
-          continue;
-        }
-        // The caller waits for this block before it touches the plan again.
-        try {
-          int start = block * width;
-          int end = Math.min(extent, start + width);
-          if (byColumns) {
-            BlockedGemm.run(kernel, task, 0, task.m, start, end, workspace);
-          } else {
-            BlockedGemm.run(kernel, task, start, end, 0, task.n, workspace);
-          }
-        } catch (Throwable e) {
-          if (failure == null) {
-            failure = e;
-          }
-        }
-        if (done.incrementAndGet() == blocks) {
-          LockSupport.unpark(caller);
-        }
       }
     }
   }

@@ -6,6 +6,8 @@ package dev.adjoint.runtime.kernels;
  * {@code kc}) with one packed micro-panel of B ({@code kc} by {@code nr} columns) and stores
  * the tile into C with an epilogue chosen by {@code mode}.
  *
+ * Products with fewer than {@link #SMALL_M} rows go through {@link #rows} instead.
+ *
  * <p>Every implementation must compute an element of C the same way wherever its tile sits
  * (full or edge tile), so that splitting C differently across threads never changes a bit.
  */
@@ -17,11 +19,17 @@ abstract class MicroKernel {
   /** Store phase applies {@code Math.max(0f, v)} (only on the last k block). */
   static final int RELU = 4;
 
+  /**
+   * Products with fewer rows than this skip packing and the tiles: packing B would cost as
+   * much as the product itself (inference on one sample is m = 1).
+   */
+  static final int SMALL_M = 4;
+
   /** Rows of the register tile. */
   final int mr;
   /** Columns of the register tile. */
   final int nr;
-  /** Depth of a k block: a B micro-panel of kc x nr floats stays in L1. */
+  /** Depth of a k block: a B micro-panel of kc x nr floats stays in L1 (or close, in L2). */
   final int kc;
   /** Rows of an A block: mc x kc floats stay in L2. A multiple of mr. */
   final int mc;
@@ -62,6 +70,37 @@ abstract class MicroKernel {
    */
   abstract void tile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
       int rows, int cols, int mode, float[] bias, int biasOff, float[] scratch);
+
+  /**
+   * Columns {@code [j0, j1)} of C for a product with fewer than {@link #SMALL_M} rows, straight
+   * from A and B (no packing, k not blocked), with the task's epilogue. Each element must be
+   * computed the same way whatever {@code j0} is, as in {@link #tile}.
+   */
+  abstract void rows(GemmTask t, int j0, int j1, Workspace workspace);
+
+  /** The store-phase mode of a whole product computed in one pass over k. */
+  static int mode(GemmTask t) {
+    return (t.accumulate ? LOAD : 0) | (t.bias != null ? BIAS : 0) | (t.relu ? RELU : 0);
+  }
+
+  /**
+   * Row {@code i} of logical A as a contiguous run: A itself unless it is stored transposed,
+   * in which case the row is gathered into {@code buffer} (returned, offset 0).
+   */
+  static float[] rowOfA(GemmTask t, int i, float[] buffer) {
+    if (!t.transposeA) {
+      return t.a;
+    }
+    for (int p = 0; p < t.k; p++) {
+      buffer[p] = t.a[t.aOffset + p * t.m + i];
+    }
+    return buffer;
+  }
+
+  /** Offset of row {@code i} of A in the array {@link #rowOfA} returned. */
+  static int rowOfAOffset(GemmTask t, int i) {
+    return t.transposeA ? 0 : t.aOffset + i * t.k;
+  }
 
   /**
    * Stores an edge tile held in {@code acc} (row stride {@code nr}) into C with the epilogue.

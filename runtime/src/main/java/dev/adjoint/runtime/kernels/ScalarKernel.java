@@ -33,6 +33,90 @@ final class ScalarKernel extends MicroKernel {
     storeEdge(scratch, NR, c, cOff, ldc, rows, cols, mode, bias, biasOff);
   }
 
+  @Override
+  void rows(GemmTask t, int j0, int j1, Workspace workspace) {
+    float[] row = workspace.packedA(t.k);
+    float[] out = workspace.packedB(j1 - j0);
+    int mode = mode(t);
+    for (int i = 0; i < t.m; i++) {
+      float[] a = rowOfA(t, i, row);
+      int aOff = rowOfAOffset(t, i);
+      if (t.transposeB) {
+        dots(t, a, aOff, j0, j1, out);
+      } else {
+        axpys(t, a, aOff, j0, j1, out);
+      }
+      storeEdge(out, 0, t.c, t.cOffset + i * t.n + j0, 0, 1, j1 - j0, mode, t.bias,
+          t.biasOffset + j0);
+    }
+  }
+
+  /** One row of A times B stored k x n into {@code out[0 : j1-j0]}, four columns at a time. */
+  private static void axpys(GemmTask t, float[] a, int aOff, int j0, int j1, float[] out) {
+    float[] b = t.b;
+    int n = t.n;
+    int k = t.k;
+    int j = j0;
+    for (; j + 4 <= j1; j += 4) {
+      float s0 = 0f;
+      float s1 = 0f;
+      float s2 = 0f;
+      float s3 = 0f;
+      for (int p = 0; p < k; p++) {
+        float ap = a[aOff + p];
+        int src = t.bOffset + p * n + j;
+        s0 += ap * b[src];
+        s1 += ap * b[src + 1];
+        s2 += ap * b[src + 2];
+        s3 += ap * b[src + 3];
+      }
+      out[j - j0] = s0;
+      out[j + 1 - j0] = s1;
+      out[j + 2 - j0] = s2;
+      out[j + 3 - j0] = s3;
+    }
+    for (; j < j1; j++) {
+      float sum = 0f;
+      for (int p = 0; p < k; p++) {
+        sum += a[aOff + p] * b[t.bOffset + p * n + j];
+      }
+      out[j - j0] = sum;
+    }
+  }
+
+  /** One row of A times B stored n x k (dot products) into {@code out[0 : j1-j0]}. */
+  private static void dots(GemmTask t, float[] a, int aOff, int j0, int j1, float[] out) {
+    float[] b = t.b;
+    int k = t.k;
+    int j = j0;
+    for (; j + 4 <= j1; j += 4) {
+      int src = t.bOffset + j * k;
+      float s0 = 0f;
+      float s1 = 0f;
+      float s2 = 0f;
+      float s3 = 0f;
+      for (int p = 0; p < k; p++) {
+        float ap = a[aOff + p];
+        s0 += ap * b[src + p];
+        s1 += ap * b[src + k + p];
+        s2 += ap * b[src + 2 * k + p];
+        s3 += ap * b[src + 3 * k + p];
+      }
+      out[j - j0] = s0;
+      out[j + 1 - j0] = s1;
+      out[j + 2 - j0] = s2;
+      out[j + 3 - j0] = s3;
+    }
+    for (; j < j1; j++) {
+      int src = t.bOffset + j * k;
+      float sum = 0f;
+      for (int p = 0; p < k; p++) {
+        sum += a[aOff + p] * b[src + p];
+      }
+      out[j - j0] = sum;
+    }
+  }
+
   /** A 4x4 sub-tile: columns {@code j..j+3} of the panel into {@code acc[i * NR + j]}. */
   private static void block(int kc, float[] a, int aOff, float[] b, int bOff, float[] acc, int j) {
     float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;

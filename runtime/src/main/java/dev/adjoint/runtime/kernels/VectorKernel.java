@@ -93,6 +93,121 @@ final class VectorKernel extends MicroKernel {
     }
   }
 
+  @Override
+  void rows(GemmTask t, int j0, int j1, Workspace workspace) {
+    float[] row = workspace.packedA(t.k);
+    float[] out = workspace.packedB(j1 - j0);
+    int mode = mode(t);
+    for (int i = 0; i < t.m; i++) {
+      float[] a = rowOfA(t, i, row);
+      int aOff = rowOfAOffset(t, i);
+      if (t.transposeB) {
+        dots(t, a, aOff, j0, j1, out, workspace.scratch);
+      } else {
+        axpys(t, a, aOff, j0, j1, out);
+      }
+      storeEdge(out, 0, t.c, t.cOffset + i * t.n + j0, 0, 1, j1 - j0, mode, t.bias,
+          t.biasOffset + j0);
+    }
+  }
+
+  /**
+   * One row of A times B stored k x n into {@code out[0 : j1-j0]}: four vectors of columns at
+   * a time, each lane a fused multiply-add chain over p; columns past the last whole vector
+   * use {@code Math.fma} in the same order.
+   */
+  private static void axpys(GemmTask t, float[] a, int aOff, int j0, int j1, float[] out) {
+    float[] b = t.b;
+    int n = t.n;
+    int k = t.k;
+    int j = j0;
+    for (; j + 4 * L <= j1; j += 4 * L) {
+      FloatVector acc0 = FloatVector.zero(S);
+      FloatVector acc1 = FloatVector.zero(S);
+      FloatVector acc2 = FloatVector.zero(S);
+      FloatVector acc3 = FloatVector.zero(S);
+      for (int p = 0; p < k; p++) {
+        FloatVector ap = FloatVector.broadcast(S, a[aOff + p]);
+        int src = t.bOffset + p * n + j;
+        acc0 = ap.fma(FloatVector.fromArray(S, b, src), acc0);
+        acc1 = ap.fma(FloatVector.fromArray(S, b, src + L), acc1);
+        acc2 = ap.fma(FloatVector.fromArray(S, b, src + 2 * L), acc2);
+        acc3 = ap.fma(FloatVector.fromArray(S, b, src + 3 * L), acc3);
+      }
+      int dst = j - j0;
+      acc0.intoArray(out, dst);
+      acc1.intoArray(out, dst + L);
+      acc2.intoArray(out, dst + 2 * L);
+      acc3.intoArray(out, dst + 3 * L);
+    }
+    for (; j + L <= j1; j += L) {
+      FloatVector acc = FloatVector.zero(S);
+      for (int p = 0; p < k; p++) {
+        FloatVector ap = FloatVector.broadcast(S, a[aOff + p]);
+        acc = ap.fma(FloatVector.fromArray(S, b, t.bOffset + p * n + j), acc);
+      }
+      acc.intoArray(out, j - j0);
+    }
+    for (; j < j1; j++) {
+      float sum = 0f;
+      for (int p = 0; p < k; p++) {
+        sum = Math.fma(a[aOff + p], b[t.bOffset + p * n + j], sum);
+      }
+      out[j - j0] = sum;
+    }
+  }
+
+  /**
+   * One row of A times B stored n x k (dot products of contiguous rows) into
+   * {@code out[0 : j1-j0]}: two columns at a time sharing the loads of A, lanes summed in a
+   * fixed order (not {@code reduceLanes}, whose order is unspecified), the k tail by
+   * {@code Math.fma}.
+   */
+  private static void dots(GemmTask t, float[] a, int aOff, int j0, int j1, float[] out,
+      float[] lanes) {
+    float[] b = t.b;
+    int k = t.k;
+    int kv = k - k % L;
+    int j = j0;
+    for (; j + 2 <= j1; j += 2) {
+      int src0 = t.bOffset + j * k;
+      int src1 = src0 + k;
+      FloatVector acc0 = FloatVector.zero(S);
+      FloatVector acc1 = FloatVector.zero(S);
+      for (int p = 0; p < kv; p += L) {
+        FloatVector ap = FloatVector.fromArray(S, a, aOff + p);
+        acc0 = ap.fma(FloatVector.fromArray(S, b, src0 + p), acc0);
+        acc1 = ap.fma(FloatVector.fromArray(S, b, src1 + p), acc1);
+      }
+      acc0.intoArray(lanes, 0);
+      acc1.intoArray(lanes, L);
+      out[j - j0] = finish(lanes, 0, a, aOff, b, src0, kv, k);
+      out[j + 1 - j0] = finish(lanes, L, a, aOff, b, src1, kv, k);
+    }
+    for (; j < j1; j++) {
+      int src = t.bOffset + j * k;
+      FloatVector acc = FloatVector.zero(S);
+      for (int p = 0; p < kv; p += L) {
+        acc = FloatVector.fromArray(S, a, aOff + p).fma(FloatVector.fromArray(S, b, src + p), acc);
+      }
+      acc.intoArray(lanes, 0);
+      out[j - j0] = finish(lanes, 0, a, aOff, b, src, kv, k);
+    }
+  }
+
+  /** {@code lanes[from : from+L]} summed in order, then the k tail {@code [kv, k)} by fma. */
+  private static float finish(float[] lanes, int from, float[] a, int aOff, float[] b, int bOff,
+      int kv, int k) {
+    float sum = 0f;
+    for (int lane = 0; lane < L; lane++) {
+      sum += lanes[from + lane];
+    }
+    for (int p = kv; p < k; p++) {
+      sum = Math.fma(a[aOff + p], b[bOff + p], sum);
+    }
+    return sum;
+  }
+
   /**
    * The store phase of a full tile, from {@code acc} (row stride NR) into C: the same epilogue
    * as {@link MicroKernel#storeEdge}, lane by lane. It is kept out of {@link #tile} so that C2

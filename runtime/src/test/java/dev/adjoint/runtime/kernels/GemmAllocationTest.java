@@ -61,5 +61,8 @@ class GemmAllocationTest {
     engine.multiply(true, false, m, n, k, a, 1, b, 2, c, 3, true);
     engine.multiplyBias(false, false, m, n, k, a, 1, b, 2, c, 3, bias, 0, true);
     engine.multiply(false, false, m, n, 0, a, 1, b, 2, c, 3, false);
+    // Fewer than four rows: the unpacked path.
+    engine.multiply(false, true, 1, n, k, a, 1, b, 2, c, 3, false);
+    engine.multiplyBias(true, false, 3, n, k, a, 1, b, 2, c, 3, bias, 0, false);
   }
 }

@@ -21,7 +21,8 @@ class GemmDeterminismTest {
       kernels.add(Kernels.vector());
     }
     kernels.add(Kernels.scalar());
-    int[][] shapes = {{37, 301, 529}, {301, 37, 529}, {128, 128, 256}, {5, 1000, 70}};
+    int[][] shapes = {{37, 301, 529}, {301, 37, 529}, {128, 128, 256}, {5, 1000, 70}, {1, 1000, 300},
+        {3, 301, 529}};
     for (MicroKernel kernel : kernels) {
       for (int[] shape : shapes) {
         for (String variant : new String[] {"NN", "NT", "TN"}) {
