@@ -43,8 +43,17 @@ public final class Activations {
   /** log(1 + e^(βx))/β, computed as (max(βx, 0) + log1p(e^(-|βx|)))/β so that it never overflows. */
   public static Node softplus(GraphBuilder b, Node x, double beta) {
     Node bx = beta == 1 ? x : b.scale(x, beta);
-    Node stable = b.add(relu(b, bx), b.log1p(b.exp(b.neg(b.abs(bx)))));
+    Node stable = b.add(relu(b, bx), b.log1p(b.exp(negativeAbs(b, bx))));
     return beta == 1 ? stable : b.scale(stable, 1 / beta);
+  }
+
+  /**
+   * -|x| as min(-x, x). At x = 0 neither max(x, 0) nor |x| has a derivative, and the rules
+   * pick one side: max gives 0, and min(-x, x) gives +1 (its second input wins a tie), so
+   * max(x, 0) + log1p(e^(-|x|)) has the derivative 0 + ½·1 = ½ = σ(0) there, the true one.
+   */
+  public static Node negativeAbs(GraphBuilder b, Node x) {
+    return b.min(b.neg(x), x);
   }
 
   /** SwiGLU on the last axis: the first half through SiLU, gating the second half. */

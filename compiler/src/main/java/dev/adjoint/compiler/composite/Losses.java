@@ -65,7 +65,7 @@ public final class Losses {
 
   /** Binary cross-entropy of sigmoid(z), stable for any z: max(z, 0) - z·y + log1p(e^(-|z|)). */
   public static Node bceWithLogits(GraphBuilder b, Node z, Node y, Reduction reduction) {
-    Node loss = b.add(b.sub(Activations.relu(b, z), b.mul(z, y)), b.log1p(b.exp(b.neg(b.abs(z)))));
+    Node loss = b.add(b.sub(Activations.relu(b, z), b.mul(z, y)), b.log1p(b.exp(Activations.negativeAbs(b, z))));
     return reduce(b, loss, reduction);
   }
 

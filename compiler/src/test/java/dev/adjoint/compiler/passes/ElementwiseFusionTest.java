@@ -1,0 +1,139 @@
+package dev.adjoint.compiler.passes;
+
+import static dev.adjoint.compiler.passes.PassTesting.assertLeftAlone;
+import static dev.adjoint.compiler.passes.PassTesting.assertSameTensor;
+import static dev.adjoint.compiler.passes.PassTesting.compile;
+import static dev.adjoint.compiler.passes.PassTesting.count;
+import static dev.adjoint.compiler.passes.PassTesting.nodes;
+import static dev.adjoint.compiler.passes.PassTesting.only;
+import static dev.adjoint.compiler.passes.PassTesting.randomFeed;
+import static dev.adjoint.compiler.passes.PassTesting.run;
+import static dev.adjoint.compiler.passes.PassTesting.runAll;
+import static dev.adjoint.compiler.passes.PassTesting.training;
+import static dev.adjoint.compiler.passes.PassTesting.values;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.adjoint.compiler.interp.Feed;
+import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.ir.Attrs;
+import dev.adjoint.compiler.ir.Graph;
+import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.Op;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Chains of elementwise ops become ELEMENTWISE_KERNELs, counted as tinygrad's tests count
+ * kernels: one loop per chain; a result used twice, a graph result and an op of another
+ * kind end a chain. Kernels compute exactly what the chain computed.
+ */
+class ElementwiseFusionTest {
+
+  private static Graph program(String body) {
+    return compile("model t {\n  input x: f64[B, 3]\n  input u: f64[B, 3]\n  param m: f64[3, 3]\n" + body + "\n}\n");
+  }
+
+  private static void assertSameOutputs(Graph expected, Graph actual) {
+    for (int batch : new int[] {4, 1, 0}) {
+      Feed feed = randomFeed(expected, batch, 21 + batch);
+      Map<String, Tensor> want = values(expected, feed);
+      Map<String, Tensor> got = values(actual, feed);
+      assertEquals(want.keySet(), got.keySet());
+      want.forEach((name, t) -> assertSameTensor(t, got.get(name), name + " with B = " + batch));
+    }
+  }
+
+  @Test
+  void reluOfAnAffineMapIsOneKernel() {
+    Graph forward = program("  output o = relu(x * 2 + 1)");
+    Pass.Result r = run(new ElementwiseFusion(), forward);
+    assertEquals(1, r.fired());
+    Graph g = r.graph();
+    Node kernel = only(g, Op.ELEMENTWISE_KERNEL);
+    assertSame(kernel, g.outputs().get("o"));
+    for (Op gone : new Op[] {Op.MUL, Op.ADD, Op.MAX, Op.BROADCAST}) {
+      assertEquals(0, count(g, gone), gone.text());
+    }
+    List<Op> program = kernel.attrs(Attrs.Kernel.class).program().stream().map(Attrs.Instruction::op).toList();
+    assertEquals(List.of(Op.MUL, Op.ADD, Op.MAX), program);
+    assertSame(g.source("x"), kernel.input(0));
+    for (Node in : kernel.inputs().subList(1, kernel.inputs().size())) {
+      assertEquals(Op.CONST, in.op(), "a broadcast scalar is read as a scalar: " + in);
+    }
+    assertSameOutputs(forward, g);
+  }
+
+  @Test
+  void aResultUsedTwiceEndsAChain() {
+    Graph forward = program("  a = exp(x * 2 + u)\n  output o = tanh(a) * a");
+    Pass.Result r = run(new ElementwiseFusion(), forward);
+    Graph g = r.graph();
+    assertEquals(2, r.fired());
+    assertEquals(2, count(g, Op.ELEMENTWISE_KERNEL));
+    Node last = g.outputs().get("o");
+    assertEquals(Op.ELEMENTWISE_KERNEL, last.op());
+    Node first = last.input(0);
+    assertEquals(Op.ELEMENTWISE_KERNEL, first.op(), "a = exp(x * 2 + u) is computed once, by the first kernel");
+    assertEquals(List.of(Op.MUL, Op.ADD, Op.EXP),
+        first.attrs(Attrs.Kernel.class).program().stream().map(Attrs.Instruction::op).toList());
+    assertEquals(List.of(first), last.inputs(), "tanh(a) * a reads a once");
+    assertSameOutputs(forward, g);
+  }
+
+  @Test
+  void aGraphOutputIsNotAbsorbed() {
+    Graph forward = program("  output a = x * 2 + u\n  output o = exp(a)");
+    Pass.Result r = run(new ElementwiseFusion(), forward);
+    Graph g = r.graph();
+    assertEquals(1, r.fired());
+    Node a = g.outputs().get("a");
+    assertEquals(Op.ELEMENTWISE_KERNEL, a.op());
+    Node o = g.outputs().get("o");
+    assertEquals(Op.EXP, o.op(), "a single op after a result stays as it is");
+    assertSame(a, o.input(0));
+    assertSameOutputs(forward, g);
+  }
+
+  @Test
+  void reductionsAndProductsEndChains() {
+    Graph forward = program("  output o = exp(x - sum(tanh(x * u), axis = 1, keepdims = true)) @ m");
+    Graph g = run(new ElementwiseFusion(), forward).graph();
+    assertEquals(2, count(g, Op.ELEMENTWISE_KERNEL), "tanh(x·u), and exp(x - s) reading s broadcast");
+    assertEquals(1, count(g, Op.REDUCE_SUM));
+    assertEquals(1, count(g, Op.MATMUL));
+    assertSameOutputs(forward, g);
+  }
+
+  @Test
+  void nearMissesAreLeftAlone() {
+    // single elementwise ops between other kinds of ops: nothing to chain
+    assertLeftAlone(new ElementwiseFusion(), program("  output o = exp(x) @ m\n  output p = sum(x * u, axis = 1)"));
+  }
+
+  @Test
+  void aTrainingGraphComputesExactlyTheSameValues() {
+    Graph forward = compile("""
+        model t {
+          input  x: f64[B, 3]
+          target y: class[B] of 3
+          h = dropout(dense(x, 8, act = gelu), p = 0.25)
+          g = layer_norm(dense(h, 4, act = tanh))
+          output p = softmax(dense(g, 3))
+          loss = cross_entropy(p, y, label_smoothing = 0.1)
+        }
+        """);
+    Graph optimized = runAll(training(forward), new CommonSubexpressions(), new DropoutScaleFolding(),
+        new CommonSubexpressions());
+    Pass.Result r = run(new ElementwiseFusion(), optimized);
+    assertTrue(r.fired() > 5, "kernels: " + r.fired());
+    assertEquals(r.fired(), count(r.graph(), Op.ELEMENTWISE_KERNEL));
+    assertTrue(count(r.graph(), Op.ELEMENTWISE_KERNEL) > 0);
+    for (Node k : nodes(r.graph(), Op.ELEMENTWISE_KERNEL)) {
+      assertTrue(k.attrs(Attrs.Kernel.class).program().size() >= 2, "a kernel of one op: " + k);
+    }
+    assertSameOutputs(optimized, r.graph());
+  }
+}
