@@ -1,0 +1,59 @@
+package dev.adjoint.compiler.cli;
+
+import dev.adjoint.compiler.frontend.ModelUnit;
+import dev.adjoint.compiler.training.TrainingRun;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code adjoint train FILE}: trains a model as its train block says, with checkpoints in a run folder. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = {"Trains a model of a .nn file as its train block says: loads and splits the data, compiles the",
+        "model, trains it with a checkpoint after every epoch, and prints the final metrics of each split."})
+final class TrainCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "the .nn file")
+  Path file;
+
+  @Option(names = "--model", paramLabel = "NAME", description = "the model to train, when the file has several")
+  String model;
+
+  @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override a hyperparameter, e.g. --set hidden=128")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = "--epochs", paramLabel = "N", description = "train for N epochs instead of the train block's")
+  int epochs;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "the run folder (default: runs/MODEL)")
+  Path out;
+
+  @Option(names = "--resume", description = "continue the run in the folder from its last checkpoint")
+  boolean resume;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    if (epochs < 0) {
+      err.println("adjoint train: --epochs must be positive, got " + epochs);
+      return AdjointCli.USAGE;
+    }
+    Optional<ModelUnit> unit = TrainedModelChoice.choose(file, model, sets, err);
+    if (unit.isEmpty()) {
+      return AdjointCli.INPUT_ERRORS;
+    }
+    Path folder = out != null ? out : Path.of("runs", unit.get().name());
+    return RunErrors.report(err, () -> {
+      new TrainingRun(unit.get(), folder, spec.commandLine().getOut(), System.console() != null).run(epochs, resume);
+      return AdjointCli.OK;
+    });
+  }
+}

@@ -1,0 +1,79 @@
+package dev.adjoint.compiler.training;
+
+import dev.adjoint.compiler.frontend.train.Spec;
+import dev.adjoint.compiler.frontend.train.TrainConfig;
+import dev.adjoint.compiler.ir.Attrs;
+import dev.adjoint.compiler.ir.Graph;
+import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.runtime.data.Csv;
+import dev.adjoint.runtime.data.Dataset;
+import dev.adjoint.runtime.data.Idx;
+import dev.adjoint.runtime.data.Npy;
+import dev.adjoint.runtime.model.DType;
+import dev.adjoint.runtime.model.TensorSpec;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads the data a train block names ({@code csv}, {@code idx} or {@code npy}), one column
+ * per input and target of the model, with paths relative to the .nn file's folder.
+ */
+public final class DataSources {
+  private DataSources() {}
+
+  public static Dataset load(TrainConfig config, Graph graph) {
+    Spec data = config.data();
+    Map<String, TensorSpec> specs = specs(graph);
+    Map<String, Integer> classCounts = new LinkedHashMap<>();
+    Map<String, List<String>> classNames = new LinkedHashMap<>();
+    Set<String> inputs = new LinkedHashSet<>();
+    for (Node n : graph.inputs()) {
+      Attrs.Input a = n.attrs(Attrs.Input.class);
+      if (a.classes() > 0) {
+        classCounts.put(a.name(), a.classes());
+        classNames.put(a.name(), a.classNames());
+      }
+      if (!a.target()) {
+        inputs.add(a.name());
+      }
+    }
+    return switch (data.name()) {
+      case "csv" -> Csv.read(config.resolve(data.string("path")), data.bool("header"),
+          data.string("delimiter").charAt(0), columns(data, specs), specs, classNames, classCounts);
+      case "idx" -> Idx.read(files(config, data, specs), specs, inputs, classCounts, data.number("scale"));
+      case "npy" -> Npy.read(files(config, data, specs), specs, classCounts);
+      default -> throw new IllegalArgumentException("no data source " + data.name());
+    };
+  }
+
+  /** The model's inputs and targets as runtime tensor specs, in model order. */
+  public static Map<String, TensorSpec> specs(Graph graph) {
+    Map<String, TensorSpec> specs = new LinkedHashMap<>();
+    for (Node n : graph.inputs()) {
+      specs.put(n.sourceName(), new TensorSpec(n.sourceName(), DType.valueOf(n.dtype().name()), n.shape().dims()));
+    }
+    return specs;
+  }
+
+  private static Map<String, List<String>> columns(Spec data, Map<String, TensorSpec> specs) {
+    Map<String, List<String>> columns = new LinkedHashMap<>();
+    for (String name : specs.keySet()) {
+      if (data.has(name)) {
+        columns.put(name, data.list(name).stream().map(String::valueOf).toList());
+      }
+    }
+    return columns;
+  }
+
+  private static Map<String, Path> files(TrainConfig config, Spec data, Map<String, TensorSpec> specs) {
+    Map<String, Path> files = new LinkedHashMap<>();
+    for (String name : specs.keySet()) {
+      files.put(name, config.resolve(data.string(name)));
+    }
+    return files;
+  }
+}

@@ -1,0 +1,223 @@
+package dev.adjoint.compiler.training;
+
+import dev.adjoint.compiler.codegen.ModelCompiler;
+import dev.adjoint.compiler.codegen.ModelFactory;
+import dev.adjoint.compiler.frontend.ModelUnit;
+import dev.adjoint.compiler.frontend.train.Spec;
+import dev.adjoint.compiler.frontend.train.TrainConfig;
+import dev.adjoint.runtime.checkpoint.Checkpoint;
+import dev.adjoint.runtime.data.Dataset;
+import dev.adjoint.runtime.data.Splits;
+import dev.adjoint.runtime.data.Standardizer;
+import dev.adjoint.runtime.model.CompiledModel;
+import dev.adjoint.runtime.train.EpochRecord;
+import dev.adjoint.runtime.train.Snapshot;
+import dev.adjoint.runtime.train.Trainer;
+import dev.adjoint.runtime.train.TrainerState;
+import dev.adjoint.runtime.train.TrainingListener;
+import dev.adjoint.runtime.train.TrainingOptions;
+import dev.adjoint.runtime.train.TrainingResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One training run of a model with a train block, as {@code adjoint train} does it: load
+ * the data, split it with the seed, standardize with statistics of the training split only,
+ * compile the model, train with a checkpoint after every epoch (and of the best epoch), and
+ * evaluate every split at the end. A run resumed from its folder continues exactly.
+ *
+ * <p>The run folder holds {@code last.safetensors}, {@code best.safetensors} (with early
+ * stopping), {@code history.csv} and {@code curves.png}.
+ */
+public final class TrainingRun {
+  static final String NEXT_EPOCH = "adjoint.next_epoch";
+  static final String BEST_VALUE = "adjoint.best_value";
+  static final String BEST_EPOCH = "adjoint.best_epoch";
+  static final String WITHOUT_IMPROVEMENT = "adjoint.epochs_without_improvement";
+
+  /** What a run measured: the loop's result and the final metrics of each split (train, val, test). */
+  public record Result(TrainingResult training, Map<String, Map<String, Double>> metrics, Path folder) {
+
+    /** A final metric of a split, NaN when there is none. */
+    public double metric(String split, String name) {
+      Map<String, Double> values = metrics.get(split);
+      Double v = values == null ? null : values.get(name);
+      return v == null ? Double.NaN : v;
+    }
+  }
+
+  private final ModelUnit unit;
+  private final TrainConfig config;
+  private final Path folder;
+  private final PrintWriter console;
+  private final boolean terminal;
+
+  public TrainingRun(ModelUnit unit, Path folder, PrintWriter console, boolean terminal) {
+    if (!unit.hasTrain()) {
+      throw new IllegalArgumentException("model " + unit.name() + " has no train block");
+    }
+    this.unit = unit;
+    this.config = unit.train();
+    this.folder = folder;
+    this.console = console;
+    this.terminal = terminal;
+  }
+
+  /** Trains for the block's epochs (or {@code epochs} when positive), resuming from the folder if asked. */
+  public Result run(int epochs, boolean resume) {
+    try {
+      Files.createDirectories(folder);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the run folder " + folder, e);
+    }
+    ModelFactory factory = ModelCompiler.compile(unit);
+    Dataset all = DataSources.load(config, unit.graph());
+    Spec split = config.split();
+    Splits parts = Splits.split(all, split.number("train"), split.number("val"), split.number("test"), config.seed());
+    CompiledModel model = factory.newModel(config.batch());
+    model.initialize(config.seed());
+    TrainingOptions options = TrainingPlan.options(config, epochs);
+    Path last = folder.resolve("last.safetensors");
+    Path best = folder.resolve("best.safetensors");
+    TrainerState state = TrainerState.fresh();
+    Standardizer standardizer;
+    if (resume && Files.exists(last)) {
+      Map<String, String> metadata = Checkpoint.load(last, model, factory.key());
+      standardizer = Standardizer.fromMap(metadata);
+      state = resumedState(metadata, factory, best);
+    } else {
+      standardizer = config.standardize().isEmpty() ? Standardizer.none()
+          : Standardizer.fit(parts.train(), config.standardize());
+    }
+    Dataset train = standardizer.apply(parts.train());
+    Dataset val = standardizer.apply(parts.val());
+    Dataset test = standardizer.apply(parts.test());
+    console.printf("training %s on %d samples (%d validation, %d test), batch %d, %d epochs%n", unit.name(),
+        train.size(), val.size(), test.size(), options.batch(), options.epochs());
+    Map<String, String> extra = new HashMap<>(standardizer.toMap());
+    extra.put(Checkpoint.MODEL_HASH_KEY, factory.key());
+    Saver saver = new Saver(extra, last, best);
+    TrainingListener listener = new Both(new ConsoleReport(console, terminal), saver);
+    TrainingResult result = state.nextEpoch() == 0
+        ? Trainer.train(model, new DatasetRows(train), val.size() == 0 ? null : new DatasetRows(val), options, listener)
+        : Trainer.resume(model, new DatasetRows(train), val.size() == 0 ? null : new DatasetRows(val), options,
+            listener, state);
+    Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+    for (Map.Entry<String, Dataset> e : Map.of("train", train, "val", val, "test", test).entrySet()) {
+      if (e.getValue().size() > 0) {
+        metrics.put(e.getKey(), Trainer.evaluate(model, new DatasetRows(e.getValue()),
+            Trainer.withLoss(options.metrics().get()), options.batch()));
+      }
+    }
+    Map<String, Map<String, Double>> ordered = new LinkedHashMap<>();
+    for (String s : List.of("train", "val", "test")) {
+      if (metrics.containsKey(s)) {
+        ordered.put(s, metrics.get(s));
+      }
+    }
+    console.print(ConsoleReport.table(ordered));
+    try {
+      CurvesImage.write(folder.resolve("curves.png"), unit.name(), result.history());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + folder.resolve("curves.png"), e);
+    }
+    console.println("checkpoints, history.csv and curves.png in " + folder);
+    console.flush();
+    return new Result(result, ordered, folder);
+  }
+
+  /** The loop's state after the epoch the last checkpoint was written at. */
+  private TrainerState resumedState(Map<String, String> metadata, ModelFactory factory, Path best) {
+    int next = Integer.parseInt(metadata.getOrDefault(NEXT_EPOCH, "0"));
+    List<EpochRecord> history;
+    try {
+      Path file = folder.resolve("history.csv");
+      history = Files.exists(file) ? History.read(file) : List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the history of " + folder, e);
+    }
+    history = history.subList(0, Math.min(next, history.size()));
+    Snapshot bestWeights = null;
+    if (Files.exists(best)) {
+      CompiledModel copy = factory.newModel(1);
+      Checkpoint.load(best, copy, factory.key());
+      bestWeights = Snapshot.take(copy);
+    }
+    return new TrainerState(next, history, Double.parseDouble(metadata.getOrDefault(BEST_VALUE, "NaN")),
+        Integer.parseInt(metadata.getOrDefault(BEST_EPOCH, "-1")),
+        Integer.parseInt(metadata.getOrDefault(WITHOUT_IMPROVEMENT, "0")), bestWeights);
+  }
+
+  /** Writes the checkpoints and the history as the loop goes. */
+  private final class Saver implements TrainingListener {
+    private final Map<String, String> extra;
+    private final Path last;
+    private final Path best;
+
+    Saver(Map<String, String> extra, Path last, Path best) {
+      this.extra = extra;
+      this.last = last;
+      this.best = best;
+    }
+
+    @Override
+    public void improved(EpochRecord record, CompiledModel model) {
+      Checkpoint.save(best, model, extra);
+    }
+
+    @Override
+    public void epoch(EpochRecord record, TrainerState state, CompiledModel model) {
+      Map<String, String> metadata = new HashMap<>(extra);
+      metadata.put(NEXT_EPOCH, Integer.toString(state.nextEpoch()));
+      metadata.put(BEST_VALUE, Double.toString(state.bestValue()));
+      metadata.put(BEST_EPOCH, Integer.toString(state.bestEpoch()));
+      metadata.put(WITHOUT_IMPROVEMENT, Integer.toString(state.epochsWithoutImprovement()));
+      try {
+        History.write(folder.resolve("history.csv"), state.history());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the history to " + folder, e);
+      }
+      Checkpoint.save(last, model, metadata);
+    }
+  }
+
+  /** Two listeners in turn. */
+  private record Both(TrainingListener first, TrainingListener second) implements TrainingListener {
+    @Override
+    public void started(int firstEpoch, int epochs, int batches) {
+      first.started(firstEpoch, epochs, batches);
+      second.started(firstEpoch, epochs, batches);
+    }
+
+    @Override
+    public void batch(int epoch, int batchIndex, int batches, double loss) {
+      first.batch(epoch, batchIndex, batches, loss);
+      second.batch(epoch, batchIndex, batches, loss);
+    }
+
+    @Override
+    public void epoch(EpochRecord record, TrainerState state, CompiledModel model) {
+      second.epoch(record, state, model);
+      first.epoch(record, state, model);
+    }
+
+    @Override
+    public void improved(EpochRecord record, CompiledModel model) {
+      first.improved(record, model);
+      second.improved(record, model);
+    }
+
+    @Override
+    public void finished(TrainingResult result) {
+      first.finished(result);
+      second.finished(result);
+    }
+  }
+}

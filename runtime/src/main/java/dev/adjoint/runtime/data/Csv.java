@@ -1,0 +1,198 @@
+package dev.adjoint.runtime.data;
+
+import dev.adjoint.runtime.model.TensorSpec;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * Reads a CSV file (UTF-8, parsed by Apache Commons CSV) into one column per input and
+ * target. Each names its columns in the header, in order; a model of one input and one
+ * target may name none, and then the last column feeds the target and all the others the
+ * input. Floating-point columns read decimal numbers, i32 columns whole numbers, and a class
+ * target reads its class names (mapped to their positions) or indices 0 .. count-1.
+ */
+public final class Csv {
+  /** Where Commons CSV's messages give the line: {@code (startline 3) ...} or {@code ... at line: 3, position: 12}. */
+  private static final Pattern PARSER_LINE =
+      Pattern.compile("^\\((?:start)?line (\\d+)\\)|\\s*at line: (\\d+), position: \\d+");
+
+  private Csv() {}
+
+  /**
+   * A data set with one column per spec, in the order of {@code specs}.
+   *
+   * @param header whether the first line holds the column names
+   * @param columns each input's and target's column names, in order; empty for the default
+   *     of one input and one target
+   * @param specs the model's inputs and targets, in model order; with no named columns, the
+   *     target is the class target among the two, or else the second
+   * @param classNames the class names of each class target (an empty list when it declares a count only)
+   * @param classCounts the number of classes of each class target
+   * @throws DataException naming the file, line, column, the bad value and what was expected
+   */
+  public static Dataset read(Path file, boolean header, char delimiter, Map<String, List<String>> columns,
+      Map<String, TensorSpec> specs, Map<String, List<String>> classNames, Map<String, Integer> classCounts) {
+    String name = file.toString();
+    if (columns.isEmpty() && specs.size() != 2) {
+      throw new DataException(name + ": name the columns of each input and target; only a model of one input and "
+          + "one target may leave them out");
+    }
+    specs.values().forEach(Column::checkSpec);
+    CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreSurroundingSpaces(true).get();
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
+      return new Reading(name, parser, header, columns, specs, classNames, classCounts).run();
+    } catch (NoSuchFileException e) {
+      throw new DataException(name + ": no such file", e);
+    } catch (IOException e) {
+      throw new DataException(name + ": cannot read the file: " + e.getMessage(), e);
+    }
+  }
+
+  /** One pass over the records of a file. */
+  private static final class Reading {
+    private final String file;
+    private final CSVParser parser;
+    private final boolean header;
+    private final Map<String, List<String>> columns;
+    private final Map<String, TensorSpec> specs;
+    private final Map<String, List<String>> classNames;
+    private final Map<String, Integer> classCounts;
+
+    Reading(String file, CSVParser parser, boolean header, Map<String, List<String>> columns,
+        Map<String, TensorSpec> specs, Map<String, List<String>> classNames, Map<String, Integer> classCounts) {
+      this.file = file;
+      this.parser = parser;
+      this.header = header;
+      this.columns = columns;
+      this.specs = specs;
+      this.classNames = classNames;
+      this.classCounts = classCounts;
+    }
+
+    Dataset run() {
+      List<String[]> rows = new ArrayList<>();
+      List<Long> lines = new ArrayList<>();
+      Iterator<CSVRecord> records = parser.iterator();
+      List<String> names = null;
+      if (header) {
+        if (!next(records)) {
+          throw new DataException(file + ": the file is empty; expected a header line and rows of data");
+        }
+        names = new ArrayList<>(records.next().toList());
+        names.set(0, withoutBom(names.get(0)));
+        if (names.stream().allMatch(CsvCells::isNumber)) {
+          throw new DataException(file + ":" + parser.getCurrentLineNumber() + ": expected a header of column "
+              + "names, got numbers: " + String.join(", ", names) + "; if the file has no header, read it with "
+              + "header = false");
+        }
+      }
+      while (next(records)) {
+        String[] cells = records.next().values();
+        if (rows.isEmpty() && !header) {
+          cells[0] = withoutBom(cells[0]);
+        }
+        rows.add(cells);
+        lines.add(parser.getCurrentLineNumber());
+      }
+      if (rows.isEmpty()) {
+        throw new DataException(header ? file + ": no rows of data after the header"
+            : file + ": the file is empty; expected rows of data");
+      }
+      int width = names != null ? names.size() : rows.get(0).length;
+      CsvLayout layout = new CsvLayout(file, names, width, columns, specs, defaultTarget());
+      CsvCells cells = new CsvCells(file, layout);
+      for (int r = 0; r < rows.size(); r++) {
+        if (rows.get(r).length != width) {
+          throw new DataException(file + ":" + lines.get(r) + ": expected " + width + " cells as "
+              + (header ? "the header has" : "line " + lines.get(0) + " has") + ", got " + rows.get(r).length);
+        }
+      }
+      List<Column> out = new ArrayList<>();
+      for (TensorSpec spec : specs.values()) {
+        out.add(column(spec, layout.cells(spec.name()), rows, lines, cells));
+      }
+      return new Dataset(rows.size(), out);
+    }
+
+    private Column column(TensorSpec spec, int[] from, List<String[]> rows, List<Long> lines, CsvCells cells) {
+      String name = spec.name();
+      Object data = Column.allocate(spec, rows.size());
+      Integer count = classCounts.get(name);
+      List<String> names = classNames.getOrDefault(name, List.of());
+      int k = from.length;
+      for (int r = 0; r < rows.size(); r++) {
+        String[] row = rows.get(r);
+        long line = lines.get(r);
+        for (int e = 0; e < k; e++) {
+          String cell = row[from[e]];
+          int at = r * k + e;
+          switch (spec.dtype()) {
+            case F32 -> ((float[]) data)[at] = cells.f32(cell, line, from[e], name);
+            case F64 -> ((double[]) data)[at] = cells.f64(cell, line, from[e], name);
+            case I32 -> ((int[]) data)[at] = count != null || !names.isEmpty()
+                ? cells.classIndex(cell, line, from[e], name, names, count != null ? count : names.size())
+                : cells.integer(cell, line, from[e], name);
+            default -> throw new IllegalStateException();
+          }
+        }
+      }
+      return new Column(spec, data, rows.size());
+    }
+
+    /** With no named columns: the one class target of the two, or else the second. */
+    private String defaultTarget() {
+      if (!columns.isEmpty()) {
+        return null;
+      }
+      List<String> both = new ArrayList<>(specs.keySet());
+      boolean firstIsClass = isClass(both.get(0));
+      boolean secondIsClass = isClass(both.get(1));
+      return firstIsClass && !secondIsClass ? both.get(0) : both.get(1);
+    }
+
+    private boolean isClass(String name) {
+      return classCounts.containsKey(name) || !classNames.getOrDefault(name, List.of()).isEmpty();
+    }
+
+    /** Advances the parser, turning its malformed-CSV errors into messages with the file and line. */
+    private boolean next(Iterator<CSVRecord> records) {
+      try {
+        return records.hasNext();
+      } catch (UncheckedIOException | IllegalStateException e) {
+        throw malformed(e);
+      }
+    }
+
+    /** The parser's message, with the line it names (or else the next line) moved to the front. */
+    private DataException malformed(RuntimeException e) {
+      String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+          : String.valueOf(e.getMessage());
+      long line = parser.getCurrentLineNumber() + 1;
+      Matcher m = PARSER_LINE.matcher(why);
+      if (m.find()) {
+        line = Long.parseLong(m.group(1) != null ? m.group(1) : m.group(2));
+        why = (why.substring(0, m.start()) + why.substring(m.end())).strip();
+      }
+      return new DataException(file + ":" + line + ": malformed CSV: " + why, e);
+    }
+
+    private static String withoutBom(String cell) {
+      return cell.startsWith("\uFEFF") ? cell.substring(1).strip() : cell;
+    }
+  }
+}

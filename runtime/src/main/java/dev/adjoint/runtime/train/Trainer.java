@@ -1,0 +1,144 @@
+package dev.adjoint.runtime.train;
+
+import dev.adjoint.runtime.data.Permutations;
+import dev.adjoint.runtime.model.CompiledModel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The training loop: epochs of shuffled mini-batches through a compiled training step, the
+ * learning rate set from the schedule before every step, validation after every epoch with
+ * the model's evaluation (dropout off, running statistics on), metrics aggregated per
+ * sample, and early stopping that can restore the best epoch's weights.
+ *
+ * <p>Everything a run depends on is a function of the seed, the epoch and the model's step
+ * counter, so a run resumed from a {@link TrainerState} and a checkpoint of the model takes
+ * exactly the steps the uninterrupted run would have (with the same thread count).
+ */
+public final class Trainer {
+  private Trainer() {}
+
+  /** Trains from the start; {@code validation} may be null. */
+  public static TrainingResult train(CompiledModel model, BatchSource train, BatchSource validation,
+      TrainingOptions options, TrainingListener listener) {
+    model.setSeed(options.seed());
+    model.setStep(0);
+    return resume(model, train, validation, options, listener, TrainerState.fresh());
+  }
+
+  /** Continues a run from its state after an epoch; the model holds that epoch's checkpoint. */
+  public static TrainingResult resume(CompiledModel model, BatchSource train, BatchSource validation,
+      TrainingOptions options, TrainingListener listener, TrainerState state) {
+    if (!model.hasLoss()) {
+      throw new IllegalArgumentException("model " + model.modelName() + " has no loss to train");
+    }
+    if (train.size() == 0) {
+      throw new IllegalArgumentException("there are no training rows: is the train split 0?");
+    }
+    int batch = Math.min(options.batch(), model.maxBatch());
+    int batches = (train.size() + batch - 1) / batch;
+    List<EpochRecord> history = new ArrayList<>(state.history());
+    double best = state.bestValue();
+    int bestEpoch = state.bestEpoch();
+    int wait = state.epochsWithoutImprovement();
+    Snapshot bestWeights = state.best();
+    EarlyStopping stopping = options.earlyStopping();
+    boolean stopped = false;
+    listener.started(state.nextEpoch(), options.epochs(), batches);
+    for (int epoch = state.nextEpoch(); epoch < options.epochs(); epoch++) {
+      long started = System.nanoTime();
+      List<Metric> trainMetrics = withLoss(options.metrics().get());
+      int[] order = options.shuffle() ? Permutations.shuffled(train.size(), options.seed(), epoch)
+          : identity(train.size());
+      for (int b = 0; b < batches; b++) {
+        int from = b * batch;
+        int count = Math.min(batch, train.size() - from);
+        train.fill(order, from, count, model);
+        model.setLearningRate(options.schedule().rate(options.baseLearningRate(), model.step(), epoch));
+        double loss = model.trainStep(count);
+        if (!Double.isFinite(loss)) {
+          throw new TrainingDivergedException(model.modelName(), epoch, model.step() - 1, loss);
+        }
+        for (Metric m : trainMetrics) {
+          m.add(model, count, loss);
+        }
+        listener.batch(epoch, b, batches, loss);
+      }
+      Map<String, Double> validationValues = validation == null || validation.size() == 0 ? Map.of()
+          : evaluate(model, validation, withLoss(options.metrics().get()), batch);
+      EpochRecord record = new EpochRecord(epoch, model.learningRate(), values(trainMetrics), validationValues,
+          (System.nanoTime() - started) / 1e9);
+      history.add(record);
+      if (stopping != null) {
+        double value = record.value(stopping.monitor());
+        if (stopping.improves(value, best)) {
+          best = value;
+          bestEpoch = epoch;
+          wait = 0;
+          bestWeights = stopping.restoreBest() ? Snapshot.take(model) : null;
+          listener.improved(record, model);
+        } else {
+          wait++;
+          stopped = wait >= stopping.patience() && epoch + 1 < options.epochs();
+        }
+      }
+      listener.epoch(record, new TrainerState(epoch + 1, history, best, bestEpoch, wait, bestWeights), model);
+      if (stopped) {
+        break;
+      }
+    }
+    boolean restored = stopping != null && stopping.restoreBest() && bestWeights != null;
+    if (restored) {
+      bestWeights.restore(model);
+    }
+    TrainingResult result = new TrainingResult(history, stopped, bestEpoch, restored);
+    listener.finished(result);
+    return result;
+  }
+
+  /** The metrics (loss first) over all rows, in batches, as inference behaves. */
+  public static Map<String, Double> evaluate(CompiledModel model, BatchSource rows, List<Metric> metrics, int batch) {
+    int size = Math.min(batch, model.maxBatch());
+    int[] order = identity(rows.size());
+    for (int from = 0; from < rows.size(); from += size) {
+      int count = Math.min(size, rows.size() - from);
+      rows.fill(order, from, count, model);
+      double loss = model.hasLoss() ? model.evaluate(count) : Double.NaN;
+      if (!model.hasLoss()) {
+        model.predict(count);
+      }
+      for (Metric m : metrics) {
+        m.add(model, count, loss);
+      }
+    }
+    return values(metrics);
+  }
+
+  /** The metrics with the loss in front, unless the caller already has one. */
+  public static List<Metric> withLoss(List<Metric> metrics) {
+    List<Metric> out = new ArrayList<>();
+    if (metrics.stream().noneMatch(m -> m.name().equals("loss"))) {
+      out.add(Metric.loss());
+    }
+    out.addAll(metrics);
+    return out;
+  }
+
+  private static Map<String, Double> values(List<Metric> metrics) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (Metric m : metrics) {
+      out.put(m.name(), m.value());
+    }
+    return out;
+  }
+
+  private static int[] identity(int n) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    return order;
+  }
+}

@@ -1,0 +1,13 @@
+package dev.adjoint.runtime.train;
+
+import java.util.List;
+
+/**
+ * What a training run did: every epoch's record, whether early stopping ended it, and the
+ * best epoch (-1 without early stopping) whose weights the model holds when asked to restore.
+ */
+public record TrainingResult(List<EpochRecord> history, boolean stoppedEarly, int bestEpoch, boolean restored) {
+  public TrainingResult {
+    history = List.copyOf(history);
+  }
+}

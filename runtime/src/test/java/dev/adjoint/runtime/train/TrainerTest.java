@@ -1,0 +1,218 @@
+package dev.adjoint.runtime.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.adjoint.runtime.model.CompiledModel;
+import dev.adjoint.runtime.model.DType;
+import dev.adjoint.runtime.model.TensorSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The loop's mechanics on a hand-written model: y = w·x + b with mean squared error and SGD. */
+class TrainerTest {
+
+  /** A linear model written by hand the way generated classes are shaped. */
+  static final class Line extends CompiledModel {
+    final float[] x;
+    final float[] y;
+    final float[] w;
+    final float[] b;
+    final float[] p;
+    final List<Double> rates = new ArrayList<>();
+    final List<Integer> batches = new ArrayList<>();
+
+    Line(int maxBatch) {
+      super(maxBatch);
+      x = registerInput(new TensorSpec("x", DType.F32, -1, 1), new float[maxBatch]);
+      y = registerInput(new TensorSpec("y", DType.F32, -1, 1), new float[maxBatch]);
+      w = registerParam(new TensorSpec("w", DType.F32, 1), new float[1]);
+      b = registerParam(new TensorSpec("b", DType.F32, 1), new float[1]);
+      p = registerOutput(new TensorSpec("p", DType.F32, -1, 1), new float[maxBatch]);
+    }
+
+    @Override
+    public String modelName() {
+      return "line";
+    }
+
+    @Override
+    public boolean hasLoss() {
+      return true;
+    }
+
+    @Override
+    public double trainStep(int batch) {
+      rates.add(learningRate);
+      batches.add(batch);
+      double loss = evaluate(batch);
+      double gw = 0;
+      double gb = 0;
+      for (int i = 0; i < batch; i++) {
+        double d = p[i] - y[i];
+        gw += 2 * d * x[i] / batch;
+        gb += 2 * d / batch;
+      }
+      w[0] -= (float) (learningRate * gw);
+      b[0] -= (float) (learningRate * gb);
+      step++;
+      return loss;
+    }
+
+    @Override
+    public double evaluate(int batch) {
+      predict(batch);
+      double sum = 0;
+      for (int i = 0; i < batch; i++) {
+        sum += (p[i] - y[i]) * (p[i] - y[i]);
+      }
+      return batch == 0 ? 0 : sum / batch;
+    }
+
+    @Override
+    public void predict(int batch) {
+      for (int i = 0; i < batch; i++) {
+        p[i] = w[0] * x[i] + b[0];
+      }
+    }
+
+    @Override
+    public void initialize(long newSeed) {
+      w[0] = 0;
+      b[0] = 0;
+      step = 0;
+    }
+  }
+
+  /** Rows of y = 3x - 1. */
+  static BatchSource rows(int n) {
+    return new BatchSource() {
+      @Override
+      public int size() {
+        return n;
+      }
+
+      @Override
+      public void fill(int[] order, int from, int count, CompiledModel model) {
+        float[] x = model.input("x").f32();
+        float[] y = model.input("y").f32();
+        for (int i = 0; i < count; i++) {
+          float v = order[from + i] / (float) n;
+          x[i] = v;
+          y[i] = 3 * v - 1;
+        }
+      }
+    };
+  }
+
+  private static TrainingOptions options(int epochs, Schedule schedule, EarlyStopping stopping) {
+    return new TrainingOptions(4, epochs, 7, true, 0.5, schedule,
+        () -> List.of(Metric.error("mse", "p", "y", true)), stopping);
+  }
+
+  @Test
+  void trainsInShuffledBatchesWithAPartialLastOneAndLearns() {
+    Line model = new Line(4);
+    TrainingResult r = Trainer.train(model, rows(10), rows(6), options(60, Schedule.constant(), null),
+        TrainingListener.NONE);
+    assertEquals(60, r.history().size());
+    assertEquals(List.of(4, 4, 2), model.batches.subList(0, 3), "10 rows in batches of 4");
+    assertEquals(180, model.step());
+    EpochRecord last = r.history().get(59);
+    assertTrue(last.value("loss") < 1e-3, "train loss " + last.value("loss"));
+    assertTrue(last.value("val_mse") < 1e-3, "validation mse " + last.value("val_mse"));
+    assertEquals(last.value("val_loss"), last.value("val_mse"), 1e-9, "the loss is the mse here");
+    assertEquals(3, model.w[0], 0.05);
+  }
+
+  @Test
+  void theScheduleSetsTheRateOfEveryStep() {
+    Line model = new Line(4);
+    Trainer.train(model, rows(8), null, options(3, Schedule.exponential(0.5, Schedule.Unit.EPOCH), null),
+        TrainingListener.NONE);
+    assertEquals(List.of(0.5, 0.5, 0.25, 0.25, 0.125, 0.125), model.rates);
+    Line warm = new Line(4);
+    Trainer.train(warm, rows(8), null, options(2, Schedule.warmup(2, 0, Schedule.constant()), null),
+        TrainingListener.NONE);
+    assertEquals(List.of(0.0, 0.25, 0.5, 0.5), warm.rates);
+  }
+
+  @Test
+  void earlyStoppingStopsAndRestoresTheBestWeights() {
+    Line model = new Line(4);
+    // a rate that makes the loss grow after a while: the best epoch comes early
+    TrainingOptions diverging = new TrainingOptions(4, 50, 7, false, 1.3, Schedule.constant(),
+        List::of, new EarlyStopping("val_loss", 2, 0, false, true));
+    List<float[]> weightsAtImprovement = new ArrayList<>();
+    TrainingResult r = Trainer.train(model, rows(8), rows(8), diverging, new TrainingListener() {
+      @Override
+      public void improved(EpochRecord record, CompiledModel m) {
+        weightsAtImprovement.add(new float[] {model.w[0], model.b[0]});
+      }
+    });
+    assertTrue(r.stoppedEarly(), "stopped after " + r.history().size() + " epochs");
+    assertEquals(r.bestEpoch() + 3, r.history().size(), "patience 2: two epochs without improvement, then stop");
+    assertTrue(r.restored());
+    float[] best = weightsAtImprovement.get(weightsAtImprovement.size() - 1);
+    assertArrayEquals(best, new float[] {model.w[0], model.b[0]});
+  }
+
+  @Test
+  void aResumedRunTakesExactlyTheStepsOfAnUninterruptedOne() {
+    TrainingOptions opts = options(6, Schedule.cosine(20, 0.01, Schedule.Unit.STEP), null);
+    Line straight = new Line(4);
+    List<Double> uninterrupted = new ArrayList<>();
+    Trainer.train(straight, rows(10), null, opts, lossesInto(uninterrupted));
+
+    Line first = new Line(4);
+    TrainerState[] after3 = new TrainerState[1];
+    float[][] weights = new float[1][];
+    long[] step = new long[1];
+    List<Double> losses = new ArrayList<>();
+    Trainer.train(first, rows(10), null, new TrainingOptions(4, 3, 7, true, 0.5, opts.schedule(), opts.metrics(),
+        null), new TrainingListener() {
+          @Override
+          public void batch(int epoch, int b, int n, double loss) {
+            losses.add(loss);
+          }
+
+          @Override
+          public void epoch(EpochRecord record, TrainerState state, CompiledModel m) {
+            after3[0] = state;
+            weights[0] = new float[] {first.w[0], first.b[0]};
+            step[0] = first.step();
+          }
+        });
+    Line resumed = new Line(4);
+    resumed.w[0] = weights[0][0];
+    resumed.b[0] = weights[0][1];
+    resumed.setSeed(7);
+    resumed.setStep(step[0]);
+    Trainer.resume(resumed, rows(10), null, opts, lossesInto(losses), after3[0]);
+    assertEquals(uninterrupted, losses);
+    assertEquals(straight.w[0], resumed.w[0]);
+  }
+
+  @Test
+  void aDivergingRunSaysSo() {
+    Line model = new Line(4);
+    TrainingOptions exploding = new TrainingOptions(4, 500, 7, true, 50, Schedule.constant(), List::of, null);
+    TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+        () -> Trainer.train(model, rows(10), null, exploding, TrainingListener.NONE));
+    assertTrue(e.getMessage().contains("training diverged; try a lower learning rate"), e.getMessage());
+    assertFalse(e.getMessage().isEmpty());
+  }
+
+  private static TrainingListener lossesInto(List<Double> losses) {
+    return new TrainingListener() {
+      @Override
+      public void batch(int epoch, int b, int n, double loss) {
+        losses.add(loss);
+      }
+    };
+  }
+}
