@@ -1,5 +1,6 @@
 package dev.adjoint.runtime.data;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ final class BinaryFiles {
     try {
       byte[] bytes = Files.readAllBytes(file);
       if (bytes.length >= 2 && (bytes[0] & 0xFF) == 0x1f && (bytes[1] & 0xFF) == 0x8b) {
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes), 1 << 16)) {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes), 1 << 16)) {
           return in.readAllBytes();
         } catch (IOException e) {
           throw new DataException(file + ": cannot gunzip the file: " + e.getMessage(), e);

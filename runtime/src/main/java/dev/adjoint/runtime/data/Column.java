@@ -2,6 +2,7 @@ package dev.adjoint.runtime.data;
 
 import dev.adjoint.runtime.model.DType;
 import dev.adjoint.runtime.model.TensorSpec;
+import java.lang.reflect.Array;
 
 /**
  * One column of a {@link Dataset}: a spec whose first dimension is the batch, and the
@@ -23,7 +24,7 @@ final class Column {
     if (!fits) {
       throw new IllegalArgumentException(spec + " cannot be stored in a " + data.getClass().getSimpleName());
     }
-    int length = java.lang.reflect.Array.getLength(data);
+    int length = Array.getLength(data);
     if ((long) rows * sampleSize != length) {
       throw new IllegalArgumentException(spec + ": " + rows + " rows of " + sampleSize + " values need "
           + (long) rows * sampleSize + " elements, got " + length);

@@ -4,6 +4,7 @@ import dev.adjoint.runtime.model.TensorSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -180,6 +181,9 @@ public final class Csv {
 
     /** The parser's message, with the line it names (or else the next line) moved to the front. */
     private DataException malformed(RuntimeException e) {
+      if (e.getCause() instanceof CharacterCodingException) {
+        return new DataException(file + ": the file is not UTF-8 text; save it as UTF-8", e);
+      }
       String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
           : String.valueOf(e.getMessage());
       long line = parser.getCurrentLineNumber() + 1;

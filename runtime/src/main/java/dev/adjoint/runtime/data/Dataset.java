@@ -3,6 +3,7 @@ package dev.adjoint.runtime.data;
 import dev.adjoint.runtime.model.CompiledModel;
 import dev.adjoint.runtime.model.DType;
 import dev.adjoint.runtime.model.TensorSpec;
+import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -29,7 +30,7 @@ public final class Dataset {
     }
     Map<String, Column> byName = new LinkedHashMap<>();
     for (Column c : columns) {
-      int length = java.lang.reflect.Array.getLength(c.data);
+      int length = Array.getLength(c.data);
       if (length != (long) size * c.sampleSize) {
         throw new IllegalArgumentException(c.spec + " has " + length / Math.max(1, c.sampleSize) + " rows, expected "
             + size);

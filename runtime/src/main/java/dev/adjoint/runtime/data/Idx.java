@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +79,7 @@ public final class Idx {
       }
       elements *= dims[i];
       if (elements > Integer.MAX_VALUE) {
-        throw new DataException(file + ": dimensions " + java.util.Arrays.toString(dims)
+        throw new DataException(file + ": dimensions " + Arrays.toString(dims)
             + " hold more values than an array can");
       }
     }
@@ -89,7 +90,7 @@ public final class Idx {
     long actual = bytes.length - header;
     if (actual != expected) {
       throw new DataException(file + ": the header announces " + expected + " bytes of data (dimensions "
-          + java.util.Arrays.toString(dims) + " of " + type.width + " bytes), but the file has " + actual);
+          + Arrays.toString(dims) + " of " + type.width + " bytes), but the file has " + actual);
     }
     ByteBuffer data = ByteBuffer.wrap(bytes, (int) header, (int) expected).slice().order(ByteOrder.BIG_ENDIAN);
     return new RawArray(file, dims, type, data);

@@ -2,9 +2,11 @@ package dev.adjoint.runtime.data;
 
 import dev.adjoint.runtime.model.TensorSpec;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +62,7 @@ public final class Npy {
       throw new DataException(file + ": .npy format version " + major + "." + (bytes[7] & 0xFF)
           + " is not supported; expected 1.0, 2.0 or 3.0");
     }
-    ByteBuffer le = ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer le = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     int lengthBytes = major == 1 ? 2 : 4;
     if (bytes.length < 8 + lengthBytes) {
       throw new DataException(file + ": the file ends inside its .npy header");
@@ -77,7 +79,7 @@ public final class Npy {
     for (int d : header.shape()) {
       elements *= d;
       if (elements > Integer.MAX_VALUE) {
-        throw new DataException(file + ": shape " + java.util.Arrays.toString(header.shape())
+        throw new DataException(file + ": shape " + Arrays.toString(header.shape())
             + " holds more values than an array can");
       }
     }
@@ -85,7 +87,7 @@ public final class Npy {
     long actual = bytes.length - start;
     if (actual != expected) {
       throw new DataException(file + ": the header announces " + expected + " bytes of data (shape "
-          + java.util.Arrays.toString(header.shape()) + " of " + header.type().width + " bytes), but the file has "
+          + Arrays.toString(header.shape()) + " of " + header.type().width + " bytes), but the file has "
           + actual);
     }
     ByteBuffer data = ByteBuffer.wrap(bytes, (int) start, (int) expected).slice().order(header.order());

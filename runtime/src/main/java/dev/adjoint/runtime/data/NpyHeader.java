@@ -146,7 +146,8 @@ record NpyHeader(ElementType type, ByteOrder order, int[] shape) {
         try {
           dims.add(Integer.parseInt(text.substring(start, at)));
         } catch (NumberFormatException e) {
-          throw new DataException(file + ": dimension " + text.substring(start, at) + " is more than an array can hold");
+          throw new DataException(file + ": dimension " + text.substring(start, at)
+              + " is more than an array can hold");
         }
         if (peek() == ',') {
           at++;

@@ -1,7 +1,7 @@
 package dev.adjoint.runtime.data;
 
-import dev.adjoint.runtime.model.DType;
 import dev.adjoint.runtime.model.TensorSpec;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.Map;
 
@@ -106,7 +106,7 @@ final class RawColumns {
     double v = type.getDouble(a.data(), i);
     if (v != Math.rint(v) || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
       throw notInt(a, i, spec, k, Double.isFinite(v) && v == Math.rint(v)
-          ? new java.math.BigDecimal(v).toPlainString() : Double.toString(v));
+          ? new BigDecimal(v).toPlainString() : Double.toString(v));
     }
     return (int) v;
   }

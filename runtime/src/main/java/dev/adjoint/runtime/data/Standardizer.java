@@ -2,7 +2,6 @@ package dev.adjoint.runtime.data;
 
 import dev.adjoint.runtime.model.DType;
 import dev.adjoint.runtime.model.Tensor;
-import dev.adjoint.runtime.model.TensorSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

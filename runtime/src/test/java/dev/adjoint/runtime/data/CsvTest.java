@@ -190,7 +190,8 @@ class CsvTest {
   void unknownClassNamesListTheClasses() throws IOException {
     Path file = write("sepal_length,sepal_width,species\n1,2,setosa\n1,2,setosaa\n");
     assertError(file + ":3: column 'species': unknown class 'setosaa' for species; did you mean 'setosa'? "
-        + "The classes are: setosa, versicolor, virginica", () -> irisLike(file, List.of("sepal_length", "sepal_width")));
+        + "The classes are: setosa, versicolor, virginica",
+        () -> irisLike(file, List.of("sepal_length", "sepal_width")));
     Path other = write("sepal_length,sepal_width,species\n1,2,rose\n");
     assertError(other + ":2: column 'species': unknown class 'rose' for species; the classes are: setosa, "
         + "versicolor, virginica", () -> irisLike(other, List.of("sepal_length", "sepal_width")));
@@ -283,6 +284,10 @@ class CsvTest {
     Path quote = write("a,b\n1,2\n\"3\"x,4\n");
     assertError(quote + ":3: malformed CSV: Invalid character between encapsulated token and delimiter",
         () -> Csv.read(quote, true, ',', Map.of(), Specs.of(f32("x"), f32("y")), Map.of(), Map.of()));
+    Path latin1 = dir.resolve("latin1.csv");
+    Files.write(latin1, "a,b\n1,2\n3,\"\u00e9\"\n".getBytes(StandardCharsets.ISO_8859_1));
+    assertError(latin1 + ": the file is not UTF-8 text; save it as UTF-8",
+        () -> Csv.read(latin1, true, ',', Map.of(), Specs.of(f32("x"), f32("y")), Map.of(), Map.of()));
     Path missing = dir.resolve("missing.csv");
     assertError(missing + ": no such file",
         () -> Csv.read(missing, true, ',', Map.of(), Specs.of(f32("x"), f32("y")), Map.of(), Map.of()));
