@@ -13,13 +13,22 @@ import java.util.List;
  * Loops for elementwise ops and fused elementwise kernels. When every operand has the
  * output's shape (or is a scalar, hoisted out of the loop), the loop is one flat
  * same-index loop — the form HotSpot's C2 vectorizes. Operands broadcast along rows or
- * columns get a row loop around a column loop.
+ * columns get a row loop around a column loop. A kernel operand broadcast any other way
+ * (such as [B, 1, 4] or [3, 1] against [B, 3, 4]) is read at an index computed from the
+ * element's position, axis by axis.
  */
 final class ElementwiseEmitter {
   private ElementwiseEmitter() {}
 
-  /** How a loop reads one operand. */
-  private record Read(String hoist, String flat, String nested, boolean needsRows) {}
+  /**
+   * How a loop reads one operand: a local set before the loop (or per row), the expression
+   * in a flat or nested loop, and a statement computing its index for each element (or null).
+   */
+  private record Read(String hoist, String flat, String nested, boolean needsRows, String index) {
+    Read(String hoist, String flat, String nested, boolean needsRows) {
+      this(hoist, flat, nested, needsRows, null);
+    }
+  }
 
   static CodeBlock emit(Node node, List<Operand> inputs, Operand.Array out) {
     Shape shape = out.shape();
@@ -51,6 +60,11 @@ final class ElementwiseEmitter {
       code.addStatement("int i = o + j");
     } else {
       code.beginControlFlow("for (int i = 0; i < $L; i++)", size);
+    }
+    for (Read read : reads) {
+      if (read.index() != null) {
+        code.addStatement("$L", read.index());
+      }
     }
     List<String> args = new ArrayList<>();
     for (Read read : reads) {
@@ -124,11 +138,34 @@ final class ElementwiseEmitter {
       return new Read(JavaText.type(a.dtype()) + " " + local + " = " + a.ref() + "[0]", local, local, false);
     }
     Operand.Pattern pattern = Lowering.pattern(a.shape(), shape);
-    if (pattern == null) {
-      throw new IllegalStateException("a kernel operand " + a.shape() + " does not broadcast to " + shape
-          + " by rows or columns");
+    return pattern == null ? generalRead(a, shape, local) : viewRead(a, pattern, local);
+  }
+
+  /**
+   * Any other broadcast: the source index from the element index {@code i}, as the sum over
+   * the source's non-1 axes of (the element's index along the axis) times the source stride.
+   */
+  private static Read generalRead(Operand.Array source, Shape shape, String local) {
+    Shape s = source.shape();
+    int offset = shape.rank() - s.rank();
+    List<String> terms = new ArrayList<>();
+    for (int axis = 0; axis < shape.rank(); axis++) {
+      int from = axis - offset;
+      if (from < 0 || s.dim(from) == 1) {
+        continue;
+      }
+      String stride = Sizes.size(shape, axis + 1, shape.rank());
+      String index = stride.equals("1") ? "i" : "i / (" + stride + ")";
+      if (axis > 0) {
+        index = (stride.equals("1") ? index : "(" + index + ")") + " % " + Sizes.dim(shape.dim(axis));
+      }
+      String sourceStride = Sizes.size(s, from + 1, s.rank());
+      terms.add(sourceStride.equals("1") ? index : index + " * (" + sourceStride + ")");
     }
-    return viewRead(a, pattern, local);
+    String name = local + "i";
+    String element = source.ref() + "[" + name + "]";
+    return new Read(null, element, element, false,
+        "int " + name + " = " + (terms.isEmpty() ? "0" : String.join(" + ", terms)));
   }
 
   private static Read viewRead(Operand.Array source, Operand.Pattern pattern, String local) {
@@ -178,7 +215,8 @@ final class ElementwiseEmitter {
       case DIV:
         return "(" + a.get(0) + " / " + a.get(1) + ")";
       case POW:
-        return cast + "Math.pow(" + a.get(0) + ", " + a.get(1) + ")";
+        // i32 powers truncate toward zero, as the interpreter's cast to i32 does
+        return (t == DType.I32 ? "(int) " : cast) + "Math.pow(" + a.get(0) + ", " + a.get(1) + ")";
       case MAX:
         return "Math.max(" + a.get(0) + ", " + a.get(1) + ")";
       case MIN:

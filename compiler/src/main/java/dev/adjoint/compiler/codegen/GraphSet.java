@@ -1,11 +1,16 @@
 package dev.adjoint.compiler.codegen;
 
+import dev.adjoint.compiler.autodiff.TrainingGraph;
+import dev.adjoint.compiler.frontend.train.Spec;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.passes.Pipeline;
+import java.util.List;
 
 /**
  * The graphs a model class computes: the forward graph it came from, and the optimized
  * training, evaluation and prediction graphs (the first two null for a model without a loss).
+ * The training graph's loss is the objective, penalties of {@code regularize} included; the
+ * evaluation graph's is the plain loss.
  */
 public record GraphSet(Graph forward, Graph training, Graph evaluation, Graph prediction) {
 
@@ -22,9 +27,14 @@ public record GraphSet(Graph forward, Graph training, Graph evaluation, Graph pr
 
   /** Runs the pipelines over a forward graph. */
   public static GraphSet of(Graph forward) {
+    return of(forward, List.of());
+  }
+
+  /** Runs the pipelines over a forward graph, training its loss plus the penalties of {@code regularizers}. */
+  public static GraphSet of(Graph forward, List<Spec> regularizers) {
     boolean trainable = forward.loss() != null;
     return new GraphSet(forward,
-        trainable ? Pipeline.training().apply(forward) : null,
+        trainable ? Pipeline.training().apply(TrainingGraph.objective(forward, regularizers)) : null,
         trainable ? Pipeline.evaluation().apply(forward) : null,
         Pipeline.inference().apply(forward));
   }

@@ -18,6 +18,7 @@ import dev.adjoint.compiler.ir.Shape;
 import dev.adjoint.compiler.ir.TextDump;
 import dev.adjoint.compiler.source.SourceSpan;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,17 +41,23 @@ final class ModelClassEmitter {
   private final String packageName;
   private final String className;
   private final Spec optimizer;
+  private final GradientClipping clipping;
   private final Names names = new Names();
   private final Fields fields;
   private final BufferPool pool = new BufferPool(names);
   private final TypeSpec.Builder type;
   private final List<MethodSpec> methods = new ArrayList<>();
+  /** Each parameter's gradient as the update reads it (see {@link #planGradients}). */
+  private final Map<String, Operand> gradients = new LinkedHashMap<>();
+  /** Copies of gradients that alias a parameter or state, made before anything changes them. */
+  private final List<CodeBlock> gradientCopies = new ArrayList<>();
 
-  ModelClassEmitter(GraphSet graphs, String packageName, String className, Spec optimizer) {
+  ModelClassEmitter(GraphSet graphs, String packageName, String className, Spec optimizer, List<Spec> clips) {
     this.graphs = graphs;
     this.packageName = packageName;
     this.className = className;
     this.optimizer = optimizer;
+    this.clipping = new GradientClipping(clips);
     this.fields = new Fields(names, graphs.forward(), graphs.usedInputs());
     this.type = TypeSpec.classBuilder(className)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
@@ -62,13 +69,15 @@ final class ModelClassEmitter {
     CodeBlock.Builder constructor = CodeBlock.builder();
     interfaceFields(constructor);
     boolean trainable = graphs.training() != null;
-    OptimizerEmitter optimizerEmitter = new OptimizerEmitter(optimizer, names);
+    String clipScale = names.field("clipScale");
+    OptimizerEmitter optimizerEmitter = new OptimizerEmitter(optimizer, clipping, clipScale, names);
     MethodSpec trainStep;
     MethodSpec evaluate;
     Lowering.Plan train = null;
     if (trainable) {
       train = Lowering.lower(graphs.training(), fields, pool);
-      MethodSpec update = update(train, optimizerEmitter);
+      planGradients(train, constructor);
+      MethodSpec update = update(train, optimizerEmitter, clipScale);
       trainStep = entryPoint("trainStep", train, update);
       evaluate = entryPoint("evaluate", Lowering.lower(graphs.evaluation(), fields, pool), null);
       methods.add(update);
@@ -89,7 +98,7 @@ final class ModelClassEmitter {
           JavaText.type(buffer.like().dtype()), Sizes.size(buffer.like().shape()));
     }
     if (trainable) {
-      registerGradients(constructor, train);
+      registerGradients(constructor);
       constructor.addStatement("this.learningRate = $L", JavaText.doubleLiteral(optimizerEmitter.initialLearningRate()));
     }
     MethodSpec.Builder constructorMethod = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
@@ -223,13 +232,38 @@ final class ModelClassEmitter {
     return shape.hasBatch() ? (size == 1 ? "maxBatch" : "maxBatch * " + size) : Long.toString(size);
   }
 
-  /** Views of the gradient buffers, so that callers can read what the last training step computed. */
-  private void registerGradients(CodeBlock.Builder constructor, Lowering.Plan train) {
+  /**
+   * Where each gradient is read from. A gradient that is (a reshape of) a parameter or a
+   * state, as in {@code loss = sum(a * b)} where a's gradient is b, would change under the
+   * update of that parameter before its own update reads it: it gets a buffer of its own,
+   * filled by a copy after the backward pass.
+   */
+  private void planGradients(Lowering.Plan train, CodeBlock.Builder constructor) {
+    Set<String> sources = new java.util.HashSet<>();
+    fields.params().values().forEach(a -> sources.add(a.field()));
+    fields.states().values().forEach(a -> sources.add(a.field()));
     train.graph().gradients().forEach((name, node) -> {
       Operand value = train.operand(node);
+      if (value instanceof Operand.Array a && sources.contains(a.field())) {
+        Operand.Array param = fields.params().get(name);
+        Operand.Array copy = new Operand.Array(names.field(param.field() + "_grad"), param.dtype(), param.shape());
+        addArray(copy.field(), copy.dtype());
+        constructor.addStatement("this.$L = new $L[$L]", copy.field(), JavaText.type(copy.dtype()),
+            allocation(copy.shape()));
+        gradientCopies.add(CodeBlock.of("System.arraycopy($L, 0, $L, 0, $L)", a.ref(), copy.ref(),
+            Sizes.size(copy.shape())));
+        value = copy;
+      }
+      gradients.put(name, value);
+    });
+  }
+
+  /** Views of the gradient buffers, so that callers can read what the last training step computed. */
+  private void registerGradients(CodeBlock.Builder constructor) {
+    gradients.forEach((name, value) -> {
       if (value instanceof Operand.Array a) {
         constructor.addStatement("registerGradient(new $T($S, $T.$L, $L), this.$L)", RuntimeTypes.TENSOR_SPEC, name,
-            RuntimeTypes.DTYPE, a.dtype().name(), dims(node.shape()), a.field());
+            RuntimeTypes.DTYPE, a.dtype().name(), dims(fields.params().get(name).shape()), a.field());
       }
     });
   }
@@ -252,6 +286,9 @@ final class ModelClassEmitter {
         .addStatement("int B = batch");
     for (String call : chunked(name, calls)) {
       entry.addStatement("$L(B)", call);
+    }
+    if (update != null) {
+      gradientCopies.forEach(copy -> entry.addStatement("$L", copy));
     }
     writeResults(entry, plan);
     if (name.equals("predict")) {
@@ -325,14 +362,20 @@ final class ModelClassEmitter {
         .addCode(body.build()).build();
   }
 
-  /** {@code update(B)}: one method per parameter, each a fused loop over its gradient and state. */
-  private MethodSpec update(Lowering.Plan train, OptimizerEmitter optimizerEmitter) {
+  /**
+   * {@code update(B)}: {@code clip(B)} when gradients are clipped by their global norm, then
+   * one method per parameter, each a fused loop over its gradient and state.
+   */
+  private MethodSpec update(Lowering.Plan train, OptimizerEmitter optimizerEmitter, String clipScale) {
     Graph graph = train.graph();
     Set<String> decayed = ParamGroups.resolve(optimizer.list("decay_on"), graph);
     List<String> calls = new ArrayList<>();
-    graph.gradients().forEach((name, gradient) -> {
+    if (clipping.byNorm()) {
+      calls.add(clip(clipScale).name());
+    }
+    gradients.forEach((name, gradient) -> {
       OptimizerEmitter.Target target = new OptimizerEmitter.Target(name, fields.params().get(name),
-          train.operand(gradient), decayed.contains(name));
+          gradient, decayed.contains(name));
       MethodSpec method = MethodSpec.methodBuilder(names.method("update_" + fields.params().get(name).field()))
           .addModifiers(Modifier.PRIVATE).addParameter(int.class, "B")
           .addCode(optimizerEmitter.update(target)).build();
@@ -345,6 +388,40 @@ final class ModelClassEmitter {
       update.addStatement("$L(B)", call);
     }
     return update.build();
+  }
+
+  /**
+   * {@code clip(B)}: the L2 norm of every (value-clamped) gradient together, summed in double
+   * one parameter per method, and the scale min(1, max_norm / (norm + 1e-6)) into a field
+   * that the update loops read.
+   */
+  private MethodSpec clip(String clipScale) {
+    String squares = names.field("gradientSquares");
+    String norm = names.field("gradientNorm");
+    for (String field : List.of(squares, norm, clipScale)) {
+      type.addField(FieldSpec.builder(TypeName.DOUBLE, field, Modifier.PRIVATE).build());
+    }
+    List<String> calls = new ArrayList<>();
+    gradients.forEach((name, value) -> {
+      Operand.Array param = fields.params().get(name);
+      String element = value instanceof Operand.Array a ? a.ref() + "[i]" : ((Operand.Scalar) value).expression();
+      MethodSpec method = MethodSpec.methodBuilder(names.method("squares_" + param.field()))
+          .addModifiers(Modifier.PRIVATE).addParameter(int.class, "B")
+          .addCode("// $L: its part of the global norm\n", JavaText.comment(name, 80))
+          .addCode(clipping.squares(element, param.dtype(), Sizes.size(param.shape()), squares)).build();
+      methods.add(method);
+      calls.add(method.name());
+    });
+    MethodSpec.Builder clip = MethodSpec.methodBuilder(names.method("clip")).addModifiers(Modifier.PRIVATE)
+        .addParameter(int.class, "B")
+        .addCode("// clip $L\n", JavaText.comment(clipping.describe(), 120))
+        .addStatement("this.$L = 0", squares);
+    for (String call : chunked("clip", calls)) {
+      clip.addStatement("$L(B)", call);
+    }
+    MethodSpec built = clip.addCode(clipping.scale(squares, norm, clipScale)).build();
+    methods.add(built);
+    return built;
   }
 
   private MethodSpec unsupported(String name) {

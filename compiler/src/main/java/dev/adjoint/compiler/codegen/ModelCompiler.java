@@ -8,13 +8,16 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * From a checked model to Java: optimizes its graphs, emits the class and (in process)
- * compiles it with Janino. Compiled classes are cached by a hash of the optimized graphs,
- * the optimizer and the class name, so compiling the same model again is free.
+ * compiles it with Janino. A unit's train block flows in: its optimizer and clipping make
+ * the update, its penalties the training objective. Compiled classes are cached by a hash
+ * of the optimized graphs, the optimizer, the clipping and the class name, so compiling
+ * the same model again is free.
  */
 public final class ModelCompiler {
   /** The package of generated classes unless another is asked for. */
@@ -26,14 +29,14 @@ public final class ModelCompiler {
 
   /** The Java source of a model's class. */
   public static GeneratedModel generate(ModelUnit unit, String packageName, String className) {
-    return generate(GraphSet.of(unit.graph()), optimizer(unit), packageName, className);
+    return generate(graphs(unit), optimizer(unit), clips(unit), packageName, className);
   }
 
   /** The Java source of a predictor: the model's inference graph only, for serving. */
   public static GeneratedModel generatePredictor(ModelUnit unit, String packageName, String className) {
     GraphSet all = GraphSet.of(unit.graph());
     GraphSet predictor = new GraphSet(all.forward(), null, null, all.prediction());
-    return generate(predictor, optimizer(unit), packageName, className);
+    return generate(predictor, optimizer(unit), List.of(), packageName, className);
   }
 
   /** Whether {@code name} can be a Java package: dotted identifiers, none a keyword. */
@@ -42,20 +45,37 @@ public final class ModelCompiler {
   }
 
   static GeneratedModel generate(GraphSet graphs, Spec optimizer, String packageName, String className) {
-    String source = new ModelClassEmitter(graphs, packageName, className, optimizer).emit();
+    return generate(graphs, optimizer, List.of(), packageName, className);
+  }
+
+  static GeneratedModel generate(GraphSet graphs, Spec optimizer, List<Spec> clips, String packageName,
+      String className) {
+    String source = new ModelClassEmitter(graphs, packageName, className, optimizer, clips).emit();
     return new GeneratedModel(packageName, className, source);
   }
 
   /** The model's class compiled in process, from the cache when the same model was compiled before. */
   public static ModelFactory compile(ModelUnit unit) {
-    GraphSet graphs = GraphSet.of(unit.graph());
-    Spec optimizer = optimizer(unit);
-    String className = className(unit.name());
-    String key = key(graphs, optimizer, className);
+    return compile(graphs(unit), optimizer(unit), clips(unit), className(unit.name()));
+  }
+
+  /** Graphs compiled in process with this optimizer and clipping, through the same cache. */
+  static ModelFactory compile(GraphSet graphs, Spec optimizer, List<Spec> clips, String className) {
+    String key = key(graphs, optimizer, clips, className);
     return CACHE.computeIfAbsent(key, k -> {
-      GeneratedModel model = generate(graphs, optimizer, DEFAULT_PACKAGE, className);
+      GeneratedModel model = generate(graphs, optimizer, clips, DEFAULT_PACKAGE, className);
       return new ModelFactory(model, JaninoLoader.load(model), k);
     });
+  }
+
+  /** The unit's graphs, its train block's penalties in the training objective. */
+  static GraphSet graphs(ModelUnit unit) {
+    return GraphSet.of(unit.graph(), unit.hasTrain() ? unit.train().regularizers() : List.of());
+  }
+
+  /** The train block's gradient clipping, none without one. */
+  static List<Spec> clips(ModelUnit unit) {
+    return unit.hasTrain() ? unit.train().clips() : List.of();
   }
 
   /** The train block's optimizer, or plain SGD with a learning rate of 0.01 for a model without one. */
@@ -79,8 +99,9 @@ public final class ModelCompiler {
     return javax.lang.model.SourceVersion.isKeyword(name) ? name + "Model" : name;
   }
 
-  private static String key(GraphSet graphs, Spec optimizer, String className) {
+  private static String key(GraphSet graphs, Spec optimizer, List<Spec> clips, String className) {
     StringBuilder text = new StringBuilder(className).append('\n').append(optimizer).append('\n');
+    clips.forEach(c -> text.append(c).append('\n'));
     text.append(TextDump.dump(graphs.prediction()));
     if (graphs.training() != null) {
       text.append(TextDump.dump(graphs.training())).append(TextDump.dump(graphs.evaluation()));

@@ -11,7 +11,9 @@ import java.util.List;
  * the update rules of torch.optim: SGD (momentum, dampening, Nesterov), SGDW (decoupled
  * decay), Adagrad, RMSprop (centered, momentum), Adam (AMSGrad) and AdamW. Weight decay
  * applies to the parameters {@code decay_on} selects; the learning rate is read from the
- * model each step, so that schedules can change it.
+ * model each step, so that schedules can change it. Each loop reads its gradient through
+ * {@link GradientClipping}, so clipping happens before coupled weight decay is added, as
+ * when {@code clip_grad_norm_} runs before {@code optimizer.step()}.
  */
 final class OptimizerEmitter {
 
@@ -25,11 +27,16 @@ final class OptimizerEmitter {
   record StateBuffer(String name, String field, Operand.Array like, double initial) {}
 
   private final Spec spec;
+  private final GradientClipping clipping;
+  private final String clipScale;
   private final Names names;
   private final List<StateBuffer> buffers = new ArrayList<>();
 
-  OptimizerEmitter(Spec spec, Names names) {
+  /** An emitter reading gradients through {@code clipping}, whose scale is the field {@code clipScale}. */
+  OptimizerEmitter(Spec spec, GradientClipping clipping, String clipScale, Names names) {
     this.spec = spec;
+    this.clipping = clipping;
+    this.clipScale = clipScale;
     this.names = names;
   }
 
@@ -48,6 +55,10 @@ final class OptimizerEmitter {
     CodeBlock.Builder code = CodeBlock.builder();
     code.addStatement("long t = step + 1");
     code.addStatement("double lr = learningRate");
+    String scale = clipping.hoistScale(target.param().dtype(), clipScale);
+    if (scale != null) {
+      code.addStatement("$L", scale);
+    }
     switch (spec.name()) {
       case "adam", "adamw" -> {
         List<Double> betas = betas();
@@ -84,13 +95,15 @@ final class OptimizerEmitter {
         : ((Operand.Scalar) target.gradient()).expression();
     double decay = target.decayed() ? spec.number("weight_decay") : 0;
     CodeBlock.Builder code = CodeBlock.builder();
-    code.add("// $L: $L\n", JavaText.comment(target.name(), 80), JavaText.comment(spec.toString(), 200));
+    String clip = clipping.describe().isEmpty() ? "" : "; clip " + clipping.describe();
+    code.add("// $L: $L\n", JavaText.comment(target.name(), 80), JavaText.comment(spec + clip, 240));
     code.beginControlFlow("for (int i = 0; i < $L; i++)", Sizes.size(target.param().shape()));
     boolean coupled = !spec.name().equals("adamw") && !spec.name().equals("sgdw");
+    String g = clipping.clipped(grad, dtype);
     if (decay != 0 && coupled) {
-      code.addStatement("$L g = $L + $L * $L[i]", t, grad, JavaText.literal(decay, dtype), p);
+      code.addStatement("$L g = $L + $L * $L[i]", t, g, JavaText.literal(decay, dtype), p);
     } else {
-      code.addStatement("$L g = $L", t, grad);
+      code.addStatement("$L g = $L", t, g);
     }
     if (decay != 0 && !coupled) {
       code.addStatement("$L[i] -= ($L) (lr * $L) * $L[i]", p, t, JavaText.doubleLiteral(decay), p);

@@ -123,6 +123,11 @@ public final class TrainingRun {
       }
     }
     console.print(ConsoleReport.table(ordered));
+    if (ordered.containsKey("test")) {
+      StringBuilder line = new StringBuilder("held-out test set:");
+      ordered.get("test").forEach((k, v) -> line.append(String.format(java.util.Locale.ROOT, " %s %.4f", k, v)));
+      console.println(line);
+    }
     try {
       CurvesImage.write(folder.resolve("curves.png"), unit.name(), result.history());
     } catch (IOException e) {

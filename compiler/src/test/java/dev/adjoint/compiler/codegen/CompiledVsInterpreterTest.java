@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestFactory;
  * Every example and valid program compiled to Java agrees with the f64 reference
  * interpreter: outputs, loss and every gradient of a training step (dropout masks drawn
  * from the same seed and step), new batch-norm statistics, and the loss and outputs as
- * inference behaves. Models are built for batches of 8 and run with 5, 1 and 0 samples.
+ * inference behaves. The training loss is the objective, with the train block's penalties. Models are built for batches of 8 and run with 5, 1 and 0 samples.
  *
  * <p>Tolerance: the compiled code computes in f32, the interpreter in f64 from the same
  * f32-rounded inputs and parameters, so each tensor must agree within
@@ -52,13 +52,14 @@ class CompiledVsInterpreterTest {
       for (ModelUnit unit : c.models()) {
         CompiledModel model = ModelCompiler.compile(unit).newModel(MAX_BATCH);
         for (int batch : new int[] {5, 1, 0}) {
-          check(unit.graph(), model, batch);
+          check(unit, model, batch);
         }
       }
     }));
   }
 
-  private static void check(Graph forward, CompiledModel model, int batch) {
+  private static void check(ModelUnit unit, CompiledModel model, int batch) {
+    Graph forward = unit.graph();
     Random random = new Random(forward.name().hashCode() * 31L + batch);
     Map<String, Tensor> inputs = rounded(RandomFeeds.inputs(forward, batch, random));
     Map<String, Tensor> params = rounded(RandomFeeds.params(forward, random, 0.5));
@@ -82,7 +83,7 @@ class CompiledVsInterpreterTest {
     model.setLearningRate(0);
     load(model, inputs, params);
     double loss = model.trainStep(batch);
-    Graph training = TrainingGraph.of(forward);
+    Graph training = TrainingGraph.of(forward, unit.hasTrain() ? unit.train().regularizers() : List.of());
     Evaluation reference = new Interpreter(training).evaluate(feed.withMode(Mode.TRAINING));
     close(reference.loss().item(), loss, where + " training loss");
     compareOutputs(model, reference, batch, where + " training");

@@ -34,6 +34,20 @@ public final class Indexing {
     }
   }
 
+  /** The same for i32 tables (ids looked up by ids). */
+  public static void gather(int[] table, int rows, int width, int[] ids, int count, int[] out) {
+    for (int i = 0; i < count; i++) {
+      int id = ids[i];
+      int o = i * width;
+      if (id < 0) {
+        java.util.Arrays.fill(out, o, o + width, 0);
+        continue;
+      }
+      checkId(id, rows);
+      System.arraycopy(table, id * width, out, o, width);
+    }
+  }
+
   /** out = zeros[rows, width]; out[ids[i], :] += updates[i, :] for i &lt; count, skipping negative ids. */
   public static void scatterAdd(int[] ids, int count, float[] updates, int rows, int width, float[] out) {
     java.util.Arrays.fill(out, 0, rows * width, 0f);
@@ -67,6 +81,22 @@ public final class Indexing {
     }
   }
 
+  public static void scatterAdd(int[] ids, int count, int[] updates, int rows, int width, int[] out) {
+    java.util.Arrays.fill(out, 0, rows * width, 0);
+    for (int i = 0; i < count; i++) {
+      int id = ids[i];
+      if (id < 0) {
+        continue;
+      }
+      checkId(id, rows);
+      int o = id * width;
+      int u = i * width;
+      for (int j = 0; j < width; j++) {
+        out[o + j] += updates[u + j];
+      }
+    }
+  }
+
   /** out[i, :] = one-hot of ids[i] over {@code classes}; ids outside [0, classes) give zeros. */
   public static void oneHot(int[] ids, int count, int classes, float[] out) {
     java.util.Arrays.fill(out, 0, count * classes, 0f);
@@ -84,6 +114,16 @@ public final class Indexing {
       int id = ids[i];
       if (id >= 0 && id < classes) {
         out[i * classes + id] = 1.0;
+      }
+    }
+  }
+
+  public static void oneHot(int[] ids, int count, int classes, int[] out) {
+    java.util.Arrays.fill(out, 0, count * classes, 0);
+    for (int i = 0; i < count; i++) {
+      int id = ids[i];
+      if (id >= 0 && id < classes) {
+        out[i * classes + id] = 1;
       }
     }
   }

@@ -1,0 +1,535 @@
+package dev.adjoint.compiler.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.adjoint.compiler.frontend.train.TrainOptions;
+import dev.adjoint.compiler.interp.Evaluation;
+import dev.adjoint.compiler.interp.Feed;
+import dev.adjoint.compiler.interp.Interpreter;
+import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.ir.Attrs;
+import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.Graph;
+import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.Op;
+import dev.adjoint.compiler.ir.Shape;
+import dev.adjoint.compiler.ir.Verifier;
+import dev.adjoint.compiler.source.SourceFile;
+import dev.adjoint.compiler.source.SourceSpan;
+import dev.adjoint.runtime.model.CompiledModel;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every op that can reach code generation, compiled to Java and run against the reference
+ * interpreter on random inputs: models built for batches of {@value #MAX_BATCH}, run with
+ * 5 samples and then 1, in f32 and f64 (and i32 where the op takes integers), over shapes
+ * of rank 0 to 4 with the batch dimension first, in the middle and last.
+ *
+ * <p>Each case is a graph built with {@link GraphBuilder}, compiled twice: as it is (its
+ * prediction graph is the graph itself), so that every op reaches its emitter, and through
+ * the inference pipeline, so that the forms the passes make (fused elementwise kernels,
+ * transposes folded into products) are compiled too; both against the interpreter on the
+ * graph as built.
+ * INPUT, PARAM and STATE are fields rather than steps, and the pipeline resolves
+ * MODE_SWITCH before code generation; {@link #everyOpThatReachesCodeGenerationHasACase}
+ * fails when an op is added to {@link Op} without a case here.
+ *
+ * <p>Tolerance: f32 results within {@value #F32_TOLERANCE}·max(1, |reference|) of the f64
+ * interpreter (which reads the same f32-rounded inputs), f64 within
+ * {@value #F64_TOLERANCE}·max(1, |reference|), i32 exactly; NaN matches NaN.
+ */
+class OpCodegenTest {
+  private static final int MAX_BATCH = 8;
+  private static final int B = Shape.BATCH;
+  private static final double F32_TOLERANCE = 2e-5;
+  private static final double F64_TOLERANCE = 1e-12;
+  private static final long SEED = 11;
+  private static final long STEP = 3;
+  private static final SourceFile FILE = SourceFile.of("ops.nn", "# graphs built by OpCodegenTest\n");
+  private static final SourceSpan SPAN = new SourceSpan(FILE, 1, 1, 1, 2);
+  private static final List<DType> FLOATS = List.of(DType.F32, DType.F64);
+  /** Ops that never get a step of their own. */
+  private static final Set<Op> NOT_EMITTED = EnumSet.of(Op.INPUT, Op.PARAM, Op.STATE, Op.MODE_SWITCH);
+
+  /** One graph to compile: a name and how it is built. */
+  private record Case(String name, Consumer<Model> body) {
+    Model build() {
+      Model m = new Model();
+      body.accept(m);
+      return m;
+    }
+  }
+
+  /** What is compiled: the graph itself, or the inference pipeline's prediction graph. */
+  private static GraphSet graphs(Graph g, boolean pipeline) {
+    return pipeline ? GraphSet.of(g) : new GraphSet(g, null, null, g);
+  }
+
+  /** How a random input is drawn. */
+  private enum Draw {
+    GAUSSIAN, POSITIVE, SMALL_INTEGERS, IDS, ONE_HOT_IDS, CLASS_IDS, NONZERO_INTEGERS, EXPONENTS, WIDE
+  }
+
+  /** A graph being built: inputs with how to draw them, and named outputs. */
+  private static final class Model {
+    final GraphBuilder b = GraphBuilder.start(SPAN, 100);
+    final Graph.Builder graph = Graph.builder("ops", SPAN);
+    final Map<String, Draw> draws = new LinkedHashMap<>();
+
+    Node input(String name, DType dtype, Draw draw, int... dims) {
+      Node n = b.node(Op.INPUT, List.of(), new Attrs.Input(name, dtype, Shape.of(dims), false, 0, List.of()));
+      graph.input(n);
+      draws.put(name, draw);
+      return n;
+    }
+
+    Node gaussian(String name, DType dtype, int... dims) {
+      return input(name, dtype, Draw.GAUSSIAN, dims);
+    }
+
+    Node positive(String name, DType dtype, int... dims) {
+      return input(name, dtype, Draw.POSITIVE, dims);
+    }
+
+    /**
+     * A Gaussian input whose batch dimension is at {@code axis} of {@code dims} (inputs have
+     * it first): an input with B first, transposed.
+     */
+    Node batchAt(String name, DType dtype, int axis, int... dims) {
+      int[] first = new int[dims.length];
+      List<Integer> perm = new ArrayList<>();
+      first[0] = B;
+      for (int i = 0, k = 1; i < dims.length; i++) {
+        if (i != axis) {
+          first[k++] = dims[i];
+        }
+      }
+      for (int i = 0, k = 1; i < dims.length; i++) {
+        perm.add(i == axis ? 0 : k++);
+      }
+      return b.transpose(gaussian(name, dtype, first), perm);
+    }
+
+    void out(String name, Node n) {
+      graph.output(name, n);
+    }
+
+    Graph graph() {
+      Graph built = graph.build();
+      Verifier.check(built, "a graph of OpCodegenTest");
+      return built;
+    }
+  }
+
+  // ---- the cases ----------------------------------------------------------------------
+
+  private static List<Case> cases() {
+    List<Case> cases = new ArrayList<>();
+    for (DType t : FLOATS) {
+      String d = " " + t.text();
+      cases.add(new Case("unary" + d, m -> unary(m, t)));
+      cases.add(new Case("binary" + d, m -> binary(m, t)));
+      cases.add(new Case("broadcasts" + d, m -> broadcasts(m, t)));
+      cases.add(new Case("fused kernels" + d, m -> kernels(m, t)));
+      cases.add(new Case("reductions" + d, m -> reductions(m, t)));
+      cases.add(new Case("movement" + d, m -> movement(m, t)));
+      cases.add(new Case("indexing" + d, m -> indexing(m, t)));
+      cases.add(new Case("matmul" + d, m -> matmul(m, t)));
+      cases.add(new Case("sources and random" + d, m -> sources(m, t)));
+      cases.add(new Case("softmax and losses" + d, m -> losses(m, t)));
+    }
+    cases.add(new Case("i32 arithmetic", OpCodegenTest::integers));
+    cases.add(new Case("i32 movement and indexing", OpCodegenTest::integerMovement));
+    cases.add(new Case("casts", OpCodegenTest::casts));
+    return cases;
+  }
+
+  private static void unary(Model m, DType t) {
+    GraphBuilder b = m.b;
+    Node x = m.gaussian("x", t, B, 3, 4);
+    Node p = m.positive("p", t, B, 3, 4);
+    Node v = m.gaussian("v", t, 4);
+    Node s = m.gaussian("s", t);
+    for (Op op : List.of(Op.NEG, Op.ABS, Op.SIGN, Op.TANH, Op.SIGMOID, Op.ERF, Op.EXP)) {
+      m.out(op.text(), b.node(op, x));
+    }
+    for (Op op : List.of(Op.RECIP, Op.LOG, Op.LOG1P, Op.SQRT)) {
+      m.out(op.text(), b.node(op, p));
+    }
+    m.out("tanh_rank1", b.tanh(v));
+    m.out("exp_scalar", b.exp(s));
+    m.out("sigmoid_scalar", b.sigmoid(s));
+  }
+
+  private static void binary(Model m, DType t) {
+    GraphBuilder b = m.b;
+    Node x = m.gaussian("x", t, B, 3, 4);
+    Node y = m.gaussian("y", t, B, 3, 4);
+    Node p = m.positive("p", t, B, 3, 4);
+    Node k = m.input("k", t, Draw.SMALL_INTEGERS, B, 3, 4);
+    Node l = m.input("l", t, Draw.SMALL_INTEGERS, B, 3, 4);
+    m.out("add", b.add(x, y));
+    m.out("sub", b.sub(x, y));
+    m.out("mul", b.mul(x, y));
+    m.out("div", b.div(x, p));
+    m.out("pow", b.pow(p, x));
+    m.out("max", b.max(x, y));
+    m.out("min", b.min(x, y));
+    m.out("greater", b.greater(k, l));
+    m.out("greater_equal", b.greaterEqual(k, l));
+    m.out("equal", b.equal(k, l));
+    m.out("where", b.where(b.greater(x, y), x, p));
+    Node c = m.gaussian("c", t, 5);
+    m.out("add_rank1", b.add(c, c));
+  }
+
+  /** Rows, columns, scalars and general broadcasts, as views, elements and written out. */
+  private static void broadcasts(Model m, DType t) {
+    GraphBuilder b = m.b;
+    Node x = m.gaussian("x", t, B, 3, 4);
+    Node row = m.gaussian("row", t, 4);
+    Node row2 = m.gaussian("row2", t, 3, 4);
+    Node column = m.gaussian("column", t, B, 3, 1);
+    Node middle = m.gaussian("middle", t, B, 1, 4);
+    Node leading = m.gaussian("leading", t, 3, 1);
+    Node scalar = m.gaussian("scalar", t);
+    Node one = m.gaussian("one", t, 1);
+    Node last = m.batchAt("last", t, 1, 3, B);
+    Node lastColumn = m.gaussian("last_column", t, 3, 1);
+    m.out("by_row", b.add(x, row));
+    m.out("by_rows", b.sub(x, row2));
+    m.out("by_column", b.mul(x, column));
+    m.out("general_middle", b.sub(x, middle));
+    m.out("general_leading", b.add(x, leading));
+    m.out("by_scalar", b.div(x, scalar));
+    m.out("by_one", b.mul(x, one));
+    m.out("by_literal", b.add(x, b.constant(2.5, t)));
+    m.out("batch_last", b.mul(last, lastColumn));
+    m.out("batch_last_row", b.add(b.transpose(last, List.of(1, 0)), b.reshape(lastColumn, Shape.of(3))));
+    m.out("written_row", b.broadcastTo(row, Shape.of(B, 3, 4)));
+    m.out("written_middle", b.broadcastTo(middle, Shape.of(B, 3, 4)));
+    m.out("written_scalar", b.broadcastTo(scalar, Shape.of(B, 2)));
+    m.out("written_literal", b.broadcastTo(b.constant(-1.5, t), Shape.of(2, B)));
+    m.out("written_leading", b.broadcastTo(leading, Shape.of(2, 3, B)));
+  }
+
+  /** Chains fused into ELEMENTWISE_KERNEL loops by the pipeline, reading every kind of broadcast. */
+  private static void kernels(Model m, DType t) {
+    GraphBuilder b = m.b;
+    Node x = m.gaussian("x", t, B, 3, 4);
+    Node row = m.gaussian("row", t, 4);
+    Node column = m.gaussian("column", t, B, 3, 1);
+    Node middle = m.gaussian("middle", t, B, 1, 4);
+    Node middle2 = m.gaussian("middle2", t, B, 1, 4);
+    Node leading = m.gaussian("leading", t, 3, 1);
+    Node scalar = m.gaussian("scalar", t);
+    Node last = m.batchAt("last", t, 1, 3, B);
+    Node lastColumn = m.gaussian("last_column", t, 3, 1);
+    Node lastColumn2 = m.gaussian("last_column2", t, 3, 1);
+    Node chain = b.tanh(b.add(b.mul(x, row), column));
+    m.out("row_column", b.sub(b.exp(b.scale(chain, 0.5)), scalar));
+    m.out("general", b.sigmoid(b.add(b.mul(b.neg(x), middle), leading)));
+    m.out("batch_last", b.abs(b.mul(b.sub(last, lastColumn), lastColumn2)));
+    m.out("where", b.where(b.greater(x, row), b.erf(x), b.mul(x, middle2)));
+  }
+
+  private static void reductions(Model m, DType t) {
+    GraphBuilder b = m.b;
+    Node x = m.gaussian("x", t, B, 3, 4);
+    Node y = m.batchAt("y", t, 1, 3, B, 4);
+    Node z = m.gaussian("z", t, 2, 3, 2, 3);
+    List<List<Integer>> axesOfX = List.of(List.of(), List.of(0), List.of(1), List.of(2), List.of(0, 1),
+        List.of(1, 2), List.of(0, 2), List.of(0, 1, 2));
+    for (List<Integer> axes : axesOfX) {
+      String name = axes.toString().replace(", ", "_");
+      m.out("sum_x" + name, b.sum(x, axes, false));
+      m.out("max_x" + name, b.reduceMax(x, axes, axes.size() == 1));
+    }
+    m.out("sum_y_batch", b.sum(y, List.of(1), false));
+    m.out("sum_y_outer", b.sum(y, List.of(0, 2), true));
+    m.out("max_y_first", b.reduceMax(y, List.of(0), false));
+    m.out("sum_z_gaps", b.sum(z, List.of(0, 2), false));
+    m.out("max_z_gaps", b.reduceMax(z, List.of(1, 3), true));
+    m.out("max_z_ends", b.reduceMax(z, List.of(0, 3), false));
+  }
+
+  private static void movement(Model m, DType t) {
+    GraphBuilder b = m.b;
+    Node x = m.gaussian("x", t, B, 3, 4);
+    Node w = m.gaussian("w", t, B, 5, 4);
+    Node u = m.batchAt("u", t, 1, 5, B, 2);
+    Node q = m.batchAt("q", t, 1, 2, B, 3, 2);
+    m.out("reshape_root", b.reshape(x, Shape.of(B, 12)));
+    m.out("reshape_used", b.exp(b.reshape(x, Shape.of(B, 2, 6))));
+    m.out("transpose_2", b.transpose(b.reshape(x, Shape.of(B, 12)), List.of(1, 0)));
+    for (List<Integer> perm : List.of(List.of(0, 2, 1), List.of(2, 0, 1), List.of(1, 2, 0), List.of(2, 1, 0),
+        List.of(1, 0, 2))) {
+      m.out("transpose_" + perm.toString().replace(", ", "").replace("[", "").replace("]", ""),
+          b.transpose(x, perm));
+    }
+    m.out("transpose_4", b.transpose(q, List.of(3, 1, 0, 2)));
+    m.out("transpose_u", b.transpose(u, List.of(2, 0, 1)));
+    m.out("slice_middle", b.slice(w, 1, 1, 4));
+    m.out("slice_last", b.slice(w, 2, 0, 2));
+    m.out("slice_before_batch", b.slice(u, 0, 2, 5));
+    m.out("slice_after_batch", b.slice(u, 2, 1, 2));
+    m.out("pad_middle", b.pad(x, 1, 2, 1));
+    m.out("pad_last", b.pad(x, 2, 0, 3));
+    m.out("pad_before_batch", b.pad(u, 0, 1, 1));
+    m.out("slice_pad", b.pad(b.slice(q, 2, 1, 3), 2, 1, 0));
+  }
+
+  private static void indexing(Model m, DType t) {
+    GraphBuilder b = m.b;
+    Node table = m.gaussian("table", t, 10, 4);
+    Node ids = m.input("ids", DType.I32, Draw.IDS, B, 3);
+    Node single = m.input("single", DType.I32, Draw.IDS, B);
+    Node updates = m.gaussian("updates", t, B, 3, 4);
+    Node classes = m.input("classes", DType.I32, Draw.ONE_HOT_IDS, B, 2);
+    m.out("gather", b.gather(table, ids));
+    m.out("gather_rank1", b.gather(table, single));
+    m.out("scatter_add", b.scatterAdd(ids, updates, Shape.of(10, 4)));
+    m.out("one_hot", b.oneHot(classes, 10, t));
+    m.out("one_hot_used", b.mul(b.oneHot(single, 3, t), b.constant(2, t)));
+  }
+
+  private static void matmul(Model m, DType t) {
+    GraphBuilder b = m.b;
+    Node a = m.gaussian("a", t, B, 3);
+    Node w = m.gaussian("w", t, 3, 4);
+    Node wt = m.gaussian("wt", t, 4, 3);
+    Node c = m.gaussian("c", t, B, 4);
+    Node a3 = m.gaussian("a3", t, B, 2, 3);
+    Node c3 = m.gaussian("c3", t, B, 2, 4);
+    m.out("plain", b.matmul(a, w, false, false));
+    m.out("transpose_b", b.matmul(a, wt, false, true));
+    m.out("transpose_a", b.matmul(a, c, true, false));
+    m.out("rank3", b.matmul(a3, w, false, false));
+    m.out("rank3_transpose_b", b.matmul(a3, wt, false, true));
+    m.out("rank3_transpose_a", b.matmul(a3, c3, true, false));
+  }
+
+  private static void sources(Model m, DType t) {
+    GraphBuilder b = m.b;
+    Node x = m.gaussian("x", t, B, 3);
+    m.out("const_scalar", b.constant(1.25, t));
+    m.out("const_matrix", b.node(Op.CONST, List.of(), new Attrs.Fill(-0.5, t, Shape.of(2, 3))));
+    m.out("count_batch", b.count(x, List.of(0)));
+    m.out("count_row", b.count(x, List.of(1)));
+    m.out("mean", b.mean(x, List.of(0), false));
+    m.out("uniform", b.randomUniform(Shape.of(B, 3), t));
+    Node mask = b.node(Op.DROPOUT_MASK, List.of(),
+        new Attrs.DropoutMask(42, 0.3, 1 / 0.7, t, Shape.of(B, 3)));
+    m.out("dropout_mask", mask);
+    m.out("dropped", b.mul(x, b.node(Op.DROPOUT_MASK, List.of(),
+        new Attrs.DropoutMask(43, 0.5, 2, t, Shape.of(B, 3)))));
+  }
+
+  private static void losses(Model m, DType t) {
+    GraphBuilder b = m.b;
+    Node logits = m.input("logits", t, Draw.WIDE, B, 5);
+    Node logits3 = m.gaussian("logits3", t, B, 4, 3);
+    Node labels = m.input("labels", DType.I32, Draw.CLASS_IDS, B);
+    Node labels3 = m.input("labels3", DType.I32, Draw.CLASS_IDS, B, 2);
+    Node logits35 = m.gaussian("logits35", t, B, 2, 5);
+    Node distribution = m.positive("distribution", t, B, 5);
+    Node z = m.input("z", t, Draw.WIDE, B, 3);
+    Node y = m.positive("y", t, B, 3);
+    m.out("log_softmax_last", b.node(Op.LOG_SOFTMAX, List.of(logits), new Attrs.Axes(List.of(1), true)));
+    m.out("log_softmax_middle", b.node(Op.LOG_SOFTMAX, List.of(logits3), new Attrs.Axes(List.of(1), true)));
+    m.out("log_softmax_batch", b.node(Op.LOG_SOFTMAX, List.of(logits3), new Attrs.Axes(List.of(0), true)));
+    m.out("cross_entropy_ids", b.node(Op.SOFTMAX_CROSS_ENTROPY, List.of(logits, labels),
+        new Attrs.CrossEntropy(0.1)));
+    m.out("cross_entropy_rank3", b.node(Op.SOFTMAX_CROSS_ENTROPY, List.of(logits35, labels3),
+        new Attrs.CrossEntropy(0)));
+    m.out("cross_entropy_distribution", b.node(Op.SOFTMAX_CROSS_ENTROPY, List.of(logits, distribution),
+        new Attrs.CrossEntropy(0)));
+    m.out("sigmoid_bce", b.node(Op.SIGMOID_BCE, z, y));
+  }
+
+  private static void integers(Model m) {
+    GraphBuilder b = m.b;
+    DType t = DType.I32;
+    Node x = m.input("x", t, Draw.SMALL_INTEGERS, B, 3, 4);
+    Node y = m.input("y", t, Draw.SMALL_INTEGERS, B, 3, 4);
+    Node nonzero = m.input("nonzero", t, Draw.NONZERO_INTEGERS, B, 3, 4);
+    Node exponent = m.input("exponent", t, Draw.EXPONENTS, B, 3, 4);
+    Node row = m.input("row", t, Draw.SMALL_INTEGERS, 4);
+    m.out("add", b.add(x, y));
+    m.out("sub", b.sub(x, y));
+    m.out("mul", b.mul(x, y));
+    m.out("div", b.div(x, nonzero));
+    m.out("pow", b.pow(x, exponent));
+    m.out("max", b.max(x, y));
+    m.out("min", b.min(x, y));
+    m.out("neg", b.neg(x));
+    m.out("abs", b.abs(x));
+    m.out("sign", b.sign(x));
+    m.out("greater", b.greater(x, y));
+    m.out("greater_equal", b.greaterEqual(x, y));
+    m.out("equal", b.equal(x, y));
+    m.out("where", b.where(b.greater(x, y), x, y));
+    m.out("shift_by_row", b.add(x, row));
+    m.out("scaled", b.mul(x, b.constant(3, t)));
+    m.out("sum", b.sum(x, List.of(1), false));
+    m.out("sum_gaps", b.sum(x, List.of(0, 2), true));
+    m.out("max", b.reduceMax(x, List.of(2), false));
+    m.out("max_gaps", b.reduceMax(x, List.of(0, 2), false));
+    m.out("max_leading", b.reduceMax(x, List.of(0, 1), false));
+  }
+
+  private static void integerMovement(Model m) {
+    GraphBuilder b = m.b;
+    DType t = DType.I32;
+    Node x = m.input("x", t, Draw.SMALL_INTEGERS, B, 3, 4);
+    Node row = m.input("row", t, Draw.SMALL_INTEGERS, 4);
+    Node ids = m.input("ids", t, Draw.IDS, B, 3);
+    Node table = m.input("table", t, Draw.SMALL_INTEGERS, 10, 2);
+    Node classes = m.input("classes", t, Draw.ONE_HOT_IDS, B);
+    m.out("reshape", b.reshape(x, Shape.of(B, 12)));
+    m.out("transpose", b.transpose(x, List.of(2, 0, 1)));
+    m.out("slice", b.slice(x, 1, 1, 3));
+    m.out("pad", b.pad(x, 2, 1, 1));
+    m.out("broadcast", b.broadcastTo(row, Shape.of(B, 3, 4)));
+    m.out("shifted_ids", b.add(ids, b.constant(1, t)));
+    m.out("gather", b.gather(table, ids));
+    m.out("scatter_add", b.scatterAdd(ids, b.gather(table, ids), Shape.of(10, 2)));
+    m.out("one_hot", b.oneHot(classes, 10, t));
+  }
+
+  private static void casts(Model m) {
+    GraphBuilder b = m.b;
+    Node f = m.input("f", DType.F32, Draw.WIDE, B, 3);
+    Node d = m.input("d", DType.F64, Draw.WIDE, B, 3);
+    Node i = m.input("i", DType.I32, Draw.SMALL_INTEGERS, B, 3);
+    m.out("f32_to_f64", b.cast(f, DType.F64));
+    m.out("f64_to_f32", b.cast(d, DType.F32));
+    m.out("f32_to_i32", b.cast(f, DType.I32));
+    m.out("f64_to_i32", b.cast(d, DType.I32));
+    m.out("i32_to_f32", b.cast(i, DType.F32));
+    m.out("i32_to_f64", b.cast(i, DType.F64));
+    m.out("i32_to_f32_used", b.mul(b.cast(i, DType.F32), f));
+  }
+
+  // ---- the tests ----------------------------------------------------------------------
+
+  @TestFactory
+  Stream<DynamicTest> everyOpCompilesToWhatTheInterpreterComputes() {
+    return cases().stream().flatMap(c -> Stream.of(
+        DynamicTest.dynamicTest(c.name() + " as built", () -> check(c, false)),
+        DynamicTest.dynamicTest(c.name() + " through the pipeline", () -> check(c, true))));
+  }
+
+  @Test
+  void everyOpThatReachesCodeGenerationHasACase() {
+    Set<Op> covered = EnumSet.noneOf(Op.class);
+    for (Case c : cases()) {
+      Graph g = c.build().graph();
+      for (boolean pipeline : new boolean[] {false, true}) {
+        for (Node n : graphs(g, pipeline).prediction().nodes()) {
+          covered.add(n.op());
+        }
+      }
+    }
+    List<Op> missing = new ArrayList<>();
+    for (Op op : Op.values()) {
+      if (!NOT_EMITTED.contains(op) && !covered.contains(op)) {
+        missing.add(op);
+      }
+    }
+    assertEquals(List.of(), missing, "ops without a code generation case in OpCodegenTest");
+  }
+
+  @Test
+  void theKernelCasesCompileFusedKernels() {
+    for (Case c : cases()) {
+      if (c.name().startsWith("fused kernels")) {
+        long kernels = graphs(c.build().graph(), true).prediction().nodes().stream()
+            .filter(n -> n.op() == Op.ELEMENTWISE_KERNEL).count();
+        assertEquals(4, kernels, c.name() + ": one kernel per output");
+      }
+    }
+  }
+
+  private static void check(Case c, boolean pipeline) {
+    Model built = c.build();
+    Graph graph = built.graph();
+    GraphSet graphs = graphs(graph, pipeline);
+    CompiledModel model = ModelCompiler.compile(graphs, TrainOptions.defaultOptimizer("sgd", 0.01), List.of(),
+        "OpCase").newModel(MAX_BATCH);
+    Map<String, Draw> draws = built.draws;
+    for (int batch : new int[] {5, 1}) {
+      Random random = new Random(c.name().hashCode() * 31L + batch);
+      Map<String, Tensor> inputs = new LinkedHashMap<>();
+      for (Node input : graph.inputs()) {
+        Tensor value = draw(input, draws.get(input.sourceName()), batch, random);
+        inputs.put(input.sourceName(), value);
+        if (model.inputs().containsKey(input.sourceName())) {
+          TrainedModels.set(model.input(input.sourceName()), value.data());
+        }
+      }
+      model.setSeed(SEED);
+      model.setStep(STEP);
+      model.predict(batch);
+      Evaluation reference = new Interpreter(graph).evaluate(Feed.of(inputs, Map.of()).withRng(SEED, STEP));
+      String where = c.name() + (pipeline ? " through the pipeline" : " as built") + ", batch " + batch;
+      for (Map.Entry<String, Node> output : graph.outputs().entrySet()) {
+        compare(reference.output(output.getKey()), model.output(output.getKey()), output.getValue().dtype(),
+            where + ", output " + output.getKey());
+      }
+    }
+  }
+
+  /** Random values for an input, rounded to its dtype. */
+  private static Tensor draw(Node input, Draw draw, int batch, Random random) {
+    int[] shape = input.shape().concrete(batch);
+    int size = 1;
+    for (int d : shape) {
+      size *= d;
+    }
+    double[] values = new double[size];
+    for (int i = 0; i < size; i++) {
+      double v = switch (draw) {
+        case GAUSSIAN -> random.nextGaussian();
+        case POSITIVE -> 0.1 + Math.abs(random.nextGaussian());
+        case WIDE -> random.nextGaussian() * 20;
+        case SMALL_INTEGERS -> random.nextInt(13) - 6;
+        case NONZERO_INTEGERS -> (random.nextInt(4) + 1) * (random.nextBoolean() ? 1 : -1);
+        case EXPONENTS -> random.nextInt(4);
+        case IDS -> random.nextInt(11) - 1;
+        case ONE_HOT_IDS -> random.nextInt(15) - 2;
+        case CLASS_IDS -> random.nextInt(7) - 1;
+      };
+      values[i] = switch (input.dtype()) {
+        case F32 -> (float) v;
+        case F64 -> v;
+        case I32 -> (int) v;
+      };
+    }
+    return Tensor.of(shape, values);
+  }
+
+  private static void compare(Tensor expected, dev.adjoint.runtime.model.Tensor actual, DType dtype, String where) {
+    double[] values = expected.data();
+    double tolerance = dtype == DType.F32 ? F32_TOLERANCE : dtype == DType.F64 ? F64_TOLERANCE : 0;
+    for (int i = 0; i < values.length; i++) {
+      double e = values[i];
+      double a = actual.get(i);
+      boolean same = Double.isNaN(e) ? Double.isNaN(a) : Math.abs(a - e) <= tolerance * Math.max(1, Math.abs(e));
+      assertTrue(same, where + "[" + i + "]: compiled " + a + ", interpreter " + e);
+    }
+  }
+}

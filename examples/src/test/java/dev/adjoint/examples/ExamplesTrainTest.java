@@ -1,0 +1,78 @@
+package dev.adjoint.examples;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.adjoint.compiler.Adjoint;
+import dev.adjoint.compiler.frontend.ModelUnit;
+import dev.adjoint.compiler.training.TrainingRun;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every example trains as its train block says and reaches its accuracy on held-out data.
+ * Thresholds leave room for the last bits of floating point to differ between machines
+ * (vector widths, thread counts); each run is otherwise reproducible by its seed.
+ */
+class ExamplesTrainTest {
+  private static final Path EXAMPLES = Path.of(System.getProperty("adjoint.examples", "."));
+
+  @TempDir
+  Path runs;
+
+  private TrainingRun.Result train(String example) {
+    ModelUnit unit = Adjoint.check(EXAMPLES.resolve(example), null, List.of());
+    StringWriter console = new StringWriter();
+    TrainingRun.Result r = new TrainingRun(unit, runs.resolve(unit.name()), new PrintWriter(console), false)
+        .run(0, false);
+    System.out.println(example + ":\n" + console);
+    return r;
+  }
+
+  @Test
+  void linearRegressionFitsToTheNoise() {
+    // y = 3 x1 - 2 x2 + 0.5 x3 + 1 + N(0, 0.1²): the best possible mse is 0.01
+    TrainingRun.Result r = train("linear/linear.nn");
+    assertTrue(r.metric("val", "mse") < 0.02, "validation mse " + r.metric("val", "mse"));
+  }
+
+  @Test
+  void logisticRegressionTellsTheLanguagesOfSalammbo() {
+    TrainingRun.Result r = train("salammbo/logreg.nn");
+    assertTrue(r.metric("test", "accuracy") >= 0.8, "test accuracy " + r.metric("test", "accuracy"));
+    assertTrue(r.metric("train", "accuracy") >= 0.95, "train accuracy " + r.metric("train", "accuracy"));
+  }
+
+  @Test
+  void softmaxRegressionTellsTheLanguagesOfSalammbo() {
+    TrainingRun.Result r = train("salammbo/softmax.nn");
+    assertTrue(r.metric("test", "accuracy") >= 0.8, "test accuracy " + r.metric("test", "accuracy"));
+  }
+
+  @Test
+  void theMnistPerceptronReaches95PercentOnHeldOutDigits() {
+    TrainingRun.Result r = train("mnist/mnist.nn");
+    assertTrue(r.metric("test", "accuracy") >= 0.95, "test accuracy " + r.metric("test", "accuracy"));
+  }
+
+  @Test
+  void theLanguageIdentifierTellsSixteenLanguagesApart() {
+    TrainingRun.Result r = train("langid/langid.nn");
+    assertTrue(r.metric("test", "accuracy") >= 0.88, "test accuracy " + r.metric("test", "accuracy"));
+  }
+
+  @Test
+  void anMlpWithBatchNormClassifiesIris() {
+    TrainingRun.Result r = train("iris/batchnorm.nn");
+    assertTrue(r.metric("test", "accuracy") >= 0.85, "test accuracy " + r.metric("test", "accuracy"));
+  }
+
+  @Test
+  void anMlpWithLayerNormClassifiesIris() {
+    TrainingRun.Result r = train("iris/layernorm.nn");
+    assertTrue(r.metric("test", "accuracy") >= 0.85, "test accuracy " + r.metric("test", "accuracy"));
+  }
+}
