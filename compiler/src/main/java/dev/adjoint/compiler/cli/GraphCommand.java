@@ -1,5 +1,6 @@
 package dev.adjoint.compiler.cli;
 
+import dev.adjoint.compiler.autodiff.TrainingGraph;
 import dev.adjoint.compiler.frontend.Compilation;
 import dev.adjoint.compiler.frontend.Frontend;
 import dev.adjoint.compiler.frontend.ModelUnit;
@@ -115,7 +116,7 @@ final class GraphCommand implements Callable<Integer> {
         err.println(file + ": model '" + unit.name() + "' has no loss, so no training graph; try --inference");
         return AdjointCli.INPUT_ERRORS;
       }
-      List<Pipeline.StageResult> results = pipeline.run(unit.graph(), false, stageCount);
+      List<Pipeline.StageResult> results = pipeline.run(pipelineInput(unit), false, stageCount);
       if (passes) {
         out.print(GraphReport.passes(unit, pipeline, results));
       } else {
@@ -124,5 +125,13 @@ final class GraphCommand implements Callable<Integer> {
       }
     }
     return AdjointCli.OK;
+  }
+
+  /** What the pipeline starts from: for training, the objective (the loss plus the train block's penalties). */
+  private Graph pipelineInput(ModelUnit unit) {
+    if (inference || !unit.hasTrain()) {
+      return unit.graph();
+    }
+    return TrainingGraph.objective(unit.graph(), unit.train().regularizers());
   }
 }

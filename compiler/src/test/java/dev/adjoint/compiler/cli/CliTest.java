@@ -162,6 +162,29 @@ class CliTest {
   }
 
   @Test
+  void theTrainingGraphDifferentiatesTheTrainBlocksPenalties() throws IOException {
+    String program = """
+        model m {
+          input x: f32[B, 3]
+          target y: f32[B, 1]
+          loss = mse(dense(x, 1), y)
+        }
+        train m {
+          data csv("d.csv"); optimizer sgd(lr = 0.1); regularize l1(1e-3)
+        }
+        """;
+    write("d.csv", "a,b,c,y\n1,2,3,4\n");
+    Path file = write("penalized.nn", program);
+    Run penalized = run("graph", file.toString(), "--backward");
+    assertEquals(AdjointCli.OK, penalized.status(), penalized.err());
+    assertTrue(penalized.out().contains(" = abs "), "the L1 penalty is in the objective:\n" + penalized.out());
+    assertTrue(penalized.out().contains("sign("), "and its gradient sign(w):\n" + penalized.out());
+    Run plain = run("graph", write("plain.nn", program.replace("; regularize l1(1e-3)", "")).toString(), "--backward");
+    assertEquals(AdjointCli.OK, plain.status(), plain.err());
+    assertFalse(plain.out().contains(" = abs "), plain.out());
+  }
+
+  @Test
   void graphStopsAfterAStageAndListsPasses() {
     Run after = run("graph", example("salammbo/logreg.nn"), "--after", "sigmoid-bce");
     assertEquals(AdjointCli.OK, after.status(), after.err());

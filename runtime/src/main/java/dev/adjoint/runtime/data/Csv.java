@@ -23,7 +23,7 @@ import org.apache.commons.csv.CSVRecord;
  * Reads a CSV file (UTF-8, parsed by Apache Commons CSV) into one column per input and
  * target. Each names its columns in the header, in order; a model of one input and one
  * target may name none, and then the last column feeds the target and all the others the
- * input. Floating-point columns read decimal numbers, i32 columns whole numbers, and a class
+ * input; a single input (data to predict on) named by no column reads every column. Floating-point columns read decimal numbers, i32 columns whole numbers, and a class
  * target reads its class names (mapped to their positions) or indices 0 .. count-1.
  */
 public final class Csv {
@@ -48,9 +48,9 @@ public final class Csv {
   public static Dataset read(Path file, boolean header, char delimiter, Map<String, List<String>> columns,
       Map<String, TensorSpec> specs, Map<String, List<String>> classNames, Map<String, Integer> classCounts) {
     String name = file.toString();
-    if (columns.isEmpty() && specs.size() != 2) {
+    if (columns.isEmpty() && specs.size() != 2 && specs.size() != 1) {
       throw new DataException(name + ": name the columns of each input and target; only a model of one input and "
-          + "one target may leave them out");
+          + "one target, or a single input, may leave them out");
     }
     specs.values().forEach(Column::checkSpec);
     CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreSurroundingSpaces(true).get();
@@ -61,6 +61,31 @@ public final class Csv {
       throw new DataException(name + ": no such file", e);
     } catch (IOException e) {
       throw new DataException(name + ": cannot read the file: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Whether the file's first line looks like a header: some cell of it is not a number. A
+   * file of numbers only has no header; an empty file counts as having one (reading it then
+   * says it is empty).
+   *
+   * @throws DataException when the file cannot be read
+   */
+  public static boolean startsWithHeader(Path file, char delimiter) {
+    CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreSurroundingSpaces(true).get();
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
+      Iterator<CSVRecord> records = parser.iterator();
+      if (!records.hasNext()) {
+        return true;
+      }
+      List<String> first = new ArrayList<>(records.next().toList());
+      first.set(0, Reading.withoutBom(first.get(0)));
+      return !first.stream().allMatch(CsvCells::isNumber);
+    } catch (NoSuchFileException e) {
+      throw new DataException(file + ": no such file", e);
+    } catch (IOException | UncheckedIOException e) {
+      throw new DataException(file + ": cannot read the file: " + e.getMessage(), e);
     }
   }
 
@@ -155,9 +180,9 @@ public final class Csv {
       return new Column(spec, data, rows.size());
     }
 
-    /** With no named columns: the one class target of the two, or else the second. */
+    /** With no named columns: the one class target of the two, or else the second; none for a single input. */
     private String defaultTarget() {
-      if (!columns.isEmpty()) {
+      if (!columns.isEmpty() || specs.size() == 1) {
         return null;
       }
       List<String> both = new ArrayList<>(specs.keySet());

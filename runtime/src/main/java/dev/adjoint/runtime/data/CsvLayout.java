@@ -5,11 +5,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Which cells of a CSV row feed which input or target: the named columns looked up in the
  * header, or, when no column is named, the last column for the target and all the others
- * for the input. Checks that each gets as many columns as its samples hold values.
+ * for the input (all of them when there is no target). Checks that each gets as many columns as its samples hold values.
  */
 final class CsvLayout {
   private final String file;
@@ -19,7 +20,7 @@ final class CsvLayout {
   /**
    * @param header the header's column names, or null when the file has none
    * @param width the number of cells of the first row
-   * @param target with no named columns, the target fed by the last column
+   * @param target with no named columns, the target fed by the last column; null for a lone input
    */
   CsvLayout(String file, List<String> header, int width, Map<String, List<String>> columns,
       Map<String, TensorSpec> specs, String target) {
@@ -43,6 +44,16 @@ final class CsvLayout {
   }
 
   private void byPosition(int width, Map<String, TensorSpec> specs, String target) {
+    if (target == null) {
+      TensorSpec input = specs.values().iterator().next();
+      int k = input.sampleSize();
+      if (width != k) {
+        throw new DataException(file + ": " + input + " takes " + k + plural(k, " column") + ", but the file has "
+            + width);
+      }
+      cells.put(input.name(), IntStream.range(0, k).toArray());
+      return;
+    }
     TensorSpec targetSpec = specs.get(target);
     TensorSpec inputSpec = specs.values().stream().filter(s -> !s.name().equals(target)).findFirst().orElseThrow();
     if (targetSpec.sampleSize() != 1) {

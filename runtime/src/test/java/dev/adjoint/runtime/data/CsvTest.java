@@ -5,7 +5,9 @@ import static dev.adjoint.runtime.data.Specs.f64;
 import static dev.adjoint.runtime.data.Specs.i32;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -254,10 +256,31 @@ class CsvTest {
   }
 
   @Test
+  void aLoneInputReadsEveryColumnInOrder() throws IOException {
+    Path file = write("a,b,c\n1,2,3\n4,5,6\n");
+    Dataset d = Csv.read(file, true, ',', Map.of(), Specs.of(f32("x", 3)), Map.of(), Map.of());
+    assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, d.f32("x"));
+    Path bare = write("1,2\n3,4\n");
+    assertError(bare + ": x: f32[B,3] takes 3 columns, but the file has 2",
+        () -> Csv.read(bare, false, ',', Map.of(), Specs.of(f32("x", 3)), Map.of(), Map.of()));
+  }
+
+  @Test
+  void aHeaderIsALineWithSomeCellThatIsNoNumber() throws IOException {
+    assertTrue(Csv.startsWithHeader(write("a,b\n1,2\n"), ','));
+    assertTrue(Csv.startsWithHeader(write("1,b\n1,2\n"), ','));
+    assertFalse(Csv.startsWithHeader(write("1,-2.5e3\n1,2\n"), ','));
+    assertFalse(Csv.startsWithHeader(write("\uFEFF1;2\n"), ';'), "a byte-order mark is no header");
+    assertTrue(Csv.startsWithHeader(write(""), ','));
+    Path missing = dir.resolve("absent.csv");
+    assertError(missing + ": no such file", () -> Csv.startsWithHeader(missing, ','));
+  }
+
+  @Test
   void everyInputAndTargetNamesItsColumnsOrNone() throws IOException {
     Path file = write("a,b,c\n1,2,3\n");
-    assertError(file + ": name the columns of each input and target; only a model of one input and one target may "
-        + "leave them out", () -> Csv.read(file, true, ',', Map.of(), Specs.of(f32("x"), f32("z"), f32("y")),
+    assertError(file + ": name the columns of each input and target; only a model of one input and one target, or "
+        + "a single input, may leave them out", () -> Csv.read(file, true, ',', Map.of(), Specs.of(f32("x"), f32("z"), f32("y")),
             Map.of(), Map.of()));
     assertError(file + ": no columns are named for y; name the columns of every input and target",
         () -> Csv.read(file, true, ',', Map.of("x", List.of("a")), Specs.of(f32("x"), f32("y")), Map.of(),

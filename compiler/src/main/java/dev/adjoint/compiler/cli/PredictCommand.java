@@ -1,0 +1,82 @@
+package dev.adjoint.compiler.cli;
+
+import dev.adjoint.compiler.frontend.ModelUnit;
+import dev.adjoint.compiler.training.Prediction;
+import dev.adjoint.runtime.checkpoint.AtomicFile;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code adjoint predict FILE --checkpoint C --input CSV}: a trained model's outputs for new rows. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = {"Runs a checkpoint on the rows of a CSV file and writes the model's outputs as CSV, one line per row.",
+        "The inputs' columns are those the train block's csv(...) names, found by the file's header; a file without "
+            + "a header feeds a model's single input from all its columns in order. Values are raw, as in the "
+            + "training data: the checkpoint's standardization and an idx source's scale are applied."})
+final class PredictCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "the .nn file")
+  Path file;
+
+  @Option(names = "--checkpoint", required = true, paramLabel = "C", description = "a checkpoint of adjoint train")
+  Path checkpoint;
+
+  @Option(names = "--input", required = true, paramLabel = "CSV", description = "the rows to predict on")
+  Path input;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the predictions here (default: stdout)")
+  Path output;
+
+  @Option(names = "--model", paramLabel = "NAME", description = "the model, when the file has several")
+  String model;
+
+  @Option(names = "--set", paramLabel = "NAME=VALUE", description = "the hyperparameters the checkpoint was trained with")
+  List<String> sets = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    for (Path required : List.of(checkpoint, input)) {
+      if (!Files.isRegularFile(required)) {
+        err.println(required + ": error: no such file");
+        return AdjointCli.INPUT_ERRORS;
+      }
+    }
+    Optional<ModelUnit> unit = TrainedModelChoice.choose(file, model, sets, err);
+    if (unit.isEmpty()) {
+      return AdjointCli.INPUT_ERRORS;
+    }
+    return RunErrors.report(err, () -> {
+      Prediction prediction = Prediction.load(unit.get(), checkpoint);
+      if (output == null) {
+        PrintWriter out = spec.commandLine().getOut();
+        prediction.write(input, out);
+        out.flush();
+        return AdjointCli.OK;
+      }
+      StringWriter text = new StringWriter();
+      int rows = prediction.write(input, text);
+      ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+      AtomicFile.write(output, channel -> {
+        while (bytes.hasRemaining()) {
+          channel.write(bytes);
+        }
+      });
+      err.println("wrote " + rows + " predictions to " + output);
+      return AdjointCli.OK;
+    });
+  }
+}

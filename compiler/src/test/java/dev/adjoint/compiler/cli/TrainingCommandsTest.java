@@ -1,0 +1,211 @@
+package dev.adjoint.compiler.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code adjoint train}, {@code eval} and {@code predict} in-process on a small classifier
+ * with CSV data: what a user sees when things work, and the errors (with the file, line and
+ * column, and no stack trace) when the data, the checkpoint or the flags are wrong.
+ */
+class TrainingCommandsTest {
+  private static final String MODEL = """
+      model quadrant(hidden = 6) {
+        input  x: f32[B, 2]
+        target side: class[B] of ("left", "right")
+        h = dense(x, hidden, act = tanh)
+        output probs = softmax(dense(h, 2))
+        loss = cross_entropy(probs, side)
+      }
+
+      train quadrant {
+        data      csv("points.csv", x = ("u", "v"), side = "label"), split(train = 0.5, val = 0.25, test = 0.25)
+        optimizer adam(lr = 0.05)
+        batch 8; epochs 30; seed 1
+        metrics   accuracy
+      }
+      """;
+
+  @TempDir
+  Path temp;
+
+  private Path nn;
+
+  private record Run(int status, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = AdjointCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(status, out.toString(), err.toString());
+  }
+
+  /** 64 points, "right" when u > v, with the model next to them. */
+  @BeforeEach
+  void writeModelAndData() throws IOException {
+    StringBuilder csv = new StringBuilder("u,v,label\n");
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 64; i++) {
+      double u = random.nextDouble() * 2 - 1;
+      double v = random.nextDouble() * 2 - 1;
+      csv.append(String.format(Locale.ROOT, "%.4f,%.4f,%s%n", u, v, u > v ? "right" : "left"));
+    }
+    Files.writeString(temp.resolve("points.csv"), csv);
+    nn = write("quadrant.nn", MODEL);
+  }
+
+  private Path write(String name, String text) throws IOException {
+    Path file = temp.resolve(name);
+    Files.writeString(file, text);
+    return file;
+  }
+
+  private Path trained() {
+    Path out = temp.resolve("run");
+    Run train = run("train", nn.toString(), "--out", out.toString());
+    assertEquals(0, train.status(), train.err());
+    return out.resolve("last.safetensors");
+  }
+
+  @Test
+  void trainThenEvalThenPredict() throws IOException {
+    Path checkpoint = trained();
+    assertTrue(Files.isRegularFile(checkpoint));
+    assertTrue(Files.isRegularFile(checkpoint.resolveSibling("history.csv")));
+
+    Run eval = run("eval", nn.toString(), "--checkpoint", checkpoint.toString(), "--split", "all");
+    assertEquals(0, eval.status(), eval.err());
+    assertTrue(eval.out().contains("accuracy"), eval.out());
+    assertTrue(eval.out().contains("test"), eval.out());
+
+    Path input = write("new.csv", "v,u\n0.5,-0.5\n-0.5,0.5\n0.9,0.8\n");
+    Run predict = run("predict", nn.toString(), "--checkpoint", checkpoint.toString(), "--input", input.toString());
+    assertEquals(0, predict.status(), predict.err());
+    List<String> lines = predict.out().lines().toList();
+    assertEquals("probs[left],probs[right],probs.class", lines.get(0));
+    assertEquals(4, lines.size(), predict.out());
+    // Columns are found by name, whatever their order: (u, v) = (-0.5, 0.5) is left, (0.5, -0.5) right.
+    assertTrue(lines.get(1).endsWith(",left"), lines.get(1));
+    assertTrue(lines.get(2).endsWith(",right"), lines.get(2));
+    for (String line : lines.subList(1, 4)) {
+      String[] cells = line.split(",");
+      double sum = Double.parseDouble(cells[0]) + Double.parseDouble(cells[1]);
+      assertEquals(1.0, sum, 1e-5, line);
+      String best = Double.parseDouble(cells[0]) >= Double.parseDouble(cells[1]) ? "left" : "right";
+      assertEquals(best, cells[2], line);
+    }
+
+    Path headerless = write("bare.csv", "-0.5,0.5\n");
+    Path output = temp.resolve("predictions.csv");
+    Run toFile = run("predict", nn.toString(), "--checkpoint", checkpoint.toString(), "--input",
+        headerless.toString(), "-o", output.toString());
+    assertEquals(0, toFile.status(), toFile.err());
+    assertTrue(toFile.err().contains("wrote 1 predictions to"), toFile.err());
+    assertEquals(lines.get(1), Files.readAllLines(output).get(1),
+        "a file without a header feeds x from its columns in order: (u, v) = (-0.5, 0.5) as before");
+  }
+
+  @Test
+  void aBadCellIsReportedWithItsLineAndColumn() throws IOException {
+    Files.writeString(temp.resolve("points.csv"), "u,v,label\n0.1,0.2,left\n0.3,oops,right\n");
+    Run r = run("train", nn.toString(), "--out", temp.resolve("run").toString());
+    assertEquals(1, r.status());
+    assertTrue(r.err().contains("points.csv:3: column 'v': expected a number for x, got 'oops'"), r.err());
+    assertNoTrace(r);
+  }
+
+  @Test
+  void aWrongColumnNameGetsASuggestion() throws IOException {
+    Files.writeString(temp.resolve("points.csv"), "u,w,label\n0.1,0.2,left\n");
+    Run r = run("train", nn.toString(), "--out", temp.resolve("run").toString());
+    assertEquals(1, r.status());
+    assertTrue(r.err().contains("no column 'v' for x"), r.err());
+    assertTrue(r.err().contains("points.csv:1:"), r.err());
+    assertTrue(r.err().contains("the header has: u, w, label"), r.err());
+    assertNoTrace(r);
+  }
+
+  @Test
+  void anUnknownClassLabelNamesTheClasses() throws IOException {
+    Files.writeString(temp.resolve("points.csv"), "u,v,label\n0.1,0.2,left\n0.3,0.1,up\n");
+    Run r = run("train", nn.toString(), "--out", temp.resolve("run").toString());
+    assertEquals(1, r.status());
+    assertTrue(r.err().contains("points.csv:3"), r.err());
+    assertTrue(r.err().contains("'up'"), r.err());
+    assertTrue(r.err().contains("left") && r.err().contains("right"), r.err());
+    assertNoTrace(r);
+  }
+
+  @Test
+  void aCheckpointOfAnotherModelOrShapeIsRefused() throws IOException {
+    Path checkpoint = trained();
+    Path other = write("other.nn", MODEL.replace("quadrant", "corner"));
+    Run wrongModel = run("eval", other.toString(), "--checkpoint", checkpoint.toString());
+    assertEquals(1, wrongModel.status());
+    assertTrue(wrongModel.err().contains("holds model 'quadrant', not 'corner'"), wrongModel.err());
+
+    Run wrongShape = run("predict", nn.toString(), "--set", "hidden=3", "--checkpoint", checkpoint.toString(),
+        "--input", temp.resolve("points.csv").toString());
+    assertEquals(1, wrongShape.status());
+    assertTrue(wrongShape.err().contains("the .nn file or its hyperparameters changed since"), wrongShape.err());
+    assertNoTrace(wrongModel);
+    assertNoTrace(wrongShape);
+  }
+
+  @Test
+  void predictionInputsAreChecked() throws IOException {
+    Path checkpoint = trained();
+    Run missing = run("predict", nn.toString(), "--checkpoint", checkpoint.toString(), "--input",
+        temp.resolve("nothing.csv").toString());
+    assertEquals(1, missing.status());
+    assertTrue(missing.err().contains("nothing.csv: error: no such file"), missing.err());
+
+    Path tooWide = write("wide.csv", "1,2,3\n");
+    Run wide = run("predict", nn.toString(), "--checkpoint", checkpoint.toString(), "--input", tooWide.toString());
+    assertEquals(1, wide.status());
+    assertTrue(wide.err().contains("takes 2 columns, but the file has 3"), wide.err());
+
+    Path noCheckpoint = temp.resolve("absent.safetensors");
+    Run absent = run("eval", nn.toString(), "--checkpoint", noCheckpoint.toString());
+    assertEquals(1, absent.status());
+    assertTrue(absent.err().contains("no such checkpoint"), absent.err());
+    assertNoTrace(missing);
+    assertNoTrace(wide);
+  }
+
+  @Test
+  void badFlagsGetUsage() {
+    Run epochs = run("train", nn.toString(), "--epochs", "-2");
+    assertEquals(2, epochs.status());
+    assertTrue(epochs.err().contains("--epochs must be positive"), epochs.err());
+
+    Run notANumber = run("train", nn.toString(), "--epochs", "many");
+    assertEquals(2, notANumber.status());
+    assertTrue(notANumber.err().contains("Usage:"), notANumber.err());
+
+    Run noInput = run("predict", nn.toString(), "--checkpoint", "c.safetensors");
+    assertEquals(2, noInput.status());
+    assertTrue(noInput.err().contains("--input"), noInput.err());
+
+    Run split = run("eval", nn.toString(), "--checkpoint", "c.safetensors", "--split", "dev");
+    assertEquals(2, split.status());
+    assertTrue(split.err().contains("train, val, test, all"), split.err());
+  }
+
+  private static void assertNoTrace(Run r) {
+    assertFalse(r.err().contains("\tat "), r.err());
+    assertFalse(r.err().contains("internal error"), r.err());
+  }
+}
