@@ -50,7 +50,11 @@ final class OptimizerEmitter {
     return spec.number("lr");
   }
 
-  /** The body of one parameter's update method: the step's scalars, then its loop. */
+  /**
+   * The body of one parameter's update method: the step's scalars, then its loop. The loop
+   * computes in the parameter's dtype, as torch.optim does (scalars such as Adam's step size
+   * {@code lr / (1 - beta1^t)} in double, hoisted), so that HotSpot vectorizes it.
+   */
   CodeBlock update(Target target) {
     CodeBlock.Builder code = CodeBlock.builder();
     code.addStatement("long t = step + 1");
@@ -59,18 +63,42 @@ final class OptimizerEmitter {
     if (scale != null) {
       code.addStatement("$L", scale);
     }
+    DType dtype = target.param().dtype();
+    String type = JavaText.type(dtype);
+    if (List.of("sgd", "sgdw", "rmsprop").contains(spec.name())) {
+      code.addStatement("$L rate = ($L) lr", type, type);
+    }
+    double decay = target.decayed() ? spec.number("weight_decay") : 0;
+    if (decay != 0 && !coupled()) {
+      code.addStatement("$L keep = ($L) (1 - lr * $L)", type, type, JavaText.doubleLiteral(decay));
+    }
     switch (spec.name()) {
       case "adam", "adamw" -> {
         List<Double> betas = betas();
         code.addStatement("double bc1 = 1 - Math.pow($L, t)", JavaText.doubleLiteral(betas.get(0)));
         code.addStatement("double bc2 = 1 - Math.pow($L, t)", JavaText.doubleLiteral(betas.get(1)));
+        code.addStatement("$L stepSize = ($L) (lr / bc1)", type, type);
+        code.addStatement("$L bc2Root = ($L) Math.sqrt(bc2)", type, type);
       }
-      case "adagrad" -> code.addStatement("double clr = lr / (1 + (t - 1) * $L)",
+      case "adagrad" -> code.addStatement("$L clr = ($L) (lr / (1 + (t - 1) * $L))", type, type,
           JavaText.doubleLiteral(spec.number("lr_decay")));
       default -> {
       }
     }
+    if (spec.has("eps")) {
+      code.addStatement("$L eps = $L", type, JavaText.literal(spec.number("eps"), dtype));
+    }
     return code.add(loop(target)).build();
+  }
+
+  /** Whether weight decay is added to the gradient (L2 inside the optimizer) rather than decoupled. */
+  private boolean coupled() {
+    return !spec.name().equals("adamw") && !spec.name().equals("sgdw");
+  }
+
+  /** A square root in the parameter's dtype: C2 compiles {@code (float) Math.sqrt(x)} of a float to sqrtss. */
+  private static String sqrt(String x, String type) {
+    return type.equals("float") ? "(float) Math.sqrt(" + x + ")" : "Math.sqrt(" + x + ")";
   }
 
   private List<Double> betas() {
@@ -98,15 +126,14 @@ final class OptimizerEmitter {
     String clip = clipping.describe().isEmpty() ? "" : "; clip " + clipping.describe();
     code.add("// $L: $L\n", JavaText.comment(target.name(), 80), JavaText.comment(spec + clip, 240));
     code.beginControlFlow("for (int i = 0; i < $L; i++)", Sizes.size(target.param().shape()));
-    boolean coupled = !spec.name().equals("adamw") && !spec.name().equals("sgdw");
     String g = clipping.clipped(grad, dtype);
-    if (decay != 0 && coupled) {
+    if (decay != 0 && coupled()) {
       code.addStatement("$L g = $L + $L * $L[i]", t, g, JavaText.literal(decay, dtype), p);
     } else {
       code.addStatement("$L g = $L", t, g);
     }
-    if (decay != 0 && !coupled) {
-      code.addStatement("$L[i] -= ($L) (lr * $L) * $L[i]", p, t, JavaText.doubleLiteral(decay), p);
+    if (decay != 0 && !coupled()) {
+      code.addStatement("$L[i] *= keep", p);
     }
     switch (spec.name()) {
       case "sgd", "sgdw" -> sgd(code, target, t, p);
@@ -121,7 +148,7 @@ final class OptimizerEmitter {
   private void sgd(CodeBlock.Builder code, Target target, String t, String p) {
     double momentum = spec.number("momentum");
     if (momentum == 0) {
-      code.addStatement("$L[i] -= ($L) lr * g", p, t);
+      code.addStatement("$L[i] -= rate * g", p);
       return;
     }
     String buffer = state(target, "momentum_buffer");
@@ -129,15 +156,14 @@ final class OptimizerEmitter {
     code.addStatement("$L b = t == 1 ? g : $L * $L[i] + $L * g", t, JavaText.literal(momentum, d), buffer,
         JavaText.literal(1 - spec.number("dampening"), d));
     code.addStatement("$L[i] = b", buffer);
-    code.addStatement("$L[i] -= ($L) lr * $L", p, t,
+    code.addStatement("$L[i] -= rate * $L", p,
         spec.bool("nesterov") ? "(g + " + JavaText.literal(momentum, d) + " * b)" : "b");
   }
 
   private void adagrad(CodeBlock.Builder code, Target target, String t, String p) {
     String sum = state(target, "sum", spec.number("initial_accumulator_value"));
     code.addStatement("$L[i] += g * g", sum);
-    code.addStatement("$L[i] -= ($L) (clr * g / (Math.sqrt($L[i]) + $L))", p, t, sum,
-        JavaText.doubleLiteral(spec.number("eps")));
+    code.addStatement("$L[i] -= clr * (g / ($L + eps))", p, sqrt(sum + "[i]", t));
   }
 
   private void rmsprop(CodeBlock.Builder code, Target target, String t, String p) {
@@ -153,14 +179,14 @@ final class OptimizerEmitter {
           JavaText.literal(1 - alpha, d));
       variance = "(" + squareAvg + "[i] - " + gradAvg + "[i] * " + gradAvg + "[i])";
     }
-    String step = "g / (Math.sqrt(" + variance + ") + " + JavaText.doubleLiteral(spec.number("eps")) + ")";
+    String step = "g / (" + sqrt(variance, t) + " + eps)";
     double momentum = spec.number("momentum");
     if (momentum > 0) {
       String buffer = state(target, "momentum_buffer");
-      code.addStatement("$L[i] = ($L) ($L * $L[i] + $L)", buffer, t, JavaText.doubleLiteral(momentum), buffer, step);
-      code.addStatement("$L[i] -= ($L) (lr * $L[i])", p, t, buffer);
+      code.addStatement("$L[i] = $L * $L[i] + $L", buffer, JavaText.literal(momentum, d), buffer, step);
+      code.addStatement("$L[i] -= rate * $L[i]", p, buffer);
     } else {
-      code.addStatement("$L[i] -= ($L) (lr * $L)", p, t, step);
+      code.addStatement("$L[i] -= rate * ($L)", p, step);
     }
   }
 
@@ -179,7 +205,6 @@ final class OptimizerEmitter {
       code.addStatement("$L[i] = Math.max($L[i], $L[i])", max, max, v);
       second = max + "[i]";
     }
-    code.addStatement("$L[i] -= ($L) (lr * ($L[i] / bc1) / (Math.sqrt($L / bc2) + $L))", p, t, m, second,
-        JavaText.doubleLiteral(spec.number("eps")));
+    code.addStatement("$L[i] -= stepSize * ($L[i] / ($L / bc2Root + eps))", p, m, sqrt(second, t));
   }
 }
