@@ -59,6 +59,20 @@ public final class ModelCompiler {
     return compile(graphs(unit), optimizer(unit), clips(unit), className(unit.name()));
   }
 
+  /**
+   * The model's class compiled in process as {@link #compile(ModelUnit)} does, but always anew:
+   * the cache is neither read nor filled. For measuring compile latency (the benchmarks);
+   * applications want {@link #compile(ModelUnit)}.
+   */
+  public static ModelFactory compileUncached(ModelUnit unit) {
+    GraphSet graphs = graphs(unit);
+    Spec optimizer = optimizer(unit);
+    List<Spec> clips = clips(unit);
+    String className = className(unit.name());
+    GeneratedModel model = generate(graphs, optimizer, clips, DEFAULT_PACKAGE, className);
+    return new ModelFactory(model, JaninoLoader.load(model), key(graphs, optimizer, clips, className));
+  }
+
   /** Graphs compiled in process with this optimizer and clipping, through the same cache. */
   static ModelFactory compile(GraphSet graphs, Spec optimizer, List<Spec> clips, String className) {
     String key = key(graphs, optimizer, clips, className);
