@@ -35,48 +35,61 @@ public final class Initializers {
    * constant; unused otherwise.
    */
   public static void fill(String kind, float[] out, int[] shape, double a, double b, long seed, int stream) {
+    Draw draw = draw(kind, shape, a, b);
     for (int i = 0; i < out.length; i++) {
-      out[i] = (float) value(kind, shape, a, b, seed, stream, i);
+      out[i] = (float) draw.value(seed, stream, i);
     }
   }
 
   public static void fill(String kind, double[] out, int[] shape, double a, double b, long seed, int stream) {
+    Draw draw = draw(kind, shape, a, b);
     for (int i = 0; i < out.length; i++) {
-      out[i] = value(kind, shape, a, b, seed, stream, i);
+      out[i] = draw.value(seed, stream, i);
     }
   }
 
-  private static double value(String kind, int[] shape, double a, double b, long seed, int stream, int i) {
+  /** Element {@code i} of a parameter's initial values. */
+  @FunctionalInterface
+  private interface Draw {
+    double value(long seed, int stream, int i);
+  }
+
+  /** The initializer's draw, its constants (fans, limits) worked out once per parameter. */
+  private static Draw draw(String kind, int[] shape, double a, double b) {
     int fanIn = fanIn(shape);
     int fanOut = fanOut(shape);
     switch (kind) {
       case "zeros":
-        return 0;
+        return (seed, stream, i) -> 0;
       case "ones":
-        return 1;
+        return (seed, stream, i) -> 1;
       case "constant":
-        return a;
+        return (seed, stream, i) -> a;
       case "uniform":
-        return a + (b - a) * CounterRng.uniform(seed, 0, stream, i);
+        return (seed, stream, i) -> a + (b - a) * CounterRng.uniform(seed, 0, stream, i);
       case "normal":
-        return a + b * CounterRng.normal(seed, 0, stream, i);
+        return (seed, stream, i) -> a + b * CounterRng.normal(seed, 0, stream, i);
       case "uniform_fan_in":
-        return symmetric(1 / Math.sqrt(fanIn), seed, stream, i);
+        return symmetric(1 / Math.sqrt(fanIn));
       case "glorot_uniform":
-        return symmetric(a * Math.sqrt(6.0 / (fanIn + fanOut)), seed, stream, i);
+        return symmetric(a * Math.sqrt(6.0 / (fanIn + fanOut)));
       case "glorot_normal":
-        return a * Math.sqrt(2.0 / (fanIn + fanOut)) * CounterRng.normal(seed, 0, stream, i);
+        return scaledNormal(a * Math.sqrt(2.0 / (fanIn + fanOut)));
       case "he_uniform":
-        return symmetric(Math.sqrt(6.0 / fanIn), seed, stream, i);
+        return symmetric(Math.sqrt(6.0 / fanIn));
       case "he_normal":
-        return Math.sqrt(2.0 / fanIn) * CounterRng.normal(seed, 0, stream, i);
+        return scaledNormal(Math.sqrt(2.0 / fanIn));
       default:
         throw new IllegalArgumentException("unknown initializer " + kind);
     }
   }
 
+  private static Draw scaledNormal(double std) {
+    return (seed, stream, i) -> std * CounterRng.normal(seed, 0, stream, i);
+  }
+
   /** Uniform in [-limit, limit). */
-  private static double symmetric(double limit, long seed, int stream, int i) {
-    return limit * (2 * CounterRng.uniform(seed, 0, stream, i) - 1);
+  private static Draw symmetric(double limit) {
+    return (seed, stream, i) -> limit * (2 * CounterRng.uniform(seed, 0, stream, i) - 1);
   }
 }
