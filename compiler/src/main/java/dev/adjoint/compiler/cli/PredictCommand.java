@@ -9,13 +9,11 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code adjoint predict FILE --checkpoint C --input CSV}: a trained model's outputs for new rows. */
@@ -28,11 +26,8 @@ final class PredictCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "the .nn file")
-  Path file;
-
-  @Option(names = "--checkpoint", required = true, paramLabel = "C", description = "a checkpoint of adjoint train")
-  Path checkpoint;
+  @Mixin
+  CheckpointedModel target;
 
   @Option(names = "--input", required = true, paramLabel = "CSV", description = "the rows to predict on")
   Path input;
@@ -40,27 +35,19 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the predictions here (default: stdout)")
   Path output;
 
-  @Option(names = "--model", paramLabel = "NAME", description = "the model, when the file has several")
-  String model;
-
-  @Option(names = "--set", paramLabel = "NAME=VALUE", description = "the hyperparameters the checkpoint was trained with")
-  List<String> sets = new ArrayList<>();
-
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    for (Path required : List.of(checkpoint, input)) {
-      if (!Files.isRegularFile(required)) {
-        err.println(required + ": error: no such file");
-        return AdjointCli.INPUT_ERRORS;
-      }
+    if (!Files.isRegularFile(input)) {
+      err.println(input + ": error: no such file");
+      return AdjointCli.INPUT_ERRORS;
     }
-    Optional<ModelUnit> unit = TrainedModelChoice.choose(file, model, sets, err);
+    Optional<ModelUnit> unit = target.unit(err);
     if (unit.isEmpty()) {
       return AdjointCli.INPUT_ERRORS;
     }
     return RunErrors.report(err, () -> {
-      Prediction prediction = Prediction.load(unit.get(), checkpoint);
+      Prediction prediction = Prediction.load(unit.get(), target.checkpoint);
       if (output == null) {
         PrintWriter out = spec.commandLine().getOut();
         prediction.write(input, out);

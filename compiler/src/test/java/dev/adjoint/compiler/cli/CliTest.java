@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.golden.Golden;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,15 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTest {
   @TempDir
   Path temp;
-
-  private record Run(int status, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = AdjointCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(status, out.toString(), err.toString());
-  }
 
   private Path write(String name, String text) throws IOException {
     Path file = temp.resolve(name);
@@ -44,7 +33,7 @@ class CliTest {
     String[] args = new String[files.length + 1];
     args[0] = "check";
     System.arraycopy(files, 0, args, 1, files.length);
-    Run r = run(args);
+    CliRun r = CliRun.of(args);
     assertEquals(AdjointCli.OK, r.status(), r.err());
     assertEquals("", r.err());
     assertEquals(files.length, r.out().lines().filter(l -> l.contains(": ok (")).count());
@@ -53,7 +42,7 @@ class CliTest {
   @Test
   void checkReportsErrorsWithLocationAndExitsOne() throws IOException {
     Path bad = write("bad.nn", "model m {\n  input x: f32[B, 4]\n  output y = relu(xx)\n}\n");
-    Run r = run("check", bad.toString());
+    CliRun r = CliRun.of("check", bad.toString());
     assertEquals(AdjointCli.INPUT_ERRORS, r.status());
     assertTrue(r.err().startsWith(bad + ":3:19: error: unknown name 'xx'\n"), r.err());
     assertTrue(r.err().contains("hint: did you mean 'x'?"), r.err());
@@ -64,7 +53,7 @@ class CliTest {
   @Test
   void checkKeepsGoingAfterABadFileAndQuietHidesOk() throws IOException {
     Path good = write("good.nn", "model m {\n  input x: f32[B, 4]\n  output y = relu(x)\n}\n");
-    Run r = run("check", "-q", temp.resolve("missing.nn").toString(), good.toString());
+    CliRun r = CliRun.of("check", "-q", temp.resolve("missing.nn").toString(), good.toString());
     assertEquals(AdjointCli.INPUT_ERRORS, r.status());
     assertTrue(r.err().contains("missing.nn: error: no such file"), r.err());
     assertEquals("", r.out());
@@ -72,46 +61,46 @@ class CliTest {
 
   @Test
   void aFolderIsNotAFile() {
-    Run r = run("check", temp.toString());
+    CliRun r = CliRun.of("check", temp.toString());
     assertEquals(AdjointCli.INPUT_ERRORS, r.status());
     assertTrue(r.err().contains("this is a folder"), r.err());
   }
 
   @Test
   void wrongFlagsGetUsageNotATrace() {
-    Run r = run("check", "--frobnicate", "x.nn");
+    CliRun r = CliRun.of("check", "--frobnicate", "x.nn");
     assertEquals(AdjointCli.USAGE, r.status());
     assertTrue(r.err().contains("Unknown option: '--frobnicate'"), r.err());
     assertTrue(r.err().contains("Usage: adjoint check"), r.err());
     assertFalse(r.err().contains("at dev.adjoint"), r.err());
-    Run none = run();
+    CliRun none = CliRun.of();
     assertEquals(AdjointCli.USAGE, none.status());
     assertTrue(none.err().contains("Usage: adjoint"), none.err());
-    Run unknownCommand = run("frobnicate");
+    CliRun unknownCommand = CliRun.of("frobnicate");
     assertEquals(AdjointCli.USAGE, unknownCommand.status());
-    Run badFormat = run("graph", example("mnist/mnist.nn"), "--format", "svg");
+    CliRun badFormat = CliRun.of("graph", example("mnist/mnist.nn"), "--format", "svg");
     assertEquals(AdjointCli.USAGE, badFormat.status());
     assertTrue(badFormat.err().contains("svg"), badFormat.err());
   }
 
   @Test
   void helpAndVersion() {
-    Run help = run("--help");
+    CliRun help = CliRun.of("--help");
     assertEquals(AdjointCli.OK, help.status());
     assertTrue(help.out().contains("check") && help.out().contains("graph"), help.out());
-    Run version = run("--version");
+    CliRun version = CliRun.of("--version");
     assertEquals(AdjointCli.OK, version.status());
     assertTrue(version.out().startsWith("adjoint "), version.out());
   }
 
   @Test
   void graphPrintsTextAndDot() {
-    Run text = run("graph", example("salammbo/logreg.nn"));
+    CliRun text = CliRun.of("graph", example("salammbo/logreg.nn"));
     assertEquals(AdjointCli.OK, text.status(), text.err());
     assertTrue(text.out().startsWith("model salammbo\n"), text.out());
     assertTrue(text.out().contains("output p_fr = %"), text.out());
     assertTrue(text.out().contains("train salammbo\n"), text.out());
-    Run dot = run("graph", example("salammbo/logreg.nn"), "--format", "dot");
+    CliRun dot = CliRun.of("graph", example("salammbo/logreg.nn"), "--format", "dot");
     assertEquals(AdjointCli.OK, dot.status(), dot.err());
     assertTrue(dot.out().startsWith("digraph \"salammbo\" {"), dot.out());
   }
@@ -120,12 +109,12 @@ class CliTest {
   void graphSelectsAModelAndAppliesOverrides() throws IOException {
     Path two = write("two.nn", "model a(n = 3) {\n  input x: f32[B, 2]\n  output y = dense(x, n)\n}\n"
         + "model b {\n  input x: f32[B, 2]\n  output y = relu(x)\n}\n");
-    Run a = run("graph", two.toString(), "--model", "a", "--set", "n=5");
+    CliRun a = CliRun.of("graph", two.toString(), "--model", "a", "--set", "n=5");
     assertEquals(AdjointCli.OK, a.status(), a.err());
     assertTrue(a.out().contains("hyperparameters: n=5"), a.out());
     assertTrue(a.out().contains("f32[2,5]"), a.out());
     assertFalse(a.out().contains("model b"), a.out());
-    Run missing = run("graph", two.toString(), "--model", "c");
+    CliRun missing = CliRun.of("graph", two.toString(), "--model", "c");
     assertEquals(AdjointCli.INPUT_ERRORS, missing.status());
     assertTrue(missing.err().contains("no model 'c'; the file has: a, b"), missing.err());
   }
@@ -133,31 +122,31 @@ class CliTest {
   @Test
   void badOverridesAreDiagnosed() throws IOException {
     Path file = write("m.nn", "model m(hidden = 8) {\n  input x: f32[B, 2]\n  output y = dense(x, hidden)\n}\n");
-    Run wrongType = run("check", file.toString(), "--set", "hidden=0.5");
+    CliRun wrongType = CliRun.of("check", file.toString(), "--set", "hidden=0.5");
     assertEquals(AdjointCli.INPUT_ERRORS, wrongType.status());
     assertTrue(wrongType.err().contains("--set:1:8: error: hyperparameter 'hidden' takes an integer"),
         wrongType.err());
-    Run unknown = run("check", file.toString(), "--set", "hiden=4");
+    CliRun unknown = CliRun.of("check", file.toString(), "--set", "hiden=4");
     assertTrue(unknown.err().contains("no model in " + file + " has a hyperparameter 'hiden'"), unknown.err());
     assertTrue(unknown.err().contains("did you mean 'hidden'?"), unknown.err());
-    Run malformed = run("check", file.toString(), "--set", "hidden");
+    CliRun malformed = CliRun.of("check", file.toString(), "--set", "hidden");
     assertTrue(malformed.err().contains("--set takes name=value"), malformed.err());
   }
 
   @Test
   void graphShowsTheOptimizedTrainingAndInferenceGraphs() {
-    Run training = run("graph", example("mnist/mnist.nn"), "--backward");
+    CliRun training = CliRun.of("graph", example("mnist/mnist.nn"), "--backward");
     assertEquals(AdjointCli.OK, training.status(), training.err());
     assertTrue(training.out().contains("softmax_cross_entropy"), training.out());
     assertTrue(training.out().contains("dropout_mask"), training.out());
     assertTrue(training.out().contains("grad h.W = %"), training.out());
     assertFalse(training.out().contains(" = log "), training.out());
-    Run inference = run("graph", example("mnist/mnist.nn"), "--inference");
+    CliRun inference = CliRun.of("graph", example("mnist/mnist.nn"), "--inference");
     assertEquals(AdjointCli.OK, inference.status(), inference.err());
     assertFalse(inference.out().contains("dropout"), inference.out());
     assertFalse(inference.out().contains("loss ="), inference.out());
     assertFalse(inference.out().contains("target y"), inference.out());
-    Run both = run("graph", example("mnist/mnist.nn"), "--backward", "--inference");
+    CliRun both = CliRun.of("graph", example("mnist/mnist.nn"), "--backward", "--inference");
     assertEquals(AdjointCli.USAGE, both.status());
   }
 
@@ -175,50 +164,50 @@ class CliTest {
         """;
     write("d.csv", "a,b,c,y\n1,2,3,4\n");
     Path file = write("penalized.nn", program);
-    Run penalized = run("graph", file.toString(), "--backward");
+    CliRun penalized = CliRun.of("graph", file.toString(), "--backward");
     assertEquals(AdjointCli.OK, penalized.status(), penalized.err());
     assertTrue(penalized.out().contains(" = abs "), "the L1 penalty is in the objective:\n" + penalized.out());
     assertTrue(penalized.out().contains("sign("), "and its gradient sign(w):\n" + penalized.out());
-    Run plain = run("graph", write("plain.nn", program.replace("; regularize l1(1e-3)", "")).toString(), "--backward");
+    CliRun plain = CliRun.of("graph", write("plain.nn", program.replace("; regularize l1(1e-3)", "")).toString(), "--backward");
     assertEquals(AdjointCli.OK, plain.status(), plain.err());
     assertFalse(plain.out().contains(" = abs "), plain.out());
   }
 
   @Test
   void graphStopsAfterAStageAndListsPasses() {
-    Run after = run("graph", example("salammbo/logreg.nn"), "--after", "sigmoid-bce");
+    CliRun after = CliRun.of("graph", example("salammbo/logreg.nn"), "--after", "sigmoid-bce");
     assertEquals(AdjointCli.OK, after.status(), after.err());
     assertTrue(after.out().contains("sigmoid_bce"), after.out());
     assertFalse(after.out().contains("grad "), after.out());
-    Run ambiguous = run("graph", example("salammbo/logreg.nn"), "--after", "cse");
+    CliRun ambiguous = CliRun.of("graph", example("salammbo/logreg.nn"), "--after", "cse");
     assertEquals(AdjointCli.USAGE, ambiguous.status());
     assertTrue(ambiguous.err().contains("canonicalize/cse"), ambiguous.err());
-    Run unknown = run("graph", example("salammbo/logreg.nn"), "--after", "magic");
+    CliRun unknown = CliRun.of("graph", example("salammbo/logreg.nn"), "--after", "magic");
     assertEquals(AdjointCli.USAGE, unknown.status());
     assertTrue(unknown.err().contains("no stage 'magic'"), unknown.err());
-    Run passes = run("graph", example("salammbo/logreg.nn"), "--passes");
+    CliRun passes = CliRun.of("graph", example("salammbo/logreg.nn"), "--passes");
     assertEquals(AdjointCli.OK, passes.status(), passes.err());
     assertTrue(passes.out().matches("(?s).*stabilize/sigmoid-bce\\s+fired\\s+1 .*"), passes.out());
-    Run dot = run("graph", example("salammbo/logreg.nn"), "--backward", "--format", "dot");
+    CliRun dot = CliRun.of("graph", example("salammbo/logreg.nn"), "--backward", "--format", "dot");
     assertTrue(dot.out().contains("orange"), "fused nodes stand out in DOT");
   }
 
   @Test
   void inspectPrintsTheGeneratedClassAndCompileWritesIt() throws IOException {
-    Run inspect = run("inspect", example("salammbo/logreg.nn"));
+    CliRun inspect = CliRun.of("inspect", example("salammbo/logreg.nn"));
     assertEquals(AdjointCli.OK, inspect.status(), inspect.err());
     assertTrue(inspect.out().contains("public final class Salammbo extends CompiledModel"), inspect.out());
     assertTrue(inspect.out().contains("// logreg.nn:10:25  output p_fr = sigmoid(x @ w + b)"), inspect.out());
-    Run predictor = run("inspect", example("salammbo/logreg.nn"), "--inference");
+    CliRun predictor = CliRun.of("inspect", example("salammbo/logreg.nn"), "--inference");
     assertTrue(predictor.out().contains("class SalammboPredictor"), predictor.out());
     assertFalse(predictor.out().contains("registerInput(new TensorSpec(\"lang\""), "a predictor takes no targets");
-    Run compile = run("compile", example("mnist/mnist.nn"), "-o", temp.toString(), "--package", "com.example");
+    CliRun compile = CliRun.of("compile", example("mnist/mnist.nn"), "-o", temp.toString(), "--package", "com.example");
     assertEquals(AdjointCli.OK, compile.status(), compile.err());
     assertTrue(Files.readString(temp.resolve("com/example/Mnist.java")).startsWith("// Generated by Adjoint"));
-    Run badPackage = run("compile", example("mnist/mnist.nn"), "-o", temp.toString(), "--package", "com.1bad");
+    CliRun badPackage = CliRun.of("compile", example("mnist/mnist.nn"), "-o", temp.toString(), "--package", "com.1bad");
     assertEquals(AdjointCli.USAGE, badPackage.status());
     assertTrue(badPackage.err().contains("not a Java package name"), badPackage.err());
-    Run noOut = run("compile", example("mnist/mnist.nn"));
+    CliRun noOut = CliRun.of("compile", example("mnist/mnist.nn"));
     assertEquals(AdjointCli.USAGE, noOut.status());
   }
 }

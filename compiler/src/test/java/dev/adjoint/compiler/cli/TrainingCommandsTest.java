@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,15 +41,6 @@ class TrainingCommandsTest {
 
   private Path nn;
 
-  private record Run(int status, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = AdjointCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(status, out.toString(), err.toString());
-  }
-
   /** 64 points, "right" when u > v, with the model next to them. */
   @BeforeEach
   void writeModelAndData() throws IOException {
@@ -74,7 +63,7 @@ class TrainingCommandsTest {
 
   private Path trained() {
     Path out = temp.resolve("run");
-    Run train = run("train", nn.toString(), "--out", out.toString());
+    CliRun train = CliRun.of("train", nn.toString(), "--out", out.toString());
     assertEquals(0, train.status(), train.err());
     return out.resolve("last.safetensors");
   }
@@ -85,13 +74,13 @@ class TrainingCommandsTest {
     assertTrue(Files.isRegularFile(checkpoint));
     assertTrue(Files.isRegularFile(checkpoint.resolveSibling("history.csv")));
 
-    Run eval = run("eval", nn.toString(), "--checkpoint", checkpoint.toString(), "--split", "all");
+    CliRun eval = CliRun.of("eval", nn.toString(), "--checkpoint", checkpoint.toString(), "--split", "all");
     assertEquals(0, eval.status(), eval.err());
     assertTrue(eval.out().contains("accuracy"), eval.out());
     assertTrue(eval.out().contains("test"), eval.out());
 
     Path input = write("new.csv", "v,u\n0.5,-0.5\n-0.5,0.5\n0.9,0.8\n");
-    Run predict = run("predict", nn.toString(), "--checkpoint", checkpoint.toString(), "--input", input.toString());
+    CliRun predict = CliRun.of("predict", nn.toString(), "--checkpoint", checkpoint.toString(), "--input", input.toString());
     assertEquals(0, predict.status(), predict.err());
     List<String> lines = predict.out().lines().toList();
     assertEquals("probs[left],probs[right],probs.class", lines.get(0));
@@ -109,7 +98,7 @@ class TrainingCommandsTest {
 
     Path headerless = write("bare.csv", "-0.5,0.5\n");
     Path output = temp.resolve("predictions.csv");
-    Run toFile = run("predict", nn.toString(), "--checkpoint", checkpoint.toString(), "--input",
+    CliRun toFile = CliRun.of("predict", nn.toString(), "--checkpoint", checkpoint.toString(), "--input",
         headerless.toString(), "-o", output.toString());
     assertEquals(0, toFile.status(), toFile.err());
     assertTrue(toFile.err().contains("wrote 1 predictions to"), toFile.err());
@@ -120,7 +109,7 @@ class TrainingCommandsTest {
   @Test
   void aBadCellIsReportedWithItsLineAndColumn() throws IOException {
     Files.writeString(temp.resolve("points.csv"), "u,v,label\n0.1,0.2,left\n0.3,oops,right\n");
-    Run r = run("train", nn.toString(), "--out", temp.resolve("run").toString());
+    CliRun r = CliRun.of("train", nn.toString(), "--out", temp.resolve("run").toString());
     assertEquals(1, r.status());
     assertTrue(r.err().contains("points.csv:3: column 'v': expected a number for x, got 'oops'"), r.err());
     assertNoTrace(r);
@@ -129,7 +118,7 @@ class TrainingCommandsTest {
   @Test
   void aWrongColumnNameGetsASuggestion() throws IOException {
     Files.writeString(temp.resolve("points.csv"), "u,w,label\n0.1,0.2,left\n");
-    Run r = run("train", nn.toString(), "--out", temp.resolve("run").toString());
+    CliRun r = CliRun.of("train", nn.toString(), "--out", temp.resolve("run").toString());
     assertEquals(1, r.status());
     assertTrue(r.err().contains("no column 'v' for x"), r.err());
     assertTrue(r.err().contains("points.csv:1:"), r.err());
@@ -140,7 +129,7 @@ class TrainingCommandsTest {
   @Test
   void anUnknownClassLabelNamesTheClasses() throws IOException {
     Files.writeString(temp.resolve("points.csv"), "u,v,label\n0.1,0.2,left\n0.3,0.1,up\n");
-    Run r = run("train", nn.toString(), "--out", temp.resolve("run").toString());
+    CliRun r = CliRun.of("train", nn.toString(), "--out", temp.resolve("run").toString());
     assertEquals(1, r.status());
     assertTrue(r.err().contains("points.csv:3"), r.err());
     assertTrue(r.err().contains("'up'"), r.err());
@@ -152,11 +141,11 @@ class TrainingCommandsTest {
   void aCheckpointOfAnotherModelOrShapeIsRefused() throws IOException {
     Path checkpoint = trained();
     Path other = write("other.nn", MODEL.replace("quadrant", "corner"));
-    Run wrongModel = run("eval", other.toString(), "--checkpoint", checkpoint.toString());
+    CliRun wrongModel = CliRun.of("eval", other.toString(), "--checkpoint", checkpoint.toString());
     assertEquals(1, wrongModel.status());
     assertTrue(wrongModel.err().contains("holds model 'quadrant', not 'corner'"), wrongModel.err());
 
-    Run wrongShape = run("predict", nn.toString(), "--set", "hidden=3", "--checkpoint", checkpoint.toString(),
+    CliRun wrongShape = CliRun.of("predict", nn.toString(), "--set", "hidden=3", "--checkpoint", checkpoint.toString(),
         "--input", temp.resolve("points.csv").toString());
     assertEquals(1, wrongShape.status());
     assertTrue(wrongShape.err().contains("the .nn file or its hyperparameters changed since"), wrongShape.err());
@@ -167,18 +156,18 @@ class TrainingCommandsTest {
   @Test
   void predictionInputsAreChecked() throws IOException {
     Path checkpoint = trained();
-    Run missing = run("predict", nn.toString(), "--checkpoint", checkpoint.toString(), "--input",
+    CliRun missing = CliRun.of("predict", nn.toString(), "--checkpoint", checkpoint.toString(), "--input",
         temp.resolve("nothing.csv").toString());
     assertEquals(1, missing.status());
     assertTrue(missing.err().contains("nothing.csv: error: no such file"), missing.err());
 
     Path tooWide = write("wide.csv", "1,2,3\n");
-    Run wide = run("predict", nn.toString(), "--checkpoint", checkpoint.toString(), "--input", tooWide.toString());
+    CliRun wide = CliRun.of("predict", nn.toString(), "--checkpoint", checkpoint.toString(), "--input", tooWide.toString());
     assertEquals(1, wide.status());
     assertTrue(wide.err().contains("takes 2 columns, but the file has 3"), wide.err());
 
     Path noCheckpoint = temp.resolve("absent.safetensors");
-    Run absent = run("eval", nn.toString(), "--checkpoint", noCheckpoint.toString());
+    CliRun absent = CliRun.of("eval", nn.toString(), "--checkpoint", noCheckpoint.toString());
     assertEquals(1, absent.status());
     assertTrue(absent.err().contains("no such checkpoint"), absent.err());
     assertNoTrace(missing);
@@ -187,24 +176,24 @@ class TrainingCommandsTest {
 
   @Test
   void badFlagsGetUsage() {
-    Run epochs = run("train", nn.toString(), "--epochs", "-2");
+    CliRun epochs = CliRun.of("train", nn.toString(), "--epochs", "-2");
     assertEquals(2, epochs.status());
     assertTrue(epochs.err().contains("--epochs must be positive"), epochs.err());
 
-    Run notANumber = run("train", nn.toString(), "--epochs", "many");
+    CliRun notANumber = CliRun.of("train", nn.toString(), "--epochs", "many");
     assertEquals(2, notANumber.status());
     assertTrue(notANumber.err().contains("Usage:"), notANumber.err());
 
-    Run noInput = run("predict", nn.toString(), "--checkpoint", "c.safetensors");
+    CliRun noInput = CliRun.of("predict", nn.toString(), "--checkpoint", "c.safetensors");
     assertEquals(2, noInput.status());
     assertTrue(noInput.err().contains("--input"), noInput.err());
 
-    Run split = run("eval", nn.toString(), "--checkpoint", "c.safetensors", "--split", "dev");
+    CliRun split = CliRun.of("eval", nn.toString(), "--checkpoint", "c.safetensors", "--split", "dev");
     assertEquals(2, split.status());
     assertTrue(split.err().contains("train, val, test, all"), split.err());
   }
 
-  private static void assertNoTrace(Run r) {
+  private static void assertNoTrace(CliRun r) {
     assertFalse(r.err().contains("\tat "), r.err());
     assertFalse(r.err().contains("internal error"), r.err());
   }

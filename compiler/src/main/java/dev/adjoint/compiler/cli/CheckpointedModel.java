@@ -1,0 +1,38 @@
+package dev.adjoint.compiler.cli;
+
+import dev.adjoint.compiler.frontend.ModelUnit;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The options of the commands that run a trained model ({@code eval}, {@code predict}): the
+ * .nn file, its checkpoint, and the model and hyperparameters it was trained with.
+ */
+final class CheckpointedModel {
+  @Parameters(index = "0", paramLabel = "FILE", description = "the .nn file")
+  Path file;
+
+  @Option(names = "--checkpoint", required = true, paramLabel = "C", description = "a checkpoint of adjoint train")
+  Path checkpoint;
+
+  @Option(names = "--model", paramLabel = "NAME", description = "the model, when the file has several")
+  String model;
+
+  @Option(names = "--set", paramLabel = "NAME=VALUE", description = "the hyperparameters the checkpoint was trained with")
+  List<String> sets = new ArrayList<>();
+
+  /** The model with a train block, once the checkpoint is known to exist; empty after an error said on {@code err}. */
+  Optional<ModelUnit> unit(PrintWriter err) {
+    if (!Files.isRegularFile(checkpoint)) {
+      err.println(checkpoint + ": error: no such checkpoint");
+      return Optional.empty();
+    }
+    return TrainedModelChoice.choose(file, model, sets, err);
+  }
+}
