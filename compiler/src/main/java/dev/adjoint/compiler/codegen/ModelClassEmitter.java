@@ -332,20 +332,29 @@ final class ModelClassEmitter {
 
   /** The calls of an entry point, grouped into part methods when there are many. */
   private List<String> chunked(String entry, List<String> calls) {
+    return chunked(entry, calls, "B");
+  }
+
+  /** {@code calls} as they are, or grouped into part methods (and those grouped again) taking {@code params}. */
+  private List<String> chunked(String entry, List<String> calls, String... params) {
     if (calls.size() <= CALLS_PER_METHOD) {
       return calls;
     }
+    String arguments = String.join(", ", params);
     List<String> parts = new ArrayList<>();
     for (int from = 0; from < calls.size(); from += CALLS_PER_METHOD) {
       List<String> group = calls.subList(from, Math.min(calls.size(), from + CALLS_PER_METHOD));
       MethodSpec.Builder part = MethodSpec.methodBuilder(names.method(entry + "Part" + parts.size()))
-          .addModifiers(Modifier.PRIVATE).addParameter(int.class, "B");
-      group.forEach(call -> part.addStatement("$L(B)", call));
+          .addModifiers(Modifier.PRIVATE);
+      for (String param : params) {
+        part.addParameter(int.class, param);
+      }
+      group.forEach(call -> part.addStatement("$L($L)", call, arguments));
       MethodSpec method = part.build();
       methods.add(method);
       parts.add(method.name());
     }
-    return chunked(entry, parts);
+    return chunked(entry, parts, params);
   }
 
   private MethodSpec stepMethod(String entry, Lowering.Step step, Lowering.Plan plan, Map<Node, Integer> numbers) {
@@ -364,29 +373,36 @@ final class ModelClassEmitter {
 
   /**
    * {@code update(B)}: {@code clip(B)} when gradients are clipped by their global norm, then
-   * one method per parameter, each a fused loop over its gradient and state.
+   * the per-parameter update loops, shared between the engine's threads: the class is a
+   * {@code PartedWork} whose {@code runPart(part, parts)} runs its part of every loop.
    */
   private MethodSpec update(Lowering.Plan train, OptimizerEmitter optimizerEmitter, String clipScale) {
     Graph graph = train.graph();
     Set<String> decayed = ParamGroups.resolve(optimizer.list("decay_on"), graph);
     List<String> calls = new ArrayList<>();
-    if (clipping.byNorm()) {
-      calls.add(clip(clipScale).name());
-    }
     gradients.forEach((name, gradient) -> {
       OptimizerEmitter.Target target = new OptimizerEmitter.Target(name, fields.params().get(name),
           gradient, decayed.contains(name));
       MethodSpec method = MethodSpec.methodBuilder(names.method("update_" + fields.params().get(name).field()))
-          .addModifiers(Modifier.PRIVATE).addParameter(int.class, "B")
+          .addModifiers(Modifier.PRIVATE).addParameter(int.class, "part").addParameter(int.class, "parts")
           .addCode(optimizerEmitter.update(target)).build();
       methods.add(method);
       calls.add(method.name());
     });
+    MethodSpec.Builder runPart = MethodSpec.methodBuilder("runPart").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC).addParameter(int.class, "part").addParameter(int.class, "parts")
+        .addJavadoc("Part {@code part} of {@code parts} of every parameter's update loop; called by {@link #update}.\n");
+    for (String call : chunked("runPart", calls, "part", "parts")) {
+      runPart.addStatement("$L(part, parts)", call);
+    }
+    methods.add(runPart.build());
+    type.addSuperinterface(RuntimeTypes.PARTED_WORK);
     MethodSpec.Builder update = MethodSpec.methodBuilder(names.method("update")).addModifiers(Modifier.PRIVATE)
         .addParameter(int.class, "B");
-    for (String call : chunked("update", calls)) {
-      update.addStatement("$L(B)", call);
+    if (clipping.byNorm()) {
+      update.addStatement("$L(B)", clip(clipScale).name());
     }
+    update.addStatement("$T.engine().runParts(this)", RuntimeTypes.GEMM);
     return update.build();
   }
 

@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The optimizer's update, one fused loop per parameter over its gradient and state, with
+ * The optimizer's update, one fused loop per parameter over its gradient and state (each
+ * loop over its part of the elements, see {@code PartedWork}, so that threads share it), with
  * the update rules of torch.optim: SGD (momentum, dampening, Nesterov), SGDW (decoupled
  * decay), Adagrad, RMSprop (centered, momentum), Adam (AMSGrad) and AdamW. Weight decay
  * applies to the parameters {@code decay_on} selects; the learning rate is read from the
@@ -125,7 +126,9 @@ final class OptimizerEmitter {
     CodeBlock.Builder code = CodeBlock.builder();
     String clip = clipping.describe().isEmpty() ? "" : "; clip " + clipping.describe();
     code.add("// $L: $L\n", JavaText.comment(target.name(), 80), JavaText.comment(spec + clip, 240));
-    code.beginControlFlow("for (int i = 0; i < $L; i++)", Sizes.size(target.param().shape()));
+    String size = Sizes.size(target.param().shape());
+    code.addStatement("int end = $T.start($L, part + 1, parts)", RuntimeTypes.PARTED_WORK, size);
+    code.beginControlFlow("for (int i = $T.start($L, part, parts); i < end; i++)", RuntimeTypes.PARTED_WORK, size);
     String g = clipping.clipped(grad, dtype);
     if (decay != 0 && coupled()) {
       code.addStatement("$L g = $L + $L * $L[i]", t, g, JavaText.literal(decay, dtype), p);

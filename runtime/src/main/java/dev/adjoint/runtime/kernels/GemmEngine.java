@@ -33,6 +33,7 @@ public final class GemmEngine implements AutoCloseable {
   private final WorkerPool pool;
   private final ReentrantLock lock = new ReentrantLock();
   private final ParallelProduct parallel;
+  private final PartsJob parts;
   private final boolean closeable;
   private volatile boolean closed;
 
@@ -44,6 +45,7 @@ public final class GemmEngine implements AutoCloseable {
     this.closeable = closeable;
     this.pool = threads > 1 ? new WorkerPool(threads - 1, "adjoint-gemm") : null;
     this.parallel = pool != null ? new ParallelProduct(kernel, threads, pool) : null;
+    this.parts = pool != null ? new PartsJob(threads, pool) : null;
   }
 
   /**
@@ -113,6 +115,29 @@ public final class GemmEngine implements AutoCloseable {
     GemmChecks.check(m, n, k, a, aOffset, b, bOffset, c, cOffset, true, bias, biasOffset);
     compute(transposeA, transposeB, m, n, k, a, aOffset, b, bOffset, c, cOffset, false,
         bias, biasOffset, relu);
+  }
+
+  /**
+   * Runs every part of {@code work} (element-wise loops, such as an optimizer's update), one
+   * part per thread of this engine, and returns when all are done. On one thread, or while
+   * another thread has the engine's helpers, it runs {@code runPart(0, 1)} here. Allocates
+   * nothing; a failure in any part is rethrown here.
+   *
+   * @throws IllegalStateException if the engine is closed
+   */
+  public void runParts(PartedWork work) {
+    if (closed) {
+      throw new IllegalStateException("this GemmEngine is closed");
+    }
+    if (parts == null || !lock.tryLock()) {
+      work.runPart(0, 1);
+      return;
+    }
+    try {
+      parts.run(work, Workspace.current());
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
