@@ -80,7 +80,9 @@ public class CompileBenchmark {
   @Benchmark
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
-  @Warmup(iterations = 3, time = 2)
+  // The compiler's own code (ANTLR, the passes, JavaPoet, Janino) takes about 20 s of compiling
+  // before HotSpot has it all in C2: shorter warm-ups measure the JIT, not the steady state.
+  @Warmup(iterations = 12, time = 2)
   @Measurement(iterations = 5, time = 2)
   public CompiledModel warmW1(ModelFile model) {
     ModelUnit unit = Adjoint.check(model.file, null, List.of());
