@@ -191,11 +191,12 @@ final class ElementwiseEmitter {
       case LOG:
         return cast + "Math.log(" + a.get(0) + ")";
       case LOG1P:
-        return cast + "Math.log1p(" + a.get(0) + ")";
+        // f32 through Scalars (Math.log1p is a native call in HotSpot 17), f64 as the interpreter
+        return t == DType.F32 ? "log1p(" + a.get(0) + ")" : "Math.log1p(" + a.get(0) + ")";
       case SQRT:
         return cast + "Math.sqrt(" + a.get(0) + ")";
       case TANH:
-        return cast + "Math.tanh(" + a.get(0) + ")";
+        return t == DType.F32 ? "tanh(" + a.get(0) + ")" : "Math.tanh(" + a.get(0) + ")";
       case ABS:
         return "Math.abs(" + a.get(0) + ")";
       case SIGN:

