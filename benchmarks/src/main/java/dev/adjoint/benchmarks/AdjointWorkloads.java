@@ -89,7 +89,7 @@ public class AdjointWorkloads {
   /** W4: W1's network at batch 1, one sample of W1's batch copied in before each call. */
   @State(Scope.Thread)
   public static class W4 {
-    @Param({"1"})
+    @Param({"1", "2"})
     public int threads;
     CompiledModel model;
     float[] sample;

@@ -27,6 +27,13 @@ public final class GemmEngine implements AutoCloseable {
    */
   static final long PARALLEL_FLOPS = 1_000_000L;
 
+  /**
+   * A product of fewer than {@link MicroKernel#SMALL_M} rows costs what reading B costs, not
+   * 2mnk: each element of B is weighed as this many flops against {@link #PARALLEL_FLOPS}.
+   * At 16, a B of 64K floats (W1's 256 x 256 layer, about 1.9 us from L2) is split.
+   */
+  static final int SMALL_M_FLOPS_PER_ELEMENT = 16;
+
   private final MicroKernel kernel;
   private final int threads;
   private final long parallelFlops;
@@ -155,6 +162,13 @@ public final class GemmEngine implements AutoCloseable {
     }
   }
 
+  /** The product's cost in flops, as weighed against the parallel threshold. */
+  private static double work(int m, int n, int k) {
+    return m < MicroKernel.SMALL_M
+        ? (double) SMALL_M_FLOPS_PER_ELEMENT * n * k
+        : 2.0 * m * n * k;
+  }
+
   private void compute(boolean transposeA, boolean transposeB, int m, int n, int k,
       float[] a, int aOffset, float[] b, int bOffset, float[] c, int cOffset,
       boolean accumulate, float[] bias, int biasOffset, boolean relu) {
@@ -173,7 +187,7 @@ public final class GemmEngine implements AutoCloseable {
     task.set(transposeA, transposeB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate,
         bias, biasOffset, relu);
     try {
-      if (pool != null && 2.0 * m * n * k >= parallelFlops && lock.tryLock()) {
+      if (pool != null && work(m, n, k) >= parallelFlops && lock.tryLock()) {
         try {
           parallel.run(task, workspace);
         } finally {

@@ -5,6 +5,12 @@ package dev.adjoint.runtime.kernels;
  * block edges on tile boundaries. Splitting along n repeats the packing of A in
  * each block and along m that of B, so cutting the longer side costs less. Threads claim
  * blocks as {@link SharedBlocks} shares them out.
+ *
+ * <p>A product of fewer than {@link MicroKernel#SMALL_M} rows (inference on one sample) is
+ * bound by reading B, not by arithmetic: its columns are cut into one pinned block per
+ * thread, so that each core reads the same part of B at every call and, where the parts fit,
+ * keeps it in its own L2 cache (W1's weights, 1.07 MB, do not fit one core's 1 MB but half
+ * of them fit each of two).
  */
 final class ParallelProduct extends SharedBlocks {
   /** Blocks per thread: enough to even out a late start, few enough to pack little twice. */
@@ -26,6 +32,10 @@ final class ParallelProduct extends SharedBlocks {
 
   /** Computes the task on this thread and the pool's; one call at a time (the engine locks). */
   void run(GemmTask task, Workspace workspace) {
+    if (task.m < MicroKernel.SMALL_M) {
+      runColumnsPinned(task, workspace);
+      return;
+    }
     int m = task.m;
     int n = task.n;
     int tilesN = (n + kernel.nr - 1) / kernel.nr;
@@ -44,6 +54,26 @@ final class ParallelProduct extends SharedBlocks {
     this.task = task;
     try {
       runBlocks(blocks, threads - 1, workspace);
+    } finally {
+      this.task = null;
+    }
+  }
+
+  private void runColumnsPinned(GemmTask task, Workspace workspace) {
+    int unit = kernel.nr;
+    int tiles = (task.n + unit - 1) / unit;
+    int wanted = Math.min(Math.min(threads, tiles), 31);
+    byColumns = true;
+    extent = task.n;
+    width = (tiles + wanted - 1) / wanted * unit;
+    int blocks = (extent + width - 1) / width;
+    if (blocks < 2) {
+      BlockedGemm.run(kernel, task, 0, task.m, 0, task.n, workspace);
+      return;
+    }
+    this.task = task;
+    try {
+      runPinnedBlocks(blocks, workspace);
     } finally {
       this.task = null;
     }

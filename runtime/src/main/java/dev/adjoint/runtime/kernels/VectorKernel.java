@@ -15,7 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  * 512-bit with kc=512, mc=128 about 95 GFLOP/s; 256-bit best with kc=256, mc=64 (about 85).
  */
 final class VectorKernel extends MicroKernel {
-  private static final VectorSpecies<Float> S = species();
+  /** The species of every vector kernel: 512 or 256 bits, see {@link #species()}. */
+  static final VectorSpecies<Float> SPECIES = species();
+  private static final VectorSpecies<Float> S = SPECIES;
   private static final int L = S.length();
   private static final int MR = 4;
   private static final int NR = 2 * L;
@@ -104,56 +106,10 @@ final class VectorKernel extends MicroKernel {
       if (t.transposeB) {
         dots(t, a, aOff, j0, j1, out, workspace.scratch);
       } else {
-        axpys(t, a, aOff, j0, j1, out);
+        VectorRows.axpys(a, aOff, t.b, t.bOffset, t.n, t.k, j0, j1, out);
       }
       storeEdge(out, 0, t.c, t.cOffset + i * t.n + j0, 0, 1, j1 - j0, mode, t.bias,
           t.biasOffset + j0);
-    }
-  }
-
-  /**
-   * One row of A times B stored k x n into {@code out[0 : j1-j0]}: four vectors of columns at
-   * a time, each lane a fused multiply-add chain over p; columns past the last whole vector
-   * use {@code Math.fma} in the same order.
-   */
-  private static void axpys(GemmTask t, float[] a, int aOff, int j0, int j1, float[] out) {
-    float[] b = t.b;
-    int n = t.n;
-    int k = t.k;
-    int j = j0;
-    for (; j + 4 * L <= j1; j += 4 * L) {
-      FloatVector acc0 = FloatVector.zero(S);
-      FloatVector acc1 = FloatVector.zero(S);
-      FloatVector acc2 = FloatVector.zero(S);
-      FloatVector acc3 = FloatVector.zero(S);
-      for (int p = 0; p < k; p++) {
-        FloatVector ap = FloatVector.broadcast(S, a[aOff + p]);
-        int src = t.bOffset + p * n + j;
-        acc0 = ap.fma(FloatVector.fromArray(S, b, src), acc0);
-        acc1 = ap.fma(FloatVector.fromArray(S, b, src + L), acc1);
-        acc2 = ap.fma(FloatVector.fromArray(S, b, src + 2 * L), acc2);
-        acc3 = ap.fma(FloatVector.fromArray(S, b, src + 3 * L), acc3);
-      }
-      int dst = j - j0;
-      acc0.intoArray(out, dst);
-      acc1.intoArray(out, dst + L);
-      acc2.intoArray(out, dst + 2 * L);
-      acc3.intoArray(out, dst + 3 * L);
-    }
-    for (; j + L <= j1; j += L) {
-      FloatVector acc = FloatVector.zero(S);
-      for (int p = 0; p < k; p++) {
-        FloatVector ap = FloatVector.broadcast(S, a[aOff + p]);
-        acc = ap.fma(FloatVector.fromArray(S, b, t.bOffset + p * n + j), acc);
-      }
-      acc.intoArray(out, j - j0);
-    }
-    for (; j < j1; j++) {
-      float sum = 0f;
-      for (int p = 0; p < k; p++) {
-        sum = Math.fma(a[aOff + p], b[t.bOffset + p * n + j], sum);
-      }
-      out[j - j0] = sum;
     }
   }
 

@@ -27,7 +27,7 @@ final class WorkerPool implements AutoCloseable {
   WorkerPool(int count, String name) {
     workers = new Worker[count];
     for (int w = 0; w < count; w++) {
-      workers[w] = new Worker();
+      workers[w] = new Worker(new Workspace(w + 1));
       Thread thread = new Thread(workers[w], name + "-" + (w + 1));
       thread.setDaemon(true);
       workers[w].thread = thread;
@@ -61,10 +61,14 @@ final class WorkerPool implements AutoCloseable {
 
   /** One pool thread: waits for its epoch to change, then joins the current job. */
   private final class Worker implements Runnable {
-    private final Workspace workspace = new Workspace();
+    private final Workspace workspace;
     private Thread thread;
     private volatile int epoch;
     private volatile boolean parked;
+
+    Worker(Workspace workspace) {
+      this.workspace = workspace;
+    }
 
     /** Called by the (single) caller: signals a new job to this worker. */
     void wake() {

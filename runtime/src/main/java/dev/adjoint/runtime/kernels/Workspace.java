@@ -6,17 +6,26 @@ package dev.adjoint.runtime.kernels;
  * calling threads through {@link #current()}, the engine's workers through a field.
  */
 final class Workspace {
-  private static final ThreadLocal<Workspace> CURRENT = ThreadLocal.withInitial(Workspace::new);
+  private static final ThreadLocal<Workspace> CURRENT = ThreadLocal.withInitial(() -> new Workspace(0));
 
   /** Big enough for any kernel's mr x nr tile. */
   private static final int SCRATCH = 1024;
 
+  /**
+   * Which thread of an engine this is: 0 for a calling thread, {@code w} for the pool's
+   * worker {@code w} (1-based). Pinned jobs give block {@code index} to this thread first.
+   */
+  final int index;
   /** The product being computed by this thread (caller side only). */
   final GemmTask task = new GemmTask();
   /** Edge tiles of the micro-kernel. */
   final float[] scratch = new float[SCRATCH];
   private float[] packedA = new float[0];
   private float[] packedB = new float[0];
+
+  Workspace(int index) {
+    this.index = index;
+  }
 
   /** The calling thread's workspace. */
   static Workspace current() {
