@@ -95,7 +95,7 @@ public class PyTorchWorkloads {
   /** W4: W1's network at batch 1; its probabilities checked against Adjoint's for the same sample. */
   @State(Scope.Thread)
   public static class W4 {
-    @Param({"1"})
+    @Param({"1", "2"})
     public int threads;
     DjlNetwork network;
     float[] sample;
