@@ -65,6 +65,30 @@ public final class Csv {
   }
 
   /**
+   * The cells of the file's first line (surrounding spaces and a byte-order mark removed):
+   * its column names when it has a header; empty for an empty file.
+   *
+   * @throws DataException when the file cannot be read
+   */
+  public static List<String> firstLine(Path file, char delimiter) {
+    CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreSurroundingSpaces(true).get();
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
+      Iterator<CSVRecord> records = parser.iterator();
+      if (!records.hasNext()) {
+        return List.of();
+      }
+      List<String> first = new ArrayList<>(records.next().toList());
+      first.set(0, Reading.withoutBom(first.get(0)));
+      return List.copyOf(first);
+    } catch (NoSuchFileException e) {
+      throw new DataException(file + ": no such file", e);
+    } catch (IOException | UncheckedIOException e) {
+      throw new DataException(file + ": cannot read the file: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Whether the file's first line looks like a header: some cell of it is not a number. A
    * file of numbers only has no header; an empty file counts as having one (reading it then
    * says it is empty).
@@ -72,21 +96,8 @@ public final class Csv {
    * @throws DataException when the file cannot be read
    */
   public static boolean startsWithHeader(Path file, char delimiter) {
-    CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreSurroundingSpaces(true).get();
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-        CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
-      Iterator<CSVRecord> records = parser.iterator();
-      if (!records.hasNext()) {
-        return true;
-      }
-      List<String> first = new ArrayList<>(records.next().toList());
-      first.set(0, Reading.withoutBom(first.get(0)));
-      return !first.stream().allMatch(CsvCells::isNumber);
-    } catch (NoSuchFileException e) {
-      throw new DataException(file + ": no such file", e);
-    } catch (IOException | UncheckedIOException e) {
-      throw new DataException(file + ": cannot read the file: " + e.getMessage(), e);
-    }
+    List<String> first = firstLine(file, delimiter);
+    return first.isEmpty() || !first.stream().allMatch(CsvCells::isNumber);
   }
 
   /** One pass over the records of a file. */

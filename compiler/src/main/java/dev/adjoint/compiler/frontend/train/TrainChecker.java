@@ -17,6 +17,8 @@ import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Shape;
 import dev.adjoint.compiler.source.SourceSpan;
+import dev.adjoint.runtime.data.Csv;
+import dev.adjoint.runtime.data.DataException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -164,6 +166,7 @@ public final class TrainChecker {
     checkFiles(source, signature);
     if (source.callee().equals("csv")) {
       checkCsvColumns(spec.get());
+      checkCsvHeader(source, spec.get());
     }
     return spec.get();
   }
@@ -227,6 +230,43 @@ public final class TrainChecker {
       diagnostics.error(spec.span(), "csv() names the columns of " + String.join(", ", given) + " but not of "
           + String.join(", ", missing), "name the columns of every input and target, or of none when the model has "
           + "one input and one target (the last column is then the target)");
+    }
+  }
+
+  /**
+   * Every column that csv() names must be in the file's header, so that {@code adjoint check}
+   * finds a misspelt column, pointed at in the .nn file, before a run reads the data.
+   */
+  private void checkCsvHeader(Expr.Call source, Spec spec) {
+    Path file = baseDirectory.resolve(spec.string("path")).normalize();
+    if (!spec.bool("header") || !Files.isRegularFile(file)) {
+      return;
+    }
+    List<String> header;
+    try {
+      header = Csv.firstLine(file, spec.string("delimiter").charAt(0));
+    } catch (DataException e) {
+      diagnostics.error(source.span(), "cannot read the header of \"" + spec.string("path") + "\": "
+          + e.getMessage());
+      return;
+    }
+    if (header.isEmpty()) {
+      return; // reading the data says the file is empty
+    }
+    Set<String> names = new LinkedHashSet<>(inputAndTargetNames());
+    for (Argument arg : source.args()) {
+      if (!arg.isNamed() || !names.contains(arg.name())) {
+        continue;
+      }
+      List<Expr> cells = arg.value() instanceof Expr.Tuple tuple ? tuple.items() : List.of(arg.value());
+      for (Expr cell : cells) {
+        if (cell instanceof Expr.Text column && !header.contains(column.value())) {
+          String closest = Suggestions.closest(column.value(), header);
+          diagnostics.error(column.span(), "no column \"" + column.value() + "\" in \"" + spec.string("path")
+              + "\"", (closest != null ? "did you mean \"" + closest + "\"? The header has: " : "the header has: ")
+              + String.join(", ", header));
+        }
+      }
     }
   }
 
