@@ -78,6 +78,7 @@ class CliTest {
     assertTrue(none.err().contains("Usage: adjoint"), none.err());
     CliRun unknownCommand = CliRun.of("frobnicate");
     assertEquals(AdjointCli.USAGE, unknownCommand.status());
+    assertTrue(unknownCommand.err().contains("Unmatched argument at index 0: 'frobnicate'"), unknownCommand.err());
     CliRun badFormat = CliRun.of("graph", example("mnist/mnist.nn"), "--format", "svg");
     assertEquals(AdjointCli.USAGE, badFormat.status());
     assertTrue(badFormat.err().contains("svg"), badFormat.err());
@@ -148,6 +149,7 @@ class CliTest {
     assertFalse(inference.out().contains("target y"), inference.out());
     CliRun both = CliRun.of("graph", example("mnist/mnist.nn"), "--backward", "--inference");
     assertEquals(AdjointCli.USAGE, both.status());
+    assertTrue(both.err().contains("choose one of --backward and --inference"), both.err());
   }
 
   @Test
@@ -209,5 +211,6 @@ class CliTest {
     assertTrue(badPackage.err().contains("not a Java package name"), badPackage.err());
     CliRun noOut = CliRun.of("compile", example("mnist/mnist.nn"));
     assertEquals(AdjointCli.USAGE, noOut.status());
+    assertTrue(noOut.err().contains("Missing required option: '--out=DIR'"), noOut.err());
   }
 }

@@ -76,7 +76,8 @@ class ActivationValuesTest {
   @Test
   @Covers("swiglu")
   void swigluRejectsAnOddWidth() {
-    Programs.errors("model t {\n  input x: f64[B, 3]\n  output y = swiglu(x)\n}\n");
+    Programs.assertRejects("model t {\n  input x: f64[B, 3]\n  output y = swiglu(x)\n}\n",
+        "3:14", "must be even", "f64[B,3]");
   }
 
   @Test
@@ -150,7 +151,8 @@ class ActivationValuesTest {
   @Test
   @Covers("softplus")
   void softplusRejectsANonPositiveBeta() {
-    Programs.errors("model t {\n  input x: f64[B, 3]\n  output y = softplus(x, beta = 0)\n}\n");
+    Programs.assertRejects("model t {\n  input x: f64[B, 3]\n  output y = softplus(x, beta = 0)\n}\n",
+        "3:33", "'beta' must be positive, got 0");
   }
 
   @Test

@@ -1,9 +1,8 @@
 package dev.adjoint.compiler.frontend;
 
-import static dev.adjoint.compiler.frontend.Programs.assertError;
+import static dev.adjoint.compiler.frontend.Programs.assertRejects;
 import static dev.adjoint.compiler.frontend.Programs.assertValues;
 import static dev.adjoint.compiler.frontend.Programs.compile;
-import static dev.adjoint.compiler.frontend.Programs.errors;
 import static dev.adjoint.compiler.frontend.Programs.graph;
 import static dev.adjoint.compiler.frontend.Programs.mat;
 import static dev.adjoint.compiler.frontend.Programs.row;
@@ -153,14 +152,17 @@ class FrontendSemanticsTest {
 
     @Test
     void anUnknownQualifiedNameIsAnError() {
-      assertError(errors("model t {\n  input x: f32[B, 3]\n  h = dense(x, 3)\n  output w = h.V\n}\n"), "h.V");
-      errors("model t {\n  input x: f32[B, 3]\n  repeat 2 {\n    h = dense(x, 3)\n  }\n  output w = h.3.W\n}\n");
+      assertRejects("model t {\n  input x: f32[B, 3]\n  h = dense(x, 3)\n  output w = h.V\n}\n",
+          "4:14", "unknown parameter 'h.V'");
+      assertRejects("model t {\n  input x: f32[B, 3]\n  repeat 2 {\n    h = dense(x, 3)\n  }\n  output w = h.3.W\n}\n",
+          "6:14", "unknown parameter 'h.3.W'");
     }
 
     @Test
     void rebindingAnExistingLayerNameIsAnError() {
       // outside a repeat, a second h = dense(...) would create h.W again
-      errors("model t {\n  input x: f32[B, 3]\n  h = dense(x, 3)\n  h = dense(h, 3)\n  output y = h\n}\n");
+      assertRejects("model t {\n  input x: f32[B, 3]\n  h = dense(x, 3)\n  h = dense(h, 3)\n  output y = h\n}\n",
+          "4:7", "parameter 'h.W' already exists (created at 3:7)");
     }
   }
 
@@ -202,8 +204,10 @@ class FrontendSemanticsTest {
     void anInexactDivisionIsARealAndNotASize() {
       Graph g = graph("model m(n = 255 / 2) {\n  input x: f64[B, 2]\n  output y = x * n\n}\n");
       assertEquals(127.5, g.hyperparameters().get("n"));
-      errors("model m(n = 255 / 2) {\n  input x: f64[B, 2]\n  output y = dense(x, n)\n}\n");
-      errors("model m(n = 255 / 2) {\n  input x: f64[B, n]\n  output y = x\n}\n");
+      assertRejects("model m(n = 255 / 2) {\n  input x: f64[B, 2]\n  output y = dense(x, n)\n}\n",
+          "3:23", "'units' must be an integer, got the number 127.5");
+      assertRejects("model m(n = 255 / 2) {\n  input x: f64[B, n]\n  output y = x\n}\n",
+          "2:19", "a dimension must be a positive integer, got the number 127.5");
     }
 
     @Test
@@ -234,15 +238,18 @@ class FrontendSemanticsTest {
         expected[i] = (Math.exp(2 * z[i]) - 1) / (Math.exp(2 * z[i]) + 1);
       }
       assertValues(run(tanh).input("x", x).param("y.W", w).param("y.b", b).output("y"), shape(2, 2), expected);
-      errors(text, List.of("act=cube"));
+      assertRejects(text, List.of("act=cube"), "3:32", "unknown activation 'cube'");
     }
 
     @Test
     void anIntegerHyperparameterRejectsAFraction() {
-      assertError(errors(HYPER, List.of("hidden=0.5")), "hidden");
-      errors(HYPER, List.of("hidden=true"));
-      errors(HYPER, List.of("scale=fast"));
-      errors(HYPER, List.of("width=3"));
+      assertRejects(HYPER, List.of("hidden=0.5"), "--set:1:8",
+          "hyperparameter 'hidden' takes an integer", "got the number 0.5");
+      assertRejects(HYPER, List.of("hidden=true"), "--set:1:8",
+          "hyperparameter 'hidden' takes an integer", "got the boolean true");
+      assertRejects(HYPER, List.of("scale=fast"), "--set:1:7",
+          "hyperparameter 'scale' takes a number", "got the name 'fast'");
+      assertRejects(HYPER, List.of("width=3"), "--set:1:1", "has a hyperparameter 'width'");
     }
 
     @Test
@@ -256,7 +263,9 @@ class FrontendSemanticsTest {
 
     @Test
     void aHyperparameterCannotBeRebound() {
-      errors("model m(n = 2) {\n  input x: f64[B, 2]\n  n = x\n  output y = n\n}\n");
+      // the output reads x, not n: `output y = n` would add an error of its own (n is still the integer 2)
+      assertRejects("model m(n = 2) {\n  input x: f64[B, 2]\n  n = x\n  output y = x\n}\n",
+          "3:3", "'n' is a hyperparameter of the model and cannot be rebound");
     }
   }
 
@@ -361,7 +370,8 @@ class FrontendSemanticsTest {
   @Test
   void aModelWithoutLossHasNoneAndALossMustBeAScalar() {
     assertNull(graph("model t {\n  input x: f64[B, 2]\n  output y = x\n}\n").loss());
-    errors("model t {\n  input p: f64[B]\n  target y: f64[B]\n  loss = mse(p, y, reduction = none)\n}\n");
+    assertRejects("model t {\n  input p: f64[B]\n  target y: f64[B]\n  loss = mse(p, y, reduction = none)\n}\n",
+        "4:3", "the loss must be a scalar, got f64[B]");
   }
 
   @Test
@@ -372,7 +382,8 @@ class FrontendSemanticsTest {
     Evaluation e = run(g).input("x", mat(row(1, 2))).evaluate();
     assertEquals(List.of("zeta", "alpha", "mid"), List.copyOf(e.outputs().keySet()));
     assertValues(e.output("zeta"), shape(1, 2), 2, 4);
-    errors("model t {\n  input x: f64[B, 2]\n  output y = x\n  output y = x + 1\n}\n");
+    assertRejects("model t {\n  input x: f64[B, 2]\n  output y = x\n  output y = x + 1\n}\n",
+        "4:10", "output 'y' is declared twice (first at 3:10)");
   }
 
   @Test
@@ -392,8 +403,10 @@ class FrontendSemanticsTest {
     assertEquals(Shape.of(Shape.BATCH), g.source("y").shape());
     assertEquals(Shape.of(Shape.BATCH, 2, 2), g.source("v").shape());
     assertEquals(Shape.of(Shape.BATCH, 3), g.outputs().get("o").shape());
-    errors("model t {\n  input x: f32[3]\n  output o = x\n}\n");
-    errors("model t {\n  input x: f32[3, B]\n  output o = x\n}\n");
+    assertRejects("model t {\n  input x: f32[3]\n  output o = x\n}\n",
+        "2:12", "the first dimension of an input must be the batch dimension B");
+    assertRejects("model t {\n  input x: f32[3, B]\n  output o = x\n}\n",
+        "2:19", "the batch dimension B must come first");
   }
 
   @Test
@@ -456,6 +469,7 @@ class FrontendSemanticsTest {
     Evaluation e = run(g).input("x", mat(row(1, 2))).input("h", mat(row(1, 2))).evaluate();
     assertValues(e.output("a"), shape(1, 2), 1.1, 1.2);
     assertValues(e.output("c"), shape(1, 2), 1, 2);
-    errors("model t {\n  input x: f64[B, 2]\n  input h: f32[B, 2]\n  output a = x + h\n}\n");
+    assertRejects("model t {\n  input x: f64[B, 2]\n  input h: f32[B, 2]\n  output a = x + h\n}\n",
+        "4:16", "cannot add f64[B,2] and f32[B,2]", "the dtypes differ");
   }
 }

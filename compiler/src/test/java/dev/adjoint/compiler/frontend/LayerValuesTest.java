@@ -191,10 +191,12 @@ class LayerValuesTest {
   @Test
   @Covers("embedding_bag")
   void embeddingBagRejectsWeightsWithMeanAndUnbaggedIds() {
-    Programs.errors("model t {\n  input ids: i32[B, 3]\n  input w: f32[B, 3]\n"
-        + "  output m = embedding_bag(ids, 4, 2, mode = mean, weights = w)\n}\n");
-    Programs.errors("model t {\n  input ids: i32[B]\n  output m = embedding_bag(ids, 4, 2)\n}\n");
-    Programs.errors("model t {\n  input ids: f32[B, 3]\n  output m = embedding_bag(ids, 4, 2)\n}\n");
+    Programs.assertRejects("model t {\n  input ids: i32[B, 3]\n  input w: f32[B, 3]\n"
+        + "  output m = embedding_bag(ids, 4, 2, mode = mean, weights = w)\n}\n", "4:52", "weights go with mode = sum");
+    Programs.assertRejects("model t {\n  input ids: i32[B]\n  output m = embedding_bag(ids, 4, 2)\n}\n",
+        "3:14", "ids must be bags [B, L], got i32[B]");
+    Programs.assertRejects("model t {\n  input ids: f32[B, 3]\n  output m = embedding_bag(ids, 4, 2)\n}\n",
+        "3:14", "ids must be integers, got f32[B,3]");
   }
 
   // ---- batch norm ----------------------------------------------------------------------
@@ -383,8 +385,11 @@ class LayerValuesTest {
   @Test
   @Covers("dropout")
   void dropoutRejectsPOfOneOrMore() {
-    Programs.errors("model t {\n  input x: f64[B, 2]\n  output y = dropout(x, p = 1)\n}\n");
-    Programs.errors("model t {\n  input x: f64[B, 2]\n  output y = dropout(x, p = -0.1)\n}\n");
-    Programs.errors("model t {\n  input x: i32[B, 2]\n  output y = dropout(x)\n}\n");
+    Programs.assertRejects("model t {\n  input x: f64[B, 2]\n  output y = dropout(x, p = 1)\n}\n",
+        "3:29", "'p' must be in [0, 1), got 1");
+    Programs.assertRejects("model t {\n  input x: f64[B, 2]\n  output y = dropout(x, p = -0.1)\n}\n",
+        "3:29", "'p' must be in [0, 1), got -0.1");
+    Programs.assertRejects("model t {\n  input x: i32[B, 2]\n  output y = dropout(x)\n}\n",
+        "3:14", "must be floating point", "i32[B,2]");
   }
 }

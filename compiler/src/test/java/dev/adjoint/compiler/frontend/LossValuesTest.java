@@ -90,8 +90,10 @@ class LossValuesTest {
   @Test
   @Covers({"mse", "l1"})
   void regressionLossesRejectMismatchedShapes() {
-    Programs.errors("model t {\n  input p: f64[B, 2]\n  target y: f64[B]\n  loss = mse(p, y)\n}\n");
-    Programs.errors("model t {\n  input p: f64[B, 3]\n  target y: f64[B, 2]\n  loss = l1(p, y)\n}\n");
+    Programs.assertRejects("model t {\n  input p: f64[B, 2]\n  target y: f64[B]\n  loss = mse(p, y)\n}\n",
+        "4:10", "prediction f64[B,2] and target f64[B] must have the same shape");
+    Programs.assertRejects("model t {\n  input p: f64[B, 3]\n  target y: f64[B, 2]\n  loss = l1(p, y)\n}\n",
+        "4:10", "prediction f64[B,3] and target f64[B,2] must have the same shape");
   }
 
   private static double huber(double d, double delta) {
@@ -145,7 +147,8 @@ class LossValuesTest {
   @Covers("hinge")
   void hingeRejectsAClassTargetOfMoreThanTwoClasses() {
     // 2y - 1 would turn class 2 into the label 3
-    Programs.errors("model t {\n  input s: f64[B, 1]\n  target y: class[B] of 3\n  loss = hinge(s, y)\n}\n");
+    Programs.assertRejects("model t {\n  input s: f64[B, 1]\n  target y: class[B] of 3\n  loss = hinge(s, y)\n}\n",
+        "4:10", "a class target of 2 classes", "got 3 classes");
   }
 
   private static double bce(double p, double y) {
@@ -333,8 +336,8 @@ class LossValuesTest {
     assertValues(e.output("s"), shape(), sum(per));
     assertValues(e.output("ls"), shape(3), smoothed);
     assertClose(sum(per) / 3, e.loss().item());
-    Programs.errors("model t {\n  input p: f64[B, 3]\n  target t: f64[B, 3]\n"
-        + "  loss = cross_entropy(p, t, ignore_index = 0)\n}\n");
+    Programs.assertRejects("model t {\n  input p: f64[B, 3]\n  target t: f64[B, 3]\n"
+        + "  loss = cross_entropy(p, t, ignore_index = 0)\n}\n", "4:30", "ignore_index needs class indices");
   }
 
   @Test
@@ -380,9 +383,12 @@ class LossValuesTest {
   @Test
   @Covers({"cross_entropy", "nll", "kl_div"})
   void classLossesCheckTheirOperands() {
-    Programs.errors("model t {\n  input p: f64[B, 3]\n  target y: class[B] of 4\n  loss = cross_entropy(p, y)\n}\n");
-    Programs.errors("model t {\n  input p: f64[B, 3]\n  target y: f64[B]\n  loss = nll(p, y)\n}\n");
-    Programs.errors("model t {\n  input p: f64[B, 3]\n  input q: f64[B, 2]\n  loss = kl_div(p, q)\n}\n");
+    Programs.assertRejects("model t {\n  input p: f64[B, 3]\n  target y: class[B] of 4\n  loss = cross_entropy(p, y)\n}\n",
+        "4:10", "the target has 4 classes but the probabilities have 3");
+    Programs.assertRejects("model t {\n  input p: f64[B, 3]\n  target y: f64[B]\n  loss = nll(p, y)\n}\n",
+        "4:10", "the target must be class indices", "got f64[B]");
+    Programs.assertRejects("model t {\n  input p: f64[B, 3]\n  input q: f64[B, 2]\n  loss = kl_div(p, q)\n}\n",
+        "4:10", "p and q must have the same type, got f64[B,3] and f64[B,2]");
   }
 
   @Test

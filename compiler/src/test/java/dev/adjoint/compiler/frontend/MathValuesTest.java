@@ -74,7 +74,8 @@ class MathValuesTest {
   void clipLimitsToTheClosedInterval() {
     assertValues(row1("clip(x, -1, 2)", -5, -1, 0.5, 2, 7), shape(1, 5), -1, -1, 0.5, 2, 2);
     assertValues(row1("clip(x, low = 0.25, high = 0.25)", -5, 7), shape(1, 2), 0.25, 0.25);
-    Programs.errors("model t {\n  input x: f64[B, 2]\n  output y = clip(x, 2, 1)\n}\n");
+    Programs.assertRejects("model t {\n  input x: f64[B, 2]\n  output y = clip(x, 2, 1)\n}\n",
+        "3:25", "'high' must not be less than 'low'");
   }
 
   private static final String CUBE = "model t {\n  input x: f64[B, 2, 3]\n";
@@ -150,9 +151,11 @@ class MathValuesTest {
   @Test
   @Covers({"sum", "mean", "max"})
   void reductionsRejectRepeatedOrOutOfRangeAxes() {
-    Programs.errors(CUBE + "  output y = sum(x, axis = (1, -2))\n}\n");
-    Programs.errors(CUBE + "  output y = mean(x, axis = 3)\n}\n");
-    Programs.errors(CUBE + "  output y = max(x, axis = -4)\n}\n");
+    Programs.assertRejects(CUBE + "  output y = sum(x, axis = (1, -2))\n}\n", "3:14", "axis -2 is given twice");
+    Programs.assertRejects(CUBE + "  output y = mean(x, axis = 3)\n}\n", "3:14",
+        "axis 3 is out of range for f64[B,2,3]");
+    Programs.assertRejects(CUBE + "  output y = max(x, axis = -4)\n}\n", "3:14",
+        "axis -4 is out of range for f64[B,2,3]");
   }
 
   @Test
@@ -191,18 +194,24 @@ class MathValuesTest {
   @Test
   @Covers("reshape")
   void reshapeRejectsSizesThatDoNotDivideOrTwoUnknowns() {
-    Programs.errors(CUBE + "  output y = reshape(x, (B, 4, -1))\n}\n");
-    Programs.errors(CUBE + "  output y = reshape(x, (B, -1, -1))\n}\n");
-    Programs.errors(CUBE + "  output y = reshape(x, (B, 0, 6))\n}\n");
+    Programs.assertRejects(CUBE + "  output y = reshape(x, (B, 4, -1))\n}\n", "3:14",
+        "(B, 4, -1)", "the sizes do not divide");
+    Programs.assertRejects(CUBE + "  output y = reshape(x, (B, -1, -1))\n}\n", "3:14",
+        "with at most one -1", "(B, -1, -1)");
+    Programs.assertRejects(CUBE + "  output y = reshape(x, (B, 0, 6))\n}\n", "3:14",
+        "sizes must be positive", "(B, 0, 6)");
   }
 
   @Test
   @Covers("reshape")
   void reshapeKeepsTheSamplesOfABatchApart() {
     // [B, 2, 3] as [6, B] would put elements of different samples in one row
-    Programs.errors(CUBE + "  output y = reshape(x, (6, B))\n}\n");
-    Programs.errors(CUBE + "  output y = reshape(x, (2, B, 3))\n}\n");
-    Programs.errors(CUBE + "  output y = reshape(x, (-1, 3))\n}\n");
+    Programs.assertRejects(CUBE + "  output y = reshape(x, (6, B))\n}\n", "3:14",
+        "(6, B)", "B must keep the sizes before it");
+    Programs.assertRejects(CUBE + "  output y = reshape(x, (2, B, 3))\n}\n", "3:14",
+        "(2, B, 3)", "B must keep the sizes before it");
+    Programs.assertRejects(CUBE + "  output y = reshape(x, (-1, 3))\n}\n", "3:14",
+        "the batch dimension B must stay a dimension of its own");
     Graph g = graph(CUBE + "  t = transpose(x, perm = (1, 0, 2))\n  output y = reshape(t, (2, B, 3, 1))\n}\n");
     // transposed to [2, B, 3]: B may stay behind the leading 2
     Tensor y = run(g).input("x", cube(2)).output("y");
@@ -249,7 +258,8 @@ class MathValuesTest {
     assertValues(run(g).input("ids", Tensor.matrix(row(0, -1), row(3, 2))).output("o"), shape(2, 2, 3),
         1, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 1);
-    Programs.errors("model t {\n  input ids: i32[B]\n  output o = one_hot(ids)\n}\n");
+    Programs.assertRejects("model t {\n  input ids: i32[B]\n  output o = one_hot(ids)\n}\n",
+        "3:14", "give the number of classes");
   }
 
   @Test

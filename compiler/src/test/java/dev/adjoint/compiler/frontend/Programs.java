@@ -15,6 +15,7 @@ import dev.adjoint.compiler.interp.Tensor;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Verifier;
 import dev.adjoint.compiler.source.SourceFile;
+import dev.adjoint.compiler.source.SourceSpan;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,9 @@ final class Programs {
   /** Absolute tolerance, for expected values at or near zero. */
   static final double ATOL = 1e-14;
 
+  /** The name the programs of these tests are compiled under. */
+  private static final String FILE = "t.nn";
+
   private Programs() {}
 
   /** Compiles text that must have no errors. */
@@ -40,7 +44,7 @@ final class Programs {
 
   /** Compiles text with {@code --set} overrides; it must have no errors. */
   static Compilation compile(String text, List<String> sets) {
-    Compilation c = Frontend.compile(SourceFile.of("t.nn", text), sets);
+    Compilation c = Frontend.compile(SourceFile.of(FILE, text), sets);
     assertTrue(c.ok(), () -> "expected the program to compile:\n" + c.diagnostics().format() + "\n" + text);
     for (ModelUnit unit : c.models()) {
       Verifier.check(unit.graph(), "from the front end");
@@ -55,21 +59,43 @@ final class Programs {
     return c.models().get(0).graph();
   }
 
-  /** Compiles text that must fail; returns the error messages. */
-  static List<String> errors(String text, List<String> sets) {
-    Compilation c = Frontend.compile(SourceFile.of("t.nn", text), sets);
+  /**
+   * Compiles text that must fail with exactly one error, at {@code where}, whose message
+   * mentions every one of the fragments. {@code where} is {@code "line:column"} in the
+   * program text, or {@code "file:line:column"} for an error elsewhere, such as
+   * {@code "--set:1:8"} in a {@code --set} override. Pick fragments from the substance of
+   * the message, not from its leading {@code "name():"}, so that a reworded prefix does not
+   * matter; a typo in the program adds an error or moves this one, and fails the test.
+   */
+  static void assertRejects(String text, String where, String... fragments) {
+    assertRejects(text, List.of(), where, fragments);
+  }
+
+  /** {@link #assertRejects(String, String, String...)} with {@code --set} overrides. */
+  static void assertRejects(String text, List<String> sets, String where, String... fragments) {
+    if (fragments.length == 0) {
+      throw new IllegalArgumentException("name at least one fragment of the expected message");
+    }
+    List<Diagnostic> errors = errors(text, sets);
+    boolean found = errors.size() == 1 && at(errors.get(0)).equals(where)
+        && Arrays.stream(fragments).allMatch(errors.get(0).message()::contains);
+    assertTrue(found, () -> "expected one error, at " + where + ", mentioning " + Arrays.toString(fragments)
+        + "; got:\n" + String.join("\n", errors.stream().map(d -> "  " + at(d) + ": " + d.message()).toList())
+        + "\nin:\n" + text);
+  }
+
+  /** The errors of text that must fail to compile. */
+  private static List<Diagnostic> errors(String text, List<String> sets) {
+    Compilation c = Frontend.compile(SourceFile.of(FILE, text), sets);
     assertFalse(c.ok(), () -> "expected errors in:\n" + text);
-    return c.diagnostics().all().stream().filter(Diagnostic::isError).map(Diagnostic::message).toList();
+    return c.diagnostics().all().stream().filter(Diagnostic::isError).toList();
   }
 
-  static List<String> errors(String text) {
-    return errors(text, List.of());
-  }
-
-  /** Asserts that some error message contains every one of the fragments. */
-  static void assertError(List<String> errors, String... fragments) {
-    boolean found = errors.stream().anyMatch(m -> Arrays.stream(fragments).allMatch(m::contains));
-    assertTrue(found, () -> "no error mentions " + Arrays.toString(fragments) + "; errors: " + errors);
+  /** Where a diagnostic is: line:column in the program text, file:line:column elsewhere. */
+  private static String at(Diagnostic d) {
+    SourceSpan span = d.span();
+    String lineColumn = span.line() + ":" + span.column();
+    return span.file().name().equals(FILE) ? lineColumn : span.file().name() + ":" + lineColumn;
   }
 
   /** A run of a graph: inputs, parameters and states by name, then the mode and random keys. */

@@ -1,10 +1,20 @@
 package dev.adjoint.compiler.ir;
 
+import dev.adjoint.compiler.frontend.Compilation;
+import dev.adjoint.compiler.frontend.Frontend;
+import dev.adjoint.compiler.golden.Golden;
+import dev.adjoint.compiler.passes.Pipeline;
 import dev.adjoint.compiler.source.SourceFile;
 import dev.adjoint.compiler.source.SourceSpan;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /** Small graphs built by hand for the IR tests, with spans over a real .nn text. */
 final class SampleGraphs {
@@ -74,6 +84,31 @@ final class SampleGraphs {
         .input(n.x()).input(n.y()).param(n.w()).param(n.b())
         .output("p", n.p()).loss(n.loss())
         .build();
+  }
+
+  /**
+   * The optimized training graph of an example under examples/, compiled from its source
+   * anew: parsed, differentiated and run through every pass, with nodes of its own.
+   */
+  static Graph compiledTraining(String example) {
+    Path nn = Golden.repo().resolve("examples").resolve(example);
+    Compilation c;
+    try {
+      c = Frontend.compile(SourceFile.read(nn, nn.getFileName().toString()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (!c.ok()) {
+      throw new AssertionError(example + " should compile:\n" + c.diagnostics().format());
+    }
+    return Pipeline.training().apply(c.models().get(0).graph());
+  }
+
+  /** Whether the two graphs have any node object in common. */
+  static boolean shareANode(Graph a, Graph b) {
+    Set<Node> ofA = Collections.newSetFromMap(new IdentityHashMap<>());
+    ofA.addAll(a.nodes());
+    return b.nodes().stream().anyMatch(ofA::contains);
   }
 
   static SourceSpan synthetic() {
