@@ -1,5 +1,7 @@
 package dev.adjoint.compiler.passes;
 
+import static dev.adjoint.compiler.passes.PassTesting.assertCloseOnExtremes;
+import static dev.adjoint.compiler.passes.PassTesting.assertIdenticalOnExtremes;
 import static dev.adjoint.compiler.passes.PassTesting.assertLeftAlone;
 import static dev.adjoint.compiler.passes.PassTesting.assertSameValues;
 import static dev.adjoint.compiler.passes.PassTesting.compile;
@@ -25,6 +27,7 @@ import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.Shape;
 import dev.adjoint.compiler.source.SourceSpan;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,6 +87,33 @@ class CommonSubexpressionsTest {
     assertSameValues(g, r.graph(), randomFeed(g, 4, 3));
   }
 
+  /**
+   * Constants are compared as their attributes are, and a record compares doubles as
+   * {@link Double#compare} does: 0.0 and -0.0 are two constants (x·0.0 and x·-0.0 differ in
+   * sign), while two NaN constants are one.
+   */
+  @Test
+  void zerosOfTwoSignsStayApartAndNaNsMerge() {
+    SourceSpan span = SourceSpan.synthetic("t");
+    GraphBuilder b = GraphBuilder.start(span, 0);
+    Node x = b.node(Op.INPUT, List.of(), new Attrs.Input("x", DType.F64, Shape.of(Shape.BATCH, 3), false, 0,
+        List.of()));
+    Graph g = Graph.builder("t", span).input(x)
+        .output("p", b.mul(x, b.constant(0.0, x)))
+        .output("q", b.mul(x, b.constant(-0.0, x)))
+        .output("n", b.add(b.add(x, b.constant(Double.NaN, x)), b.add(x, b.constant(Double.NaN, x))))
+        .build();
+    Pass.Result r = run(new CommonSubexpressions(), g);
+    assertEquals(2 + 1, r.fired(), "the second NaN constant, its broadcast and its sum");
+    Graph merged = r.graph();
+    assertEquals(3, count(merged, Op.CONST), "0.0, -0.0 and one NaN");
+    Feed feed = PassTesting.feed(Map.of("x", Tensor.matrix(new double[] {1, -1000, 1e30})), Map.of());
+    PassTesting.assertIdenticalValues(g, merged, feed, "signed zeros");
+    Tensor q = PassTesting.evaluate(merged, feed).output("q");
+    assertEquals(-0.0, q.get(0, 0));
+    assertEquals(0.0, q.get(0, 1));
+  }
+
   @Test
   void nearMissesAreLeftAlone() {
     // the same op with other attributes, or on other inputs, or with other constants
@@ -91,18 +121,20 @@ class CommonSubexpressionsTest {
         "  output a = sum(x, axis = 0)\n  output b = sum(x, axis = 1)\n  output c = tanh(x) * 2 + tanh(u) * 3"));
   }
 
+  private static final String TRAINING = """
+      model t {
+        input  x: f64[B, 3]
+        target y: class[B] of 3
+        h = dense(x, 4, act = tanh)
+        g = dropout(h, p = 0.3) + dropout(h, p = 0.3)
+        output p = softmax(dense(g, 3))
+        loss = cross_entropy(p, y) + cross_entropy(softmax(dense(g, 3)), y)
+      }
+      """;
+
   @Test
   void trainingValuesAreUnchanged() {
-    Graph forward = compile("""
-        model t {
-          input  x: f64[B, 3]
-          target y: class[B] of 3
-          h = dense(x, 4, act = tanh)
-          g = dropout(h, p = 0.3) + dropout(h, p = 0.3)
-          output p = softmax(dense(g, 3))
-          loss = cross_entropy(p, y) + cross_entropy(softmax(dense(g, 3)), y)
-        }
-        """);
+    Graph forward = compile(TRAINING);
     Graph merged = run(new CommonSubexpressions(), forward).graph();
     Graph training = training(forward);
     Pass.Result again = run(new CommonSubexpressions(), training);
@@ -112,5 +144,25 @@ class CommonSubexpressionsTest {
       assertSameValues(training, training(merged), feed);
       assertSameValues(training, again.graph(), feed);
     }
+  }
+
+  /**
+   * Merging is exact: the kept node computes what its duplicate computed, so on extreme inputs
+   * (±1000, ±1e30, tiny, signed zeros; B = 5, 1, 0) every value is bit for bit the same, where
+   * the logits overflow the softmax too. Merged before differentiation, a node used twice
+   * gets one cotangent g₁ + g₂ where its duplicates got g₁ and g₂ and added them further down,
+   * after the chain rule: a·(g₁ + g₂) against a·g₁ + a·g₂, which rounds differently, so those
+   * gradients agree within the default tolerances ({@link PassTesting#RTOL}), not bit for bit.
+   */
+  @Test
+  void extremeInputsGiveIdenticalValues() {
+    Graph duplicates = program("  a = tanh(x) * 2 + exp(u)\n  b = tanh(x) * 2 + exp(u)\n  output o = a / b");
+    assertIdenticalOnExtremes(duplicates, run(new CommonSubexpressions(), duplicates).graph(), 70);
+    Graph forward = compile(TRAINING);
+    Graph merged = run(new CommonSubexpressions(), forward).graph();
+    assertIdenticalOnExtremes(forward, merged, 80);
+    Graph training = training(forward);
+    assertIdenticalOnExtremes(training, run(new CommonSubexpressions(), training).graph(), 90);
+    assertCloseOnExtremes(training, training(merged), 100, PassTesting.RTOL, PassTesting.ATOL);
   }
 }

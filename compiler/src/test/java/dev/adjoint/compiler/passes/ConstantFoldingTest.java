@@ -1,6 +1,7 @@
 package dev.adjoint.compiler.passes;
 
 import static dev.adjoint.compiler.passes.PassTesting.assertClose;
+import static dev.adjoint.compiler.passes.PassTesting.assertIdenticalOnExtremes;
 import static dev.adjoint.compiler.passes.PassTesting.assertLeftAlone;
 import static dev.adjoint.compiler.passes.PassTesting.assertSameValues;
 import static dev.adjoint.compiler.passes.PassTesting.compile;
@@ -11,6 +12,7 @@ import static dev.adjoint.compiler.passes.PassTesting.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.ir.Attrs;
@@ -105,6 +107,60 @@ class ConstantFoldingTest {
       assertSameValues(training(forward), training(folded), feed);
       Graph training = training(forward);
       assertSameValues(training, run(new ConstantFolding(), training).graph(), feed);
+    }
+  }
+
+  /**
+   * Constants whose arithmetic leaves the finite doubles: e^710 and 1e308·10 overflow to ∞,
+   * e^-1000 and 1e-300·1e-300 underflow to 0, ∞ - ∞ is NaN, and 1e39 rounds to an f32 ∞.
+   * Folded with the interpreter's own scalar arithmetic, they become exactly those constants.
+   */
+  private static final String OVERFLOW = """
+      model t {
+        input  x: f64[B, 3]
+        target y: f64[B, 2]
+        param  w: f64[3, 2]
+        output big = x * exp(f64(710))
+        output gone = x * exp(f64(-1000)) + f64(1e-300) * f64(1e-300)
+        output nan = x + (f64(1e308) * f64(10) - exp(f64(1000)))
+        output rounded = x * f64(f32(f64(1e39)))
+        output o = x @ w * exp(f64(-1000)) + x @ w / exp(f64(-745))
+        loss = mse(o, y) + mean(w ** 2) * exp(f64(-1000))
+      }
+      """;
+
+  @Test
+  void overflowingConstantsFoldToWhatTheInterpreterComputes() {
+    Graph forward = compile(OVERFLOW);
+    Pass.Result r = run(new ConstantFolding(), forward);
+    Graph g = r.graph();
+    assertEquals(0, count(g, Op.EXP));
+    assertEquals(0, count(g, Op.CAST));
+    assertEquals(Double.POSITIVE_INFINITY, (double) Patterns.constant(g.outputs().get("big").input(1)), "e^710");
+    Node nan = g.outputs().get("nan").input(1);
+    assertTrue(Double.isNaN(Patterns.constant(nan)), "∞ - ∞: " + nan);
+    assertEquals(Double.POSITIVE_INFINITY, (double) Patterns.constant(g.outputs().get("rounded").input(1)),
+        "1e39 as f32");
+    Node gone = g.outputs().get("gone");
+    assertEquals(0.0, (double) Patterns.constant(gone.input(1)), "1e-300 · 1e-300 underflows");
+    assertEquals(0.0, (double) Patterns.constant(gone.input(0).input(1)), "e^-1000 underflows");
+  }
+
+  /**
+   * Folded or not, ordinary and overflowing constants give bit for bit the same values on
+   * extreme inputs (±1000, ±1e30, tiny, signed zeros; B = 5, 1, 0), forward and backward:
+   * x·∞ is ±∞ or NaN, x·0 keeps its sign, and dividing by e^-745 (the smallest subnormal)
+   * scales by 2^1074 both ways.
+   */
+  @Test
+  void extremeInputsGiveIdenticalValues() {
+    for (String program : new String[] {PROGRAM, OVERFLOW}) {
+      Graph forward = compile(program);
+      Graph folded = run(new ConstantFolding(), forward).graph();
+      assertIdenticalOnExtremes(forward, folded, 60);
+      assertIdenticalOnExtremes(training(forward), training(folded), 70);
+      Graph training = training(forward);
+      assertIdenticalOnExtremes(training, run(new ConstantFolding(), training).graph(), 80);
     }
   }
 }

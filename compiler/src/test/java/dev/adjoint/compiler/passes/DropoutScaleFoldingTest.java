@@ -190,4 +190,63 @@ class DropoutScaleFoldingTest {
     assertLeftAlone(new DropoutScaleFolding(), handBuilt(b -> x -> b.scale(b.mul(x,
         b.greaterEqual(b.exp(x), b.constant(0.5, x))), 2)));
   }
+
+  /**
+   * On extreme inputs (±1000, ±1e30, tiny, signed zeros; B = 5, 1, 0) the folded mask gives
+   * the same bits: x·1·s is x·s and x·0·s is x·0, with its sign, as x·mask is; a kept element
+   * whose x·s overflows overflows both ways.
+   */
+  @Test
+  void extremeInputsGiveIdenticalValues() {
+    for (String program : new String[] {ONE, TWO}) {
+      Graph training = training(compile(program));
+      PassTesting.assertIdenticalOnExtremes(training, folded(training), 60);
+    }
+  }
+
+  /**
+   * The one input on which folding changes a value: a cotangent g so large that g·s
+   * overflows (|g| &gt; 9e307 for s = 2) at an element the mask drops. As written the
+   * backward computes (g·s)·0 = ∞·0 = NaN there, which the weight's gradient sums into NaN;
+   * folded it computes g·0 = 0, the exact derivative of a dropped element. Everywhere else,
+   * forward included ((x·keep)·s overflows exactly where x·mask does), the bits are the same.
+   */
+  @Test
+  void anOverflowingCotangentAtADroppedElementIsZeroInsteadOfNaN() {
+    Graph training = training(compile("""
+        model t {
+          input  x: f64[B, 3]
+          input  t: f64[B, 3]
+          param  w: f64[3] = ones
+          output h = dropout(x * w, p = 0.5)
+          loss = sum(h * t)
+        }
+        """));
+    Graph g = folded(training);
+    Map<String, Tensor> params = Map.of("w", Tensor.vector(1, 1, 1));
+    Feed ones = PassTesting.feed(Map.of("x", Tensor.fill(new int[] {4, 3}, 1), "t", Tensor.fill(new int[] {4, 3}, 1)),
+        params);
+    double[] mask = PassTesting.evaluate(g, ones).value(PassTesting.only(g, Op.DROPOUT_MASK)).data();
+    double[] t = new double[mask.length];
+    int dropped = -1;
+    for (int i = 0; i < t.length; i++) {
+      t[i] = mask[i] == 0 ? 1.5e308 : 1;
+      dropped = mask[i] == 0 && dropped < 0 ? i : dropped;
+    }
+    assertTrue(dropped >= 0, "some element is dropped: " + Tensor.of(new int[] {4, 3}, mask));
+    Feed feed = PassTesting.feed(Map.of("x", Tensor.fill(new int[] {4, 3}, 1), "t", Tensor.of(new int[] {4, 3}, t)),
+        params);
+    Map<String, Tensor> before = values(training, feed);
+    Map<String, Tensor> after = values(g, feed);
+    assertSameTensor(before.get("output h"), after.get("output h"), "the forward");
+    assertSameTensor(before.get("loss"), after.get("loss"), "the loss");
+    double wasGradient = before.get("grad w").flat(dropped % 3);
+    double isGradient = after.get("grad w").flat(dropped % 3);
+    assertTrue(Double.isNaN(wasGradient), "(g·s)·0 with g·s = ∞: " + before.get("grad w"));
+    double kept = 0;
+    for (int b = 0; b < 4; b++) {
+      kept += mask[b * 3 + dropped % 3];
+    }
+    assertEquals(kept, isGradient, "the kept elements' 2 each, and 0 for the dropped ones");
+  }
 }

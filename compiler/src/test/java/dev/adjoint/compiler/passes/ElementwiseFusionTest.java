@@ -44,6 +44,10 @@ class ElementwiseFusionTest {
       assertEquals(want.keySet(), got.keySet());
       want.forEach((name, t) -> assertSameTensor(t, got.get(name), name + " with B = " + batch));
     }
+    // a kernel runs the chain's ops in the chain's order, one element at a time, with the
+    // ops' own dtypes: nothing is reordered or re-associated, so even where e^1000
+    // overflows, 1e30² stays finite or a product underflows the values are the same bits
+    PassTesting.assertIdenticalOnExtremes(expected, actual, 121);
   }
 
   @Test
@@ -105,6 +109,25 @@ class ElementwiseFusionTest {
     assertEquals(1, count(g, Op.REDUCE_SUM));
     assertEquals(1, count(g, Op.MATMUL));
     assertSameOutputs(forward, g);
+  }
+
+  /**
+   * A kernel does not re-associate or cancel: (x + 1e30) - 1e30 is 0 for x = 1 or -1000, as
+   * the chain computes it, not x; e^x·e^-x is ∞·0 = NaN for x = ±1000, not 1.
+   */
+  @Test
+  void aKernelKeepsTheChainsOrderOfOperations() {
+    Graph forward = program("  output o = (x + 1e30) - 1e30\n  output p = exp(x) * exp(-x)");
+    Graph g = run(new ElementwiseFusion(), forward).graph();
+    assertEquals(2, count(g, Op.ELEMENTWISE_KERNEL));
+    Feed feed = PassTesting.feed(Map.of("x", Tensor.matrix(new double[] {1, -1000, 1000}), "u", Tensor.zeros(1, 3)),
+        Map.of("m", Tensor.zeros(3, 3)));
+    Map<String, Tensor> fused = values(g, feed);
+    assertEquals(values(forward, feed), fused);
+    assertEquals(Tensor.matrix(new double[] {0, 0, 0}), fused.get("output o"));
+    Tensor p = fused.get("output p");
+    assertEquals(Math.exp(1) * Math.exp(-1), p.get(0, 0));
+    assertTrue(Double.isNaN(p.get(0, 1)) && Double.isNaN(p.get(0, 2)), p.toString());
   }
 
   @Test

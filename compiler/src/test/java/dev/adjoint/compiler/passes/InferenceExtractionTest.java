@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Mode;
 import dev.adjoint.compiler.interp.Tensor;
@@ -125,6 +126,41 @@ class InferenceExtractionTest {
       if (batch > 1) {
         Tensor training = evaluate(forward, feed.withMode(Mode.TRAINING)).output("probs");
         assertFalse(training.allClose(expected, 1e-6, 0), "training mode uses the batch's statistics");
+      }
+    }
+  }
+
+  /**
+   * On extreme inputs and weights (±1000, ±1e30, tiny, signed zeros; B = 5, 1, 0), with
+   * running statistics of any scale, the inference graph's outputs and the evaluation
+   * graph's loss are bit for bit the forward graph's in inference mode: choosing a branch
+   * computes nothing new, and the batch statistics it drops never reach an output.
+   */
+  @Test
+  void extremeInputsGiveIdenticalValuesInInferenceMode() {
+    Graph forward = compile(PROGRAM);
+    Graph inference = run(new InferenceExtraction(false), forward).graph();
+    Graph evaluation = run(new InferenceExtraction(true), forward).graph();
+    for (int batch : PassTesting.EXTREME_BATCHES) {
+      Random r = new Random(100 + batch);
+      Map<String, Tensor> states = new LinkedHashMap<>();
+      for (Node s : forward.states()) {
+        double[] v = new double[4];
+        for (int i = 0; i < 4; i++) {
+          double scale = new double[] {1e-300, 1, 1000, 1e30}[r.nextInt(4)];
+          v[i] = s.sourceName().endsWith("var") ? scale * (0.5 + r.nextDouble()) : scale * r.nextGaussian();
+        }
+        states.put(s.sourceName(), Tensor.vector(v));
+      }
+      Feed feed = PassTesting.extremeFeed(forward, batch, 41 + batch).withStates(states).withMode(Mode.INFERENCE);
+      Evaluation expected = evaluate(forward, feed);
+      String at = " with B = " + batch;
+      assertEquals(expected.output("probs"), evaluate(inference, feed).output("probs"), "probs" + at);
+      Evaluation evaluated = evaluate(evaluation, feed);
+      assertEquals(expected.output("probs"), evaluated.output("probs"), "probs of the evaluation graph" + at);
+      assertEquals(expected.loss(), evaluated.loss(), "loss" + at);
+      if (batch > 0) {
+        PassTesting.assertSomeFinite(Map.of("probs", expected.output("probs")), at);
       }
     }
   }

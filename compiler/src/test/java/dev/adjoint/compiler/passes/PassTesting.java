@@ -14,6 +14,7 @@ import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
 import dev.adjoint.compiler.interp.Mode;
 import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.ir.DType;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
@@ -186,6 +187,115 @@ final class PassTesting {
       assertTrue(g.allClose(e.getValue(), rtol, atol),
           () -> e.getKey() + " differs: expected " + e.getValue() + ", got " + g);
     }
+  }
+
+  // ---- extreme inputs --------------------------------------------------------------------
+
+  /**
+   * The values an extreme-input check draws from: logits of ±1000 (e^1000 overflows, e^-1000
+   * underflows), ±1e30 (its square is still finite, its fourth power not), tiny normal
+   * (±1e-300) and subnormal (4.9e-324) magnitudes, zeros of both signs, and a few ordinary
+   * values so that not everything saturates.
+   */
+  static final double[] EXTREMES = {1000, -1000, 1e30, -1e30, 1e-300, -1e-300, Double.MIN_VALUE, 0.0, -0.0, 1, -1,
+      0.5, -2.5};
+  /** The batch sizes of an extreme-input check: several, one, and an empty batch. */
+  static final int[] EXTREME_BATCHES = {5, 1, 0};
+
+  /**
+   * A feed for a batch whose float inputs are drawn from {@link #EXTREMES} (class indices and
+   * ids stay in range) and whose parameters are Gaussian with some elements of ±1000 and
+   * ±1e30; training mode, the fixed random keys.
+   */
+  static Feed extremeFeed(Graph graph, int batch, long seed) {
+    Random random = new Random(seed);
+    Map<String, Tensor> inputs = new LinkedHashMap<>();
+    RandomFeeds.inputs(graph, batch, random).forEach((name, t) -> {
+      boolean indices = graph.source(name).dtype() == DType.I32;
+      inputs.put(name, indices ? t : extremeLike(t, random, EXTREMES));
+    });
+    Map<String, Tensor> params = new LinkedHashMap<>();
+    RandomFeeds.params(graph, random, 0.5).forEach((name, t) -> {
+      double[] v = t.data();
+      for (int i = 0; i < v.length; i++) {
+        if (random.nextInt(3) == 0) {
+          v[i] = new double[] {1000, -1000, 1e30, -1e30}[random.nextInt(4)];
+        }
+      }
+      params.put(name, Tensor.of(t.shape(), v));
+    });
+    return feed(inputs, params);
+  }
+
+  private static Tensor extremeLike(Tensor t, Random random, double[] pool) {
+    double[] v = new double[t.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = pool[random.nextInt(pool.length)];
+    }
+    return Tensor.of(t.shape(), v);
+  }
+
+  /**
+   * Both graphs compute bit for bit the same values, by name ({@link Tensor#equals}: NaN
+   * equals NaN, 0.0 differs from -0.0, an infinity only itself): for a rewrite that is exact.
+   */
+  static void assertIdenticalValues(Graph expected, Graph actual, Feed feed, String what) {
+    Map<String, Tensor> want = values(expected, feed);
+    Map<String, Tensor> got = values(actual, feed);
+    assertEquals(want.keySet(), got.keySet(), "the two graphs compute different things");
+    want.forEach((name, t) -> assertEquals(t, got.get(name), () -> name + " differs bit for bit (" + what + ")"
+        + firstDifference(t, got.get(name))));
+  }
+
+  /** Where two tensors first differ, each element printed in full (-0.0, 1.0E-300). */
+  private static String firstDifference(Tensor expected, Tensor actual) {
+    if (!expected.sameShape(actual)) {
+      return ": shapes differ";
+    }
+    for (int i = 0; i < expected.size(); i++) {
+      if (Double.doubleToLongBits(expected.flat(i)) != Double.doubleToLongBits(actual.flat(i))) {
+        return ": element " + i + " is " + actual.flat(i) + ", expected " + expected.flat(i);
+      }
+    }
+    return "";
+  }
+
+  /**
+   * Bit for bit the same values on extreme inputs with B = 5, 1 and 0, one feed per batch
+   * size; {@code expected} must compute some finite value, so that the check compares numbers
+   * and not only NaN.
+   */
+  static void assertIdenticalOnExtremes(Graph expected, Graph actual, long seed) {
+    Map<String, Tensor> seen = new LinkedHashMap<>();
+    for (int batch : EXTREME_BATCHES) {
+      Feed feed = extremeFeed(expected, batch, seed + batch);
+      assertIdenticalValues(expected, actual, feed, "extreme inputs, B = " + batch);
+      values(expected, feed).forEach((name, t) -> seen.put(name + " B = " + batch, t));
+    }
+    assertSomeFinite(seen, "extreme inputs");
+  }
+
+  /** As {@link #assertIdenticalOnExtremes}, within tolerances, for a rewrite that rounds differently. */
+  static void assertCloseOnExtremes(Graph expected, Graph actual, long seed, double rtol, double atol) {
+    Map<String, Tensor> seen = new LinkedHashMap<>();
+    for (int batch : EXTREME_BATCHES) {
+      Feed feed = extremeFeed(expected, batch, seed + batch);
+      assertSameValues(expected, actual, feed, rtol, atol);
+      values(expected, feed).forEach((name, t) -> seen.put(name + " B = " + batch, t));
+    }
+    assertSomeFinite(seen, "extreme inputs");
+  }
+
+  /** At least one finite element among the values: extreme inputs must not saturate everything to NaN. */
+  static void assertSomeFinite(Map<String, Tensor> values, String what) {
+    for (Tensor t : values.values()) {
+      for (double v : t.data()) {
+        if (Double.isFinite(v)) {
+          return;
+        }
+      }
+    }
+    fail("every value is non-finite (" + what + "): the check compares nothing but NaN");
   }
 
   /** Shapes equal and every element equal as numbers (0.0 and -0.0 count as equal, NaN as NaN). */

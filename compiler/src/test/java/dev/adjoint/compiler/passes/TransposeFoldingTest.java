@@ -1,5 +1,6 @@
 package dev.adjoint.compiler.passes;
 
+import static dev.adjoint.compiler.passes.PassTesting.assertIdenticalOnExtremes;
 import static dev.adjoint.compiler.passes.PassTesting.assertLeftAlone;
 import static dev.adjoint.compiler.passes.PassTesting.assertSameValues;
 import static dev.adjoint.compiler.passes.PassTesting.compile;
@@ -109,5 +110,20 @@ class TransposeFoldingTest {
         "the weights' gradients xᵀ·g");
     assertEquals(1, nodes(g, Op.MATMUL).stream().filter(n -> n.attrs(Attrs.Matmul.class).transposeB()).count(),
         "the hidden layer's cotangent g·Wᵀ");
+  }
+
+  /**
+   * The A·Bᵀ and Aᵀ·B products multiply the same pairs and sum them in the same order (the
+   * inner index ascending from 0) as the product of the materialized transpose, so values
+   * are bit for bit the same on extreme inputs, with B = 5, 1 and 0 (the weights' gradient
+   * xᵀ·g over an empty batch is the zero matrix both ways), forward and backward.
+   */
+  @Test
+  void extremeInputsGiveIdenticalValues() {
+    Graph forward = compile(PROGRAM);
+    Graph training = training(forward);
+    assertIdenticalOnExtremes(forward, run(new TransposeFolding(), forward).graph(), 30);
+    assertIdenticalOnExtremes(training, run(new TransposeFolding(), training).graph(), 40);
+    assertIdenticalOnExtremes(training, training(run(new TransposeFolding(), forward).graph()), 50);
   }
 }
