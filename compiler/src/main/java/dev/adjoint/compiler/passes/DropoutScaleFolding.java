@@ -12,7 +12,10 @@ import java.util.List;
  * forward pass {@code (x·keep)·s}, in the backward pass {@code (g·s)·keep}, in any operand
  * order — and replaces both factors with one DROPOUT_MASK that holds 0 or 1/(1 - p): one
  * multiply, no separate scale. The mask keeps the graph's threshold and scale exactly, and
- * {@code x·mask} rounds as the two products did, so values do not change.
+ * {@code x·mask} rounds as the two products did, so finite values do not change. One
+ * difference, for the better: where a dropped element's {@code g·s} overflowed (|g| above
+ * about 9e307 at p = 0.5), the unfolded graph computed ∞·0 = NaN and the folded one gives 0,
+ * the true derivative.
  */
 final class DropoutScaleFolding extends RewritePass {
 
