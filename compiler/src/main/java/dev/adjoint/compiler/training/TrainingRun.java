@@ -120,7 +120,7 @@ public final class TrainingRun {
     Splits parts = Splits.split(all, split.number("train"), split.number("val"), split.number("test"), config.seed());
     CompiledModel model = factory.newModel(config.batch());
     model.initialize(config.seed());
-    TrainingOptions options = TrainingPlan.options(config, epochs);
+    TrainingOptions options = TrainingPlan.options(unit, epochs);
     TrainerState state = TrainerState.fresh();
     Standardizer standardizer;
     if (resume && Files.exists(last)) {
@@ -156,7 +156,7 @@ public final class TrainingRun {
     for (Map.Entry<String, Dataset> e : Map.of("train", train, "val", val, "test", test).entrySet()) {
       if (e.getValue().size() > 0) {
         metrics.put(e.getKey(), Trainer.evaluate(model, new DatasetRows(e.getValue()),
-            Trainer.withLoss(options.metrics().get()), options.batch()));
+            Trainer.withLoss(options.metrics().get(), options.lossReduction()), options.batch()));
       }
     }
     Map<String, Map<String, Double>> ordered = new LinkedHashMap<>();
