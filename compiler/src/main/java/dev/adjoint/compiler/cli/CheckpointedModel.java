@@ -30,7 +30,11 @@ final class CheckpointedModel {
   /** The model with a train block, once the checkpoint is known to exist; empty after an error said on {@code err}. */
   Optional<ModelUnit> unit(PrintWriter err) {
     if (!Files.isRegularFile(checkpoint)) {
-      err.println(checkpoint + ": error: no such checkpoint");
+      Path name = checkpoint.getFileName();
+      err.println(checkpoint + ": error: no such checkpoint" + (name != null
+          && name.toString().equals("best.safetensors")
+          ? "; adjoint train writes best.safetensors only with early_stopping in the train block: "
+              + "use last.safetensors" : ""));
       return Optional.empty();
     }
     return TrainedModelChoice.choose(file, model, sets, err);

@@ -42,6 +42,10 @@ final class PredictCommand implements Callable<Integer> {
       err.println(input + ": error: no such file");
       return AdjointCli.INPUT_ERRORS;
     }
+    if (output != null && Files.isDirectory(output)) {
+      err.println(output + ": error: is a folder; -o takes the name of the file to write the predictions to");
+      return AdjointCli.INPUT_ERRORS;
+    }
     Optional<ModelUnit> unit = target.unit(err);
     if (unit.isEmpty()) {
       return AdjointCli.INPUT_ERRORS;

@@ -30,8 +30,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override a hyperparameter, e.g. --set hidden=128")
   List<String> sets = new ArrayList<>();
 
-  @Option(names = "--epochs", paramLabel = "N", description = "train for N epochs instead of the train block's")
-  int epochs;
+  @Option(names = "--epochs", paramLabel = "N", description = "train for N epochs (at least 1) instead of the train block's")
+  Integer epochs;
 
   @Option(names = "--out", paramLabel = "DIR", description = "the run folder (default: runs/MODEL)")
   Path out;
@@ -39,11 +39,19 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "continue the run in the folder from its last checkpoint")
   boolean resume;
 
+  @Option(names = "--overwrite", description = "replace a previous run in the folder (refused without this flag)")
+  boolean overwrite;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    if (epochs < 0) {
-      err.println("adjoint train: --epochs must be positive, got " + epochs);
+    if (epochs != null && epochs < 1) {
+      err.println("adjoint train: --epochs must be at least 1, got " + epochs
+          + " (to measure a checkpoint without training, use adjoint eval)");
+      return AdjointCli.USAGE;
+    }
+    if (resume && overwrite) {
+      err.println("adjoint train: --resume and --overwrite exclude each other: continue the run or replace it");
       return AdjointCli.USAGE;
     }
     Optional<ModelUnit> unit = TrainedModelChoice.choose(file, model, sets, err);
@@ -52,7 +60,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     Path folder = out != null ? out : Path.of("runs", unit.get().name());
     return RunErrors.report(err, () -> {
-      new TrainingRun(unit.get(), folder, spec.commandLine().getOut(), System.console() != null).run(epochs, resume);
+      new TrainingRun(unit.get(), folder, spec.commandLine().getOut(), System.console() != null).run(epochs == null ? 0 : epochs, resume, overwrite);
       return AdjointCli.OK;
     });
   }

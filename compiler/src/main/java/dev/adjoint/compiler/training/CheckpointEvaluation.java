@@ -39,7 +39,8 @@ public final class CheckpointEvaluation {
       Dataset rows = standardizer.apply(byName.get(name));
       if (rows.size() > 0) {
         out.put(name, Trainer.evaluate(model, new DatasetRows(rows),
-            Trainer.withLoss(TrainingPlan.metrics(config.metrics()).get()), config.batch()));
+            Trainer.withLoss(TrainingPlan.metrics(config.metrics()).get(), LossReduction.of(unit.graph())),
+            config.batch()));
       }
     }
     return out;

@@ -8,8 +8,10 @@ import dev.adjoint.runtime.train.TrainingResult;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
@@ -24,9 +26,17 @@ public final class ConsoleReport implements TrainingListener {
   private ProgressBar bar;
   private boolean improved;
 
+  private final Supplier<ProgressBarConsumer> barOutput;
+
   public ConsoleReport(PrintWriter out, boolean terminal) {
+    this(out, terminal, null);
+  }
+
+  /** With the bars drawn to a consumer of each rendering (a fresh one per epoch) instead of the console; for tests. */
+  ConsoleReport(PrintWriter out, boolean terminal, Supplier<ProgressBarConsumer> barOutput) {
     this.out = out;
     this.terminal = terminal;
+    this.barOutput = barOutput;
   }
 
   @Override
@@ -43,9 +53,13 @@ public final class ConsoleReport implements TrainingListener {
       return;
     }
     if (bar == null) {
-      bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, epochs))
-          .setInitialMax(batches).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate()
-          .build();
+      ProgressBarBuilder builder = new ProgressBarBuilder()
+          .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, epochs))
+          .setInitialMax(batches).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate();
+      if (barOutput != null) {
+        builder.setConsumer(barOutput.get());
+      }
+      bar = builder.build();
     }
     bar.stepTo(batchIndex + 1);
     bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));

@@ -1,24 +1,55 @@
 package dev.adjoint.compiler.training;
 
+import dev.adjoint.compiler.frontend.ModelUnit;
+import dev.adjoint.compiler.frontend.train.ParamGroups;
 import dev.adjoint.compiler.frontend.train.Spec;
+import dev.adjoint.compiler.ir.Graph;
+import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.frontend.train.TrainConfig;
 import dev.adjoint.runtime.train.EarlyStopping;
 import dev.adjoint.runtime.train.Metric;
+import dev.adjoint.runtime.train.Penalty;
 import dev.adjoint.runtime.train.Schedule;
 import dev.adjoint.runtime.train.TrainingOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /** The runtime loop's options from a checked train block. */
 public final class TrainingPlan {
   private TrainingPlan() {}
 
-  /** The options, with {@code epochs} overriding the block's when positive. */
+  /** The options, with {@code epochs} overriding the block's when positive; a loss that is a mean, no penalties. */
   public static TrainingOptions options(TrainConfig config, int epochs) {
     return new TrainingOptions(config.batch(), epochs > 0 ? epochs : config.epochs(), config.seed(), config.shuffle(),
         config.optimizer().number("lr"), schedule(config.schedules()), metrics(config.metrics()),
         earlyStopping(config.earlyStopping()));
+  }
+
+  /**
+   * The options of a model with a train block, with {@code epochs} overriding the block's when
+   * positive: how its loss reduces the batch, and the block's L1/L2 penalties, so that the
+   * loop reports the plain loss per sample.
+   */
+  public static TrainingOptions options(ModelUnit unit, int epochs) {
+    TrainingOptions o = options(unit.train(), epochs);
+    return new TrainingOptions(o.batch(), o.epochs(), o.seed(), o.shuffle(), o.baseLearningRate(), o.schedule(),
+        o.metrics(), o.earlyStopping(), LossReduction.of(unit.graph()), penalty(unit.graph(), unit.train().regularizers()));
+  }
+
+  /** The penalties of {@code regularize l1(λ), l2(λ)} as the training objective adds them. */
+  static Penalty penalty(Graph graph, List<Spec> regularizers) {
+    List<Penalty.Term> terms = new ArrayList<>();
+    for (Spec r : regularizers) {
+      Set<String> selected = ParamGroups.resolve(r.list("on"), graph);
+      for (Node param : graph.params()) {
+        if (selected.contains(param.sourceName())) {
+          terms.add(new Penalty.Term(param.sourceName(), r.name().equals("l1"), r.number("strength")));
+        }
+      }
+    }
+    return Penalty.of(terms);
   }
 
   /** The schedules of the block: none (constant), one, or a warm-up followed by one. */

@@ -70,12 +70,49 @@ public final class TrainingRun {
     this.terminal = terminal;
   }
 
-  /** Trains for the block's epochs (or {@code epochs} when positive), resuming from the folder if asked. */
+  /**
+   * Trains for the block's epochs (or {@code epochs} when positive), resuming from the folder if
+   * asked; a previous run in the folder is replaced.
+   */
   public Result run(int epochs, boolean resume) {
+    return run(epochs, resume, true);
+  }
+
+  /**
+   * Trains for the block's epochs (or {@code epochs} when positive). With {@code resume}, the
+   * run continues from the folder's last checkpoint (a notice says so when there is none, and
+   * the run starts at epoch 1); a run that already did its epochs is refused. Without it, a
+   * folder holding a previous run's checkpoint is refused unless {@code overwrite}, which
+   * deletes that run's checkpoints, history and curves first.
+   */
+  public Result run(int epochs, boolean resume, boolean overwrite) {
+    Path existing = folder.toAbsolutePath();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing != null && !Files.isDirectory(existing)) {
+      throw new RunFolderException(folder, "cannot be the run folder: "
+          + (existing.equals(folder.toAbsolutePath()) ? "it is a file" : existing + " is a file"));
+    }
     try {
       Files.createDirectories(folder);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the run folder " + folder, e);
+    }
+    Path last = folder.resolve("last.safetensors");
+    Path best = folder.resolve("best.safetensors");
+    if (!resume && Files.exists(last)) {
+      if (!overwrite) {
+        throw new RunFolderException(folder, "holds a previous run (last.safetensors); pass --resume to continue it "
+            + "or --overwrite to replace it");
+      }
+      try {
+        for (String name : List.of("last.safetensors", "best.safetensors", "history.csv", "curves.png")) {
+          Files.deleteIfExists(folder.resolve(name));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot delete the previous run in " + folder, e);
+      }
     }
     ModelFactory factory = ModelCompiler.compile(unit);
     Dataset all = DataSources.load(config, unit.graph());
@@ -83,16 +120,22 @@ public final class TrainingRun {
     Splits parts = Splits.split(all, split.number("train"), split.number("val"), split.number("test"), config.seed());
     CompiledModel model = factory.newModel(config.batch());
     model.initialize(config.seed());
-    TrainingOptions options = TrainingPlan.options(config, epochs);
-    Path last = folder.resolve("last.safetensors");
-    Path best = folder.resolve("best.safetensors");
+    TrainingOptions options = TrainingPlan.options(unit, epochs);
     TrainerState state = TrainerState.fresh();
     Standardizer standardizer;
     if (resume && Files.exists(last)) {
       Map<String, String> metadata = Checkpoint.load(last, model, factory.key());
       standardizer = Standardizer.fromMap(metadata);
       state = resumedState(metadata, factory, best);
+      if (state.nextEpoch() >= options.epochs()) {
+        throw new RunFolderException(folder, "the run is complete: it already did " + state.nextEpoch() + " epochs ("
+            + options.epochs() + " asked for); to train longer, ask for more, e.g. --epochs "
+            + (state.nextEpoch() + 10));
+      }
     } else {
+      if (resume) {
+        console.println("no checkpoint in " + folder + " to resume from: starting a new run at epoch 1");
+      }
       standardizer = config.standardize().isEmpty() ? Standardizer.none()
           : Standardizer.fit(parts.train(), config.standardize());
     }
@@ -113,7 +156,7 @@ public final class TrainingRun {
     for (Map.Entry<String, Dataset> e : Map.of("train", train, "val", val, "test", test).entrySet()) {
       if (e.getValue().size() > 0) {
         metrics.put(e.getKey(), Trainer.evaluate(model, new DatasetRows(e.getValue()),
-            Trainer.withLoss(options.metrics().get()), options.batch()));
+            Trainer.withLoss(options.metrics().get(), options.lossReduction()), options.batch()));
       }
     }
     Map<String, Map<String, Double>> ordered = new LinkedHashMap<>();

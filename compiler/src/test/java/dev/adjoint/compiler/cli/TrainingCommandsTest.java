@@ -1,5 +1,6 @@
 package dev.adjoint.compiler.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -178,7 +179,19 @@ class TrainingCommandsTest {
   void badFlagsGetUsage() {
     CliRun epochs = CliRun.of("train", nn.toString(), "--epochs", "-2");
     assertEquals(2, epochs.status());
-    assertTrue(epochs.err().contains("--epochs must be positive"), epochs.err());
+    assertTrue(epochs.err().contains("--epochs must be at least 1, got -2"), epochs.err());
+
+    // 0 is not "the train block's number": it is refused, and nothing is trained or written
+    Path zeroRun = temp.resolve("zero");
+    CliRun zero = CliRun.of("train", nn.toString(), "--epochs", "0", "--out", zeroRun.toString());
+    assertEquals(2, zero.status());
+    assertTrue(zero.err().contains("--epochs must be at least 1, got 0 (to measure a checkpoint without training, "
+        + "use adjoint eval)"), zero.err());
+    assertFalse(Files.exists(zeroRun));
+
+    CliRun both = CliRun.of("train", nn.toString(), "--resume", "--overwrite");
+    assertEquals(2, both.status());
+    assertTrue(both.err().contains("--resume and --overwrite exclude each other"), both.err());
 
     CliRun notANumber = CliRun.of("train", nn.toString(), "--epochs", "many");
     assertEquals(2, notANumber.status());
@@ -191,6 +204,85 @@ class TrainingCommandsTest {
     CliRun split = CliRun.of("eval", nn.toString(), "--checkpoint", "c.safetensors", "--split", "dev");
     assertEquals(2, split.status());
     assertTrue(split.err().contains("train, val, test, all"), split.err());
+  }
+
+  @Test
+  void aPreviousRunIsNotReplacedUnlessAsked() throws IOException {
+    Path out = temp.resolve("run");
+    CliRun first = CliRun.of("train", nn.toString(), "--out", out.toString(), "--epochs", "2");
+    assertEquals(0, first.status(), first.err());
+    byte[] checkpoint = Files.readAllBytes(out.resolve("last.safetensors"));
+    Files.writeString(out.resolve("best.safetensors"), "stale");
+
+    CliRun again = CliRun.of("train", nn.toString(), "--out", out.toString(), "--epochs", "2");
+    assertEquals(1, again.status());
+    assertEquals("error: " + out + ": holds a previous run (last.safetensors); pass --resume to continue it or "
+        + "--overwrite to replace it", again.err().strip());
+    assertArrayEquals(checkpoint, Files.readAllBytes(out.resolve("last.safetensors")), "the old run is untouched");
+    assertEquals(2, Files.readAllLines(out.resolve("history.csv")).size() - 1);
+
+    CliRun replaced = CliRun.of("train", nn.toString(), "--out", out.toString(), "--epochs", "1", "--overwrite");
+    assertEquals(0, replaced.status(), replaced.err());
+    assertEquals(1, Files.readAllLines(out.resolve("history.csv")).size() - 1, "a new history of 1 epoch");
+    assertFalse(Files.exists(out.resolve("best.safetensors")), "the previous run's best checkpoint is gone");
+  }
+
+  @Test
+  void resumingSaysWhatItDoes() throws IOException {
+    Path out = temp.resolve("run");
+    CliRun fresh = CliRun.of("train", nn.toString(), "--out", out.toString(), "--epochs", "2", "--resume");
+    assertEquals(0, fresh.status(), fresh.err());
+    assertTrue(fresh.out().startsWith("no checkpoint in " + out + " to resume from: starting a new run at epoch 1\n"),
+        fresh.out());
+    assertTrue(fresh.out().contains("epoch 1/2"), fresh.out());
+
+    CliRun more = CliRun.of("train", nn.toString(), "--out", out.toString(), "--epochs", "3", "--resume");
+    assertEquals(0, more.status(), more.err());
+    assertTrue(more.out().contains("resuming at epoch 3 of 3"), more.out());
+    assertFalse(more.out().contains("no checkpoint"), more.out());
+    assertFalse(more.out().contains("epoch 2/3"), more.out());
+
+    CliRun done = CliRun.of("train", nn.toString(), "--out", out.toString(), "--epochs", "2", "--resume");
+    assertEquals(1, done.status());
+    assertEquals("error: " + out + ": the run is complete: it already did 3 epochs (2 asked for); to train longer, "
+        + "ask for more, e.g. --epochs 13", done.err().strip());
+    assertFalse(done.out().contains("resuming"), done.out());
+    assertEquals(3, Files.readAllLines(out.resolve("history.csv")).size() - 1);
+  }
+
+  @Test
+  void aRunFolderThatIsAFileIsSaidToBeOne() throws IOException {
+    Path file = write("taken", "not a folder");
+    CliRun r = CliRun.of("train", nn.toString(), "--out", file.toString());
+    assertEquals(1, r.status());
+    assertEquals("error: " + file + ": cannot be the run folder: it is a file", r.err().strip());
+
+    Path inside = file.resolve("run");
+    CliRun under = CliRun.of("train", nn.toString(), "--out", inside.toString());
+    assertEquals(1, under.status());
+    assertEquals("error: " + inside + ": cannot be the run folder: " + file.toAbsolutePath() + " is a file",
+        under.err().strip());
+    assertEquals("not a folder", Files.readString(file));
+  }
+
+  @Test
+  void predictionsToAFolderOrAMissingBestCheckpointAreExplained() throws IOException {
+    Path checkpoint = trained();
+    CliRun toFolder = CliRun.of("predict", nn.toString(), "--checkpoint", checkpoint.toString(), "--input",
+        temp.resolve("points.csv").toString(), "-o", temp.toString());
+    assertEquals(1, toFolder.status());
+    assertEquals(temp + ": error: is a folder; -o takes the name of the file to write the predictions to",
+        toFolder.err().strip());
+
+    // the model trains without early stopping: there is no best checkpoint, and the message says why
+    Path best = checkpoint.resolveSibling("best.safetensors");
+    assertFalse(Files.exists(best));
+    CliRun eval = CliRun.of("eval", nn.toString(), "--checkpoint", best.toString());
+    assertEquals(1, eval.status());
+    assertEquals(best + ": error: no such checkpoint; adjoint train writes best.safetensors only with "
+        + "early_stopping in the train block: use last.safetensors", eval.err().strip());
+    CliRun other = CliRun.of("eval", nn.toString(), "--checkpoint", temp.resolve("x.safetensors").toString());
+    assertEquals(temp.resolve("x.safetensors") + ": error: no such checkpoint", other.err().strip());
   }
 
   private static void assertNoTrace(CliRun r) {

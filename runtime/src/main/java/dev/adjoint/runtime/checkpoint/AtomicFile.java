@@ -50,7 +50,7 @@ public final class AtomicFile {
     } catch (NoSuchFileException e) {
       throw new CheckpointException(target, "cannot be written: the folder " + folder + " does not exist", e);
     } catch (IOException e) {
-      throw new CheckpointException(target, "could not be written (" + e + "); the previous file, if any, is unchanged",
+      throw new CheckpointException(target, "could not be written (" + reason(e) + "); the previous file, if any, is unchanged",
           e);
     } finally {
       if (!moved && temp != null) {
@@ -61,6 +61,15 @@ public final class AtomicFile {
         }
       }
     }
+  }
+
+  /** An I/O failure in words, without the exception's class name. */
+  private static String reason(IOException e) {
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+        : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
   private static Path createTemp(Path target) throws IOException {

@@ -43,12 +43,29 @@ public abstract class Metric {
     return false;
   }
 
-  /** The mean loss per sample. */
+  /** How a model's loss combines its batch's samples, which decides how batches aggregate. */
+  public enum Reduction {
+    /** The loss is a mean over the batch: a batch's loss counts {@code batch} times. */
+    MEAN,
+    /** The loss is a sum over the batch ({@code reduction = sum}): it already holds all its samples. */
+    SUM
+  }
+
+  /** The mean loss per sample of a loss that is a mean over its batch. */
   public static Metric loss() {
+    return loss(Reduction.MEAN);
+  }
+
+  /**
+   * The mean loss per sample: the batches' sums of per-sample losses over their samples. A
+   * mean loss adds {@code loss·batch}, a summed one {@code loss}; either way a partial last
+   * batch weighs what its samples weigh, and the value is the epoch's loss per sample.
+   */
+  public static Metric loss(Reduction reduction) {
     return new Metric("loss") {
       @Override
       public void add(CompiledModel model, int batch, double loss) {
-        accumulate(loss * batch, batch);
+        accumulate(reduction == Reduction.SUM ? loss : loss * batch, batch);
       }
     };
   }

@@ -11,7 +11,9 @@ import java.util.Map;
  * The training loop: epochs of shuffled mini-batches through a compiled training step, the
  * learning rate set from the schedule before every step, validation after every epoch with
  * the model's evaluation (dropout off, running statistics on), metrics aggregated per
- * sample, and early stopping that can restore the best epoch's weights.
+ * sample, and early stopping that can restore the best epoch's weights. The training loss
+ * it reports is the plain loss, as the validation loss is: the step's L1/L2 penalties
+ * ({@link TrainingOptions#penalty}) are subtracted from the objective it returns.
  *
  * <p>Everything a run depends on is a function of the seed, the epoch and the model's step
  * counter, so a run resumed from a {@link TrainerState} and a checkpoint of the model takes
@@ -49,7 +51,7 @@ public final class Trainer {
     listener.started(state.nextEpoch(), options.epochs(), batches);
     for (int epoch = state.nextEpoch(); epoch < options.epochs(); epoch++) {
       long started = System.nanoTime();
-      List<Metric> trainMetrics = withLoss(options.metrics().get());
+      List<Metric> trainMetrics = withLoss(options.metrics().get(), options.lossReduction());
       int[] order = options.shuffle() ? Permutations.shuffled(train.size(), options.seed(), epoch)
           : identity(train.size());
       for (int b = 0; b < batches; b++) {
@@ -57,17 +59,19 @@ public final class Trainer {
         int count = Math.min(batch, train.size() - from);
         train.fill(order, from, count, model);
         model.setLearningRate(options.schedule().rate(options.baseLearningRate(), model.step(), epoch));
-        double loss = model.trainStep(count);
-        if (!Double.isFinite(loss)) {
-          throw new TrainingDivergedException(model.modelName(), epoch, model.step() - 1, loss);
+        double penalty = options.penalty().value(model);
+        double objective = model.trainStep(count);
+        if (!Double.isFinite(objective)) {
+          throw new TrainingDivergedException(model.modelName(), epoch, model.step() - 1, objective);
         }
+        double loss = objective - penalty;
         for (Metric m : trainMetrics) {
           m.add(model, count, loss);
         }
         listener.batch(epoch, b, batches, loss);
       }
       Map<String, Double> validationValues = validation == null || validation.size() == 0 ? Map.of()
-          : evaluate(model, validation, withLoss(options.metrics().get()), batch);
+          : evaluate(model, validation, withLoss(options.metrics().get(), options.lossReduction()), batch);
       EpochRecord record = new EpochRecord(epoch, model.learningRate(), values(trainMetrics), validationValues,
           (System.nanoTime() - started) / 1e9);
       history.add(record);
@@ -116,11 +120,16 @@ public final class Trainer {
     return values(metrics);
   }
 
-  /** The metrics with the loss in front, unless the caller already has one. */
+  /** The metrics with the loss (a mean over its batch) in front, unless the caller already has one. */
   public static List<Metric> withLoss(List<Metric> metrics) {
+    return withLoss(metrics, Metric.Reduction.MEAN);
+  }
+
+  /** The metrics with the loss of a loss reducing its batch so in front, unless the caller already has one. */
+  public static List<Metric> withLoss(List<Metric> metrics, Metric.Reduction reduction) {
     List<Metric> out = new ArrayList<>();
     if (metrics.stream().noneMatch(m -> m.name().equals("loss"))) {
-      out.add(Metric.loss());
+      out.add(Metric.loss(reduction));
     }
     out.addAll(metrics);
     return out;

@@ -6,11 +6,20 @@ import java.util.function.Supplier;
 
 /**
  * How to train: batch size, epochs, the seed of shuffling and of the model's random draws,
- * the learning-rate schedule over the optimizer's base rate, the metrics to report, and
- * early stopping (null for none).
+ * the learning-rate schedule over the optimizer's base rate, the metrics to report, early
+ * stopping (null for none), how the loss reduces its batch (for the epoch's loss per sample),
+ * and the penalties the training step adds to the loss (subtracted again for the reported loss).
  */
 public record TrainingOptions(int batch, int epochs, long seed, boolean shuffle, double baseLearningRate,
-    Schedule schedule, Supplier<List<Metric>> metrics, EarlyStopping earlyStopping) {
+    Schedule schedule, Supplier<List<Metric>> metrics, EarlyStopping earlyStopping, Metric.Reduction lossReduction,
+    Penalty penalty) {
+
+  /** Options for a loss that is a mean over its batch, without penalties. */
+  public TrainingOptions(int batch, int epochs, long seed, boolean shuffle, double baseLearningRate,
+      Schedule schedule, Supplier<List<Metric>> metrics, EarlyStopping earlyStopping) {
+    this(batch, epochs, seed, shuffle, baseLearningRate, schedule, metrics, earlyStopping, Metric.Reduction.MEAN,
+        Penalty.NONE);
+  }
 
   public TrainingOptions {
     if (batch < 1) {
@@ -21,5 +30,7 @@ public record TrainingOptions(int batch, int epochs, long seed, boolean shuffle,
     }
     Objects.requireNonNull(schedule, "schedule");
     Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(lossReduction, "lossReduction");
+    Objects.requireNonNull(penalty, "penalty");
   }
 }

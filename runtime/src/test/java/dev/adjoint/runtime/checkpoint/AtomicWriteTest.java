@@ -2,6 +2,7 @@ package dev.adjoint.runtime.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,10 +75,20 @@ class AtomicWriteTest {
       channel.write(ByteBuffer.wrap(new byte[] {9, 9, 9, 9, 9}));
       throw new IOException("No space left on device");
     }));
-    assertEquals(file + ": could not be written (java.io.IOException: No space left on device); the previous file,"
+    assertEquals(file + ": could not be written (No space left on device); the previous file,"
         + " if any, is unchanged", e.getMessage());
     assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(file));
     assertEquals(List.of("data.bin"), files());
+  }
+
+  @Test
+  void aFolderInTheTargetsPlaceIsReportedWithoutTheExceptionsClass() throws IOException {
+    Path folder = Files.createDirectory(dir.resolve("out"));
+    CheckpointException e = assertThrows(CheckpointException.class,
+        () -> AtomicFile.write(folder, channel -> channel.write(ByteBuffer.wrap(new byte[] {1}))));
+    assertTrue(e.getMessage().startsWith(folder + ": could not be written ("), e.getMessage());
+    assertFalse(e.getMessage().contains("java.nio"), e.getMessage());
+    assertTrue(Files.isDirectory(folder));
   }
 
   @Test

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class TrainerTest {
 
   /** A linear model written by hand the way generated classes are shaped. */
-  static final class Line extends CompiledModel {
+  static class Line extends CompiledModel {
     final float[] x;
     final float[] y;
     final float[] w;
@@ -214,5 +214,55 @@ class TrainerTest {
         losses.add(loss);
       }
     };
+  }
+
+  /** Line whose step returns the objective with 10·w² + 2·|b| added, as a regularized step does. */
+  static final class Penalized extends Line {
+    Penalized(int maxBatch) {
+      super(maxBatch);
+    }
+
+    @Override
+    public double trainStep(int batch) {
+      double penalty = 10.0 * w[0] * w[0] + 2.0 * Math.abs(b[0]);
+      return super.trainStep(batch) + penalty;
+    }
+  }
+
+  @Test
+  void theReportedTrainingLossIsThePlainLossNotTheObjective() {
+    Penalty penalty = Penalty.of(List.of(new Penalty.Term("w", false, 10), new Penalty.Term("b", true, 2)));
+    TrainingOptions plainOptions = options(5, Schedule.constant(), null);
+    TrainingOptions withPenalty = new TrainingOptions(4, 5, 7, true, 0.5, Schedule.constant(), plainOptions.metrics(),
+        null, Metric.Reduction.MEAN, penalty);
+    List<Double> batchLosses = new ArrayList<>();
+    TrainingResult plain = Trainer.train(new Line(4), rows(10), rows(6), plainOptions, TrainingListener.NONE);
+    TrainingResult penalized = Trainer.train(new Penalized(4), rows(10), rows(6), withPenalty, new TrainingListener() {
+      @Override
+      public void batch(int epoch, int batchIndex, int batches, double loss) {
+        batchLosses.add(loss);
+      }
+    });
+    TrainingResult unaware = Trainer.train(new Penalized(4), rows(10), rows(6), plainOptions, TrainingListener.NONE);
+    for (int e = 0; e < 5; e++) {
+      double loss = plain.history().get(e).value("loss");
+      assertEquals(loss, penalized.history().get(e).value("loss"), 1e-6, "epoch " + e);
+      assertEquals(plain.history().get(e).value("val_loss"), penalized.history().get(e).value("val_loss"), 1e-12);
+      assertTrue(unaware.history().get(e).value("loss") > loss + 1e-3,
+          "without the penalty the objective is reported: " + unaware.history().get(e).value("loss"));
+    }
+    assertEquals(15, batchLosses.size());
+    assertTrue(batchLosses.stream().allMatch(l -> l >= 0 && l < 2), "plain losses per batch: " + batchLosses);
+  }
+
+  @Test
+  void aPenaltyIsItsTermsAtTheCurrentWeights() {
+    Line model = new Line(1);
+    model.w[0] = -3;
+    model.b[0] = 0.5f;
+    assertEquals(0, Penalty.NONE.value(model));
+    assertEquals(Penalty.NONE, Penalty.of(List.of()));
+    assertEquals(0.1 * 9 + 0.01 * 3 + 2 * 0.5, Penalty.of(List.of(new Penalty.Term("w", false, 0.1),
+        new Penalty.Term("w", true, 0.01), new Penalty.Term("b", true, 2))).value(model), 1e-12);
   }
 }
