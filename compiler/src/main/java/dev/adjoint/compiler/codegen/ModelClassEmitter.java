@@ -83,11 +83,23 @@ final class ModelClassEmitter {
    * more than {@link PartClasses#TOKENS_PER_CLASS} distinct tokens.
    */
   String emit() {
+    if (!split && nodes(graphs) > PartClasses.SPLIT_ABOVE_NODES) {
+      return new ModelClassEmitter(graphs, packageName, className, optimizer, clips, true).emit();
+    }
     String source = emitClass();
     if (!split && PartClasses.tokens(source).size() > PartClasses.TOKENS_PER_CLASS) {
       return new ModelClassEmitter(graphs, packageName, className, optimizer, clips, true).emit();
     }
     return source;
+  }
+
+  /** The nodes of the graphs the class computes: about its methods. */
+  static int nodes(GraphSet graphs) {
+    int n = graphs.prediction().nodes().size();
+    if (graphs.training() != null) {
+      n += graphs.training().nodes().size() + graphs.evaluation().nodes().size();
+    }
+    return n;
   }
 
   private String emitClass() {

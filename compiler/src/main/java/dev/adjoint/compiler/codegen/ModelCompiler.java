@@ -32,6 +32,16 @@ public final class ModelCompiler {
     return generate(graphs(unit), optimizer(unit), clips(unit), packageName, className);
   }
 
+  /**
+   * The Java source of a model's class with its per-node methods in part classes whatever its
+   * size, as a model too large for one class file is written: for tests of that layout.
+   */
+  static GeneratedModel generateSplit(ModelUnit unit, String packageName, String className) {
+    String source = new ModelClassEmitter(graphs(unit), packageName, className, optimizer(unit), clips(unit), true)
+        .emit();
+    return new GeneratedModel(packageName, className, source);
+  }
+
   /** The Java source of a predictor: the model's inference graph only, for serving. */
   public static GeneratedModel generatePredictor(ModelUnit unit, String packageName, String className) {
     GraphSet all = GraphSet.of(unit.graph());

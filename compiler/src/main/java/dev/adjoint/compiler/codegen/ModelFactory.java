@@ -43,6 +43,11 @@ public final class ModelFactory {
     return loaded.methodSizes();
   }
 
+  /** Constant-pool entries and bytes of each class file: the model's class and its part classes. */
+  public Map<String, JaninoLoader.ClassFileSize> classFiles() {
+    return loaded.classFiles();
+  }
+
   /** The cache key: a hash of the optimized graphs, the optimizer and the class name. */
   public String key() {
     return key;

@@ -35,6 +35,12 @@ import javax.lang.model.element.Modifier;
 final class PartClasses {
   /** Distinct tokens in one class: fewer than 20,000 constant-pool entries. */
   static final int TOKENS_PER_CLASS = 6_000;
+  /**
+   * Graph nodes (training, evaluation and prediction together) above which a model is split
+   * without first being written as one class; below, it is split only when the one class
+   * has more than {@link #TOKENS_PER_CLASS} distinct tokens.
+   */
+  static final int SPLIT_ABOVE_NODES = 4_000;
   /** Methods in one part class, whatever their tokens. */
   private static final int METHODS_PER_CLASS = 2_000;
   /** The receiver of a part class's methods. */
