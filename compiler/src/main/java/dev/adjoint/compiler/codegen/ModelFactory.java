@@ -14,6 +14,7 @@ public final class ModelFactory {
     this.source = source;
     this.loaded = loaded;
     this.key = key;
+    loaded.anchor().hold(this);
   }
 
   /** A new model with buffers for batches of up to {@code maxBatch}, parameters initialized with seed 0. */
