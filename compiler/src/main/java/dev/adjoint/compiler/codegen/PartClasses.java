@@ -142,12 +142,22 @@ final class PartClasses {
     StringBuilder out = new StringBuilder(file.length() + file.length() / 16).append(file, 0, start);
     for (String line : file.substring(start).split("\n", -1)) {
       String code = line.strip();
-      if (!code.startsWith("//") && !code.startsWith("*") && !code.startsWith("/**")) {
-        line = THIS.matcher(line).replaceAll(MODEL + ".");
-        line = INHERITED.matcher(line).replaceAll(MODEL + ".$1()");
-        line = REGISTER.matcher(line).replaceAll(MODEL + ".register$1Buffer(");
+      if (code.startsWith("//") || code.startsWith("*") || code.startsWith("/**")) {
+        out.append(line).append('\n');
+        continue;
       }
-      out.append(line).append('\n');
+      // outside string literals (the names of tensors, which hold no quotes) only
+      String[] pieces = line.split("\"", -1);
+      for (int i = 0; i < pieces.length; i++) {
+        if (i % 2 == 0) {
+          String piece = THIS.matcher(pieces[i]).replaceAll(MODEL + ".");
+          piece = INHERITED.matcher(piece).replaceAll(MODEL + ".$1()");
+          out.append(REGISTER.matcher(piece).replaceAll(MODEL + ".register$1Buffer("));
+        } else {
+          out.append(pieces[i]);
+        }
+        out.append(i + 1 < pieces.length ? "\"" : "\n");
+      }
     }
     out.setLength(out.length() - 1);
     return out.toString();
