@@ -447,7 +447,14 @@ final class ModelClassEmitter {
     String line = span.file().line(span.line()).strip();
     body.add("// $L  $L\n", JavaText.comment(span.shortLocation(), 120), JavaText.comment(line, 140));
     body.add("// $L\n", JavaText.comment(TextDump.line(numbers, node), 180));
-    body.add(NodeEmitter.emit(node, NodeEmitter.inputs(node, plan), step.out()));
+    Node epilogue = plan.epilogue(node);
+    if (epilogue == null) {
+      body.add(NodeEmitter.emit(node, NodeEmitter.inputs(node, plan), step.out()));
+    } else {
+      body.add("// $L  (the bias add, computed by the product)\n", JavaText.comment(TextDump.line(numbers, epilogue), 180));
+      Operand.View bias = (Operand.View) plan.operand(epilogue.input(1));
+      body.add(NodeEmitter.matmulBias(node, NodeEmitter.inputs(node, plan), step.out(), bias.source()));
+    }
     return MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE).addParameter(int.class, "B")
         .addCode(body.build()).build();
   }
