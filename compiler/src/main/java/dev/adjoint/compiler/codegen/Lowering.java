@@ -26,7 +26,12 @@ final class Lowering {
   record Step(Node node, Operand.Array out) {}
 
   /** The lowered entry point. */
-  record Plan(Graph graph, List<Step> steps, Map<Node, Operand> operands) {
+  record Plan(Graph graph, List<Step> steps, Map<Node, Operand> operands, Map<Node, Node> epilogues) {
+    /** The bias add a matrix product computes as its epilogue ({@code Gemm.multiplyBias}), or null. */
+    Node epilogue(Node matmul) {
+      return epilogues.get(matmul);
+    }
+
     Operand operand(Node n) {
       Operand o = operands.get(n);
       if (o == null) {
@@ -59,6 +64,9 @@ final class Lowering {
   private final Map<Node, Operand> operands = new IdentityHashMap<>();
   private final Map<Node, List<Node>> consumers = new IdentityHashMap<>();
   private final Map<Node, Node> owner = new IdentityHashMap<>();
+  /** Matrix products whose only reader adds a bias row: the product computes the sum, the add aliases it. */
+  private final Map<Node, Node> epilogues = new IdentityHashMap<>();
+  private final java.util.Set<Node> fusedAdds = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
   private Lowering(Graph graph, Fields fields, BufferPool pool) {
     this.graph = graph;
@@ -78,6 +86,13 @@ final class Lowering {
       }
     }
     for (Node n : order) {
+      Node product = biasEpilogueOf(n);
+      if (product != null) {
+        epilogues.put(product, n);
+        fusedAdds.add(n);
+      }
+    }
+    for (Node n : order) {
       Form form = formOf(n);
       forms.put(n, form);
       if (form == Form.ALIAS || form == Form.ELEMENT || form == Form.VIEW) {
@@ -90,12 +105,40 @@ final class Lowering {
         operands.put(n, operandOf(n));
       }
     }
-    return new Plan(graph, steps, operands);
+    return new Plan(graph, steps, operands, epilogues);
+  }
+
+  /**
+   * The f32 matrix product that {@code n} adds a parameter's bias row to, when the sum can
+   * be its epilogue: the product [rows, cols] has no other reader and is no root (so nothing,
+   * the backward pass included, needs it without the bias), and the bias is a [cols] parameter.
+   */
+  private Node biasEpilogueOf(Node n) {
+    if (n.op() != Op.ADD || n.dtype() != dev.adjoint.compiler.ir.DType.F32 || n.shape().rank() != 2) {
+      return null;
+    }
+    Node product = n.input(0);
+    Node bias = n.input(1);
+    if (product.op() != Op.MATMUL || product.dtype() != dev.adjoint.compiler.ir.DType.F32
+        || !product.shape().equals(n.shape()) || isRoot(product)
+        || consumers.getOrDefault(product, List.of()).size() != 1) {
+      return null;
+    }
+    // the bias a row view of the parameter (see broadcastForm), not a scalar or a materialized broadcast
+    if (bias.op() != Op.BROADCAST || bias.input(0).op() != Op.PARAM || bias.input(0).shape().rank() != 1
+        || bias.input(0).shape().dim(0) != n.shape().last() || n.shape().last() < 2 || isRoot(bias)
+        || !consumers.getOrDefault(bias, List.of()).stream().allMatch(Lowering::readsViews)) {
+      return null;
+    }
+    return product;
   }
 
   // ---- pass 1: forms -----------------------------------------------------------------
 
   private Form formOf(Node n) {
+    if (fusedAdds.contains(n)) {
+      return Form.ALIAS;
+    }
     switch (n.op()) {
       case INPUT:
       case PARAM:

@@ -1,6 +1,7 @@
 package dev.adjoint.compiler.codegen;
 
 import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
@@ -41,6 +42,7 @@ final class ModelClassEmitter {
   private final String packageName;
   private final String className;
   private final Spec optimizer;
+  private final List<Spec> clips;
   private final GradientClipping clipping;
   private final Names names = new Names();
   private final Fields fields;
@@ -51,12 +53,24 @@ final class ModelClassEmitter {
   private final Map<String, Operand> gradients = new LinkedHashMap<>();
   /** Copies of gradients that alias a parameter or state, made before anything changes them. */
   private final List<CodeBlock> gradientCopies = new ArrayList<>();
+  /** Whether the per-node methods live in part classes: the model is too large for one class file. */
+  private final boolean split;
+  private final PartClasses parts;
 
   ModelClassEmitter(GraphSet graphs, String packageName, String className, Spec optimizer, List<Spec> clips) {
+    this(graphs, packageName, className, optimizer, clips, false);
+  }
+
+  /** With {@code split}, the per-node methods go to part classes (see {@link PartClasses}) whatever the model's size. */
+  ModelClassEmitter(GraphSet graphs, String packageName, String className, Spec optimizer, List<Spec> clips,
+      boolean split) {
+    this.split = split;
+    this.parts = split ? new PartClasses(ClassName.get(packageName, className), names) : null;
     this.graphs = graphs;
     this.packageName = packageName;
     this.className = className;
     this.optimizer = optimizer;
+    this.clips = clips;
     this.clipping = new GradientClipping(clips);
     this.fields = new Fields(names, graphs.forward(), graphs.usedInputs());
     this.type = TypeSpec.classBuilder(className)
@@ -64,8 +78,31 @@ final class ModelClassEmitter {
         .superclass(RuntimeTypes.COMPILED_MODEL);
   }
 
-  /** The Java source of the class. */
+  /**
+   * The Java source of the class; of the class and its part classes when one class would have
+   * more than {@link PartClasses#TOKENS_PER_CLASS} distinct tokens.
+   */
   String emit() {
+    if (!split && nodes(graphs) > PartClasses.SPLIT_ABOVE_NODES) {
+      return new ModelClassEmitter(graphs, packageName, className, optimizer, clips, true).emit();
+    }
+    String source = emitClass();
+    if (!split && PartClasses.tokens(source).size() > PartClasses.TOKENS_PER_CLASS) {
+      return new ModelClassEmitter(graphs, packageName, className, optimizer, clips, true).emit();
+    }
+    return source;
+  }
+
+  /** The nodes of the graphs the class computes: about its methods. */
+  static int nodes(GraphSet graphs) {
+    int n = graphs.prediction().nodes().size();
+    if (graphs.training() != null) {
+      n += graphs.training().nodes().size() + graphs.evaluation().nodes().size();
+    }
+    return n;
+  }
+
+  private String emitClass() {
     CodeBlock.Builder constructor = CodeBlock.builder();
     interfaceFields(constructor);
     boolean trainable = graphs.training() != null;
@@ -99,13 +136,21 @@ final class ModelClassEmitter {
     }
     if (trainable) {
       registerGradients(constructor);
-      constructor.addStatement("this.learningRate = $L", JavaText.doubleLiteral(optimizerEmitter.initialLearningRate()));
+      if (!split) {
+        constructor.addStatement("this.learningRate = $L", JavaText.doubleLiteral(optimizerEmitter.initialLearningRate()));
+      }
     }
     MethodSpec.Builder constructorMethod = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
         .addParameter(int.class, "maxBatch")
         .addStatement("super(maxBatch)");
+    if (split) {
+      bridges();
+    }
     for (CodeBlock part : split("allocate", constructor.build(), int.class, "maxBatch")) {
       constructorMethod.addCode(part);
+    }
+    if (split && trainable) {
+      constructorMethod.addStatement("this.learningRate = $L", JavaText.doubleLiteral(optimizerEmitter.initialLearningRate()));
     }
     constructorMethod.addStatement("initialize(0)");
     type.addMethod(constructorMethod.build());
@@ -120,6 +165,9 @@ final class ModelClassEmitter {
     type.addMethod(evaluate);
     type.addMethod(predict);
     methods.forEach(type::addMethod);
+    if (split) {
+      parts.build().forEach(type::addType);
+    }
     TypeSpec built = type.build();
     String body = built.toString();
     List<String> used = new ArrayList<>();
@@ -137,7 +185,37 @@ final class ModelClassEmitter {
     if (!used.isEmpty()) {
       file.addStaticImport(RuntimeTypes.SCALARS, used.toArray(String[]::new));
     }
-    return file.build().toString();
+    String source = file.build().toString();
+    return split && !parts.isEmpty() ? parts.rewrite(source) : source;
+  }
+
+  /** The package-private bridges through which part classes register the buffers they allocate. */
+  private void bridges() {
+    for (String group : PartClasses.REGISTERED) {
+      methods.add(MethodSpec.methodBuilder("register" + group + "Buffer").returns(Object.class)
+          .addJavadoc("{@link #register$L} for the part classes, which may not call protected methods.\n", group)
+          .addParameter(RuntimeTypes.TENSOR_SPEC, "spec").addParameter(Object.class, "data")
+          .addStatement("return register$L(spec, data)", group).build());
+    }
+  }
+
+  /** A per-node method: the class's own, or in a part class when the model is split. */
+  private void place(MethodSpec method) {
+    if (split) {
+      parts.add(method);
+    } else {
+      methods.add(method);
+    }
+  }
+
+  /** A call of a method that {@link #place} placed, from the class's own methods or (fromPart) from a part's. */
+  private String call(String method, boolean fromPart, String arguments) {
+    return split ? parts.call(method, fromPart, arguments) : method + "(" + arguments + ")";
+  }
+
+  /** Private, or package-private when part classes read the field. */
+  private Modifier[] fieldModifiers() {
+    return split ? new Modifier[0] : new Modifier[] {Modifier.PRIVATE};
   }
 
   // ---- fields ------------------------------------------------------------------------
@@ -174,7 +252,7 @@ final class ModelClassEmitter {
 
   /** An array field; assigned once, by the constructor's allocation methods. */
   private void addArray(String name, DType dtype) {
-    type.addField(FieldSpec.builder(ArrayTypeName.of(primitive(dtype)), name, Modifier.PRIVATE).build());
+    type.addField(FieldSpec.builder(ArrayTypeName.of(primitive(dtype)), name, fieldModifiers()).build());
   }
 
   /**
@@ -198,13 +276,16 @@ final class ModelClassEmitter {
     }
     for (int from = 0; from < lines.size(); from += STATEMENTS_PER_METHOD) {
       MethodSpec.Builder part = MethodSpec.methodBuilder(names.method(prefix + (from / STATEMENTS_PER_METHOD)))
-          .addModifiers(Modifier.PRIVATE).addParameter(parameterType, parameter);
+          .addModifiers(Modifier.PRIVATE);
+      if (parameter != null) {
+        part.addParameter(parameterType, parameter);
+      }
       for (String line : lines.subList(from, Math.min(lines.size(), from + STATEMENTS_PER_METHOD))) {
         part.addCode("$L\n", line);
       }
       MethodSpec method = part.build();
-      methods.add(method);
-      out.add(CodeBlock.of("$L($L);\n", method.name(), parameter));
+      place(method);
+      out.add(CodeBlock.of("$L;\n", call(method.name(), false, parameter == null ? "" : parameter)));
     }
     return out;
   }
@@ -275,7 +356,7 @@ final class ModelClassEmitter {
     List<String> calls = new ArrayList<>();
     for (Lowering.Step step : plan.steps()) {
       MethodSpec method = stepMethod(name, step, plan, numbers);
-      methods.add(method);
+      place(method);
       calls.add(method.name());
     }
     MethodSpec.Builder entry = MethodSpec.methodBuilder(name).addAnnotation(Override.class)
@@ -285,7 +366,7 @@ final class ModelClassEmitter {
         .addStatement("checkBatch(batch)")
         .addStatement("int B = batch");
     for (String call : chunked(name, calls)) {
-      entry.addStatement("$L(B)", call);
+      entry.addStatement("$L", call(call, false, "B"));
     }
     if (update != null) {
       gradientCopies.forEach(copy -> entry.addStatement("$L", copy));
@@ -349,9 +430,9 @@ final class ModelClassEmitter {
       for (String param : params) {
         part.addParameter(int.class, param);
       }
-      group.forEach(call -> part.addStatement("$L($L)", call, arguments));
+      group.forEach(call -> part.addStatement("$L", call(call, true, arguments)));
       MethodSpec method = part.build();
-      methods.add(method);
+      place(method);
       parts.add(method.name());
     }
     return chunked(entry, parts, params);
@@ -366,7 +447,14 @@ final class ModelClassEmitter {
     String line = span.file().line(span.line()).strip();
     body.add("// $L  $L\n", JavaText.comment(span.shortLocation(), 120), JavaText.comment(line, 140));
     body.add("// $L\n", JavaText.comment(TextDump.line(numbers, node), 180));
-    body.add(NodeEmitter.emit(node, NodeEmitter.inputs(node, plan), step.out()));
+    Node epilogue = plan.epilogue(node);
+    if (epilogue == null) {
+      body.add(NodeEmitter.emit(node, NodeEmitter.inputs(node, plan), step.out()));
+    } else {
+      body.add("// $L  (the bias add, computed by the product)\n", JavaText.comment(TextDump.line(numbers, epilogue), 180));
+      Operand.View bias = (Operand.View) plan.operand(epilogue.input(1));
+      body.add(NodeEmitter.matmulBias(node, NodeEmitter.inputs(node, plan), step.out(), bias.source()));
+    }
     return MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE).addParameter(int.class, "B")
         .addCode(body.build()).build();
   }
@@ -386,14 +474,14 @@ final class ModelClassEmitter {
       MethodSpec method = MethodSpec.methodBuilder(names.method("update_" + fields.params().get(name).field()))
           .addModifiers(Modifier.PRIVATE).addParameter(int.class, "part").addParameter(int.class, "parts")
           .addCode(optimizerEmitter.update(target)).build();
-      methods.add(method);
+      place(method);
       calls.add(method.name());
     });
     MethodSpec.Builder runPart = MethodSpec.methodBuilder("runPart").addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC).addParameter(int.class, "part").addParameter(int.class, "parts")
         .addJavadoc("Part {@code part} of {@code parts} of every parameter's update loop; called by {@link #update}.\n");
     for (String call : chunked("runPart", calls, "part", "parts")) {
-      runPart.addStatement("$L(part, parts)", call);
+      runPart.addStatement("$L", call(call, false, "part, parts"));
     }
     methods.add(runPart.build());
     type.addSuperinterface(RuntimeTypes.PARTED_WORK);
@@ -415,7 +503,7 @@ final class ModelClassEmitter {
     String squares = names.field("gradientSquares");
     String norm = names.field("gradientNorm");
     for (String field : List.of(squares, norm, clipScale)) {
-      type.addField(FieldSpec.builder(TypeName.DOUBLE, field, Modifier.PRIVATE).build());
+      type.addField(FieldSpec.builder(TypeName.DOUBLE, field, fieldModifiers()).build());
     }
     List<String> calls = new ArrayList<>();
     gradients.forEach((name, value) -> {
@@ -425,7 +513,7 @@ final class ModelClassEmitter {
           .addModifiers(Modifier.PRIVATE).addParameter(int.class, "B")
           .addCode("// $L: its part of the global norm\n", JavaText.comment(name, 80))
           .addCode(clipping.squares(element, param.dtype(), Sizes.size(param.shape()), squares)).build();
-      methods.add(method);
+      place(method);
       calls.add(method.name());
     });
     MethodSpec.Builder clip = MethodSpec.methodBuilder(names.method("clip")).addModifiers(Modifier.PRIVATE)
@@ -433,7 +521,7 @@ final class ModelClassEmitter {
         .addCode("// clip $L\n", JavaText.comment(clipping.describe(), 120))
         .addStatement("this.$L = 0", squares);
     for (String call : chunked("clip", calls)) {
-      clip.addStatement("$L(B)", call);
+      clip.addStatement("$L", call(call, false, "B"));
     }
     MethodSpec built = clip.addCode(clipping.scale(squares, norm, clipScale)).build();
     methods.add(built);
@@ -448,9 +536,10 @@ final class ModelClassEmitter {
 
   /** {@code initialize(seed)}: each parameter drawn by its initializer from its own stream. */
   private MethodSpec initialize(OptimizerEmitter optimizerEmitter) {
-    CodeBlock.Builder m = CodeBlock.builder()
-        .addStatement("this.seed = seed")
-        .addStatement("this.step = 0");
+    CodeBlock.Builder m = CodeBlock.builder();
+    if (!split) {
+      m.addStatement("this.seed = seed").addStatement("this.step = 0");
+    }
     int stream = 0;
     for (Node p : graphs.forward().params()) {
       Attrs.Param param = p.attrs(Attrs.Param.class);
@@ -471,7 +560,11 @@ final class ModelClassEmitter {
     }
     MethodSpec.Builder method = MethodSpec.methodBuilder("initialize").addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC).addParameter(long.class, "seed");
-    split("initializePart", m.build(), long.class, "seed").forEach(method::addCode);
+    if (split) {
+      // the parts (in part classes) read the seed just set as m.seed()
+      method.addStatement("this.seed = seed").addStatement("this.step = 0");
+    }
+    split("initializePart", m.build(), long.class, split ? null : "seed").forEach(method::addCode);
     return method.build();
   }
 

@@ -4,6 +4,7 @@ import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.frontend.train.Spec;
 import dev.adjoint.compiler.frontend.train.TrainOptions;
 import dev.adjoint.compiler.ir.TextDump;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,19 +18,35 @@ import java.util.concurrent.ConcurrentHashMap;
  * compiles it with Janino. A unit's train block flows in: its optimizer and clipping make
  * the update, its penalties the training objective. Compiled classes are cached by a hash
  * of the optimized graphs, the optimizer, the clipping and the class name, so compiling
- * the same model again is free.
+ * the same model again is free while the first is in use; the cache holds them weakly, so
+ * models no longer used unload with their classes.
  */
 public final class ModelCompiler {
   /** The package of generated classes unless another is asked for. */
   public static final String DEFAULT_PACKAGE = "dev.adjoint.generated";
 
-  private static final Map<String, ModelFactory> CACHE = new ConcurrentHashMap<>();
+  /**
+   * Factories by key, held weakly: a factory stays while it or any model of its class is in
+   * use (its class loader's parent holds it, see {@link JaninoLoader.Anchor}), so compiling a
+   * live model again is free, and a model nobody uses any more unloads with its classes.
+   */
+  private static final Map<String, WeakReference<ModelFactory>> CACHE = new ConcurrentHashMap<>();
 
   private ModelCompiler() {}
 
   /** The Java source of a model's class. */
   public static GeneratedModel generate(ModelUnit unit, String packageName, String className) {
     return generate(graphs(unit), optimizer(unit), clips(unit), packageName, className);
+  }
+
+  /**
+   * The Java source of a model's class with its per-node methods in part classes whatever its
+   * size, as a model too large for one class file is written: for tests of that layout.
+   */
+  static GeneratedModel generateSplit(ModelUnit unit, String packageName, String className) {
+    String source = new ModelClassEmitter(graphs(unit), packageName, className, optimizer(unit), clips(unit), true)
+        .emit();
+    return new GeneratedModel(packageName, className, source);
   }
 
   /** The Java source of a predictor: the model's inference graph only, for serving. */
@@ -76,10 +93,19 @@ public final class ModelCompiler {
   /** Graphs compiled in process with this optimizer and clipping, through the same cache. */
   static ModelFactory compile(GraphSet graphs, Spec optimizer, List<Spec> clips, String className) {
     String key = key(graphs, optimizer, clips, className);
-    return CACHE.computeIfAbsent(key, k -> {
+    ModelFactory[] found = new ModelFactory[1];
+    CACHE.compute(key, (k, cached) -> {
+      ModelFactory factory = cached == null ? null : cached.get();
+      if (factory != null) {
+        found[0] = factory;
+        return cached;
+      }
       GeneratedModel model = generate(graphs, optimizer, clips, DEFAULT_PACKAGE, className);
-      return new ModelFactory(model, JaninoLoader.load(model), k);
+      found[0] = new ModelFactory(model, JaninoLoader.load(model), k);
+      return new WeakReference<>(found[0]);
     });
+    CACHE.values().removeIf(ref -> ref.get() == null);
+    return found[0];
   }
 
   /** The unit's graphs, its train block's penalties in the training objective. */

@@ -14,6 +14,7 @@ public final class ModelFactory {
     this.source = source;
     this.loaded = loaded;
     this.key = key;
+    loaded.anchor().hold(this);
   }
 
   /** A new model with buffers for batches of up to {@code maxBatch}, parameters initialized with seed 0. */
@@ -41,6 +42,11 @@ public final class ModelFactory {
   /** Bytecode bytes of each method of the class. */
   public Map<String, Integer> methodSizes() {
     return loaded.methodSizes();
+  }
+
+  /** Constant-pool entries and bytes of each class file: the model's class and its part classes. */
+  public Map<String, JaninoLoader.ClassFileSize> classFiles() {
+    return loaded.classFiles();
   }
 
   /** The cache key: a hash of the optimized graphs, the optimizer and the class name. */

@@ -13,7 +13,9 @@ final class Names {
   private static final List<String> RESERVED = List.of("B", "batch", "maxBatch", "seed", "step", "learningRate",
       "lr", "i", "j", "r", "o", "n", "k", "c", "modelName", "hasLoss", "trainStep", "evaluate", "predict",
       "inputs", "outputs", "params", "states", "optimizerState", "input", "output", "param", "state", "sigmoid",
-      "erf", "sigmoidBce", "tanh", "log1p", "acc", "base", "rest", "source", "target", "d", "s", "first");
+      "erf", "sigmoidBce", "tanh", "log1p", "acc", "base", "rest", "source", "target", "d", "s", "first", "m", "registerInputBuffer",
+      "registerOutputBuffer", "registerParamBuffer", "registerStateBuffer", "registerOptimizerStateBuffer",
+      "registerGradientBuffer");
 
   private final NameAllocator allocator = new NameAllocator();
 

@@ -16,12 +16,17 @@ import java.util.List;
 final class NodeEmitter {
   private NodeEmitter() {}
 
+  /** The step of a matrix product that adds {@code bias} (a [cols] array) as its epilogue. */
+  static CodeBlock matmulBias(Node node, List<Operand> in, Operand.Array out, Operand.Array bias) {
+    return matmul(node, array(in.get(0)), array(in.get(1)), out, bias);
+  }
+
   static CodeBlock emit(Node node, List<Operand> in, Operand.Array out) {
     return switch (node.op()) {
       case CONST -> fill(out, JavaText.literal(node.attrs(Attrs.Fill.class).value(), node.dtype()));
       case COUNT -> fill(out, Lowering.count(node));
       case RESHAPE, BROADCAST -> copy(in.get(0), out, node);
-      case MATMUL -> matmul(node, array(in.get(0)), array(in.get(1)), out);
+      case MATMUL -> matmul(node, array(in.get(0)), array(in.get(1)), out, null);
       case REDUCE_SUM, REDUCE_MAX -> Reductions.emit(node, array(in.get(0)), out);
       case TRANSPOSE -> Movement.transpose(node, array(in.get(0)), out);
       case SLICE -> Movement.slice(node, array(in.get(0)), out);
@@ -75,7 +80,7 @@ final class NodeEmitter {
     return Movement.broadcast(a, out);
   }
 
-  private static CodeBlock matmul(Node node, Operand.Array a, Operand.Array b, Operand.Array out) {
+  private static CodeBlock matmul(Node node, Operand.Array a, Operand.Array b, Operand.Array out, Operand.Array bias) {
     Attrs.Matmul m = node.attrs(Attrs.Matmul.class);
     Shape sa = a.shape();
     Shape sb = b.shape();
@@ -90,6 +95,10 @@ final class NodeEmitter {
       rows = Sizes.size(sa, 0, sa.rank() - 1);
       inner = Integer.toString(sa.last());
       cols = Integer.toString(m.transposeB() ? sb.dim(0) : sb.dim(1));
+    }
+    if (bias != null) {
+      return CodeBlock.of("$T.multiplyBias($L, $L, $L, $L, $L, $L, 0, $L, 0, $L, 0, $L, 0, false);\n", RuntimeTypes.GEMM,
+          m.transposeA(), m.transposeB(), rows, cols, inner, a.ref(), b.ref(), out.ref(), bias.ref());
     }
     Object kernel = node.dtype() == DType.F64 ? RuntimeTypes.DOUBLE_GEMM : RuntimeTypes.GEMM;
     return CodeBlock.of("$T.multiply($L, $L, $L, $L, $L, $L, 0, $L, 0, $L, 0, false);\n", kernel, m.transposeA(),

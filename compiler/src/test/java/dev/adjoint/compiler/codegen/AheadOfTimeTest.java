@@ -41,7 +41,8 @@ class AheadOfTimeTest {
       ModelUnit unit = c.models().get(0);
       for (GeneratedModel g : List.of(ModelCompiler.generate(unit, "com.example.models", ModelCompiler.className(
           unit.name())), ModelCompiler.generatePredictor(unit, "com.example.models",
-          ModelCompiler.className(unit.name()) + "Predictor"))) {
+          ModelCompiler.className(unit.name()) + "Predictor"), ModelCompiler.generateSplit(unit,
+          "com.example.models", ModelCompiler.className(unit.name()) + "Split"))) {
         Path file = sources.resolve(g.fileName());
         Files.createDirectories(file.getParent());
         Files.writeString(file, g.source());
@@ -65,6 +66,11 @@ class AheadOfTimeTest {
       Object model = type.getConstructor(int.class).newInstance(4);
       double loss = (double) type.getMethod("trainStep", int.class).invoke(model, 4);
       assertEquals(Math.log(10), loss, 1e-5, "zero inputs give uniform probabilities");
+      // the layout of a model too large for one class file: per-node methods in part classes
+      Class<?> split = loader.loadClass("com.example.models.MnistSplit");
+      assertTrue(split.getDeclaredClasses().length > 0, "part classes");
+      Object parted = split.getConstructor(int.class).newInstance(4);
+      assertEquals(loss, (double) split.getMethod("trainStep", int.class).invoke(parted, 4), 1e-6);
       Class<?> predictor = loader.loadClass("com.example.models.MnistPredictor");
       Object p = predictor.getConstructor(int.class).newInstance(1);
       predictor.getMethod("predict", int.class).invoke(p, 1);

@@ -7,6 +7,8 @@ import dev.adjoint.compiler.autodiff.TrainingGraph;
 import dev.adjoint.compiler.frontend.Compilation;
 import dev.adjoint.compiler.frontend.Frontend;
 import dev.adjoint.compiler.frontend.ModelUnit;
+import dev.adjoint.compiler.frontend.train.ParamGroups;
+import dev.adjoint.compiler.frontend.train.Spec;
 import dev.adjoint.compiler.golden.Golden;
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
@@ -24,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -33,6 +36,7 @@ import org.junit.jupiter.api.TestFactory;
  * interpreter: outputs, loss and every gradient of a training step (dropout masks drawn
  * from the same seed and step), new batch-norm statistics, and the loss and outputs as
  * inference behaves. The training loss is the objective, with the train block's penalties. Models are built for batches of 8 and run with 5, 1 and 0 samples.
+ * Then two real optimizer steps per model (see {@link #realSteps}).
  *
  * <p>Tolerance: the compiled code computes in f32, the interpreter in f64 from the same
  * f32-rounded inputs and parameters, so each tensor must agree within
@@ -40,6 +44,8 @@ import org.junit.jupiter.api.TestFactory;
  */
 class CompiledVsInterpreterTest {
   static final double TOLERANCE = 2e-4;
+  /** Parameters after a real step against the reference rule applied to the same gradients. */
+  static final double UPDATE_TOLERANCE = 1e-5;
   private static final int MAX_BATCH = 8;
 
   @TestFactory
@@ -94,6 +100,107 @@ class CompiledVsInterpreterTest {
     }
     reference.stateUpdates().forEach((name, value) -> compare(value, model.state(name),
         value.size(), where + " new " + name));
+    if (batch > 0) {
+      realSteps(unit, training, inputs, params, batch, where);
+    }
+  }
+
+  /**
+   * Two real optimizer steps of a fresh model (fresh optimizer state, the train block's
+   * learning rate and clipping): at each, the compiled gradients against the interpreter's at
+   * the compiled model's parameters (within {@value #TOLERANCE}, as above), and the new
+   * parameters against torch.optim's rule ({@link OptimizerUpdateTest.Reference}, in f64)
+   * applied to the compiled gradients, within {@value #UPDATE_TOLERANCE}·max(1, |p|): the
+   * update's f32 rounding only.
+   */
+  private static void realSteps(ModelUnit unit, Graph training, Map<String, Tensor> inputs,
+      Map<String, Tensor> params, int batch, String where) {
+    CompiledModel model = ModelCompiler.compile(unit).newModel(MAX_BATCH);
+    load(model, inputs, params);
+    model.setSeed(7);
+    model.setStep(0);
+    Spec optimizer = ModelCompiler.optimizer(unit);
+    OptimizerUpdateTest.Reference rule = rule(optimizer);
+    Set<String> decayed = ParamGroups.resolve(optimizer.list("decay_on"), unit.graph());
+    for (int step = 1; step <= 2; step++) {
+      String at = where + " " + optimizer.name() + " step " + step;
+      Map<String, Tensor> current = new LinkedHashMap<>();
+      params.forEach((name, t) -> current.put(name, Tensor.of(t.shape(), read(model.param(name), t.size()))));
+      Evaluation e = new Interpreter(training).evaluate(
+          Feed.of(inputs, current).withRng(7, step - 1).withMode(Mode.TRAINING));
+      double lr = model.learningRate();
+      model.trainStep(batch);
+      Map<String, double[]> gradients = new LinkedHashMap<>();
+      for (Map.Entry<String, Node> g : training.gradients().entrySet()) {
+        compare(e.value(g.getValue()), model.gradients().get(g.getKey()), (int) g.getValue().shape().size(batch),
+            at + " gradient of " + g.getKey());
+        gradients.put(g.getKey(), read(model.gradients().get(g.getKey()), current.get(g.getKey()).size()));
+      }
+      clip(ModelCompiler.clips(unit), gradients);
+      for (Map.Entry<String, double[]> g : gradients.entrySet()) {
+        double[] expected = current.get(g.getKey()).data().clone();
+        rule.update(g.getKey(), expected, g.getValue(), decayed.contains(g.getKey()), step, lr);
+        double[] actual = read(model.param(g.getKey()), expected.length);
+        for (int i = 0; i < expected.length; i++) {
+          assertTrue(Math.abs(actual[i] - expected[i]) <= UPDATE_TOLERANCE * Math.max(1, Math.abs(expected[i])),
+              at + " parameter " + g.getKey() + "[" + i + "]: compiled " + actual[i] + ", reference " + expected[i]);
+        }
+      }
+    }
+  }
+
+  /** torch.optim's rule for the optimizer of a train block. */
+  private static OptimizerUpdateTest.Reference rule(Spec o) {
+    return switch (o.name()) {
+      case "sgd", "sgdw" -> new OptimizerUpdateTest.Sgd(o.number("momentum"), o.number("dampening"),
+          o.bool("nesterov"), o.number("weight_decay"), o.name().equals("sgdw"));
+      case "adagrad" -> new OptimizerUpdateTest.Adagrad(o.number("lr_decay"), o.number("weight_decay"),
+          o.number("initial_accumulator_value"), o.number("eps"));
+      case "rmsprop" -> new OptimizerUpdateTest.Rmsprop(o.number("alpha"), o.number("eps"), o.number("weight_decay"),
+          o.number("momentum"), o.bool("centered"));
+      case "adam", "adamw" -> new OptimizerUpdateTest.Adam(((Number) o.list("betas").get(0)).doubleValue(),
+          ((Number) o.list("betas").get(1)).doubleValue(), o.number("eps"), o.number("weight_decay"),
+          o.bool("amsgrad"), o.name().equals("adamw"));
+      default -> throw new IllegalArgumentException("no reference rule for " + o.name());
+    };
+  }
+
+  /** clip value(limit) then global_norm(max_norm), as torch.nn.utils does them, in place. */
+  private static void clip(List<Spec> clips, Map<String, double[]> gradients) {
+    for (Spec c : clips) {
+      if (c.name().equals("value")) {
+        double limit = c.number("limit");
+        gradients.values().forEach(g -> {
+          for (int i = 0; i < g.length; i++) {
+            g[i] = Math.max(-limit, Math.min(limit, g[i]));
+          }
+        });
+      }
+    }
+    for (Spec c : clips) {
+      if (c.name().equals("global_norm")) {
+        double squares = 0;
+        for (double[] g : gradients.values()) {
+          for (double v : g) {
+            squares += v * v;
+          }
+        }
+        double scale = Math.min(1, c.number("max_norm") / (Math.sqrt(squares) + GradientClipping.NORM_EPS));
+        gradients.values().forEach(g -> {
+          for (int i = 0; i < g.length; i++) {
+            g[i] *= scale;
+          }
+        });
+      }
+    }
+  }
+
+  private static double[] read(dev.adjoint.runtime.model.Tensor t, int count) {
+    double[] out = new double[count];
+    for (int i = 0; i < count; i++) {
+      out[i] = t.get(i);
+    }
+    return out;
   }
 
   private static void load(CompiledModel model, Map<String, Tensor> inputs, Map<String, Tensor> params) {

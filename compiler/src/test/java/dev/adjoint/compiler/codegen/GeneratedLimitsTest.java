@@ -36,6 +36,28 @@ class GeneratedLimitsTest {
       }
       """;
 
+  /**
+   * Written as one class, 800 layers (about 20,000 methods and 7,000 fields) would need more
+   * than the 65,535 constant-pool entries a class file may have (700 needed 60,000): only
+   * part classes make it compile.
+   */
+  private static final String VERY_DEEP = """
+      model very_deep(width = 4, depth = 800) {
+        input  x: f32[B, 4]
+        target y: class[B] of 3
+        h = x
+        repeat depth {
+          h = dense(h, width, act = relu)
+          h = dropout(h, 0.1)
+        }
+        output probs = softmax(dense(h, 3))
+        loss = cross_entropy(probs, y)
+      }
+      """;
+
+  /** The JVM's limit of constant-pool entries per class file. */
+  private static final int CONSTANT_POOL_LIMIT = 65_535;
+
   private static final String MLP = """
       model mlp {
         input  x: f32[B, 32]
@@ -63,6 +85,66 @@ class GeneratedLimitsTest {
     CompiledModel model = factory.newModel(4);
     double loss = model.trainStep(4);
     assertTrue(Double.isFinite(loss), "loss " + loss);
+  }
+
+  @Test
+  void aModelTooLargeForOneClassFileIsSplitIntoPartClassesEachFarUnderTheLimits() {
+    Compilation c = Frontend.compile(SourceFile.of("very_deep.nn", VERY_DEEP));
+    assertTrue(c.ok(), c.diagnostics().format());
+    long start = System.nanoTime();
+    ModelFactory factory = ModelCompiler.compile(c.models().get(0));
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    Map<String, JaninoLoader.ClassFileSize> files = factory.classFiles();
+    assertTrue(files.size() > 2, "the model's class and part classes, got " + files.keySet());
+    int entries = 0;
+    for (Map.Entry<String, JaninoLoader.ClassFileSize> file : files.entrySet()) {
+      JaninoLoader.ClassFileSize size = file.getValue();
+      entries += size.constantPoolEntries();
+      assertTrue(size.constantPoolEntries() < CONSTANT_POOL_LIMIT / 2, file.getKey() + " has "
+          + size.constantPoolEntries() + " constant-pool entries, not far under " + CONSTANT_POOL_LIMIT);
+      assertTrue(size.bytes() < 2_000_000, file.getKey() + " is " + size.bytes() + " bytes");
+    }
+    assertTrue(entries > CONSTANT_POOL_LIMIT, "together the classes have " + entries
+        + " constant-pool entries: one class could not have held them");
+    factory.methodSizes().forEach((method, size) -> assertTrue(size < HUGE_METHOD_LIMIT,
+        method + " is " + size + " bytes of bytecode, over the JIT's " + HUGE_METHOD_LIMIT));
+    CompiledModel model = factory.newModel(2);
+    double loss = model.trainStep(2);
+    assertEquals(Math.log(3), loss, 0.5, "zero inputs through 800 layers: near-uniform probabilities");
+    model.predict(2);
+    System.out.println("very_deep: " + files.size() + " class files, " + entries + " constant-pool entries, compiled in "
+        + millis + " ms");
+  }
+
+  @Test
+  void aModelSplitIntoPartClassesComputesExactlyWhatItsOneClassComputes() {
+    dev.adjoint.compiler.frontend.ModelUnit unit = Frontend.compile(SourceFile.of("mlp.nn", MLP)).models().get(0);
+    GeneratedModel whole = ModelCompiler.generate(unit, ModelCompiler.DEFAULT_PACKAGE, "Whole");
+    GeneratedModel split = ModelCompiler.generateSplit(unit, ModelCompiler.DEFAULT_PACKAGE, "Split");
+    assertTrue(!whole.source().contains("class Part0") && split.source().contains("static final class Part0"));
+    List<CompiledModel> models = new ArrayList<>();
+    for (GeneratedModel g : List.of(whole, split)) {
+      CompiledModel model = new ModelFactory(g, JaninoLoader.load(g), g.className()).newModel(8);
+      float[] x = model.input("x").f32();
+      int[] y = model.input("y").i32();
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) Math.sin(i * 0.37);
+      }
+      for (int i = 0; i < y.length; i++) {
+        y[i] = i % 10;
+      }
+      model.setSeed(3);
+      model.initialize(3);
+      for (int step = 0; step < 3; step++) {
+        model.trainStep(8);
+      }
+      model.predict(8);
+      models.add(model);
+    }
+    for (String name : models.get(0).params().keySet()) {
+      assertTrue(java.util.Arrays.equals(models.get(0).param(name).f32(), models.get(1).param(name).f32()), name);
+    }
+    assertTrue(java.util.Arrays.equals(models.get(0).output("probs").f32(), models.get(1).output("probs").f32()));
   }
 
   @Test

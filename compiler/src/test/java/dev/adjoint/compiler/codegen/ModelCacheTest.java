@@ -3,6 +3,7 @@ package dev.adjoint.compiler.codegen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,9 @@ import dev.adjoint.compiler.frontend.Compilation;
 import dev.adjoint.compiler.frontend.Frontend;
 import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.source.SourceFile;
+import dev.adjoint.runtime.model.CompiledModel;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +48,38 @@ class ModelCacheTest {
     assertSame(first, reparsed, "the same text parsed again");
     assertSame(first.type(), reparsed.type());
     assertEquals(first.key(), reparsed.key());
+  }
+
+  @Test
+  void aModelNoLongerUsedUnloadsWithItsClassLoaderWhileALiveOneStaysCached() throws InterruptedException {
+    // hidden = 17 is compiled by this test only
+    WeakReference<ClassLoader> dropped = trainedThenDropped(List.of("hidden=17"));
+    CompiledModel kept = ModelCompiler.compile(unit(List.of("hidden=18"))).newModel(2);
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    List<byte[]> pressure = new ArrayList<>();
+    while (dropped.get() != null && System.nanoTime() < deadline) {
+      System.gc();
+      pressure.add(new byte[1 << 16]);
+      if (pressure.size() > 256) {
+        pressure.clear();
+      }
+      Thread.sleep(10);
+    }
+    assertNull(dropped.get(), "the class loader of a model nobody uses is still reachable after a minute of GCs");
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    assertSame(kept.getClass(), ModelCompiler.compile(unit(List.of("hidden=18"))).type(),
+        "a model in use keeps its factory cached, though nothing else holds the factory");
+  }
+
+  /** The class loader of a model compiled, trained a step and dropped with its factory. */
+  private static WeakReference<ClassLoader> trainedThenDropped(List<String> sets) {
+    ModelFactory factory = ModelCompiler.compile(unit(sets));
+    CompiledModel model = factory.newModel(2);
+    model.trainStep(2);
+    model.predict(2);
+    return new WeakReference<>(factory.type().getClassLoader());
   }
 
   @Test

@@ -50,12 +50,18 @@ import org.junit.jupiter.api.TestFactory;
  * <p>Tolerance: f32 results within {@value #F32_TOLERANCE}·max(1, |reference|) of the f64
  * interpreter (which reads the same f32-rounded inputs), f64 within
  * {@value #F64_TOLERANCE}·max(1, |reference|), i32 exactly; NaN matches NaN.
+ *
+ * <p>Gradients too: each case with its float inputs scaled by parameters and its outputs
+ * summed into a loss ({@link Case#trainable}), a compiled training step against the
+ * interpreter's gradients ({@link #checkGradients}).
  */
 class OpCodegenTest {
   private static final int MAX_BATCH = 8;
   private static final int B = Shape.BATCH;
   private static final double F32_TOLERANCE = 2e-5;
   private static final double F64_TOLERANCE = 1e-12;
+  /** f32 gradients: sums over the batch of products. */
+  private static final double GRADIENT_TOLERANCE = 1e-4;
   private static final long SEED = 11;
   private static final long STEP = 3;
   private static final SourceFile FILE = SourceFile.of("ops.nn", "# graphs built by OpCodegenTest\n");
@@ -69,6 +75,27 @@ class OpCodegenTest {
     Model build() {
       Model m = new Model();
       body.accept(m);
+      return m;
+    }
+
+    /**
+     * The case with every float input x read as x·s, s a parameter of ones over x's non-batch
+     * dimensions, and the loss the sum of every output of the first float output's dtype: its
+     * gradients for the s are sums of x·∂loss/∂x, through the backward rule of every op.
+     */
+    Model trainable() {
+      Model m = new Model(true);
+      body.accept(m);
+      Node loss = null;
+      for (Node out : m.graph.build().outputs().values()) {
+        if (out.dtype() != DType.I32 && (loss == null || out.dtype() == loss.dtype())) {
+          Node total = m.b.sumAll(out);
+          loss = loss == null ? total : m.b.add(loss, total);
+        }
+      }
+      if (loss != null) {
+        m.graph.loss(loss);
+      }
       return m;
     }
   }
@@ -88,12 +115,31 @@ class OpCodegenTest {
     final GraphBuilder b = GraphBuilder.start(SPAN, 100);
     final Graph.Builder graph = Graph.builder("ops", SPAN);
     final Map<String, Draw> draws = new LinkedHashMap<>();
+    /** With a gradient to take: every float input is scaled by a parameter of ones (see {@link #trainable}). */
+    final boolean scaled;
+    final Map<String, Node> scales = new LinkedHashMap<>();
+
+    Model() {
+      this(false);
+    }
+
+    Model(boolean scaled) {
+      this.scaled = scaled;
+    }
 
     Node input(String name, DType dtype, Draw draw, int... dims) {
       Node n = b.node(Op.INPUT, List.of(), new Attrs.Input(name, dtype, Shape.of(dims), false, 0, List.of()));
       graph.input(n);
       draws.put(name, draw);
-      return n;
+      if (!scaled || dtype == DType.I32) {
+        return n;
+      }
+      int[] rest = dims.length > 0 && dims[0] == B ? java.util.Arrays.copyOfRange(dims, 1, dims.length) : dims;
+      Node scale = b.node(Op.PARAM, List.of(), new Attrs.Param("s_" + name, dtype, Shape.of(rest),
+          dev.adjoint.compiler.ir.Init.of(dev.adjoint.compiler.ir.Init.Kind.ONES), dev.adjoint.compiler.ir.ParamRole.WEIGHT));
+      graph.param(scale);
+      scales.put("s_" + name, scale);
+      return b.mul(n, scale);
     }
 
     Node gaussian(String name, DType dtype, int... dims) {
@@ -460,6 +506,73 @@ class OpCodegenTest {
         long kernels = graphs(c.build().graph(), true).prediction().nodes().stream()
             .filter(n -> n.op() == Op.ELEMENTWISE_KERNEL).count();
         assertEquals(4, kernels, c.name() + ": one kernel per output");
+      }
+    }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyOpsCompiledGradientIsWhatTheInterpreterComputes() {
+    return cases().stream().map(c -> DynamicTest.dynamicTest(c.name() + " gradients", () -> checkGradients(c)));
+  }
+
+  /**
+   * A training step (learning rate 0) of the case made {@link Case#trainable}, through the
+   * training pipeline, against the interpreter's gradients on the graph as built; within
+   * {@value #GRADIENT_TOLERANCE}·max(1, max |reference|) for f32 (sums over the batch),
+   * {@value #F64_TOLERANCE}·max(1, max |reference|) for f64. Cases without a float output or
+   * float input, or whose ops have no gradient, are skipped.
+   */
+  private static void checkGradients(Case c) {
+    Model built = c.trainable();
+    Graph graph = built.graph();
+    org.junit.jupiter.api.Assumptions.assumeTrue(graph.loss() != null && !built.scales.isEmpty(),
+        "no float output or input");
+    Graph training;
+    try {
+      training = dev.adjoint.compiler.autodiff.TrainingGraph.of(graph);
+    } catch (RuntimeException e) {
+      org.junit.jupiter.api.Assumptions.abort("not differentiable: " + e.getMessage());
+      return;
+    }
+    CompiledModel model = ModelCompiler.compile(GraphSet.of(graph), TrainOptions.defaultOptimizer("sgd", 0.01),
+        List.of(), "OpGradientCase").newModel(MAX_BATCH);
+    model.setLearningRate(0);
+    for (int batch : new int[] {5, 1}) {
+      Random random = new Random(c.name().hashCode() * 37L + batch);
+      Map<String, Tensor> inputs = new LinkedHashMap<>();
+      for (Node input : graph.inputs()) {
+        Tensor value = draw(input, built.draws.get(input.sourceName()), batch, random);
+        inputs.put(input.sourceName(), value);
+        if (model.inputs().containsKey(input.sourceName())) {
+          TrainedModels.set(model.input(input.sourceName()), value.data());
+        }
+      }
+      Map<String, Tensor> params = new LinkedHashMap<>();
+      built.scales.forEach((name, scale) -> {
+        double[] ones = new double[(int) Math.max(1, scale.shape().staticSize())];
+        java.util.Arrays.fill(ones, 1);
+        params.put(name, Tensor.of(scale.shape().dims(), ones));
+        TrainedModels.set(model.param(name), ones);
+      });
+      model.setSeed(SEED);
+      model.setStep(STEP);
+      model.trainStep(batch);
+      Evaluation reference = new Interpreter(training).evaluate(Feed.of(inputs, params).withRng(SEED, STEP)
+          .withMode(dev.adjoint.compiler.interp.Mode.TRAINING));
+      for (Map.Entry<String, Node> g : training.gradients().entrySet()) {
+        double[] expected = reference.value(g.getValue()).data();
+        double scale = 1;
+        for (double v : expected) {
+          scale = Math.max(scale, Math.abs(v));
+        }
+        double tolerance = (g.getValue().dtype() == DType.F32 ? GRADIENT_TOLERANCE : F64_TOLERANCE) * scale;
+        dev.adjoint.runtime.model.Tensor actual = model.gradients().get(g.getKey());
+        for (int i = 0; i < expected.length; i++) {
+          double a = actual.get(i);
+          boolean same = Double.isNaN(expected[i]) ? Double.isNaN(a) : Math.abs(a - expected[i]) <= tolerance;
+          assertTrue(same, c.name() + ", batch " + batch + ", gradient of " + g.getKey() + "[" + i + "]: compiled " + a
+              + ", interpreter " + expected[i]);
+        }
       }
     }
   }
