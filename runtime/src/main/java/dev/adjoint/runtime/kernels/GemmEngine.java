@@ -27,13 +27,6 @@ public final class GemmEngine implements AutoCloseable {
    */
   static final long PARALLEL_FLOPS = 1_000_000L;
 
-  /**
-   * A product of fewer than {@link MicroKernel#SMALL_M} rows costs what reading B costs, not
-   * 2mnk: each element of B is weighed as this many flops against {@link #PARALLEL_FLOPS}.
-   * At 16, a B of 64K floats (W1's 256 x 256 layer, about 1.9 us from L2) is split.
-   */
-  static final int SMALL_M_FLOPS_PER_ELEMENT = 16;
-
   private final MicroKernel kernel;
   private final int threads;
   private final long parallelFlops;
@@ -162,11 +155,15 @@ public final class GemmEngine implements AutoCloseable {
     }
   }
 
-  /** The product's cost in flops, as weighed against the parallel threshold. */
+  /**
+   * The product's cost in flops, as weighed against the parallel threshold. Products of one
+   * sample are weighed the same way, though reading B bounds them: splitting W1's 784 x 256
+   * layer at batch 1 over two cores (each half then stays in its core's L2) was tried, and
+   * the hand-over, 1-2 us on this 2-vCPU machine, ate the gain (W4: 14.2 us on one thread,
+   * 18.7 +- 8.6 on two with the split).
+   */
   private static double work(int m, int n, int k) {
-    return m < MicroKernel.SMALL_M
-        ? (double) SMALL_M_FLOPS_PER_ELEMENT * n * k
-        : 2.0 * m * n * k;
+    return 2.0 * m * n * k;
   }
 
   private void compute(boolean transposeA, boolean transposeB, int m, int n, int k,

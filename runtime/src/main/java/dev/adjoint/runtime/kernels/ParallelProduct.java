@@ -6,11 +6,10 @@ package dev.adjoint.runtime.kernels;
  * each block and along m that of B, so cutting the longer side costs less. Threads claim
  * blocks as {@link SharedBlocks} shares them out.
  *
- * <p>A product of fewer than {@link MicroKernel#SMALL_M} rows (inference on one sample) is
- * bound by reading B, not by arithmetic: its columns are cut into one pinned block per
- * thread, so that each core reads the same part of B at every call and, where the parts fit,
- * keeps it in its own L2 cache (W1's weights, 1.07 MB, do not fit one core's 1 MB but half
- * of them fit each of two).
+ * <p>A product of fewer than {@link MicroKernel#SMALL_M} rows (inference on one sample) that
+ * is large enough to share is bound by reading B, not by arithmetic: its columns are cut
+ * into one pinned block per thread, so that each core reads the same part of B at every
+ * call and, where the parts fit, keeps it in its own L2 cache from one call to the next.
  */
 final class ParallelProduct extends SharedBlocks {
   /** Blocks per thread: enough to even out a late start, few enough to pack little twice. */
