@@ -321,6 +321,8 @@ final class ModelElaborator {
 
   Node createParam(String fullName, SourceSpan nameSpan, SourceSpan span, Shape shape, DType dtype, Init init,
       ParamRole role) {
+    dev.adjoint.compiler.ir.ShapeRules.checkSize(new dev.adjoint.compiler.ir.TensorType(dtype, shape),
+        "parameter '" + fullName + "' ");
     Node node = root.at(span).node(dev.adjoint.compiler.ir.Op.PARAM, List.of(),
         new dev.adjoint.compiler.ir.Attrs.Param(fullName, dtype, shape, init, role));
     if (claimSourceName(fullName, nameSpan)) {
@@ -582,7 +584,7 @@ final class ModelElaborator {
     try {
       return builtin.implementation().apply(args.get(), context);
     } catch (ShapeException e) {
-      diagnostics.error(c.span(), c.callee() + "(): " + e.getMessage());
+      diagnostics.error(c.span(), c.callee() + "(): " + e.getMessage(), e.hint());
       return Value.POISON;
     }
   }

@@ -15,18 +15,19 @@ import org.junit.jupiter.api.Test;
 /**
  * How large a program may be: chains of operators as long as you like, nesting up to 256
  * levels (one more is a diagnostic, never a StackOverflowError), def calls 64 deep, and a
- * model of at most two million graph nodes. The programs at the limits run on a thread with
- * half the default stack, to show the limits leave room.
+ * model of at most two million graph nodes, each tensor at most what one Java array holds.
+ * The programs at the limits run on a thread with the JVM's default stack of 1 MB (what the
+ * CLI's main thread has), whoever runs the test; they need about half of it.
  */
 class SizeLimitsTest {
-  private static final long HALF_THE_DEFAULT_STACK = 512 * 1024;
+  private static final long DEFAULT_STACK = 1024 * 1024;
 
   private static String model(String body) {
     return "model m {\n  input x: f32[B, 3]\n  target y: f32[B, 1]\n" + body
         + "\n  output p = dense(h, 1)\n  loss = mse(p, y)\n}\n";
   }
 
-  private static void onHalfAStack(Runnable body) throws Throwable {
+  private static void onTheDefaultStack(Runnable body) throws Throwable {
     Throwable[] failure = new Throwable[1];
     Thread thread = new Thread(null, () -> {
       try {
@@ -34,7 +35,7 @@ class SizeLimitsTest {
       } catch (Throwable t) {
         failure[0] = t;
       }
-    }, "half-stack", HALF_THE_DEFAULT_STACK);
+    }, "default-stack", DEFAULT_STACK);
     thread.start();
     thread.join();
     if (failure[0] != null) {
@@ -44,7 +45,7 @@ class SizeLimitsTest {
 
   @Test
   void aSumOfTwentyThousandTermsCompiles() throws Throwable {
-    onHalfAStack(() -> {
+    onTheDefaultStack(() -> {
       Graph g = graph(model("  h = x" + " + x".repeat(19_999)));
       assertEquals(19_999, g.nodes().stream().filter(n -> n.op() == Op.ADD && n.span().line() == 4).count());
       Graph products = graph(model("  h = x" + " * x".repeat(9_999) + " - x / x".repeat(5_000)));
@@ -56,7 +57,7 @@ class SizeLimitsTest {
   @Test
   void twoHundredFiftySixLevelsOfEachKindOfNestingCompile() throws Throwable {
     int levels = 255; // and the model's braces
-    onHalfAStack(() -> {
+    onTheDefaultStack(() -> {
       graph(model("  h = " + "(".repeat(levels) + "x" + ")".repeat(levels)));
       graph(model("  h = " + "abs(".repeat(levels) + "x" + ")".repeat(levels)));
       graph(model("  h = " + "-".repeat(levels) + "x"));
@@ -96,7 +97,7 @@ class SizeLimitsTest {
 
   @Test
   void defsCallEachOtherUpTo64Deep() throws Throwable {
-    onHalfAStack(() -> graph(model("  h = layer0(x)") + chain(ModelElaborator.MAX_DEF_DEPTH)));
+    onTheDefaultStack(() -> graph(model("  h = layer0(x)") + chain(ModelElaborator.MAX_DEF_DEPTH)));
     assertError(errors(model("  h = layer0(x)") + chain(ModelElaborator.MAX_DEF_DEPTH + 1)),
         "defs call each other more than 64 deep");
   }
@@ -119,5 +120,23 @@ class SizeLimitsTest {
     assertTrue(call.startsWith("t.nn:4:12: error: the model grows past 2,000,000 graph nodes while inlining this call"
         + " of 'grow'\n"), call);
     assertTrue(call.endsWith("\n1 error\n"), call);
+  }
+
+  /** Goldens invalid/tensor_too_large_*.nn show the diagnostics at a declaration, a layer and an operator. */
+  @Test
+  void aTensorHoldsAtMostWhatOneJavaArrayHoldsPerSample() {
+    String fits = "model m {\n  input x: f32[B, 46340, 46340]\n  param w: f32[2147483639]\n"
+        + "  output p = sum(x) + sum(w)\n}\n";
+    graph(fits);
+    String over = report("model m {\n  input x: f32[B, 46341, 46341]\n  param w: f32[2147483640]\n"
+        + "  output p = sum(x) + sum(w)\n}\n");
+    assertTrue(over.startsWith("t.nn:2:12: error: f32[B,46341,46341] has 2,147,488,281 elements per sample, more than a"
+        + " Java array holds (2,147,483,639)\n"), over);
+    assertTrue(over.contains("t.nn:3:12: error: f32[2147483640] has 2,147,483,640 elements, more than"), over);
+    assertTrue(over.endsWith("\n2 errors\n"), over);
+    String layer = report("model m {\n  input ids: i32[B, 3]\n  e = embedding(ids, 100000, 100000)\n"
+        + "  output p = sum(e)\n}\n");
+    assertTrue(layer.startsWith("t.nn:3:7: error: embedding(): parameter 'e.table' f32[100000,100000] has"
+        + " 10,000,000,000 elements, more than"), layer);
   }
 }
