@@ -104,6 +104,16 @@ class CliTest {
   }
 
   @Test
+  void warningsArePrintedButTheFileCompiles() {
+    Path file = Golden.resources().resolve("programs/warnings/constants_not_finite.nn");
+    CliRun r = CliRun.of("check", file.toString());
+    assertEquals(AdjointCli.OK, r.status(), r.err());
+    assertTrue(r.out().contains(": ok (1 model)"), r.out());
+    assertTrue(r.err().contains(file + ":8:22: warning: the constant log(0) is -infinity\n"), r.err());
+    assertTrue(r.err().endsWith("\n5 warnings\n"), r.err());
+  }
+
+  @Test
   void checkKeepsGoingAfterABadFileAndQuietHidesOk() throws IOException {
     Path good = write("good.nn", "model m {\n  input x: f32[B, 4]\n  output y = relu(x)\n}\n");
     CliRun r = CliRun.of("check", "-q", temp.resolve("missing.nn").toString(), good.toString());
