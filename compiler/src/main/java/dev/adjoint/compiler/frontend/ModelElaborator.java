@@ -246,6 +246,13 @@ final class ModelElaborator {
               + model.name() + "(" + s.name() + " = ...)");
       return;
     }
+    if (s.output() && frame.isModel && outputSpans.containsKey(s.name())) {
+      // before the value: its layers would be named after the first output's and collide with them
+      SourceSpan first = outputSpans.get(s.name());
+      diagnostics.error(s.nameSpan(), "output '" + s.name() + "' is declared twice (first at " + first.line() + ":"
+          + first.column() + ")", "give this output another name");
+      return;
+    }
     currentStatement = new StatementScope(frame, s.name());
     Value value = evaluate(frame, s.value());
     frame.bind(s.name(), value, s.nameSpan());
@@ -254,12 +261,6 @@ final class ModelElaborator {
     }
     if (!frame.isModel) {
       diagnostics.error(s.span(), "'output' belongs in a model, not in a def", "return the value instead");
-      return;
-    }
-    if (outputSpans.containsKey(s.name())) {
-      SourceSpan first = outputSpans.get(s.name());
-      diagnostics.error(s.nameSpan(), "output '" + s.name() + "' is declared twice (first at " + first.line() + ":"
-          + first.column() + ")", "give this output another name");
       return;
     }
     outputSpans.put(s.name(), s.nameSpan());
@@ -584,7 +585,7 @@ final class ModelElaborator {
     try {
       return builtin.implementation().apply(args.get(), context);
     } catch (ShapeException e) {
-      diagnostics.error(c.span(), c.callee() + "(): " + e.getMessage(), e.hint());
+      diagnostics.error(c.span(), Checks.inCall(c.callee(), e.getMessage()), e.hint());
       return Value.POISON;
     }
   }

@@ -53,7 +53,7 @@ final class Operators {
         return new Value.Tensor(op == BinaryOperator.MATMUL ? matmul(a, b, ops) : elementwise(op, a, b, ops));
       } catch (ShapeException e) {
         diagnostics.error(expr.opSpan(), "cannot " + verb(op) + " " + operand(left) + " and " + operand(right)
-            + ": " + e.getMessage(), e.hint() != null ? e.hint() : hint(op, left, right));
+            + ": " + Checks.withoutOpName(e.getMessage()), e.hint() != null ? e.hint() : hint(op, left, right));
         return Value.POISON;
       }
     }
