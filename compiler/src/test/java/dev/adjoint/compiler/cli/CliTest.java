@@ -248,6 +248,15 @@ class CliTest {
     CliRun unknown = CliRun.of("graph", example("salammbo/logreg.nn"), "--after", "magic");
     assertEquals(AdjointCli.USAGE, unknown.status());
     assertTrue(unknown.err().contains("no stage 'magic'"), unknown.err());
+    assertTrue(unknown.err().contains("phases: canonicalize, stabilize, differentiate, optimize, fuse; stages: "),
+        unknown.err());
+    CliRun phase = CliRun.of("graph", example("salammbo/logreg.nn"), "--after", "stabilize");
+    assertEquals(AdjointCli.OK, phase.status(), phase.err());
+    CliRun lastStage = CliRun.of("graph", example("salammbo/logreg.nn"), "--after", "stabilize/cse");
+    assertEquals(lastStage.out(), phase.out(), "a phase name stops after its last stage");
+    assertTrue(phase.out().contains("sigmoid_bce") && !phase.out().contains("grad "), phase.out());
+    CliRun inference = CliRun.of("graph", example("salammbo/logreg.nn"), "--inference", "--after", "extract");
+    assertEquals(AdjointCli.OK, inference.status(), inference.err());
     CliRun passes = CliRun.of("graph", example("salammbo/logreg.nn"), "--passes");
     assertEquals(AdjointCli.OK, passes.status(), passes.err());
     assertTrue(passes.out().matches("(?s).*stabilize/sigmoid-bce\\s+fired\\s+1 .*"), passes.out());
