@@ -26,7 +26,11 @@ public final class AdjointCli {
 
   /** Runs the command line with the given streams; returns the exit status. Never throws. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new AdjointCli());
+    return run(new CommandLine(new AdjointCli()), args, out, err);
+  }
+
+  /** Runs {@code cli}, the command line or (in tests) one with more subcommands, with Adjoint's error handling. */
+  static int run(CommandLine cli, String[] args, PrintWriter out, PrintWriter err) {
     cli.setOut(out);
     cli.setErr(err);
     cli.setExitCodeExceptionMapper(e -> INTERNAL_ERROR);
@@ -34,7 +38,7 @@ public final class AdjointCli {
       err.println("adjoint: internal error: " + e);
       err.println("This is a bug in Adjoint, not in your input. Please report it together with the command: adjoint "
           + String.join(" ", args));
-      if (System.getenv("ADJOINT_DEBUG") != null) {
+      if (debug()) {
         e.printStackTrace(err);
       } else {
         err.println("(set ADJOINT_DEBUG=1 to see the stack trace)");
@@ -50,9 +54,34 @@ public final class AdjointCli {
       cli.usage(err);
       return USAGE;
     }
-    int status = cli.execute(args);
+    int status;
+    try {
+      status = cli.execute(args);
+    } catch (Throwable e) { // picocli's handler sees only exceptions: errors such as StackOverflowError end here
+      err.println("adjoint: internal error: " + describe(e)
+          + (debug() ? "" : " (set ADJOINT_DEBUG=1 to see the stack trace)"));
+      if (debug()) {
+        e.printStackTrace(err);
+      }
+      status = INTERNAL_ERROR;
+    }
     out.flush();
     err.flush();
     return status;
+  }
+
+  private static boolean debug() {
+    return System.getenv("ADJOINT_DEBUG") != null;
+  }
+
+  /** What went wrong, in one line, with what may help when the JVM ran out of a resource. */
+  static String describe(Throwable e) {
+    if (e instanceof StackOverflowError) {
+      return "out of stack space (" + e.getClass().getName() + "); a larger stack may help: ADJOINT_JAVA_OPTS=-Xss64m";
+    }
+    if (e instanceof OutOfMemoryError) {
+      return "out of memory (" + e + "); more heap may help: ADJOINT_JAVA_OPTS=-Xmx8g";
+    }
+    return e.toString();
   }
 }

@@ -54,7 +54,8 @@ final class GraphCommand implements Callable<Integer> {
   boolean inference;
 
   @Option(names = "--after", paramLabel = "STAGE",
-      description = "stop after this stage of the pipeline, e.g. stabilize/softmax-cross-entropy or differentiate")
+      description = "stop after this stage of the pipeline (e.g. stabilize/softmax-cross-entropy, or a pass"
+          + " that runs once: sigmoid-bce) or after a whole phase (e.g. stabilize, differentiate)")
   String after;
 
   @Option(names = "--passes", description = "list the pipeline's stages with how often each fired on this file")
@@ -97,8 +98,8 @@ final class GraphCommand implements Callable<Integer> {
         return AdjointCli.USAGE;
       }
       if (stageCount == 0) {
-        err.println("adjoint graph: no stage '" + after + "' in the " + pipeline.name() + " pipeline; stages: "
-            + String.join(", ", pipeline.stageNames()));
+        err.println("adjoint graph: no stage '" + after + "' in the " + pipeline.name() + " pipeline; phases: "
+            + String.join(", ", pipeline.phaseNames()) + "; stages: " + String.join(", ", pipeline.stageNames()));
         return AdjointCli.USAGE;
       }
     }

@@ -51,15 +51,19 @@ public final class Diagnostics {
     return Diagnostic.sorted(items);
   }
 
-  /** Every diagnostic formatted, sorted, followed by a one-line count of errors. */
+  /** Every diagnostic formatted, sorted, followed by a one-line count of errors and warnings. */
   public String format() {
     StringBuilder out = new StringBuilder();
     for (Diagnostic d : sorted()) {
       out.append(d.format());
     }
     int errors = errorCount();
-    if (errors > 0) {
-      out.append(errors).append(errors == 1 ? " error" : " errors").append('\n');
+    int warnings = items.size() - errors;
+    String counted = (errors > 0 ? errors + (errors == 1 ? " error" : " errors") : "")
+        + (errors > 0 && warnings > 0 ? ", " : "")
+        + (warnings > 0 ? warnings + (warnings == 1 ? " warning" : " warnings") : "");
+    if (!counted.isEmpty()) {
+      out.append(counted).append('\n');
     }
     return out.toString();
   }

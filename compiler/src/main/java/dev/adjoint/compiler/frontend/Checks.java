@@ -41,6 +41,25 @@ public final class Checks {
     };
   }
 
+  /**
+   * A message about a call, named once: {@code transpose(): ...} for a message of the call's
+   * own ({@code "the input needs ..."}) or of an op inside it ({@code "matmul: inner dimensions
+   * differ"}, whose op name goes), and {@code swiglu() splits ...} for one whose subject is
+   * the function called ({@code "swiglu splits ..."}).
+   */
+  public static String inCall(String callee, String message) {
+    String own = withoutOpName(message);
+    if (own.equals(message) && message.startsWith(callee + " ")) {
+      return callee + "() " + message.substring(callee.length() + 1);
+    }
+    return callee + "(): " + own;
+  }
+
+  /** A shape message without the op name it starts with: {@code "transpose: [1,0] is ..."} to {@code "[1,0] is ..."}. */
+  public static String withoutOpName(String message) {
+    return message.replaceFirst("^[a-z_0-9]+(?: \\([^)]*\\))?: ", "");
+  }
+
   /** A value as it would be written in a .nn file. */
   public static String show(Value v) {
     if (v instanceof Value.Int i) {

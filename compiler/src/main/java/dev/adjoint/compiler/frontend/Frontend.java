@@ -67,6 +67,7 @@ public final class Frontend {
       if (graph.isEmpty()) {
         continue;
       }
+      ConstantWarnings.check(graph.get(), diagnostics);
       TrainConfig config = null;
       if (train != null) {
         config = new TrainChecker(train, graph.get(), base, diagnostics,

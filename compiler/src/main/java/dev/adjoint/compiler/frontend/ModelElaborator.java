@@ -31,6 +31,10 @@ import java.util.Set;
  */
 final class ModelElaborator {
   private static final int MAX_REPEAT = 10_000;
+  /** The most graph nodes a model may unroll to: far beyond real models, far within memory and compile time. */
+  static final long MAX_NODES = 2_000_000;
+  /** The most def calls active at once, one inside another: each deepens the elaborator's recursion. */
+  static final int MAX_DEF_DEPTH = 64;
 
   private final Declaration.Model model;
   private final Map<String, Value> hyperparameters;
@@ -46,6 +50,8 @@ final class ModelElaborator {
   private final Map<String, SourceSpan> outputSpans = new LinkedHashMap<>();
   private final Set<SourceSpan> collisions = new LinkedHashSet<>();
   private final Deque<String> activeDefs = new ArrayDeque<>();
+  /** The repeats and def calls being unrolled, outermost first: "unrolling this repeat" and where. */
+  private final List<Map.Entry<String, SourceSpan>> unrolling = new ArrayList<>();
   private StatementScope currentStatement;
   /** True when evaluating a hyperparameter default or a train option, where the body's names are not visible. */
   private boolean constantOnly;
@@ -82,7 +88,11 @@ final class ModelElaborator {
   Optional<Graph> elaborate() {
     int errorsBefore = diagnostics.errorCount();
     Frame frame = new Frame(null, null, true);
-    run(frame, model.body());
+    try {
+      run(frame, model.body());
+    } catch (TooLarge reported) {
+      return Optional.empty();
+    }
     Value loss = frame.locals.get("loss");
     if (loss != null) {
       setLoss(loss, frame.boundAt.get("loss"));
@@ -130,6 +140,27 @@ final class ModelElaborator {
       } finally {
         currentStatement = saved;
       }
+      if (root.nodesBuilt() > MAX_NODES) {
+        tooLarge(s.span());
+      }
+    }
+  }
+
+  /** Stops elaboration: the model has grown past {@link #MAX_NODES}; reported at the outermost repeat or def call. */
+  private void tooLarge(SourceSpan statement) {
+    Map.Entry<String, SourceSpan> at = unrolling.isEmpty() ? Map.entry("running this statement", statement)
+        : unrolling.get(0);
+    diagnostics.error(at.getValue(), "the model grows past " + String.format("%,d", MAX_NODES) + " graph nodes"
+        + " while " + at.getKey(),
+        "repeats and def calls are unrolled at compile time, every iteration adding its own nodes: use fewer"
+            + " iterations or fewer repeats inside repeats");
+    throw new TooLarge();
+  }
+
+  /** Unwinds the elaborator once a model is too large; its diagnostic is already reported. */
+  private static final class TooLarge extends RuntimeException {
+    TooLarge() {
+      super(null, null, false, false);
     }
   }
 
@@ -215,6 +246,13 @@ final class ModelElaborator {
               + model.name() + "(" + s.name() + " = ...)");
       return;
     }
+    if (s.output() && frame.isModel && outputSpans.containsKey(s.name())) {
+      // before the value: its layers would be named after the first output's and collide with them
+      SourceSpan first = outputSpans.get(s.name());
+      diagnostics.error(s.nameSpan(), "output '" + s.name() + "' is declared twice (first at " + first.line() + ":"
+          + first.column() + ")", "give this output another name");
+      return;
+    }
     currentStatement = new StatementScope(frame, s.name());
     Value value = evaluate(frame, s.value());
     frame.bind(s.name(), value, s.nameSpan());
@@ -223,12 +261,6 @@ final class ModelElaborator {
     }
     if (!frame.isModel) {
       diagnostics.error(s.span(), "'output' belongs in a model, not in a def", "return the value instead");
-      return;
-    }
-    if (outputSpans.containsKey(s.name())) {
-      SourceSpan first = outputSpans.get(s.name());
-      diagnostics.error(s.nameSpan(), "output '" + s.name() + "' is declared twice (first at " + first.line() + ":"
-          + first.column() + ")", "give this output another name");
       return;
     }
     outputSpans.put(s.name(), s.nameSpan());
@@ -250,14 +282,19 @@ final class ModelElaborator {
           + count.describe());
       return;
     }
-    for (int i = 1; i <= n.value(); i++) {
-      frame.repeatIndices.add(i);
-      int errorsBefore = diagnostics.errorCount();
-      run(frame, s.body());
-      frame.repeatIndices.remove(frame.repeatIndices.size() - 1);
-      if (diagnostics.errorCount() > errorsBefore || frame.returned != null) {
-        return; // the same error would repeat for every iteration
+    unrolling.add(Map.entry("unrolling this repeat", s.span()));
+    try {
+      for (int i = 1; i <= n.value(); i++) {
+        frame.repeatIndices.add(i);
+        int errorsBefore = diagnostics.errorCount();
+        run(frame, s.body());
+        frame.repeatIndices.remove(frame.repeatIndices.size() - 1);
+        if (diagnostics.errorCount() > errorsBefore || frame.returned != null) {
+          return; // the same error would repeat for every iteration
+        }
       }
+    } finally {
+      unrolling.remove(unrolling.size() - 1);
     }
   }
 
@@ -285,6 +322,8 @@ final class ModelElaborator {
 
   Node createParam(String fullName, SourceSpan nameSpan, SourceSpan span, Shape shape, DType dtype, Init init,
       ParamRole role) {
+    dev.adjoint.compiler.ir.ShapeRules.checkSize(new dev.adjoint.compiler.ir.TensorType(dtype, shape),
+        "parameter '" + fullName + "' ");
     Node node = root.at(span).node(dev.adjoint.compiler.ir.Op.PARAM, List.of(),
         new dev.adjoint.compiler.ir.Attrs.Param(fullName, dtype, shape, init, role));
     if (claimSourceName(fullName, nameSpan)) {
@@ -347,14 +386,32 @@ final class ModelElaborator {
       return Operators.negate(evaluate(frame, n.operand()), n, root.at(n.span()), diagnostics);
     }
     if (expr instanceof Expr.Binary b) {
-      Value left = evaluate(frame, b.left());
-      Value right = evaluate(frame, b.right());
-      return Operators.binary(b, left, right, root.at(b.span()), diagnostics);
+      return binary(frame, b);
     }
     if (expr instanceof Expr.Call c) {
       return call(frame, c);
     }
     throw new IllegalStateException("unknown expression " + expr);
+  }
+
+  /**
+   * A chain such as {@code x + x + ... + x} nests to the left as deep as it is long: it is
+   * evaluated from its leftmost operand up, in a loop, each right operand as it comes.
+   */
+  private Value binary(Frame frame, Expr.Binary expr) {
+    List<Expr.Binary> spine = new ArrayList<>();
+    Expr e = expr;
+    while (e instanceof Expr.Binary b) {
+      spine.add(b);
+      e = b.left();
+    }
+    Value value = evaluate(frame, e);
+    for (int i = spine.size() - 1; i >= 0; i--) {
+      Expr.Binary b = spine.get(i);
+      Value right = evaluate(frame, b.right());
+      value = Operators.binary(b, value, right, root.at(b.span()), diagnostics);
+    }
+    return value;
   }
 
   private Value number(Expr.Number n) {
@@ -528,7 +585,7 @@ final class ModelElaborator {
     try {
       return builtin.implementation().apply(args.get(), context);
     } catch (ShapeException e) {
-      diagnostics.error(c.span(), c.callee() + "(): " + e.getMessage());
+      diagnostics.error(c.span(), Checks.inCall(c.callee(), e.getMessage()), e.hint());
       return Value.POISON;
     }
   }
@@ -537,6 +594,11 @@ final class ModelElaborator {
     if (activeDefs.contains(def.name())) {
       diagnostics.error(c.calleeSpan(), "def '" + def.name() + "' calls itself",
           "defs are inlined where they are called, so they cannot be recursive; use 'repeat' instead");
+      return Value.POISON;
+    }
+    if (activeDefs.size() >= MAX_DEF_DEPTH) {
+      diagnostics.error(c.calleeSpan(), "defs call each other more than " + MAX_DEF_DEPTH + " deep",
+          "defs are inlined where they are called; for a layer that repeats, use 'repeat' instead of a def per layer");
       return Value.POISON;
     }
     List<Parameter> parameters = new ArrayList<>();
@@ -555,11 +617,13 @@ final class ModelElaborator {
       frame.bind(p.name(), args.get().value(p.name()), p.nameSpan());
     }
     activeDefs.push(def.name());
+    unrolling.add(Map.entry("inlining this call of '" + def.name() + "'", c.span()));
     StatementScope saved = currentStatement;
     try {
       run(frame, def.body());
     } finally {
       activeDefs.pop();
+      unrolling.remove(unrolling.size() - 1);
       currentStatement = saved;
     }
     if (frame.returned == null) {

@@ -53,7 +53,7 @@ final class Operators {
         return new Value.Tensor(op == BinaryOperator.MATMUL ? matmul(a, b, ops) : elementwise(op, a, b, ops));
       } catch (ShapeException e) {
         diagnostics.error(expr.opSpan(), "cannot " + verb(op) + " " + operand(left) + " and " + operand(right)
-            + ": " + e.getMessage(), hint(op, left, right));
+            + ": " + Checks.withoutOpName(e.getMessage()), e.hint() != null ? e.hint() : hint(op, left, right));
         return Value.POISON;
       }
     }
@@ -156,6 +156,16 @@ final class Operators {
     return null;
   }
 
+  /** A folded number; one that overflows to infinity or is NaN is worth a warning where it is computed. */
+  private static Value real(double value, Value left, Value right, Expr.Binary expr, Diagnostics diagnostics) {
+    if (!Double.isFinite(value)) {
+      diagnostics.warning(expr.span(), "the constant " + Checks.show(left) + " " + expr.op().symbol() + " "
+          + Checks.show(right) + " is " + ConstantWarnings.describe(value),
+          "everything computed from it becomes infinite or NaN");
+    }
+    return new Value.Real(value);
+  }
+
   private static Value fold(BinaryOperator op, Value left, Value right, Expr.Binary expr, Diagnostics diagnostics) {
     boolean ints = left instanceof Value.Int && right instanceof Value.Int;
     double a = Value.number(left);
@@ -163,11 +173,13 @@ final class Operators {
     try {
       switch (op) {
         case ADD:
-          return ints ? new Value.Int(Math.addExact((long) a, (long) b)) : new Value.Real(a + b);
+          return ints ? new Value.Int(Math.addExact((long) a, (long) b)) : real(a + b, left, right, expr, diagnostics);
         case SUBTRACT:
-          return ints ? new Value.Int(Math.subtractExact((long) a, (long) b)) : new Value.Real(a - b);
+          return ints ? new Value.Int(Math.subtractExact((long) a, (long) b))
+              : real(a - b, left, right, expr, diagnostics);
         case MULTIPLY:
-          return ints ? new Value.Int(Math.multiplyExact((long) a, (long) b)) : new Value.Real(a * b);
+          return ints ? new Value.Int(Math.multiplyExact((long) a, (long) b))
+              : real(a * b, left, right, expr, diagnostics);
         case DIVIDE:
           if (b == 0) {
             diagnostics.error(expr.opSpan(), "division by zero");
@@ -176,13 +188,13 @@ final class Operators {
           if (ints && (long) a % (long) b == 0) {
             return new Value.Int((long) a / (long) b); // 256 / 2 is the size 128, not 128.0
           }
-          return new Value.Real(a / b);
+          return real(a / b, left, right, expr, diagnostics);
         case POWER:
           double p = Math.pow(a, b);
           if (ints && b >= 0 && Math.abs(p) < 9e15) {
             return new Value.Int((long) p);
           }
-          return new Value.Real(p);
+          return real(p, left, right, expr, diagnostics);
         default:
           diagnostics.error(expr.opSpan(), "'@' multiplies tensors, not numbers");
           return Value.POISON;

@@ -6,6 +6,9 @@ import dev.adjoint.compiler.diag.Diagnostics;
 import dev.adjoint.compiler.diag.Suggestions;
 import dev.adjoint.compiler.ir.DType;
 import dev.adjoint.compiler.ir.Shape;
+import dev.adjoint.compiler.ir.ShapeException;
+import dev.adjoint.compiler.ir.ShapeRules;
+import dev.adjoint.compiler.ir.TensorType;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -59,6 +62,12 @@ record TypeSpec(DType dtype, Shape shape, int classes, List<String> classNames) 
     }
     Optional<Shape> shape = shape(type, use, evaluate, diagnostics);
     if (shape.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      ShapeRules.checkSize(new TensorType(isClass ? DType.I32 : DType.parse(dtypeText), shape.get()));
+    } catch (ShapeException tooLarge) {
+      diagnostics.error(type.span(), tooLarge.getMessage(), tooLarge.hint());
       return Optional.empty();
     }
     if (!isClass) {

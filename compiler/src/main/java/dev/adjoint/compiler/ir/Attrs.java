@@ -32,7 +32,7 @@ public sealed interface Attrs {
 
     @Override
     public String text() {
-      return number(value);
+      return number(value, dtype);
     }
   }
 
@@ -80,7 +80,7 @@ public sealed interface Attrs {
 
     @Override
     public String text() {
-      return name + " initial=" + number(initial);
+      return name + " initial=" + number(initial, dtype);
     }
   }
 
@@ -186,7 +186,7 @@ public sealed interface Attrs {
   record DropoutMask(int stream, double threshold, double scale, DType dtype, Shape shape) implements Attrs {
     @Override
     public String text() {
-      return "stream=" + stream + " p=" + number(threshold) + " scale=" + number(scale);
+      return "stream=" + stream + " p=" + number(threshold, dtype) + " scale=" + number(scale, dtype);
     }
   }
 
@@ -226,6 +226,18 @@ public sealed interface Attrs {
       return Long.toString((long) v);
     }
     return Double.toString(v);
+  }
+
+  /**
+   * A number of an op computing in {@code dtype}, in the shortest form that round-trips in
+   * that precision: an f32 dropout threshold of 0.2 (held as 0.20000000298023224) prints as
+   * 0.2, as the generated code's float literal reads.
+   */
+  static String number(double v, DType dtype) {
+    if (dtype != DType.F32 || v == Math.rint(v) && Math.abs(v) < 1e15 || !Double.isFinite(v)) {
+      return number(v);
+    }
+    return Float.toString((float) v);
   }
 
   private static String quote(String s) {

@@ -12,33 +12,50 @@ import java.util.List;
  */
 public final class GraphBuilder {
   private final SourceSpan span;
-  private final int[] nextStream;
+  private final Counters counters;
 
-  private GraphBuilder(SourceSpan span, int[] nextStream) {
+  /** What the builders of one graph share: the next random stream and how many nodes they built. */
+  private static final class Counters {
+    int nextStream;
+    long nodes;
+
+    Counters(int firstStream) {
+      this.nextStream = firstStream;
+    }
+  }
+
+  private GraphBuilder(SourceSpan span, Counters counters) {
     this.span = span;
-    this.nextStream = nextStream;
+    this.counters = counters;
   }
 
   /** A builder for a new graph; random streams are numbered from {@code firstStream}. */
   public static GraphBuilder start(SourceSpan span, int firstStream) {
-    return new GraphBuilder(span, new int[] {firstStream});
+    return new GraphBuilder(span, new Counters(firstStream));
   }
 
   /** The same builder stamping nodes with another span. */
   public GraphBuilder at(SourceSpan newSpan) {
-    return new GraphBuilder(newSpan, nextStream);
+    return new GraphBuilder(newSpan, counters);
   }
 
   public SourceSpan span() {
     return span;
   }
 
+  /** How many nodes this builder and those {@link #at} made from it have built. */
+  public long nodesBuilt() {
+    return counters.nodes;
+  }
+
   public Node node(Op op, List<Node> inputs, Attrs attrs) {
-    return Node.of(op, inputs, attrs, span);
+    Node n = Node.of(op, inputs, attrs, span);
+    counters.nodes++;
+    return n;
   }
 
   public Node node(Op op, Node... inputs) {
-    return Node.of(op, List.of(inputs), Attrs.NONE, span);
+    return node(op, List.of(inputs), Attrs.NONE);
   }
 
   // ---- constants -----------------------------------------------------------------
@@ -249,7 +266,7 @@ public final class GraphBuilder {
 
   /** Uniform values in [0, 1) from a fresh random stream. */
   public Node randomUniform(Shape shape, DType dtype) {
-    int stream = nextStream[0]++;
+    int stream = counters.nextStream++;
     return node(Op.RANDOM_UNIFORM, List.of(), new Attrs.Random(stream, dtype, shape));
   }
 

@@ -75,12 +75,15 @@ public final class Shape {
     return -1;
   }
 
-  /** The product of the static dimensions (the batch dimension counts as 1). */
+  /** The most elements one Java array holds (HotSpot's limit, with java.util.ArrayList's margin). */
+  public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+  /** The product of the static dimensions (the batch dimension counts as 1), at most Long.MAX_VALUE. */
   public long staticSize() {
     long size = 1;
     for (int d : dims) {
       if (d != BATCH) {
-        size *= d;
+        size = d != 0 && size > Long.MAX_VALUE / d ? Long.MAX_VALUE : size * d;
       }
     }
     return size;

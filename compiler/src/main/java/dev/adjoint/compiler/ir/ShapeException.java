@@ -7,7 +7,20 @@ package dev.adjoint.compiler.ir;
 public final class ShapeException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  private final String hint;
+
   public ShapeException(String message) {
+    this(message, null);
+  }
+
+  /** With a suggestion for the user, as a diagnostic's hint. */
+  public ShapeException(String message, String hint) {
     super(message);
+    this.hint = hint;
+  }
+
+  /** How to fix it, or null. */
+  public String hint() {
+    return hint;
   }
 }

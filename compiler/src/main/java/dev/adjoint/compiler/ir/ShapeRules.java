@@ -8,8 +8,38 @@ import java.util.List;
 public final class ShapeRules {
   private ShapeRules() {}
 
-  /** The result type, or a {@link ShapeException} saying why the inputs do not fit. */
+  /**
+   * The result type, or a {@link ShapeException} saying why the inputs do not fit, or that
+   * the result would not fit one Java array ({@link #checkSize}).
+   */
   public static TensorType infer(Op op, List<TensorType> in, Attrs attrs) {
+    TensorType type = inferShape(op, in, attrs);
+    checkSize(type);
+    return type;
+  }
+
+  /**
+   * Throws a {@link ShapeException} (with a hint) when a tensor of this type has more
+   * elements per sample than one Java array holds: the code generator and the runtime keep
+   * every tensor in one array.
+   */
+  public static void checkSize(TensorType type) {
+    checkSize(type, "");
+  }
+
+  /** As {@link #checkSize(TensorType)}, naming the tensor in the message: {@code "parameter 'e.table' "}. */
+  public static void checkSize(TensorType type, String what) {
+    long size = type.shape().staticSize();
+    if (size > Shape.MAX_ELEMENTS) {
+      String perSample = type.shape().hasBatch() ? " per sample" : "";
+      String count = size == Long.MAX_VALUE ? "more than 9e18" : String.format("%,d", size);
+      throw new ShapeException(what + type + " has " + count + " elements" + perSample + ", more than a Java array holds (" + String.format("%,d", Shape.MAX_ELEMENTS)
+          + ")", "make its dimensions smaller: every tensor is kept in one array, of at most "
+          + String.format("%,d", Shape.MAX_ELEMENTS) + " elements" + perSample);
+    }
+  }
+
+  private static TensorType inferShape(Op op, List<TensorType> in, Attrs attrs) {
     if (op.arity() != Op.VARIADIC && in.size() != op.arity()) {
       throw new ShapeException(op.text() + " takes " + op.arity() + " inputs, got " + in.size());
     }

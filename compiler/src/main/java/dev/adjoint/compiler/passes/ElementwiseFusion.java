@@ -17,9 +17,12 @@ import java.util.Set;
  * the same shape, and replaces each chain with one ELEMENTWISE_KERNEL: one loop for the
  * code generator, no intermediate buffers. A broadcast feeding a chain becomes part of
  * the kernel's input indexing. Results used twice, graph results, and ops of other kinds
- * end a chain.
+ * end a chain, and so does a kernel's length: a chain longer than {@link #MAX_INSTRUCTIONS}
+ * (a deep unrolled repeat) becomes several kernels, each small enough for one method.
  */
 final class ElementwiseFusion implements Pass {
+  /** The most instructions one kernel holds: its loop stays far under HotSpot's JIT limit. */
+  static final int MAX_INSTRUCTIONS = 64;
 
   @Override
   public String name() {
@@ -30,13 +33,24 @@ final class ElementwiseFusion implements Pass {
   public Result run(Graph graph) {
     Map<Node, Integer> uses = uses(graph);
     Set<Node> absorbed = Collections.newSetFromMap(new IdentityHashMap<>());
+    Map<Node, Integer> sizes = new IdentityHashMap<>(); // instructions of the kernel a node would end
     for (Node n : graph.nodes()) {
+      if (!fusible(n)) {
+        continue;
+      }
+      int size = 1;
       for (Node in : n.inputs()) {
-        if (fusible(n) && uses.get(in) == 1 && (fusible(in) && in.shape().equals(n.shape())
-            || in.op() == Op.BROADCAST)) {
+        if (uses.get(in) != 1) {
+          continue;
+        }
+        if (in.op() == Op.BROADCAST) {
           absorbed.add(in);
+        } else if (fusible(in) && in.shape().equals(n.shape()) && size + sizes.get(in) <= MAX_INSTRUCTIONS) {
+          absorbed.add(in);
+          size += sizes.get(in);
         }
       }
+      sizes.put(n, size);
     }
     int[] kernels = {0};
     Graph out = GraphRewriter.rewrite(graph, (original, current) -> {
@@ -108,23 +122,44 @@ final class ElementwiseFusion implements Pass {
           root.span());
     }
 
-    /** Depth first, inputs before users: operands of absorbed nodes become inputs or instructions. */
-    private void collectInputs(Node original, Node now) {
-      for (int i = 0; i < original.inputs().size(); i++) {
+    /**
+     * Depth first, inputs before users: operands of absorbed nodes become inputs or
+     * instructions. Iterative, with an explicit stack of (original, rewritten) pairs, since
+     * a chain can be as long as the model is deep.
+     */
+    private void collectInputs(Node rootOriginal, Node rootNow) {
+      Set<Node> collected = Collections.newSetFromMap(new IdentityHashMap<>());
+      List<Node[]> stack = new ArrayList<>();
+      List<Integer> next = new ArrayList<>();
+      stack.add(new Node[] {rootOriginal, rootNow});
+      next.add(0);
+      while (!stack.isEmpty()) {
+        int top = stack.size() - 1;
+        Node original = stack.get(top)[0];
+        Node now = stack.get(top)[1];
+        int i = next.get(top);
+        if (i == original.inputs().size()) {
+          stack.remove(top);
+          next.remove(top);
+          collected.add(original);
+          originals.add(original);
+          continue;
+        }
+        next.set(top, i + 1);
         Node in = original.input(i);
         Node inNow = now.input(i);
-        if (slots.containsKey(in) || originals.contains(in)) {
+        if (slots.containsKey(in) || collected.contains(in)) {
           continue;
         }
         if (absorbed.contains(in) && fusible(in)) {
-          collectInputs(in, inNow);
+          stack.add(new Node[] {in, inNow});
+          next.add(0);
         } else {
           Node source = absorbed.contains(in) && in.op() == Op.BROADCAST ? inNow.input(0) : inNow;
           slots.put(in, inputs.size());
           inputs.add(source);
         }
       }
-      originals.add(original);
     }
   }
 }

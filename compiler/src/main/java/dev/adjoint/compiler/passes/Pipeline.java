@@ -121,21 +121,30 @@ public final class Pipeline {
   }
 
   /**
-   * The index (1-based count of stages to run) of the stage named {@code query}: a full
-   * {@code phase/pass} name, or a pass name that runs once; 0 when none matches.
+   * How many stages to run to stop after {@code query}: a full {@code phase/pass} name, a
+   * phase name (its last stage: {@code stabilize} runs the whole phase), or a pass name that
+   * runs once; 0 when none matches. A name that is both a phase and a pass
+   * ({@code differentiate}) means the phase.
    *
    * @throws IllegalArgumentException when a bare pass name runs several times
    */
   public int stagesThrough(String query) {
     List<Integer> matches = new ArrayList<>();
+    int phaseEnd = 0;
     for (int i = 0; i < stages.size(); i++) {
       Stage s = stages.get(i);
       if (s.name().equals(query)) {
         return i + 1;
       }
+      if (s.phase().equals(query)) {
+        phaseEnd = i + 1;
+      }
       if (s.pass().name().equals(query)) {
         matches.add(i);
       }
+    }
+    if (phaseEnd > 0) {
+      return phaseEnd;
     }
     if (matches.size() > 1) {
       List<String> names = matches.stream().map(i -> stages.get(i).name()).toList();
@@ -143,6 +152,11 @@ public final class Pipeline {
           + " pipeline; name one: " + String.join(", ", names));
     }
     return matches.isEmpty() ? 0 : matches.get(0) + 1;
+  }
+
+  /** Every phase name, in order. */
+  public List<String> phaseNames() {
+    return stages.stream().map(Stage::phase).distinct().toList();
   }
 
   /** Every stage name, in order. */

@@ -82,7 +82,8 @@ final class SoftmaxCrossEntropyFusion extends RewritePass {
     if (target.op() == Op.ONE_HOT || oneHot(target, logits) == null) {
       return 0;
     }
-    return 1 - Patterns.constant(target.input(0).input(1));
+    // ε from the spread ε/C, not from the kept 1 - ε: 0.1 / 10 * 10 gives back 0.1, 1 - (1 - 0.1) does not
+    return Patterns.constant(target.input(1)) * logits.shape().last();
   }
 
   /**

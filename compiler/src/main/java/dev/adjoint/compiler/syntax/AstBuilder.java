@@ -204,17 +204,17 @@ final class AstBuilder extends AdjointBaseVisitor<Object> {
 
   @Override
   public Expr visitPowerExpr(AdjointParser.PowerExprContext ctx) {
-    return binary(ctx, ctx.op, ctx.left, ctx.right);
+    return binary(ctx);
   }
 
   @Override
   public Expr visitProductExpr(AdjointParser.ProductExprContext ctx) {
-    return binary(ctx, ctx.op, ctx.left, ctx.right);
+    return binary(ctx);
   }
 
   @Override
   public Expr visitSumExpr(AdjointParser.SumExprContext ctx) {
-    return binary(ctx, ctx.op, ctx.left, ctx.right);
+    return binary(ctx);
   }
 
   @Override
@@ -222,8 +222,44 @@ final class AstBuilder extends AdjointBaseVisitor<Object> {
     return new Expr.Negate(expr(ctx.operand), span(ctx));
   }
 
-  private Expr binary(ParserRuleContext ctx, Token op, AdjointParser.ExprContext left, AdjointParser.ExprContext right) {
-    return new Expr.Binary(BinaryOperator.of(op.getText()), expr(left), expr(right), span(op), span(ctx));
+  /**
+   * A chain of left-associative operators, {@code x + x + ... + x}, is a parse tree as deep
+   * as the chain is long: it is built from its leftmost operand up, in a loop, so that a
+   * sum of thousands of terms does not overflow the stack. (Nesting that deepens the parser
+   * itself, such as parentheses, is limited before parsing: see {@link NestingLimit}.)
+   */
+  private Expr binary(AdjointParser.ExprContext ctx) {
+    List<Operation> spine = new ArrayList<>();
+    AdjointParser.ExprContext e = ctx;
+    for (Operation o = Operation.of(e); o != null; o = Operation.of(e)) {
+      spine.add(o);
+      e = o.left();
+    }
+    Expr result = expr(e);
+    for (int i = spine.size() - 1; i >= 0; i--) {
+      Operation o = spine.get(i);
+      result = new Expr.Binary(BinaryOperator.of(o.op().getText()), result, expr(o.right()), span(o.op()),
+          span(o.ctx()));
+    }
+    return result;
+  }
+
+  /** A binary operator's parse tree node with its labelled parts. */
+  private record Operation(AdjointParser.ExprContext ctx, Token op, AdjointParser.ExprContext left,
+      AdjointParser.ExprContext right) {
+    /** The parts of a binary operation, or null for another kind of expression. */
+    static Operation of(AdjointParser.ExprContext e) {
+      if (e instanceof AdjointParser.SumExprContext s) {
+        return new Operation(s, s.op, s.left, s.right);
+      }
+      if (e instanceof AdjointParser.ProductExprContext p) {
+        return new Operation(p, p.op, p.left, p.right);
+      }
+      if (e instanceof AdjointParser.PowerExprContext p) {
+        return new Operation(p, p.op, p.left, p.right);
+      }
+      return null;
+    }
   }
 
   private static String unescape(String quoted) {

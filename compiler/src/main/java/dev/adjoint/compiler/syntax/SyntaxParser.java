@@ -5,12 +5,14 @@ import dev.adjoint.compiler.diag.Diagnostics;
 import dev.adjoint.compiler.source.SourceFile;
 import dev.adjoint.grammar.AdjointLexer;
 import dev.adjoint.grammar.AdjointParser;
+import java.util.List;
 import java.util.Optional;
 import org.antlr.v4.runtime.CharStream;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.IntStream;
 import org.antlr.v4.runtime.LexerNoViableAltException;
+import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.misc.Interval;
 
 /** Parses .nn text into an AST, reporting syntax errors as diagnostics. */
@@ -24,6 +26,9 @@ public final class SyntaxParser {
     AdjointLexer lexer = new RecoveringLexer(CharStreams.fromString(file.text(), file.name()));
     lexer.removeErrorListeners();
     lexer.addErrorListener(listener);
+    if (!NestingLimit.check(tokens(file), file, diagnostics)) {
+      return Optional.empty(); // too deep for the parser's stack
+    }
     AdjointParser parser = new AdjointParser(new CommonTokenStream(new LayoutTokenSource(lexer)));
     parser.setErrorHandler(new TopLevelRecovery());
     parser.removeErrorListeners();
@@ -34,6 +39,18 @@ public final class SyntaxParser {
     }
     Program program = new AstBuilder(file, diagnostics).program(tree);
     return diagnostics.errorCount() > errorsBefore ? Optional.empty() : Optional.of(program);
+  }
+
+  /**
+   * Every token of the file as the parser sees them, lexed on their own: lexer errors are left
+   * to the parse that follows, where they interleave with the parser's own.
+   */
+  private static List<Token> tokens(SourceFile file) {
+    AdjointLexer lexer = new RecoveringLexer(CharStreams.fromString(file.text(), file.name()));
+    lexer.removeErrorListeners();
+    CommonTokenStream tokens = new CommonTokenStream(new LayoutTokenSource(lexer));
+    tokens.fill();
+    return tokens.getTokens();
   }
 
   /**

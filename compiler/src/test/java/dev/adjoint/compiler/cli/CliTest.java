@@ -26,6 +26,59 @@ class CliTest {
     return Golden.repo().resolve("examples").resolve(relative).toString();
   }
 
+  /** A subcommand that fails the way the JVM does when it runs out of a resource. */
+  @picocli.CommandLine.Command(name = "fail")
+  static final class Failing implements java.util.concurrent.Callable<Integer> {
+    @picocli.CommandLine.Parameters(index = "0")
+    String what;
+
+    @Override
+    public Integer call() {
+      switch (what) {
+        case "stack" -> throw new StackOverflowError();
+        case "memory" -> throw new OutOfMemoryError("Java heap space");
+        default -> throw new AssertionError("an assertion inside Adjoint");
+      }
+    }
+  }
+
+  private static CliRun runWithFailing(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cli = new picocli.CommandLine(new AdjointCli()).addSubcommand("fail", new Failing());
+    int status = AdjointCli.run(cli, args, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+    return new CliRun(status, out.toString(), err.toString());
+  }
+
+  @Test
+  void errorsOfTheJvmAreOneLineAndExitThree() {
+    CliRun stack = runWithFailing("fail", "stack");
+    assertEquals(AdjointCli.INTERNAL_ERROR, stack.status());
+    assertEquals("adjoint: internal error: out of stack space (java.lang.StackOverflowError); a larger stack may help:"
+        + " ADJOINT_JAVA_OPTS=-Xss64m (set ADJOINT_DEBUG=1 to see the stack trace)\n", stack.err());
+    CliRun memory = runWithFailing("fail", "memory");
+    assertEquals(AdjointCli.INTERNAL_ERROR, memory.status());
+    assertEquals("adjoint: internal error: out of memory (java.lang.OutOfMemoryError: Java heap space); more heap may"
+        + " help: ADJOINT_JAVA_OPTS=-Xmx8g (set ADJOINT_DEBUG=1 to see the stack trace)\n", memory.err());
+    CliRun other = runWithFailing("fail", "other");
+    assertEquals(AdjointCli.INTERNAL_ERROR, other.status());
+    assertTrue(other.err().startsWith("adjoint: internal error: java.lang.AssertionError: an assertion inside Adjoint"),
+        other.err());
+    assertEquals(1, other.err().lines().count(), other.err());
+  }
+
+  /** The audit's repros: nesting and sizes that overflowed the stack or the heap are diagnostics at the file. */
+  @Test
+  void programsTooDeepOrTooLargeAreInputErrors() {
+    Path invalid = Golden.resources().resolve("programs/invalid");
+    for (String name : new String[] {"nesting_too_deep_parentheses", "nesting_too_deep_negation",
+        "nesting_too_deep_blocks", "def_calls_too_deep", "model_too_many_nodes"}) {
+      CliRun r = CliRun.of("graph", "--backward", invalid.resolve(name + ".nn").toString());
+      assertEquals(AdjointCli.INPUT_ERRORS, r.status(), name + ": " + r.err());
+      assertTrue(r.err().contains(name + ".nn:") && r.err().endsWith("1 error\n"), name + ": " + r.err());
+    }
+  }
+
   @Test
   void checkPassesOnEveryExample() {
     String[] files = Golden.nnFiles(Golden.repo().resolve("examples")).stream().map(Path::toString)
@@ -48,6 +101,16 @@ class CliTest {
     assertTrue(r.err().contains("hint: did you mean 'x'?"), r.err());
     assertTrue(r.err().endsWith("1 error\n"), r.err());
     assertFalse(r.err().contains("Exception"), r.err());
+  }
+
+  @Test
+  void warningsArePrintedButTheFileCompiles() {
+    Path file = Golden.resources().resolve("programs/warnings/constants_not_finite.nn");
+    CliRun r = CliRun.of("check", file.toString());
+    assertEquals(AdjointCli.OK, r.status(), r.err());
+    assertTrue(r.out().contains(": ok (1 model)"), r.out());
+    assertTrue(r.err().contains(file + ":8:22: warning: the constant log(0) is -infinity\n"), r.err());
+    assertTrue(r.err().endsWith("\n5 warnings\n"), r.err());
   }
 
   @Test
@@ -187,6 +250,15 @@ class CliTest {
     CliRun unknown = CliRun.of("graph", example("salammbo/logreg.nn"), "--after", "magic");
     assertEquals(AdjointCli.USAGE, unknown.status());
     assertTrue(unknown.err().contains("no stage 'magic'"), unknown.err());
+    assertTrue(unknown.err().contains("phases: canonicalize, stabilize, differentiate, optimize, fuse; stages: "),
+        unknown.err());
+    CliRun phase = CliRun.of("graph", example("salammbo/logreg.nn"), "--after", "stabilize");
+    assertEquals(AdjointCli.OK, phase.status(), phase.err());
+    CliRun lastStage = CliRun.of("graph", example("salammbo/logreg.nn"), "--after", "stabilize/cse");
+    assertEquals(lastStage.out(), phase.out(), "a phase name stops after its last stage");
+    assertTrue(phase.out().contains("sigmoid_bce") && !phase.out().contains("grad "), phase.out());
+    CliRun inference = CliRun.of("graph", example("salammbo/logreg.nn"), "--inference", "--after", "extract");
+    assertEquals(AdjointCli.OK, inference.status(), inference.err());
     CliRun passes = CliRun.of("graph", example("salammbo/logreg.nn"), "--passes");
     assertEquals(AdjointCli.OK, passes.status(), passes.err());
     assertTrue(passes.out().matches("(?s).*stabilize/sigmoid-bce\\s+fired\\s+1 .*"), passes.out());

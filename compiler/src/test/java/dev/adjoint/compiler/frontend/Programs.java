@@ -84,6 +84,11 @@ final class Programs {
         + "\nin:\n" + text);
   }
 
+  /** The messages of every error of text that must fail to compile, for exact comparison. */
+  static List<String> errorMessages(String text) {
+    return errors(text, List.of()).stream().map(Diagnostic::message).toList();
+  }
+
   /** The errors of text that must fail to compile. */
   private static List<Diagnostic> errors(String text, List<String> sets) {
     Compilation c = Frontend.compile(SourceFile.of(FILE, text), sets);

@@ -12,6 +12,7 @@ import dev.adjoint.compiler.ir.Verifier;
 import dev.adjoint.compiler.passes.Pipeline;
 import dev.adjoint.compiler.source.SourceFile;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -20,8 +21,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The chain .nn → graph dump for every example and every valid test program, and .nn →
- * exact diagnostics for every invalid test program.
+ * The chain .nn → graph dump for every example and every valid test program (with its
+ * warnings, if any, beside it), and .nn → exact diagnostics for every invalid test program
+ * and every program that compiles with warnings.
  */
 class GoldenProgramsTest {
 
@@ -60,6 +62,22 @@ class GoldenProgramsTest {
         () -> checkValid(nn, Golden.withExtension(nn, ".graph"))));
   }
 
+  /**
+   * Programs that compile with warnings. They are kept apart from programs/valid, whose
+   * values the pipeline and code generator tests compare: these compute infinities and NaN.
+   */
+  @TestFactory
+  Stream<DynamicTest> programsWithWarningsReportTheirGoldenDiagnostics() {
+    Path warnings = Golden.resources().resolve("programs/warnings");
+    return Golden.nnFiles(warnings).stream().map(nn -> DynamicTest.dynamicTest(warnings.relativize(nn).toString(),
+        () -> {
+          Compilation c = compile(nn);
+          assertTrue(c.ok(), () -> nn + " should compile:\n" + c.diagnostics().format());
+          assertFalse(c.diagnostics().all().isEmpty(), nn + " should warn");
+          Golden.check(Golden.withExtension(nn, ".diag"), c.diagnostics().format());
+        }));
+  }
+
   @TestFactory
   Stream<DynamicTest> invalidProgramsReportTheirGoldenDiagnostics() {
     Path invalid = Golden.resources().resolve("programs/invalid");
@@ -80,6 +98,12 @@ class GoldenProgramsTest {
     }
     List<String> reports = c.models().stream().map(GraphReport::text).toList();
     Golden.check(golden, reports.stream().collect(Collectors.joining("\n")));
+    // a valid program's warnings, if it has any, are golden too: no program warns unnoticed
+    Path warnings = Golden.withExtension(golden, ".diag");
+    String diagnostics = c.diagnostics().format();
+    if (!diagnostics.isEmpty() || Files.exists(warnings)) {
+      Golden.check(warnings, diagnostics);
+    }
   }
 
   private static Compilation compile(Path nn) throws IOException {

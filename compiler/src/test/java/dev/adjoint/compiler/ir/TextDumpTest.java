@@ -123,4 +123,19 @@ class TextDumpTest {
     assertEquals("  %0 = param encoder.layer1.weight init=normal(mean=0, std=0.01) role=weight : f32[784,256]"
         + "  # <t>", TextDump.dump(graph).split("\n")[1]);
   }
+
+  /** Numbers print in the precision of what holds them: an f32 attribute as the shortest float that round-trips. */
+  @Test
+  void numbersPrintInTheirOwnPrecision() {
+    assertEquals("0.2", new Attrs.Fill((float) 0.2, DType.F32, Shape.SCALAR).text());
+    assertEquals("0.70710677", new Attrs.Fill(Math.sqrt(0.5), DType.F32, Shape.SCALAR).text());
+    assertEquals("0.7071067811865476", new Attrs.Fill(Math.sqrt(0.5), DType.F64, Shape.SCALAR).text());
+    assertEquals("0.30000000000000004", new Attrs.Fill(0.1 + 0.2, DType.F64, Shape.SCALAR).text());
+    assertEquals("1.0E-4", new Attrs.Fill(1e-4, DType.F32, Shape.SCALAR).text());
+    assertEquals("3", new Attrs.Fill(3, DType.F32, Shape.SCALAR).text());
+    assertEquals("-Infinity", new Attrs.Fill(Double.NEGATIVE_INFINITY, DType.F32, Shape.SCALAR).text());
+    assertEquals("stream=0 p=0.2 scale=1.25",
+        new Attrs.DropoutMask(0, (float) 0.2, 1.25, DType.F32, Shape.of(Shape.BATCH, 4)).text());
+    assertEquals("h.mean initial=0.1", new Attrs.State("h.mean", DType.F32, Shape.of(4), (float) 0.1).text());
+  }
 }

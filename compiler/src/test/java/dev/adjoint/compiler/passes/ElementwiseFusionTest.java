@@ -131,6 +131,25 @@ class ElementwiseFusionTest {
   }
 
   @Test
+  void aLongChainIsCutIntoKernelsOfAtMostTheLimit() {
+    // 150 repeats of tanh(h) * 0.5: 300 instructions in one chain
+    Graph forward = program("  h = x\n  repeat 150 { h = tanh(h) * 0.5 }\n  output o = h");
+    Pass.Result r = run(new ElementwiseFusion(), forward);
+    Graph g = r.graph();
+    int limit = ElementwiseFusion.MAX_INSTRUCTIONS;
+    assertEquals((300 + limit - 1) / limit, count(g, Op.ELEMENTWISE_KERNEL));
+    int instructions = 0;
+    for (Node k : nodes(g, Op.ELEMENTWISE_KERNEL)) {
+      int size = k.attrs(Attrs.Kernel.class).program().size();
+      assertTrue(size <= limit, "a kernel of " + size + " instructions");
+      instructions += size;
+    }
+    assertEquals(300, instructions, "every op of the chain is in exactly one kernel");
+    assertEquals(0, count(g, Op.TANH));
+    assertSameOutputs(forward, g);
+  }
+
+  @Test
   void nearMissesAreLeftAlone() {
     // single elementwise ops between other kinds of ops: nothing to chain
     assertLeftAlone(new ElementwiseFusion(), program("  output o = exp(x) @ m\n  output p = sum(x * u, axis = 1)"));

@@ -196,7 +196,7 @@ class PipelineTest {
     int sce = training.stagesThrough("softmax-cross-entropy");
     assertEquals("stabilize/softmax-cross-entropy", training.stageNames().get(sce - 1));
     assertEquals(sce, training.stagesThrough("stabilize/softmax-cross-entropy"));
-    int differentiate = training.stagesThrough("differentiate");
+    int differentiate = training.stagesThrough("differentiate/differentiate");
     assertTrue(differentiate > sce);
     assertEquals("differentiate", training.stages().get(differentiate - 1).pass().name());
     int extract = Pipeline.inference().stagesThrough("inference");
@@ -204,6 +204,24 @@ class PipelineTest {
     assertEquals(0, training.stagesThrough("inference"), "the training pipeline does not extract");
     assertEquals(0, training.stagesThrough("magic"));
     assertEquals(0, training.stagesThrough("stabilize/dce"), "dce runs, but not in that phase");
+  }
+
+  @Test
+  void aPhaseNameSelectsTheWholePhase() {
+    Pipeline training = Pipeline.training();
+    List<String> names = training.stageNames();
+    for (String phase : training.phaseNames()) {
+      int through = training.stagesThrough(phase);
+      assertTrue(names.get(through - 1).startsWith(phase + "/"), phase + ": " + names.get(through - 1));
+      assertTrue(through == names.size() || !names.get(through).startsWith(phase + "/"), phase + " ends there");
+    }
+    assertEquals("stabilize/cse", names.get(training.stagesThrough("stabilize") - 1));
+    // both a phase and a pass: the phase, its cse included
+    assertEquals("differentiate/cse", names.get(training.stagesThrough("differentiate") - 1));
+    assertEquals(List.of("canonicalize", "stabilize", "differentiate", "optimize", "fuse"), training.phaseNames());
+    Pipeline inference = Pipeline.inference();
+    assertEquals(List.of("canonicalize", "stabilize", "extract", "optimize", "fuse"), inference.phaseNames());
+    assertEquals("extract/cse", inference.stageNames().get(inference.stagesThrough("extract") - 1));
   }
 
   @Test

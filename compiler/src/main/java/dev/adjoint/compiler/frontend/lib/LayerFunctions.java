@@ -53,14 +53,14 @@ public final class LayerFunctions {
         "while training, zeroes each element with probability p and scales the rest by 1/(1-p)",
         (a, c) -> {
           Node x = a.tensor("x");
-          Args.requireFloat(x, "dropout's input");
+          Args.requireFloat(x, "the input");
           return new Value.Tensor(Layers.dropout(c.ops(), x, a.number("p")));
         }));
   }
 
   private static Value dense(BoundArgs a, CallContext c) {
     Node x = a.tensor("x");
-    Args.requireFloat(x, "dense's input");
+    Args.requireFloat(x, "the input");
     if (x.shape().rank() == 0) {
       throw new ShapeException("the input must have a feature dimension, got " + x.type());
     }
@@ -121,9 +121,9 @@ public final class LayerFunctions {
     return new Value.Tensor(Layers.embeddingBag(c.ops(), table, ids, mean, weights));
   }
 
-  private static Node features(BoundArgs a, int minRank, String layer) {
+  private static Node features(BoundArgs a, int minRank) {
     Node x = a.tensor("x");
-    Args.requireFloat(x, layer + "'s input");
+    Args.requireFloat(x, "the input");
     if (x.shape().rank() < minRank || x.shape().last() == Shape.BATCH) {
       throw new ShapeException("the input needs " + (minRank == 2 ? "a batch and " : "")
           + "a feature dimension last, got " + x.type());
@@ -132,7 +132,7 @@ public final class LayerFunctions {
   }
 
   private static Value batchNorm(BoundArgs a, CallContext c) {
-    Node x = features(a, 2, "batch_norm");
+    Node x = features(a, 2);
     Shape features = Shape.of(x.shape().last());
     boolean affine = a.bool("affine");
     Node gamma = affine ? c.param("gamma", features, x.dtype(), Init.of(Init.Kind.ONES), ParamRole.NORM) : null;
@@ -147,7 +147,7 @@ public final class LayerFunctions {
   }
 
   private static Value layerNorm(BoundArgs a, CallContext c) {
-    Node x = features(a, 1, "layer_norm");
+    Node x = features(a, 1);
     Shape features = Shape.of(x.shape().last());
     boolean affine = a.bool("affine");
     Node gamma = affine ? c.param("gamma", features, x.dtype(), Init.of(Init.Kind.ONES), ParamRole.NORM) : null;

@@ -149,7 +149,7 @@ public final class MathFunctions {
         known *= d;
         dims.add((int) d);
       } else {
-        throw new ShapeException("reshape sizes must be positive, with at most one -1, got "
+        throw new ShapeException("the sizes must be positive, with at most one -1, got "
             + dev.adjoint.compiler.frontend.Checks.show(shape));
       }
     }
