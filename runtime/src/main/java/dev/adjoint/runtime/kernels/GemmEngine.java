@@ -160,7 +160,7 @@ public final class GemmEngine implements AutoCloseable {
    * sample are weighed the same way, though reading B bounds them: splitting W1's 784 x 256
    * layer at batch 1 over two cores (each half then stays in its core's L2) was tried, and
    * the hand-over, 1-2 us on this 2-vCPU machine, ate the gain (W4: 14.2 us on one thread,
-   * 18.7 +- 8.6 on two with the split).
+   * 18.7 +- 8.6 on two with the split, measured on a busy machine; see benchmarks/README).
    */
   private static double work(int m, int n, int k) {
     return 2.0 * m * n * k;
