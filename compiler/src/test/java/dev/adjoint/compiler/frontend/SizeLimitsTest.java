@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.source.SourceFile;
+import dev.adjoint.compiler.testing.OnStack;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,21 +28,10 @@ class SizeLimitsTest {
         + "\n  output p = dense(h, 1)\n  loss = mse(p, y)\n}\n";
   }
 
-  private static void onTheDefaultStack(Runnable body) throws Throwable {
-    Throwable[] failure = new Throwable[1];
-    Thread thread = new Thread(null, () -> {
-      try {
-        body.run();
-      } catch (Throwable t) {
-        failure[0] = t;
-      }
-    }, "default-stack", DEFAULT_STACK);
-    thread.start();
-    thread.join();
-    if (failure[0] != null) {
-      throw failure[0];
-    }
+  private static void onTheDefaultStack(OnStack.Body body) throws Throwable {
+    OnStack.run(DEFAULT_STACK, "default-stack", body);
   }
+
 
   @Test
   void aSumOfTwentyThousandTermsCompiles() throws Throwable {

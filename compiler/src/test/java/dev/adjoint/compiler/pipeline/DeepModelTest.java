@@ -23,6 +23,7 @@ import dev.adjoint.compiler.ir.TextDump;
 import dev.adjoint.compiler.ir.Verifier;
 import dev.adjoint.compiler.passes.Pipeline;
 import dev.adjoint.compiler.source.SourceFile;
+import dev.adjoint.compiler.testing.OnStack;
 import dev.adjoint.runtime.model.CompiledModel;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -144,23 +145,8 @@ class DeepModelTest {
     return values;
   }
 
-  private interface Body {
-    void run() throws Exception;
+  private static void onSmallStack(OnStack.Body body) throws Throwable {
+    OnStack.run(STACK_BYTES, "small-stack", body);
   }
 
-  private static void onSmallStack(Body body) throws Throwable {
-    Throwable[] failure = new Throwable[1];
-    Thread thread = new Thread(null, () -> {
-      try {
-        body.run();
-      } catch (Throwable t) {
-        failure[0] = t;
-      }
-    }, "small-stack", STACK_BYTES);
-    thread.start();
-    thread.join();
-    if (failure[0] != null) {
-      throw failure[0];
-    }
-  }
 }
