@@ -1,11 +1,10 @@
 package dev.adjoint.compiler.autodiff;
 
-import dev.adjoint.compiler.frontend.train.ParamGroups;
-import dev.adjoint.compiler.frontend.train.Spec;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.GraphBuilder;
 import dev.adjoint.compiler.ir.ModeSwitches;
 import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.settings.Regularizer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,16 +38,16 @@ public final class TrainingGraph {
   }
 
   /** The training graph of the forward graph's objective: its loss plus the penalties. */
-  public static Graph of(Graph forward, List<Spec> regularizers) {
+  public static Graph of(Graph forward, List<Regularizer> regularizers) {
     return of(objective(forward, regularizers));
   }
 
   /**
-   * The forward graph with the penalties of {@code regularizers} ({@code l1} and {@code l2}
-   * specs with {@code strength} and {@code on}) added to its loss; the same graph when there
+   * The forward graph with the penalties of {@code regularizers} ({@code l1} and {@code l2},
+   * each with its strength and the parameters it is on) added to its loss; the same graph when there
    * are none. Penalty nodes carry the span of their regularizer in the train block.
    */
-  public static Graph objective(Graph forward, List<Spec> regularizers) {
+  public static Graph objective(Graph forward, List<Regularizer> regularizers) {
     if (regularizers.isEmpty()) {
       return forward;
     }
@@ -57,7 +56,7 @@ public final class TrainingGraph {
     }
     Node objective = forward.loss();
     GraphBuilder start = GraphBuilder.start(forward.span(), Integer.MAX_VALUE / 2);
-    for (Spec regularizer : regularizers) {
+    for (Regularizer regularizer : regularizers) {
       Node penalty = penalty(start.at(regularizer.span()), regularizer, forward, objective);
       if (penalty != null) {
         objective = start.at(regularizer.span()).add(objective, penalty);
@@ -67,21 +66,20 @@ public final class TrainingGraph {
   }
 
   /** λ·Σ|w| or λ·Σw² over the selected parameters, in the loss's dtype; null when none is selected. */
-  private static Node penalty(GraphBuilder b, Spec regularizer, Graph forward, Node loss) {
-    Set<String> selected = ParamGroups.resolve(regularizer.list("on"), forward);
+  private static Node penalty(GraphBuilder b, Regularizer regularizer, Graph forward, Node loss) {
+    Set<String> selected = regularizer.on().resolve(forward);
     Node total = null;
     for (Node param : forward.params()) {
       if (!selected.contains(param.sourceName())) {
         continue;
       }
-      Node term = switch (regularizer.name()) {
-        case "l1" -> b.sumAll(b.abs(param));
-        case "l2" -> b.sumAll(b.mul(param, param));
-        default -> throw new IllegalArgumentException("unknown regularizer " + regularizer.name());
+      Node term = switch (regularizer.norm()) {
+        case L1 -> b.sumAll(b.abs(param));
+        case L2 -> b.sumAll(b.mul(param, param));
       };
       term = b.cast(term, loss.dtype());
       total = total == null ? term : b.add(total, term);
     }
-    return total == null ? null : b.mul(total, b.constant(regularizer.number("strength"), loss.dtype()));
+    return total == null ? null : b.mul(total, b.constant(regularizer.strength(), loss.dtype()));
   }
 }

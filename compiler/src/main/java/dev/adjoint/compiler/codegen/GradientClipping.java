@@ -1,9 +1,10 @@
 package dev.adjoint.compiler.codegen;
 
 import com.palantir.javapoet.CodeBlock;
-import dev.adjoint.compiler.frontend.train.Spec;
 import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.settings.Clipping;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Gradient clipping as the training step applies it, between the backward pass and the
@@ -25,18 +26,19 @@ final class GradientClipping {
   private final Double limit;
   private final Double maxNorm;
 
-  GradientClipping(List<Spec> clips) {
-    Double value = null;
-    Double norm = null;
-    for (Spec clip : clips) {
-      switch (clip.name()) {
-        case "value" -> value = clip.number("limit");
-        case "global_norm" -> norm = clip.number("max_norm");
-        default -> throw new IllegalArgumentException("unknown clipping " + clip.name());
-      }
+  GradientClipping(List<Clipping> clips) {
+    this.limit = bound(clips, c -> c.match(Clipping.ByValue::limit, byNorm -> null));
+    this.maxNorm = bound(clips, c -> c.match(byValue -> null, Clipping.GlobalNorm::maxNorm));
+  }
+
+  /** The bound of the clipping of one kind, null when the block has none of that kind. */
+  private static Double bound(List<Clipping> clips, Function<Clipping, Double> ofKind) {
+    Double out = null;
+    for (Clipping c : clips) {
+      Double b = ofKind.apply(c);
+      out = b != null ? b : out;
     }
-    this.limit = value;
-    this.maxNorm = norm;
+    return out;
   }
 
   /** Whether the step needs {@code clip(B)}: a global norm to compute before any update. */

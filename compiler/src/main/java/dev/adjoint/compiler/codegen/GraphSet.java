@@ -1,9 +1,9 @@
 package dev.adjoint.compiler.codegen;
 
 import dev.adjoint.compiler.autodiff.TrainingGraph;
-import dev.adjoint.compiler.frontend.train.Spec;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.passes.Pipeline;
+import dev.adjoint.compiler.settings.Regularizer;
 import java.util.List;
 
 /**
@@ -31,7 +31,7 @@ public record GraphSet(Graph forward, Graph training, Graph evaluation, Graph pr
   }
 
   /** Runs the pipelines over a forward graph, training its loss plus the penalties of {@code regularizers}. */
-  public static GraphSet of(Graph forward, List<Spec> regularizers) {
+  public static GraphSet of(Graph forward, List<Regularizer> regularizers) {
     boolean trainable = forward.loss() != null;
     return new GraphSet(forward,
         trainable ? Pipeline.training().apply(TrainingGraph.objective(forward, regularizers)) : null,

@@ -8,8 +8,6 @@ import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.adjoint.compiler.frontend.train.ParamGroups;
-import dev.adjoint.compiler.frontend.train.Spec;
 import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.DType;
 import dev.adjoint.compiler.ir.Graph;
@@ -17,6 +15,8 @@ import dev.adjoint.compiler.ir.Init;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Shape;
 import dev.adjoint.compiler.ir.TextDump;
+import dev.adjoint.compiler.settings.Clipping;
+import dev.adjoint.compiler.settings.Optimizer;
 import dev.adjoint.compiler.source.SourceSpan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,8 +41,8 @@ final class ModelClassEmitter {
   private final GraphSet graphs;
   private final String packageName;
   private final String className;
-  private final Spec optimizer;
-  private final List<Spec> clips;
+  private final Optimizer optimizer;
+  private final List<Clipping> clips;
   private final GradientClipping clipping;
   private final Names names = new Names();
   private final Fields fields;
@@ -57,12 +57,12 @@ final class ModelClassEmitter {
   private final boolean split;
   private final PartClasses parts;
 
-  ModelClassEmitter(GraphSet graphs, String packageName, String className, Spec optimizer, List<Spec> clips) {
+  ModelClassEmitter(GraphSet graphs, String packageName, String className, Optimizer optimizer, List<Clipping> clips) {
     this(graphs, packageName, className, optimizer, clips, false);
   }
 
   /** With {@code split}, the per-node methods go to part classes (see {@link PartClasses}) whatever the model's size. */
-  ModelClassEmitter(GraphSet graphs, String packageName, String className, Spec optimizer, List<Spec> clips,
+  ModelClassEmitter(GraphSet graphs, String packageName, String className, Optimizer optimizer, List<Clipping> clips,
       boolean split) {
     this.split = split;
     this.parts = split ? new PartClasses(ClassName.get(packageName, className), names) : null;
@@ -466,7 +466,7 @@ final class ModelClassEmitter {
    */
   private MethodSpec update(Lowering.Plan train, OptimizerEmitter optimizerEmitter, String clipScale) {
     Graph graph = train.graph();
-    Set<String> decayed = ParamGroups.resolve(optimizer.list("decay_on"), graph);
+    Set<String> decayed = optimizer.decayOn().resolve(graph);
     List<String> calls = new ArrayList<>();
     gradients.forEach((name, gradient) -> {
       OptimizerEmitter.Target target = new OptimizerEmitter.Target(name, fields.params().get(name),

@@ -1,9 +1,9 @@
 package dev.adjoint.compiler.codegen;
 
-import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.compiler.frontend.train.Spec;
-import dev.adjoint.compiler.frontend.train.TrainOptions;
 import dev.adjoint.compiler.ir.TextDump;
+import dev.adjoint.compiler.settings.CheckedModel;
+import dev.adjoint.compiler.settings.Clipping;
+import dev.adjoint.compiler.settings.Optimizer;
 import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -35,7 +35,7 @@ public final class ModelCompiler {
   private ModelCompiler() {}
 
   /** The Java source of a model's class. */
-  public static GeneratedModel generate(ModelUnit unit, String packageName, String className) {
+  public static GeneratedModel generate(CheckedModel unit, String packageName, String className) {
     return generate(graphs(unit), optimizer(unit), clips(unit), packageName, className);
   }
 
@@ -43,14 +43,14 @@ public final class ModelCompiler {
    * The Java source of a model's class with its per-node methods in part classes whatever its
    * size, as a model too large for one class file is written: for tests of that layout.
    */
-  static GeneratedModel generateSplit(ModelUnit unit, String packageName, String className) {
+  static GeneratedModel generateSplit(CheckedModel unit, String packageName, String className) {
     String source = new ModelClassEmitter(graphs(unit), packageName, className, optimizer(unit), clips(unit), true)
         .emit();
     return new GeneratedModel(packageName, className, source);
   }
 
   /** The Java source of a predictor: the model's inference graph only, for serving. */
-  public static GeneratedModel generatePredictor(ModelUnit unit, String packageName, String className) {
+  public static GeneratedModel generatePredictor(CheckedModel unit, String packageName, String className) {
     GraphSet all = GraphSet.of(unit.graph());
     GraphSet predictor = new GraphSet(all.forward(), null, null, all.prediction());
     return generate(predictor, optimizer(unit), List.of(), packageName, className);
@@ -61,37 +61,37 @@ public final class ModelCompiler {
     return name.isEmpty() || javax.lang.model.SourceVersion.isName(name);
   }
 
-  static GeneratedModel generate(GraphSet graphs, Spec optimizer, String packageName, String className) {
+  static GeneratedModel generate(GraphSet graphs, Optimizer optimizer, String packageName, String className) {
     return generate(graphs, optimizer, List.of(), packageName, className);
   }
 
-  static GeneratedModel generate(GraphSet graphs, Spec optimizer, List<Spec> clips, String packageName,
+  static GeneratedModel generate(GraphSet graphs, Optimizer optimizer, List<Clipping> clips, String packageName,
       String className) {
     String source = new ModelClassEmitter(graphs, packageName, className, optimizer, clips).emit();
     return new GeneratedModel(packageName, className, source);
   }
 
   /** The model's class compiled in process, from the cache when the same model was compiled before. */
-  public static ModelFactory compile(ModelUnit unit) {
+  public static ModelFactory compile(CheckedModel unit) {
     return compile(graphs(unit), optimizer(unit), clips(unit), className(unit.name()));
   }
 
   /**
-   * The model's class compiled in process as {@link #compile(ModelUnit)} does, but always anew:
+   * The model's class compiled in process as {@link #compile(CheckedModel)} does, but always anew:
    * the cache is neither read nor filled. For measuring compile latency (the benchmarks);
-   * applications want {@link #compile(ModelUnit)}.
+   * applications want {@link #compile(CheckedModel)}.
    */
-  public static ModelFactory compileUncached(ModelUnit unit) {
+  public static ModelFactory compileUncached(CheckedModel unit) {
     GraphSet graphs = graphs(unit);
-    Spec optimizer = optimizer(unit);
-    List<Spec> clips = clips(unit);
+    Optimizer optimizer = optimizer(unit);
+    List<Clipping> clips = clips(unit);
     String className = className(unit.name());
     GeneratedModel model = generate(graphs, optimizer, clips, DEFAULT_PACKAGE, className);
     return new ModelFactory(model, JaninoLoader.load(model), key(graphs, optimizer, clips, className));
   }
 
   /** Graphs compiled in process with this optimizer and clipping, through the same cache. */
-  static ModelFactory compile(GraphSet graphs, Spec optimizer, List<Spec> clips, String className) {
+  static ModelFactory compile(GraphSet graphs, Optimizer optimizer, List<Clipping> clips, String className) {
     String key = key(graphs, optimizer, clips, className);
     ModelFactory[] found = new ModelFactory[1];
     CACHE.compute(key, (k, cached) -> {
@@ -109,18 +109,18 @@ public final class ModelCompiler {
   }
 
   /** The unit's graphs, its train block's penalties in the training objective. */
-  static GraphSet graphs(ModelUnit unit) {
+  static GraphSet graphs(CheckedModel unit) {
     return GraphSet.of(unit.graph(), unit.hasTrain() ? unit.train().regularizers() : List.of());
   }
 
   /** The train block's gradient clipping, none without one. */
-  static List<Spec> clips(ModelUnit unit) {
+  static List<Clipping> clips(CheckedModel unit) {
     return unit.hasTrain() ? unit.train().clips() : List.of();
   }
 
-  /** The train block's optimizer, or plain SGD with a learning rate of 0.01 for a model without one. */
-  static Spec optimizer(ModelUnit unit) {
-    return unit.hasTrain() ? unit.train().optimizer() : TrainOptions.defaultOptimizer("sgd", 0.01);
+  /** The train block's optimizer, or {@link Optimizer#DEFAULT} (sgd with its defaults) for a model without one. */
+  static Optimizer optimizer(CheckedModel unit) {
+    return unit.hasTrain() ? unit.train().optimizer() : Optimizer.DEFAULT;
   }
 
   /** A Java class name from a model name: {@code mnist} becomes {@code Mnist}. */
@@ -139,7 +139,7 @@ public final class ModelCompiler {
     return javax.lang.model.SourceVersion.isKeyword(name) ? name + "Model" : name;
   }
 
-  private static String key(GraphSet graphs, Spec optimizer, List<Spec> clips, String className) {
+  private static String key(GraphSet graphs, Optimizer optimizer, List<Clipping> clips, String className) {
     StringBuilder text = new StringBuilder(className).append('\n').append(optimizer).append('\n');
     clips.forEach(c -> text.append(c).append('\n'));
     text.append(TextDump.dump(graphs.prediction()));

@@ -1,8 +1,8 @@
 package dev.adjoint.compiler.codegen;
 
 import com.palantir.javapoet.CodeBlock;
-import dev.adjoint.compiler.frontend.train.Spec;
 import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.settings.Optimizer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,15 +27,47 @@ final class OptimizerEmitter {
    */
   record StateBuffer(String name, String field, Operand.Array like, double initial) {}
 
-  private final Spec spec;
+  private final Optimizer optimizer;
+  private final Rule rule;
   private final GradientClipping clipping;
   private final String clipScale;
   private final Names names;
   private final List<StateBuffer> buffers = new ArrayList<>();
 
   /** An emitter reading gradients through {@code clipping}, whose scale is the field {@code clipScale}. */
-  OptimizerEmitter(Spec spec, GradientClipping clipping, String clipScale, Names names) {
-    this.spec = spec;
+  OptimizerEmitter(Optimizer optimizer, GradientClipping clipping, String clipScale, Names names) {
+    this.optimizer = optimizer;
+    this.rule = optimizer.match(new Optimizer.Cases<>() {
+      @Override
+      public Rule sgd(Optimizer.Sgd o) {
+        return new SgdRule(o.momentum(), o.dampening(), o.nesterov());
+      }
+
+      @Override
+      public Rule sgdW(Optimizer.SgdW o) {
+        return new SgdRule(o.momentum(), o.dampening(), o.nesterov());
+      }
+
+      @Override
+      public Rule adagrad(Optimizer.Adagrad o) {
+        return new AdagradRule(o);
+      }
+
+      @Override
+      public Rule rmsProp(Optimizer.RmsProp o) {
+        return new RmsPropRule(o);
+      }
+
+      @Override
+      public Rule adam(Optimizer.Adam o) {
+        return new AdamRule(o.beta1(), o.beta2(), o.eps(), o.amsgrad());
+      }
+
+      @Override
+      public Rule adamW(Optimizer.AdamW o) {
+        return new AdamRule(o.beta1(), o.beta2(), o.eps(), o.amsgrad());
+      }
+    });
     this.clipping = clipping;
     this.clipScale = clipScale;
     this.names = names;
@@ -48,7 +80,7 @@ final class OptimizerEmitter {
 
   /** The learning rate the optimizer starts with. */
   double initialLearningRate() {
-    return spec.number("lr");
+    return optimizer.lr();
   }
 
   /**
@@ -66,44 +98,20 @@ final class OptimizerEmitter {
     }
     DType dtype = target.param().dtype();
     String type = JavaText.type(dtype);
-    if (List.of("sgd", "sgdw", "rmsprop").contains(spec.name())) {
+    if (rule.plainRate()) {
       code.addStatement("$L rate = ($L) lr", type, type);
     }
-    double decay = target.decayed() ? spec.number("weight_decay") : 0;
-    if (decay != 0 && !coupled()) {
+    double decay = target.decayed() ? optimizer.weightDecay() : 0;
+    if (decay != 0 && optimizer.decoupledDecay()) {
       code.addStatement("$L keep = ($L) (1 - lr * $L)", type, type, JavaText.doubleLiteral(decay));
     }
-    switch (spec.name()) {
-      case "adam", "adamw" -> {
-        List<Double> betas = betas();
-        code.addStatement("double bc1 = 1 - Math.pow($L, t)", JavaText.doubleLiteral(betas.get(0)));
-        code.addStatement("double bc2 = 1 - Math.pow($L, t)", JavaText.doubleLiteral(betas.get(1)));
-        code.addStatement("$L stepSize = ($L) (lr / bc1)", type, type);
-        code.addStatement("$L bc2Root = ($L) Math.sqrt(bc2)", type, type);
-      }
-      case "adagrad" -> code.addStatement("$L clr = ($L) (lr / (1 + (t - 1) * $L))", type, type,
-          JavaText.doubleLiteral(spec.number("lr_decay")));
-      default -> {
-      }
-    }
-    if (spec.has("eps")) {
-      code.addStatement("$L eps = $L", type, JavaText.literal(spec.number("eps"), dtype));
-    }
+    rule.scalars(code, type, dtype);
     return code.add(loop(target)).build();
-  }
-
-  /** Whether weight decay is added to the gradient (L2 inside the optimizer) rather than decoupled. */
-  private boolean coupled() {
-    return !spec.name().equals("adamw") && !spec.name().equals("sgdw");
   }
 
   /** A square root in the parameter's dtype: C2 compiles {@code (float) Math.sqrt(x)} of a float to sqrtss. */
   private static String sqrt(String x, String type) {
     return type.equals("float") ? "(float) Math.sqrt(" + x + ")" : "Math.sqrt(" + x + ")";
-  }
-
-  private List<Double> betas() {
-    return spec.list("betas").stream().map(o -> ((Number) o).doubleValue()).toList();
   }
 
   private String state(Target target, String slot) {
@@ -122,92 +130,189 @@ final class OptimizerEmitter {
     String p = target.param().ref();
     String grad = target.gradient() instanceof Operand.Array a ? a.ref() + "[i]"
         : ((Operand.Scalar) target.gradient()).expression();
-    double decay = target.decayed() ? spec.number("weight_decay") : 0;
+    double decay = target.decayed() ? optimizer.weightDecay() : 0;
     CodeBlock.Builder code = CodeBlock.builder();
     String clip = clipping.describe().isEmpty() ? "" : "; clip " + clipping.describe();
-    code.add("// $L: $L\n", JavaText.comment(target.name(), 80), JavaText.comment(spec + clip, 240));
+    code.add("// $L: $L\n", JavaText.comment(target.name(), 80), JavaText.comment(optimizer + clip, 240));
     String size = Sizes.size(target.param().shape());
     code.addStatement("int end = $T.start($L, part + 1, parts)", RuntimeTypes.PARTED_WORK, size);
     code.beginControlFlow("for (int i = $T.start($L, part, parts); i < end; i++)", RuntimeTypes.PARTED_WORK, size);
     String g = clipping.clipped(grad, dtype);
-    if (decay != 0 && coupled()) {
+    if (decay != 0 && !optimizer.decoupledDecay()) {
       code.addStatement("$L g = $L + $L * $L[i]", t, g, JavaText.literal(decay, dtype), p);
     } else {
       code.addStatement("$L g = $L", t, g);
     }
-    if (decay != 0 && !coupled()) {
+    if (decay != 0 && optimizer.decoupledDecay()) {
       code.addStatement("$L[i] *= keep", p);
     }
-    switch (spec.name()) {
-      case "sgd", "sgdw" -> sgd(code, target, t, p);
-      case "adagrad" -> adagrad(code, target, t, p);
-      case "rmsprop" -> rmsprop(code, target, t, p);
-      case "adam", "adamw" -> adam(code, target, t, p);
-      default -> throw new IllegalArgumentException("no update rule for optimizer " + spec.name());
-    }
+    rule.body(code, target, t, p);
     return code.endControlFlow().build();
   }
 
-  private void sgd(CodeBlock.Builder code, Target target, String t, String p) {
-    double momentum = spec.number("momentum");
-    if (momentum == 0) {
-      code.addStatement("$L[i] -= rate * g", p);
-      return;
-    }
-    String buffer = state(target, "momentum_buffer");
-    DType d = target.param().dtype();
-    code.addStatement("$L b = t == 1 ? g : $L * $L[i] + $L * g", t, JavaText.literal(momentum, d), buffer,
-        JavaText.literal(1 - spec.number("dampening"), d));
-    code.addStatement("$L[i] = b", buffer);
-    code.addStatement("$L[i] -= rate * $L", p,
-        spec.bool("nesterov") ? "(g + " + JavaText.literal(momentum, d) + " * b)" : "b");
+  /** An optimizer's update rule: what the step hoists and what the loop does with {@code g}. */
+  private interface Rule {
+    /** Whether the loop multiplies by {@code rate}, the learning rate in the parameter's dtype. */
+    boolean plainRate();
+
+    /** The step's scalars after the decay factor: bias corrections, decayed rates, {@code eps}. */
+    void scalars(CodeBlock.Builder code, String type, DType dtype);
+
+    /** The update of element {@code i} of parameter {@code p} from its gradient {@code g}. */
+    void body(CodeBlock.Builder code, Target target, String t, String p);
   }
 
-  private void adagrad(CodeBlock.Builder code, Target target, String t, String p) {
-    String sum = state(target, "sum", spec.number("initial_accumulator_value"));
-    code.addStatement("$L[i] += g * g", sum);
-    code.addStatement("$L[i] -= clr * (g / ($L + eps))", p, sqrt(sum + "[i]", t));
-  }
+  /** SGD and SGDW: momentum, dampening, Nesterov. */
+  private final class SgdRule implements Rule {
+    private final double momentum;
+    private final double dampening;
+    private final boolean nesterov;
 
-  private void rmsprop(CodeBlock.Builder code, Target target, String t, String p) {
-    String squareAvg = state(target, "square_avg");
-    DType d = target.param().dtype();
-    double alpha = spec.number("alpha");
-    code.addStatement("$L[i] = $L * $L[i] + $L * g * g", squareAvg, JavaText.literal(alpha, d), squareAvg,
-        JavaText.literal(1 - alpha, d));
-    String variance = squareAvg + "[i]";
-    if (spec.bool("centered")) {
-      String gradAvg = state(target, "grad_avg");
-      code.addStatement("$L[i] = $L * $L[i] + $L * g", gradAvg, JavaText.literal(alpha, d), gradAvg,
-          JavaText.literal(1 - alpha, d));
-      variance = "(" + squareAvg + "[i] - " + gradAvg + "[i] * " + gradAvg + "[i])";
+    SgdRule(double momentum, double dampening, boolean nesterov) {
+      this.momentum = momentum;
+      this.dampening = dampening;
+      this.nesterov = nesterov;
     }
-    String step = "g / (" + sqrt(variance, t) + " + eps)";
-    double momentum = spec.number("momentum");
-    if (momentum > 0) {
+
+    @Override
+    public boolean plainRate() {
+      return true;
+    }
+
+    @Override
+    public void scalars(CodeBlock.Builder code, String type, DType dtype) {
+      // the learning rate as it is
+    }
+
+    @Override
+    public void body(CodeBlock.Builder code, Target target, String t, String p) {
+      if (momentum == 0) {
+        code.addStatement("$L[i] -= rate * g", p);
+        return;
+      }
       String buffer = state(target, "momentum_buffer");
-      code.addStatement("$L[i] = $L * $L[i] + $L", buffer, JavaText.literal(momentum, d), buffer, step);
-      code.addStatement("$L[i] -= rate * $L[i]", p, buffer);
-    } else {
-      code.addStatement("$L[i] -= rate * ($L)", p, step);
+      DType d = target.param().dtype();
+      code.addStatement("$L b = t == 1 ? g : $L * $L[i] + $L * g", t, JavaText.literal(momentum, d), buffer,
+          JavaText.literal(1 - dampening, d));
+      code.addStatement("$L[i] = b", buffer);
+      code.addStatement("$L[i] -= rate * $L", p,
+          nesterov ? "(g + " + JavaText.literal(momentum, d) + " * b)" : "b");
     }
   }
 
-  private void adam(CodeBlock.Builder code, Target target, String t, String p) {
-    List<Double> betas = betas();
-    DType d = target.param().dtype();
-    String m = state(target, "exp_avg");
-    String v = state(target, "exp_avg_sq");
-    code.addStatement("$L[i] = $L * $L[i] + $L * g", m, JavaText.literal(betas.get(0), d), m,
-        JavaText.literal(1 - betas.get(0), d));
-    code.addStatement("$L[i] = $L * $L[i] + $L * g * g", v, JavaText.literal(betas.get(1), d), v,
-        JavaText.literal(1 - betas.get(1), d));
-    String second = v + "[i]";
-    if (spec.bool("amsgrad")) {
-      String max = state(target, "max_exp_avg_sq");
-      code.addStatement("$L[i] = Math.max($L[i], $L[i])", max, max, v);
-      second = max + "[i]";
+  /** Adagrad: a learning rate decayed by step, a sum of squared gradients. */
+  private final class AdagradRule implements Rule {
+    private final Optimizer.Adagrad o;
+
+    AdagradRule(Optimizer.Adagrad o) {
+      this.o = o;
     }
-    code.addStatement("$L[i] -= stepSize * ($L[i] / ($L / bc2Root + eps))", p, m, sqrt(second, t));
+
+    @Override
+    public boolean plainRate() {
+      return false;
+    }
+
+    @Override
+    public void scalars(CodeBlock.Builder code, String type, DType dtype) {
+      code.addStatement("$L clr = ($L) (lr / (1 + (t - 1) * $L))", type, type, JavaText.doubleLiteral(o.lrDecay()));
+      code.addStatement("$L eps = $L", type, JavaText.literal(o.eps(), dtype));
+    }
+
+    @Override
+    public void body(CodeBlock.Builder code, Target target, String t, String p) {
+      String sum = state(target, "sum", o.initialAccumulatorValue());
+      code.addStatement("$L[i] += g * g", sum);
+      code.addStatement("$L[i] -= clr * (g / ($L + eps))", p, sqrt(sum + "[i]", t));
+    }
+  }
+
+  /** RMSprop: a running average of squared gradients, centered or not, with momentum or not. */
+  private final class RmsPropRule implements Rule {
+    private final Optimizer.RmsProp o;
+
+    RmsPropRule(Optimizer.RmsProp o) {
+      this.o = o;
+    }
+
+    @Override
+    public boolean plainRate() {
+      return true;
+    }
+
+    @Override
+    public void scalars(CodeBlock.Builder code, String type, DType dtype) {
+      code.addStatement("$L eps = $L", type, JavaText.literal(o.eps(), dtype));
+    }
+
+    @Override
+    public void body(CodeBlock.Builder code, Target target, String t, String p) {
+      String squareAvg = state(target, "square_avg");
+      DType d = target.param().dtype();
+      double alpha = o.alpha();
+      code.addStatement("$L[i] = $L * $L[i] + $L * g * g", squareAvg, JavaText.literal(alpha, d), squareAvg,
+          JavaText.literal(1 - alpha, d));
+      String variance = squareAvg + "[i]";
+      if (o.centered()) {
+        String gradAvg = state(target, "grad_avg");
+        code.addStatement("$L[i] = $L * $L[i] + $L * g", gradAvg, JavaText.literal(alpha, d), gradAvg,
+            JavaText.literal(1 - alpha, d));
+        variance = "(" + squareAvg + "[i] - " + gradAvg + "[i] * " + gradAvg + "[i])";
+      }
+      String step = "g / (" + sqrt(variance, t) + " + eps)";
+      double momentum = o.momentum();
+      if (momentum > 0) {
+        String buffer = state(target, "momentum_buffer");
+        code.addStatement("$L[i] = $L * $L[i] + $L", buffer, JavaText.literal(momentum, d), buffer, step);
+        code.addStatement("$L[i] -= rate * $L[i]", p, buffer);
+      } else {
+        code.addStatement("$L[i] -= rate * ($L)", p, step);
+      }
+    }
+  }
+
+  /** Adam and AdamW: bias-corrected first and second moments, AMSGrad or not. */
+  private final class AdamRule implements Rule {
+    private final List<Double> betas;
+    private final double eps;
+    private final boolean amsgrad;
+
+    AdamRule(double beta1, double beta2, double eps, boolean amsgrad) {
+      this.betas = List.of(beta1, beta2);
+      this.eps = eps;
+      this.amsgrad = amsgrad;
+    }
+
+    @Override
+    public boolean plainRate() {
+      return false;
+    }
+
+    @Override
+    public void scalars(CodeBlock.Builder code, String type, DType dtype) {
+      code.addStatement("double bc1 = 1 - Math.pow($L, t)", JavaText.doubleLiteral(betas.get(0)));
+      code.addStatement("double bc2 = 1 - Math.pow($L, t)", JavaText.doubleLiteral(betas.get(1)));
+      code.addStatement("$L stepSize = ($L) (lr / bc1)", type, type);
+      code.addStatement("$L bc2Root = ($L) Math.sqrt(bc2)", type, type);
+      code.addStatement("$L eps = $L", type, JavaText.literal(eps, dtype));
+    }
+
+    @Override
+    public void body(CodeBlock.Builder code, Target target, String t, String p) {
+      DType d = target.param().dtype();
+      String m = state(target, "exp_avg");
+      String v = state(target, "exp_avg_sq");
+      code.addStatement("$L[i] = $L * $L[i] + $L * g", m, JavaText.literal(betas.get(0), d), m,
+          JavaText.literal(1 - betas.get(0), d));
+      code.addStatement("$L[i] = $L * $L[i] + $L * g * g", v, JavaText.literal(betas.get(1), d), v,
+          JavaText.literal(1 - betas.get(1), d));
+      String second = v + "[i]";
+      if (amsgrad) {
+        String max = state(target, "max_exp_avg_sq");
+        code.addStatement("$L[i] = Math.max($L[i], $L[i])", max, max, v);
+        second = max + "[i]";
+      }
+      code.addStatement("$L[i] -= stepSize * ($L[i] / ($L / bc2Root + eps))", p, m, sqrt(second, t));
+    }
   }
 }

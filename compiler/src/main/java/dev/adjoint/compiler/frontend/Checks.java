@@ -1,5 +1,6 @@
 package dev.adjoint.compiler.frontend;
 
+import dev.adjoint.compiler.settings.OptionText;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -85,18 +86,6 @@ public final class Checks {
 
   /** {@code 256}, {@code 0.001}, {@code 1e-05} style: integers without a point, no "E". */
   public static String show(double x) {
-    if (x == Math.rint(x) && Math.abs(x) < 1e15) {
-      return Long.toString((long) x);
-    }
-    String text = Double.toString(x);
-    int e = text.indexOf('E');
-    if (e < 0) {
-      return text;
-    }
-    String mantissa = text.substring(0, e);
-    if (mantissa.endsWith(".0")) {
-      mantissa = mantissa.substring(0, mantissa.length() - 2);
-    }
-    return mantissa + "e" + text.substring(e + 1);
+    return OptionText.number(x);
   }
 }

@@ -3,8 +3,8 @@ package dev.adjoint.compiler.training;
 import dev.adjoint.compiler.codegen.ModelCompiler;
 import dev.adjoint.compiler.codegen.ModelFactory;
 import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.compiler.frontend.train.Spec;
-import dev.adjoint.compiler.frontend.train.TrainConfig;
+import dev.adjoint.compiler.settings.DataSplit;
+import dev.adjoint.compiler.settings.TrainConfig;
 import dev.adjoint.runtime.checkpoint.Checkpoint;
 import dev.adjoint.runtime.data.Dataset;
 import dev.adjoint.runtime.data.Splits;
@@ -31,8 +31,8 @@ public final class CheckpointEvaluation {
     Map<String, String> metadata = Checkpoint.load(checkpoint, model, factory.key());
     Standardizer standardizer = Standardizer.fromMap(metadata);
     Dataset all = DataSources.load(config, unit.graph());
-    Spec split = config.split();
-    Splits parts = Splits.split(all, split.number("train"), split.number("val"), split.number("test"), config.seed());
+    DataSplit split = config.split();
+    Splits parts = Splits.split(all, split.train(), split.val(), split.test(), config.seed());
     Map<String, Dataset> byName = Map.of("train", parts.train(), "val", parts.val(), "test", parts.test());
     Map<String, Map<String, Double>> out = new LinkedHashMap<>();
     for (String name : splits) {

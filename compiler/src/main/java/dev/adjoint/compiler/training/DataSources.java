@@ -1,10 +1,10 @@
 package dev.adjoint.compiler.training;
 
-import dev.adjoint.compiler.frontend.train.Spec;
-import dev.adjoint.compiler.frontend.train.TrainConfig;
 import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.settings.DataSource;
+import dev.adjoint.compiler.settings.TrainConfig;
 import dev.adjoint.runtime.data.Csv;
 import dev.adjoint.runtime.data.Dataset;
 import dev.adjoint.runtime.data.Idx;
@@ -26,7 +26,6 @@ public final class DataSources {
   private DataSources() {}
 
   public static Dataset load(TrainConfig config, Graph graph) {
-    Spec data = config.data();
     Map<String, TensorSpec> specs = specs(graph);
     Map<String, Integer> classCounts = new LinkedHashMap<>();
     Map<String, List<String>> classNames = new LinkedHashMap<>();
@@ -41,13 +40,11 @@ public final class DataSources {
         inputs.add(a.name());
       }
     }
-    return switch (data.name()) {
-      case "csv" -> Csv.read(config.resolve(data.string("path")), data.bool("header"),
-          data.string("delimiter").charAt(0), columns(data, specs), specs, classNames, classCounts);
-      case "idx" -> Idx.read(files(config, data, specs), specs, inputs, classCounts, data.number("scale"));
-      case "npy" -> Npy.read(files(config, data, specs), specs, classCounts);
-      default -> throw new IllegalArgumentException("no data source " + data.name());
-    };
+    return config.data().match(
+        csv -> Csv.read(config.resolve(csv.path()), csv.header(), csv.delimiter().charAt(0), columns(csv), specs,
+            classNames, classCounts),
+        idx -> Idx.read(files(config, idx.files()), specs, inputs, classCounts, idx.scale()),
+        npy -> Npy.read(files(config, npy.files()), specs, classCounts));
   }
 
   /** The model's inputs and targets as runtime tensor specs, in model order. */
@@ -59,21 +56,16 @@ public final class DataSources {
     return specs;
   }
 
-  private static Map<String, List<String>> columns(Spec data, Map<String, TensorSpec> specs) {
+  /** The columns the csv source names for each input and target, in the model's order. */
+  private static Map<String, List<String>> columns(DataSource.CsvFile csv) {
     Map<String, List<String>> columns = new LinkedHashMap<>();
-    for (String name : specs.keySet()) {
-      if (data.has(name)) {
-        columns.put(name, data.list(name).stream().map(String::valueOf).toList());
-      }
-    }
+    csv.columns().forEach((name, written) -> columns.put(name, written.names()));
     return columns;
   }
 
-  private static Map<String, Path> files(TrainConfig config, Spec data, Map<String, TensorSpec> specs) {
+  private static Map<String, Path> files(TrainConfig config, Map<String, String> written) {
     Map<String, Path> files = new LinkedHashMap<>();
-    for (String name : specs.keySet()) {
-      files.put(name, config.resolve(data.string(name)));
-    }
+    written.forEach((name, path) -> files.put(name, config.resolve(path)));
     return files;
   }
 }

@@ -3,10 +3,9 @@ package dev.adjoint.compiler.training;
 import dev.adjoint.compiler.codegen.ModelCompiler;
 import dev.adjoint.compiler.codegen.ModelFactory;
 import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.compiler.frontend.train.Spec;
-import dev.adjoint.compiler.frontend.train.TrainConfig;
 import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.settings.DataSource;
 import dev.adjoint.runtime.checkpoint.Checkpoint;
 import dev.adjoint.runtime.data.Csv;
 import dev.adjoint.runtime.data.DataException;
@@ -84,18 +83,17 @@ public final class Prediction {
 
   /** The inputs of the model (its targets left out), as a data set read from the CSV file. */
   private Dataset read(Path input) {
-    TrainConfig config = unit.train();
-    Spec data = config.data();
-    boolean csvSource = data.name().equals("csv");
-    char delimiter = csvSource ? data.string("delimiter").charAt(0) : ',';
+    DataSource data = unit.train().data();
+    DataSource.CsvFile csv = data.match(c -> c, idx -> null, npy -> null);
+    char delimiter = csv != null ? csv.delimiter().charAt(0) : ',';
     Map<String, TensorSpec> specs = new LinkedHashMap<>();
     Map<String, List<String>> columns = new LinkedHashMap<>();
     for (Node n : unit.graph().inputs()) {
       Attrs.Input a = n.attrs(Attrs.Input.class);
       if (!a.target()) {
         specs.put(a.name(), new TensorSpec(a.name(), DType.valueOf(n.dtype().name()), n.shape().dims()));
-        if (csvSource && data.has(a.name())) {
-          columns.put(a.name(), data.list(a.name()).stream().map(String::valueOf).toList());
+        if (csv != null && csv.columns().containsKey(a.name())) {
+          columns.put(a.name(), csv.columns().get(a.name()).names());
         }
       }
     }
@@ -109,7 +107,7 @@ public final class Prediction {
           + "those names");
     }
     Dataset read = Csv.read(input, header, delimiter, columns, specs, Map.of(), Map.of());
-    return data.name().equals("idx") ? scaled(read, data.number("scale")) : read;
+    return data.match(c -> read, idx -> scaled(read, idx.scale()), npy -> read);
   }
 
   /** Floating-point inputs multiplied by the idx source's scale, as training saw them. */

@@ -1,11 +1,13 @@
 package dev.adjoint.compiler.training;
 
 import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.compiler.frontend.train.ParamGroups;
-import dev.adjoint.compiler.frontend.train.Spec;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
-import dev.adjoint.compiler.frontend.train.TrainConfig;
+import dev.adjoint.compiler.settings.EarlyStoppingRule;
+import dev.adjoint.compiler.settings.LearningRateSchedule;
+import dev.adjoint.compiler.settings.Regularizer;
+import dev.adjoint.compiler.settings.TrainConfig;
+import dev.adjoint.compiler.settings.TrainMetric;
 import dev.adjoint.runtime.train.EarlyStopping;
 import dev.adjoint.runtime.train.Metric;
 import dev.adjoint.runtime.train.Penalty;
@@ -23,7 +25,7 @@ public final class TrainingPlan {
   /** The options, with {@code epochs} overriding the block's when positive; a loss that is a mean, no penalties. */
   public static TrainingOptions options(TrainConfig config, int epochs) {
     return new TrainingOptions(config.batch(), epochs > 0 ? epochs : config.epochs(), config.seed(), config.shuffle(),
-        config.optimizer().number("lr"), schedule(config.schedules()), metrics(config.metrics()),
+        config.optimizer().lr(), schedule(config.schedules()), metrics(config.metrics()),
         earlyStopping(config.earlyStopping()));
   }
 
@@ -39,13 +41,13 @@ public final class TrainingPlan {
   }
 
   /** The penalties of {@code regularize l1(λ), l2(λ)} as the training objective adds them. */
-  static Penalty penalty(Graph graph, List<Spec> regularizers) {
+  static Penalty penalty(Graph graph, List<Regularizer> regularizers) {
     List<Penalty.Term> terms = new ArrayList<>();
-    for (Spec r : regularizers) {
-      Set<String> selected = ParamGroups.resolve(r.list("on"), graph);
+    for (Regularizer r : regularizers) {
+      Set<String> selected = r.on().resolve(graph);
       for (Node param : graph.params()) {
         if (selected.contains(param.sourceName())) {
-          terms.add(new Penalty.Term(param.sourceName(), r.name().equals("l1"), r.number("strength")));
+          terms.add(new Penalty.Term(param.sourceName(), r.norm() == Regularizer.Norm.L1, r.strength()));
         }
       }
     }
@@ -53,65 +55,85 @@ public final class TrainingPlan {
   }
 
   /** The schedules of the block: none (constant), one, or a warm-up followed by one. */
-  static Schedule schedule(List<Spec> schedules) {
+  static Schedule schedule(List<LearningRateSchedule> schedules) {
     Schedule main = Schedule.constant();
-    Spec warmup = null;
-    for (Spec s : schedules) {
-      if (s.name().equals("warmup")) {
-        warmup = s;
+    LearningRateSchedule.Warmup warmup = null;
+    for (LearningRateSchedule s : schedules) {
+      if (s instanceof LearningRateSchedule.Warmup w) {
+        warmup = w;
       } else {
-        main = one(s);
+        main = s.match(RUNTIME_SCHEDULES);
       }
     }
-    return warmup == null ? main
-        : Schedule.warmup(warmup.integer("steps"), warmup.number("start_factor"), main);
+    return warmup == null ? main : Schedule.warmup(warmup.steps(), warmup.startFactor(), main);
   }
 
-  private static Schedule one(Spec s) {
-    return switch (s.name()) {
-      case "constant" -> Schedule.constant();
-      case "linear" -> Schedule.linear(s.number("start_factor"), s.number("end_factor"), s.integer("over"), per(s));
-      case "power" -> Schedule.power(s.number("scale"), s.number("power"), per(s));
-      case "exponential" -> Schedule.exponential(s.number("gamma"), per(s));
-      case "cosine" -> Schedule.cosine(s.integer("over"), s.number("min_lr"), per(s));
-      default -> throw new IllegalArgumentException("no schedule " + s.name());
+  /** Each schedule as the runtime computes it; a warm-up alone leads into a constant rate. */
+  private static final LearningRateSchedule.Cases<Schedule> RUNTIME_SCHEDULES = new LearningRateSchedule.Cases<>() {
+    @Override
+    public Schedule constant(LearningRateSchedule.Constant s) {
+      return Schedule.constant();
+    }
+
+    @Override
+    public Schedule linear(LearningRateSchedule.Linear s) {
+      return Schedule.linear(s.startFactor(), s.endFactor(), s.over(), per(s.per()));
+    }
+
+    @Override
+    public Schedule power(LearningRateSchedule.Power s) {
+      return Schedule.power(s.scale(), s.power(), per(s.per()));
+    }
+
+    @Override
+    public Schedule exponential(LearningRateSchedule.Exponential s) {
+      return Schedule.exponential(s.gamma(), per(s.per()));
+    }
+
+    @Override
+    public Schedule cosine(LearningRateSchedule.Cosine s) {
+      return Schedule.cosine(s.over(), s.minLr(), per(s.per()));
+    }
+
+    @Override
+    public Schedule warmup(LearningRateSchedule.Warmup s) {
+      return Schedule.warmup(s.steps(), s.startFactor(), Schedule.constant());
+    }
+  };
+
+  private static Schedule.Unit per(LearningRateSchedule.Per per) {
+    return switch (per) {
+      case STEP -> Schedule.Unit.STEP;
+      case EPOCH -> Schedule.Unit.EPOCH;
     };
   }
 
-  private static Schedule.Unit per(Spec s) {
-    return Schedule.Unit.parse(s.string("per"));
-  }
-
   /** A fresh set of the block's metrics each time (they hold sums); the loop adds the loss. */
-  static Supplier<List<Metric>> metrics(List<Spec> specs) {
+  static Supplier<List<Metric>> metrics(List<TrainMetric> settings) {
     return () -> {
       List<Metric> out = new ArrayList<>();
-      for (Spec m : specs) {
-        if (m.name().equals("loss")) {
-          continue;
+      for (TrainMetric m : settings) {
+        Metric metric = switch (m.kind()) {
+          case LOSS -> null;
+          case MULTICLASS_ACCURACY -> Metric.multiclassAccuracy(m.name(), m.output(), m.target());
+          case BINARY_ACCURACY, MULTILABEL_ACCURACY ->
+              Metric.thresholdAccuracy(m.name(), m.output(), m.target(), m.threshold());
+          case MSE -> Metric.error(m.name(), m.output(), m.target(), true);
+          case MAE -> Metric.error(m.name(), m.output(), m.target(), false);
+          case MEAN -> Metric.mean(m.name(), m.output());
+        };
+        if (metric != null) {
+          out.add(metric);
         }
-        String kind = m.has("kind") ? m.string("kind") : m.name();
-        String output = m.has("output") ? m.string("output") : null;
-        String target = m.has("target") ? m.string("target") : null;
-        out.add(switch (kind) {
-          case "multiclass_accuracy" -> Metric.multiclassAccuracy(m.name(), output, target);
-          case "binary_accuracy", "multilabel_accuracy" ->
-              Metric.thresholdAccuracy(m.name(), output, target, m.number("threshold"));
-          case "mse" -> Metric.error(m.name(), output, target, true);
-          case "mae" -> Metric.error(m.name(), output, target, false);
-          case "mean" -> Metric.mean(m.name(), output);
-          default -> throw new IllegalArgumentException("no metric " + kind);
-        });
       }
       return out;
     };
   }
 
-  static EarlyStopping earlyStopping(Spec s) {
+  static EarlyStopping earlyStopping(EarlyStoppingRule s) {
     if (s == null) {
       return null;
     }
-    return new EarlyStopping(s.string("monitor"), (int) s.integer("patience"), s.number("min_delta"),
-        s.string("mode").equals("max"), s.bool("restore_best"));
+    return new EarlyStopping(s.monitor(), s.patience(), s.minDelta(), s.maximize(), s.restoreBest());
   }
 }

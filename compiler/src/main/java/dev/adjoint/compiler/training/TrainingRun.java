@@ -3,8 +3,8 @@ package dev.adjoint.compiler.training;
 import dev.adjoint.compiler.codegen.ModelCompiler;
 import dev.adjoint.compiler.codegen.ModelFactory;
 import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.compiler.frontend.train.Spec;
-import dev.adjoint.compiler.frontend.train.TrainConfig;
+import dev.adjoint.compiler.settings.DataSplit;
+import dev.adjoint.compiler.settings.TrainConfig;
 import dev.adjoint.runtime.checkpoint.Checkpoint;
 import dev.adjoint.runtime.data.Dataset;
 import dev.adjoint.runtime.data.Splits;
@@ -116,8 +116,8 @@ public final class TrainingRun {
     }
     ModelFactory factory = ModelCompiler.compile(unit);
     Dataset all = DataSources.load(config, unit.graph());
-    Spec split = config.split();
-    Splits parts = Splits.split(all, split.number("train"), split.number("val"), split.number("test"), config.seed());
+    DataSplit split = config.split();
+    Splits parts = Splits.split(all, split.train(), split.val(), split.test(), config.seed());
     CompiledModel model = factory.newModel(config.batch());
     model.initialize(config.seed());
     TrainingOptions options = TrainingPlan.options(unit, epochs);

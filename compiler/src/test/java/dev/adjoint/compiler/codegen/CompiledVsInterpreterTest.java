@@ -7,8 +7,6 @@ import dev.adjoint.compiler.autodiff.TrainingGraph;
 import dev.adjoint.compiler.frontend.Compilation;
 import dev.adjoint.compiler.frontend.Frontend;
 import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.compiler.frontend.train.ParamGroups;
-import dev.adjoint.compiler.frontend.train.Spec;
 import dev.adjoint.compiler.golden.Golden;
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
@@ -17,6 +15,8 @@ import dev.adjoint.compiler.interp.Mode;
 import dev.adjoint.compiler.interp.Tensor;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.settings.Clipping;
+import dev.adjoint.compiler.settings.Optimizer;
 import dev.adjoint.compiler.source.SourceFile;
 import dev.adjoint.compiler.testing.RandomFeeds;
 import dev.adjoint.runtime.model.CompiledModel;
@@ -119,9 +119,9 @@ class CompiledVsInterpreterTest {
     load(model, inputs, params);
     model.setSeed(7);
     model.setStep(0);
-    Spec optimizer = ModelCompiler.optimizer(unit);
+    Optimizer optimizer = ModelCompiler.optimizer(unit);
     OptimizerUpdateTest.Reference rule = rule(optimizer);
-    Set<String> decayed = ParamGroups.resolve(optimizer.list("decay_on"), unit.graph());
+    Set<String> decayed = optimizer.decayOn().resolve(unit.graph());
     for (int step = 1; step <= 2; step++) {
       String at = where + " " + optimizer.name() + " step " + step;
       Map<String, Tensor> current = new LinkedHashMap<>();
@@ -150,26 +150,45 @@ class CompiledVsInterpreterTest {
   }
 
   /** torch.optim's rule for the optimizer of a train block. */
-  private static OptimizerUpdateTest.Reference rule(Spec o) {
-    return switch (o.name()) {
-      case "sgd", "sgdw" -> new OptimizerUpdateTest.Sgd(o.number("momentum"), o.number("dampening"),
-          o.bool("nesterov"), o.number("weight_decay"), o.name().equals("sgdw"));
-      case "adagrad" -> new OptimizerUpdateTest.Adagrad(o.number("lr_decay"), o.number("weight_decay"),
-          o.number("initial_accumulator_value"), o.number("eps"));
-      case "rmsprop" -> new OptimizerUpdateTest.Rmsprop(o.number("alpha"), o.number("eps"), o.number("weight_decay"),
-          o.number("momentum"), o.bool("centered"));
-      case "adam", "adamw" -> new OptimizerUpdateTest.Adam(((Number) o.list("betas").get(0)).doubleValue(),
-          ((Number) o.list("betas").get(1)).doubleValue(), o.number("eps"), o.number("weight_decay"),
-          o.bool("amsgrad"), o.name().equals("adamw"));
-      default -> throw new IllegalArgumentException("no reference rule for " + o.name());
-    };
+  private static OptimizerUpdateTest.Reference rule(Optimizer optimizer) {
+    return optimizer.match(new Optimizer.Cases<>() {
+      @Override
+      public OptimizerUpdateTest.Reference sgd(Optimizer.Sgd o) {
+        return new OptimizerUpdateTest.Sgd(o.momentum(), o.dampening(), o.nesterov(), o.weightDecay(), false);
+      }
+
+      @Override
+      public OptimizerUpdateTest.Reference sgdW(Optimizer.SgdW o) {
+        return new OptimizerUpdateTest.Sgd(o.momentum(), o.dampening(), o.nesterov(), o.weightDecay(), true);
+      }
+
+      @Override
+      public OptimizerUpdateTest.Reference adagrad(Optimizer.Adagrad o) {
+        return new OptimizerUpdateTest.Adagrad(o.lrDecay(), o.weightDecay(), o.initialAccumulatorValue(), o.eps());
+      }
+
+      @Override
+      public OptimizerUpdateTest.Reference rmsProp(Optimizer.RmsProp o) {
+        return new OptimizerUpdateTest.Rmsprop(o.alpha(), o.eps(), o.weightDecay(), o.momentum(), o.centered());
+      }
+
+      @Override
+      public OptimizerUpdateTest.Reference adam(Optimizer.Adam o) {
+        return new OptimizerUpdateTest.Adam(o.beta1(), o.beta2(), o.eps(), o.weightDecay(), o.amsgrad(), false);
+      }
+
+      @Override
+      public OptimizerUpdateTest.Reference adamW(Optimizer.AdamW o) {
+        return new OptimizerUpdateTest.Adam(o.beta1(), o.beta2(), o.eps(), o.weightDecay(), o.amsgrad(), true);
+      }
+    });
   }
 
   /** clip value(limit) then global_norm(max_norm), as torch.nn.utils does them, in place. */
-  private static void clip(List<Spec> clips, Map<String, double[]> gradients) {
-    for (Spec c : clips) {
-      if (c.name().equals("value")) {
-        double limit = c.number("limit");
+  private static void clip(List<Clipping> clips, Map<String, double[]> gradients) {
+    for (Clipping c : clips) {
+      if (c instanceof Clipping.ByValue byValue) {
+        double limit = byValue.limit();
         gradients.values().forEach(g -> {
           for (int i = 0; i < g.length; i++) {
             g[i] = Math.max(-limit, Math.min(limit, g[i]));
@@ -177,15 +196,15 @@ class CompiledVsInterpreterTest {
         });
       }
     }
-    for (Spec c : clips) {
-      if (c.name().equals("global_norm")) {
+    for (Clipping c : clips) {
+      if (c instanceof Clipping.GlobalNorm norm) {
         double squares = 0;
         for (double[] g : gradients.values()) {
           for (double v : g) {
             squares += v * v;
           }
         }
-        double scale = Math.min(1, c.number("max_norm") / (Math.sqrt(squares) + GradientClipping.NORM_EPS));
+        double scale = Math.min(1, norm.maxNorm() / (Math.sqrt(squares) + GradientClipping.NORM_EPS));
         gradients.values().forEach(g -> {
           for (int i = 0; i < g.length; i++) {
             g[i] *= scale;

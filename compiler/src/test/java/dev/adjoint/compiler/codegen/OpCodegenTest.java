@@ -3,7 +3,6 @@ package dev.adjoint.compiler.codegen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.adjoint.compiler.frontend.train.TrainOptions;
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
@@ -16,6 +15,7 @@ import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.Shape;
 import dev.adjoint.compiler.ir.Verifier;
+import dev.adjoint.compiler.settings.Optimizer;
 import dev.adjoint.compiler.source.SourceFile;
 import dev.adjoint.compiler.source.SourceSpan;
 import dev.adjoint.runtime.model.CompiledModel;
@@ -534,7 +534,7 @@ class OpCodegenTest {
       org.junit.jupiter.api.Assumptions.abort("not differentiable: " + e.getMessage());
       return;
     }
-    CompiledModel model = ModelCompiler.compile(GraphSet.of(graph), TrainOptions.defaultOptimizer("sgd", 0.01),
+    CompiledModel model = ModelCompiler.compile(GraphSet.of(graph), Optimizer.DEFAULT,
         List.of(), "OpGradientCase").newModel(MAX_BATCH);
     model.setLearningRate(0);
     for (int batch : new int[] {5, 1}) {
@@ -581,7 +581,7 @@ class OpCodegenTest {
     Model built = c.build();
     Graph graph = built.graph();
     GraphSet graphs = graphs(graph, pipeline);
-    CompiledModel model = ModelCompiler.compile(graphs, TrainOptions.defaultOptimizer("sgd", 0.01), List.of(),
+    CompiledModel model = ModelCompiler.compile(graphs, Optimizer.DEFAULT, List.of(),
         "OpCase").newModel(MAX_BATCH);
     Map<String, Draw> draws = built.draws;
     for (int batch : new int[] {5, 1}) {

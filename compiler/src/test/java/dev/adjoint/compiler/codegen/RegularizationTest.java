@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.autodiff.TrainingGraph;
 import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.compiler.frontend.train.Spec;
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
 import dev.adjoint.compiler.interp.Tensor;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.settings.Regularizer;
 import dev.adjoint.runtime.model.CompiledModel;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,7 +89,7 @@ class RegularizationTest {
   @Test
   void penaltyNodesPointAtTheTrainBlock() {
     ModelUnit unit = TrainedModels.unit("f32", "optimizer sgd\nregularize l2(0.1), l1(0.01)");
-    List<Spec> regularizers = unit.train().regularizers();
+    List<Regularizer> regularizers = unit.train().regularizers();
     Node objective = TrainingGraph.objective(unit.graph(), regularizers).loss();
     String line = objective.span().file().line(objective.span().line());
     assertTrue(line.contains("regularize l2(0.1), l1(0.01)"), "the objective's span is on the line " + line);

@@ -15,8 +15,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.adjoint.compiler.frontend.train.Spec;
-import dev.adjoint.compiler.frontend.train.TrainConfig;
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Tensor;
 import dev.adjoint.compiler.ir.Attrs;
@@ -27,6 +25,9 @@ import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.ParamRole;
 import dev.adjoint.compiler.ir.Shape;
+import dev.adjoint.compiler.settings.Optimizer;
+import dev.adjoint.compiler.settings.ParamSelection;
+import dev.adjoint.compiler.settings.TrainConfig;
 import dev.adjoint.compiler.source.SourceFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -315,9 +316,9 @@ class FrontendSemanticsTest {
       assertEquals(0L, c.seed());
       assertTrue(c.shuffle());
       assertEquals(0, c.threads(), "all cores");
-      assertEquals(1.0, c.split().number("train"));
-      assertEquals(0.0, c.split().number("val"));
-      assertEquals(0.0, c.split().number("test"));
+      assertEquals(1.0, c.split().train());
+      assertEquals(0.0, c.split().val());
+      assertEquals(0.0, c.split().test());
       assertTrue(c.schedules().isEmpty());
       assertTrue(c.regularizers().isEmpty());
       assertTrue(c.clips().isEmpty());
@@ -327,33 +328,34 @@ class FrontendSemanticsTest {
 
     @Test
     void optimizerDefaultsMatchTorchOptim() throws IOException {
-      Spec adam = config("adam").optimizer();
+      Optimizer.Adam adam = (Optimizer.Adam) config("adam").optimizer();
       assertEquals("adam", adam.name());
-      assertEquals(1e-3, adam.number("lr"));
-      assertEquals(List.of(0.9, 0.999), adam.list("betas"));
-      assertEquals(1e-8, adam.number("eps"));
-      assertEquals(0.0, adam.number("weight_decay"));
-      assertEquals(false, adam.bool("amsgrad"));
-      Spec adamw = config("adamw(lr = 0.01)").optimizer();
-      assertEquals(0.01, adamw.number("lr"));
-      assertEquals(1e-2, adamw.number("weight_decay"));
-      assertEquals(List.of(0.9, 0.999), adamw.list("betas"));
-      Spec rmsprop = config("rmsprop").optimizer();
-      assertEquals(1e-2, rmsprop.number("lr"));
-      assertEquals(0.99, rmsprop.number("alpha"));
-      assertEquals(1e-8, rmsprop.number("eps"));
-      assertEquals(0.0, rmsprop.number("momentum"));
-      assertEquals(false, rmsprop.bool("centered"));
-      Spec adagrad = config("adagrad()").optimizer();
-      assertEquals(1e-2, adagrad.number("lr"));
-      assertEquals(1e-10, adagrad.number("eps"));
-      assertEquals(0.0, adagrad.number("lr_decay"));
-      Spec sgd = config("sgd").optimizer();
-      assertEquals(1e-3, sgd.number("lr"));
-      assertEquals(0.0, sgd.number("momentum"));
-      assertEquals(false, sgd.bool("nesterov"));
+      assertEquals(1e-3, adam.lr());
+      assertEquals(List.of(0.9, 0.999), List.of(adam.beta1(), adam.beta2()));
+      assertEquals(1e-8, adam.eps());
+      assertEquals(0.0, adam.weightDecay());
+      assertEquals(false, adam.amsgrad());
+      Optimizer.AdamW adamw = (Optimizer.AdamW) config("adamw(lr = 0.01)").optimizer();
+      assertEquals(0.01, adamw.lr());
+      assertEquals(1e-2, adamw.weightDecay());
+      assertEquals(List.of(0.9, 0.999), List.of(adamw.beta1(), adamw.beta2()));
+      Optimizer.RmsProp rmsprop = (Optimizer.RmsProp) config("rmsprop").optimizer();
+      assertEquals(1e-2, rmsprop.lr());
+      assertEquals(0.99, rmsprop.alpha());
+      assertEquals(1e-8, rmsprop.eps());
+      assertEquals(0.0, rmsprop.momentum());
+      assertEquals(false, rmsprop.centered());
+      Optimizer.Adagrad adagrad = (Optimizer.Adagrad) config("adagrad()").optimizer();
+      assertEquals(1e-2, adagrad.lr());
+      assertEquals(1e-10, adagrad.eps());
+      assertEquals(0.0, adagrad.lrDecay());
+      Optimizer.Sgd sgd = (Optimizer.Sgd) config("sgd").optimizer();
+      assertEquals(1e-3, sgd.lr());
+      assertEquals(0.0, sgd.momentum());
+      assertEquals(false, sgd.nesterov());
       // decay applies to weights and embeddings only, unless asked
-      assertEquals(List.of("weights", "embeddings"), adamw.list("decay_on"));
+      assertEquals(ParamSelection.DEFAULT, adamw.decayOn());
+      assertEquals("(\"weights\", \"embeddings\")", adamw.decayOn().toString());
     }
   }
 

@@ -1,40 +1,39 @@
-package dev.adjoint.compiler.frontend.train;
+package dev.adjoint.compiler.settings;
 
 import dev.adjoint.compiler.source.SourceSpan;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A checked train block: everything the training loop needs to know, with defaults filled
- * in. Option calls are {@link Spec}s whose names and options have been checked against
- * the tables in {@link TrainOptions}.
+ * A checked train block: everything the training loop needs to know, typed, with defaults
+ * filled in. The front end makes it from the block's text; the back end reads it.
  *
  * @param baseDirectory the folder relative data paths resolve against: the .nn file's
- * @param data the data source ({@code csv}, {@code idx} or {@code npy}) with its files resolved
+ * @param data the data source with its files as written
  * @param split fractions {@code train}, {@code val} and {@code test} summing to 1
- * @param optimizer e.g. {@code adamw(lr=0.001, ..., decay_on=(weights, embeddings))}
  * @param schedules zero, one, or a warm-up followed by one schedule
  * @param regularizers {@code l1} and/or {@code l2} penalties with the parameters they apply to
  * @param clips {@code global_norm} and/or {@code value}
  * @param earlyStopping null when not asked for
- * @param metrics e.g. {@code accuracy(output="probs", kind="multiclass")}
+ * @param metrics the metrics resolved against the model's outputs and targets
  * @param standardize the inputs standardized with statistics of the training split
  * @param threads worker threads, 0 for all cores
  */
 public record TrainConfig(
     SourceSpan span,
-    java.nio.file.Path baseDirectory,
-    Spec data,
-    Spec split,
-    Spec optimizer,
-    List<Spec> schedules,
-    List<Spec> regularizers,
-    List<Spec> clips,
+    Path baseDirectory,
+    DataSource data,
+    DataSplit split,
+    Optimizer optimizer,
+    List<LearningRateSchedule> schedules,
+    List<Regularizer> regularizers,
+    List<Clipping> clips,
     int batch,
     int epochs,
     long seed,
     boolean shuffle,
-    Spec earlyStopping,
-    List<Spec> metrics,
+    EarlyStoppingRule earlyStopping,
+    List<TrainMetric> metrics,
     List<String> standardize,
     int threads) {
 
@@ -47,7 +46,7 @@ public record TrainConfig(
   }
 
   /** A data path as written, resolved against the .nn file's folder. */
-  public java.nio.file.Path resolve(String path) {
+  public Path resolve(String path) {
     return baseDirectory.resolve(path).normalize();
   }
 

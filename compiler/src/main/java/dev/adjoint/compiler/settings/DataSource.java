@@ -1,0 +1,91 @@
+package dev.adjoint.compiler.settings;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The {@code data} of a train block: a CSV file, or one IDX or npy file per input and
+ * target. Paths are as written, relative to the .nn file's folder ({@link TrainConfig#resolve}).
+ */
+public sealed interface DataSource {
+
+  /** The result of the function for this source's kind. */
+  <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy);
+
+  /** The columns of one input or target, as written: one name, or a tuple of names. */
+  record Columns(List<String> names, boolean tuple) {
+    public Columns {
+      names = List.copyOf(names);
+    }
+
+    @Override
+    public String toString() {
+      return OptionText.names(names, tuple);
+    }
+  }
+
+  /**
+   * {@code csv(path, header, delimiter, x = (...), y = "...")}.
+   *
+   * @param columns by input or target, in the model's order; empty when the model has one
+   *     input and one target and the last column is the target
+   */
+  record CsvFile(String path, boolean header, String delimiter, Map<String, Columns> columns) implements DataSource {
+    public CsvFile {
+      columns = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columns));
+    }
+
+    @Override
+    public <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy) {
+      return csv.apply(this);
+    }
+
+    @Override
+    public String toString() {
+      OptionText text = OptionText.call("csv").string("path", path).bool("header", header)
+          .string("delimiter", delimiter);
+      columns.forEach(text::shown);
+      return text.toString();
+    }
+  }
+
+  /** {@code idx(x = "...", y = "...", scale)}: one file per input and target, inputs times {@code scale}. */
+  record IdxFiles(Map<String, String> files, double scale) implements DataSource {
+    public IdxFiles {
+      files = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files));
+    }
+
+    @Override
+    public <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy) {
+      return idx.apply(this);
+    }
+
+    @Override
+    public String toString() {
+      OptionText text = OptionText.call("idx");
+      files.forEach(text::string);
+      return text.number("scale", scale).toString();
+    }
+  }
+
+  /** {@code npy(x = "...", y = "...")}: one file per input and target. */
+  record NpyFiles(Map<String, String> files) implements DataSource {
+    public NpyFiles {
+      files = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files));
+    }
+
+    @Override
+    public <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy) {
+      return npy.apply(this);
+    }
+
+    @Override
+    public String toString() {
+      OptionText text = OptionText.call("npy");
+      files.forEach(text::string);
+      return text.toString();
+    }
+  }
+}
