@@ -40,7 +40,8 @@ rm -f "$out/first-loss.txt" "$out/results.json"
 # would only be overridden, so leave the environment as it is
 if $pytorch; then
   echo "== first losses from the same weights and batch"
-  java --add-modules jdk.incubator.vector -Xmx2g -Dai.djl.offline=true -cp "$jar" \
+  # the Vector API option is the parent pom's vector.module.args (VectorModuleSettingTest checks the copy)
+  java --add-modules=jdk.incubator.vector -Xmx2g -Dai.djl.offline=true -cp "$jar" \
     dev.adjoint.benchmarks.peer.FirstLoss "$out/first-loss.txt"
 else
   exclude=(-e 'PyTorch')

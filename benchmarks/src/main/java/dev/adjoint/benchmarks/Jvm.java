@@ -6,7 +6,10 @@ package dev.adjoint.benchmarks;
  * code), and a fixed heap so that heap resizing does not move the numbers.
  */
 public final class Jvm {
-  /** Adjoint's vectorized kernels need the incubating Vector API module. */
+  /**
+   * Adjoint's vectorized kernels need the incubating Vector API module: the parent pom's
+   * {@code vector.module.args}, repeated as a constant for the annotations (a test checks the copy).
+   */
   public static final String VECTOR = "--add-modules=jdk.incubator.vector";
   /** Initial heap, equal to the maximum. */
   public static final String XMS = "-Xms2g";

@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
  * compiles with javac against the Adjoint runtime jar alone.
  */
 @Command(name = "compile", mixinStandardHelpOptions = true,
-    description = {"Writes each model of a .nn file as a Java class (one .java file per model) that compiles",
-        "with javac against adjoint-runtime alone."})
+    description = {"Writes each model of a .nn file as a Java source file.",
+        "One .java file per model, a class that compiles with javac against adjoint-runtime alone."})
 final class CompileCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;

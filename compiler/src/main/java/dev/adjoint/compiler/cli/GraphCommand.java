@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "graph", mixinStandardHelpOptions = true,
     description = {"Prints the graph of each model in a .nn file, as text or as Graphviz DOT.",
-        "Without options: the forward graph as written. With --backward: the optimized training graph",
-        "(forward, gradients, fused ops); with --inference: the optimized inference graph."})
+        "Without options: the forward graph as written. With --backward: the optimized training graph"
+            + " (forward, gradients, fused ops); with --inference: the optimized inference graph."})
 final class GraphCommand implements Callable<Integer> {
   /** Output formats. */
   enum Format { text, dot }

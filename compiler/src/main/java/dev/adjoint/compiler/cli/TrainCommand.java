@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code adjoint train FILE}: trains a model as its train block says, with checkpoints in a run folder. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = {"Trains a model of a .nn file as its train block says: loads and splits the data, compiles the",
-        "model, trains it with a checkpoint after every epoch, and prints the final metrics of each split."})
+    description = {"Trains a model of a .nn file as its train block says.",
+        "Loads and splits the data, compiles the model, trains it with a checkpoint after every epoch, and prints"
+            + " the final metrics of each split."})
 final class TrainCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
