@@ -124,6 +124,24 @@ class RunFolderTest {
     assertOnlyRunFiles();
   }
 
+  @Test
+  void buffersAreSizedByTheDataWhenTheBatchIsLarger() throws IOException {
+    run = temp.resolve("huge");
+    Files.writeString(nn, MODEL.replace("batch 8", "batch 500000000"));
+    CliRun huge = train();
+    assertEquals(0, huge.status(), "no buffers of 500,000,000 rows for 32 rows of data: " + huge.err());
+    assertTrue(huge.out().contains("batch 500000000"), huge.out());
+    run = temp.resolve("exact");
+    Files.writeString(nn, MODEL.replace("batch 8", "batch 24"));
+    assertEquals(0, train().status());
+    assertEquals(withoutSeconds(temp.resolve("exact/history.csv")), withoutSeconds(temp.resolve("huge/history.csv")),
+        "the same steps as a batch of all 24 training rows");
+  }
+
+  private static String withoutSeconds(Path history) throws IOException {
+    return Files.readString(history).replaceAll(",[^,\n]*\n", "\n");
+  }
+
   /** No temporary file or staging folder is left behind. */
   private void assertOnlyRunFiles() throws IOException {
     try (Stream<Path> files = Files.list(run)) {
