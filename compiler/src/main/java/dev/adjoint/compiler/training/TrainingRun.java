@@ -106,7 +106,8 @@ public final class TrainingRun {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the run folder " + folder, e);
     }
-    try (RunLock lock = RunLock.acquire(folder)) {
+    RunLock lock = RunLock.acquire(folder);
+    try (lock) {
       return runLocked(epochs, resume, overwrite);
     }
   }
@@ -223,8 +224,13 @@ public final class TrainingRun {
     try {
       Path file = folder.resolve("history.csv");
       history = Files.exists(file) ? History.read(file, next) : List.of();
-      // rows of epochs after the checkpoint (a run killed between the two writes) go
-      History.write(file, history);
+      // rows of epochs after the checkpoint (a run killed between the two writes) go; an empty
+      // history starts afresh with the next row's columns
+      if (history.isEmpty()) {
+        Files.deleteIfExists(file);
+      } else {
+        History.write(file, history);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the history of " + folder, e);
     }
