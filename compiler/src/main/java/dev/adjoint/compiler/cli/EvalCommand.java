@@ -43,8 +43,32 @@ final class EvalCommand implements Callable<Integer> {
         err.println("error: the " + split + " split of " + target.file + " has no rows");
         return AdjointCli.INPUT_ERRORS;
       }
-      spec.commandLine().getOut().print(ConsoleReport.table(metrics));
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(ConsoleReport.table(metrics));
+      if (out.checkError()) {
+        err.println("error: the metrics could not be written to standard output");
+        return AdjointCli.INPUT_ERRORS;
+      }
+      String nonFinite = nonFinite(metrics);
+      if (nonFinite != null) {
+        err.println("error: " + nonFinite + " is not a finite number: the checkpoint's outputs or loss overflow or "
+            + "are undefined on some rows of " + target.file + "'s data (values far outside the training data, or a "
+            + "diverged checkpoint?)");
+        return AdjointCli.INPUT_ERRORS;
+      }
       return AdjointCli.OK;
     });
+  }
+
+  /** The first metric whose value is NaN or infinite, as {@code loss on the test split (Infinity)}, or null. */
+  static String nonFinite(Map<String, Map<String, Double>> metrics) {
+    for (Map.Entry<String, Map<String, Double>> split : metrics.entrySet()) {
+      for (Map.Entry<String, Double> m : split.getValue().entrySet()) {
+        if (!Double.isFinite(m.getValue())) {
+          return "the " + m.getKey() + " on the " + split.getKey() + " split (" + m.getValue() + ")";
+        }
+      }
+    }
+    return null;
   }
 }

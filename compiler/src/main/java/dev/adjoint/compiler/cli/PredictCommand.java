@@ -42,9 +42,12 @@ final class PredictCommand implements Callable<Integer> {
       err.println(input + ": error: no such file");
       return AdjointCli.INPUT_ERRORS;
     }
-    if (output != null && Files.isDirectory(output)) {
-      err.println(output + ": error: is a folder; -o takes the name of the file to write the predictions to");
-      return AdjointCli.INPUT_ERRORS;
+    if (output != null) {
+      String refusal = OutputFile.refusal(output);
+      if (refusal != null) {
+        err.println(output + ": error: " + refusal);
+        return AdjointCli.INPUT_ERRORS;
+      }
     }
     Optional<ModelUnit> unit = target.unit(err);
     if (unit.isEmpty()) {
@@ -52,21 +55,33 @@ final class PredictCommand implements Callable<Integer> {
     }
     return RunErrors.report(err, () -> {
       Prediction prediction = Prediction.load(unit.get(), target.checkpoint);
+      Prediction.Written written;
       if (output == null) {
         PrintWriter out = spec.commandLine().getOut();
-        prediction.write(input, out);
-        out.flush();
-        return AdjointCli.OK;
-      }
-      StringWriter text = new StringWriter();
-      int rows = prediction.write(input, text);
-      ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-      AtomicFile.write(output, channel -> {
-        while (bytes.hasRemaining()) {
-          channel.write(bytes);
+        written = prediction.write(input, out);
+        if (out.checkError()) {
+          err.println("error: the predictions could not all be written to standard output (a full disk or a closed "
+              + "pipe?); the output is incomplete");
+          return AdjointCli.INPUT_ERRORS;
         }
-      });
-      err.println("wrote " + rows + " predictions to " + output);
+      } else {
+        StringWriter text = new StringWriter();
+        written = prediction.write(input, text);
+        ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFile.write(output, channel -> {
+          while (bytes.hasRemaining()) {
+            channel.write(bytes);
+          }
+        });
+        err.println("wrote " + written.rows() + " predictions to " + output);
+      }
+      if (written.nonFiniteRows() > 0) {
+        err.println("error: " + written.nonFiniteRows() + " of " + written.rows() + " rows of " + input
+            + " have outputs that are not finite (NaN or infinite), the first at data row "
+            + written.firstNonFiniteRow() + "; they are written as they are, with no class. Are those inputs "
+            + "far outside the training data, or is the checkpoint diverged?");
+        return AdjointCli.INPUT_ERRORS;
+      }
       return AdjointCli.OK;
     });
   }

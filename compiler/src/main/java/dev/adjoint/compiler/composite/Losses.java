@@ -55,12 +55,32 @@ public final class Losses {
     return reduce(b, b.max(margin, b.constant(0, margin)), reduction);
   }
 
-  /** -(y·log p + (1 - y)·log(1 - p)), with 0·log 0 taken as 0: a certain, correct p costs nothing. */
+  /**
+   * -(y·log p + (1 - y)·log(1 - p)), with 0·log 0 taken as 0 (a certain, correct p costs
+   * nothing) and each log clamped at -100 as PyTorch's {@code BCELoss} does, so that a
+   * probability of exactly 0 or 1 on the wrong side costs 100, not infinity, and its gradient
+   * stays finite.
+   */
   public static Node bce(GraphBuilder b, Node p, Node y, Reduction reduction) {
     Node one = b.constant(1, p);
-    Node positive = xlogy(b, y, p);
-    Node negative = xlogy(b, b.sub(one, y), b.sub(one, p));
+    Node positive = xlogyClamped(b, y, p);
+    Node negative = xlogyClamped(b, b.sub(one, y), b.sub(one, p));
     return reduce(b, b.neg(b.add(positive, negative)), reduction);
+  }
+
+  /** The least value of a clamped log, as PyTorch's BCELoss clamps. */
+  public static final double LOG_FLOOR = -100;
+
+  /**
+   * t·max(log p, -100) with 0·log 0 taken as 0, as t·where(q &gt; e^-100, log(where(q &gt; e^-100,
+   * q, 1)), -100) for q = where(t == 0, 1, p): where the log is clamped its argument reads 1,
+   * so the gradient is 0 there, never 0·∞.
+   */
+  private static Node xlogyClamped(GraphBuilder b, Node t, Node p) {
+    Node q = b.where(b.equal(t, b.constant(0, t)), b.constant(1, p), p);
+    Node above = b.greater(q, b.constant(Math.exp(LOG_FLOOR), q));
+    Node log = b.log(b.where(above, q, b.constant(1, q)));
+    return b.mul(t, b.where(above, log, b.constant(LOG_FLOOR, log)));
   }
 
   /** Binary cross-entropy of sigmoid(z), stable for any z: max(z, 0) - z·y + log1p(e^(-|z|)). */

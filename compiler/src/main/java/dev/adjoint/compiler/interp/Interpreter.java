@@ -75,7 +75,7 @@ public final class Interpreter {
   }
 
   /** A computed node's value, with any error located at the node's .nn text. */
-  private static Tensor compute(Node node, IdentityHashMap<Node, Tensor> values, Batch batch, Feed feed) {
+  static Tensor compute(Node node, IdentityHashMap<Node, Tensor> values, Batch batch, Feed feed) {
     try {
       Tensor value;
       if (node.op() == Op.MODE_SWITCH) {

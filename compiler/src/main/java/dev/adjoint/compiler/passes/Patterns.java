@@ -97,14 +97,44 @@ final class Patterns {
     for (int i = 0; i < 2; i++) {
       Node t = n.input(i);
       Node log = n.input(1 - i);
-      if (log.op() != Op.LOG) {
+      Node p = log.op() == Op.LOG ? log.input(0) : clampedLogArgument(log);
+      if (p == null) {
         continue;
       }
-      Node p = log.input(0);
       Node guarded = guardedBy(p, t, 1);
       return new TLogP(t, guarded != null ? guarded : p);
     }
     return null;
+  }
+
+  /** The floor of {@code bce}'s clamped logs ({@code composite.Losses.LOG_FLOOR}, PyTorch's). */
+  private static final double CLAMPED_LOG_FLOOR = -100;
+
+  /**
+   * q when {@code n} is a log clamped as {@code bce} clamps it, {@code where(q > c, log(where(q > c,
+   * q, 1)), -100)}, else null.
+   */
+  static Node clampedLogArgument(Node n) {
+    if (n.op() != Op.WHERE || !isConstant(n.input(2), CLAMPED_LOG_FLOOR) || n.input(1).op() != Op.LOG) {
+      return null;
+    }
+    Node above = n.input(0);
+    Node inner = n.input(1).input(0);
+    if (above.op() != Op.GREATER || inner.op() != Op.WHERE || !isConstant(inner.input(2), 1)
+        || !sameTest(inner.input(0), above)) {
+      return null;
+    }
+    Node q = above.input(0);
+    return inner.input(1) == q ? q : null;
+  }
+
+  /** Whether two GREATER nodes compare the same value with the same constant (one node after CSE). */
+  private static boolean sameTest(Node a, Node b) {
+    if (a == b) {
+      return true;
+    }
+    Double limit = constant(b.input(1));
+    return a.op() == Op.GREATER && a.input(0) == b.input(0) && limit != null && limit.equals(constant(a.input(1)));
   }
 
   /** x when {@code n} is {@code where(t == 0, fill, x)}, else null. */

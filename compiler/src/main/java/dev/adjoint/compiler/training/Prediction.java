@@ -51,14 +51,24 @@ public final class Prediction {
   }
 
   /**
-   * Writes a header line and one line of outputs per row of {@code input}; returns the
-   * number of rows.
+   * What {@link #write} wrote: the number of rows, and how many of them have an output that
+   * is not finite (NaN or infinite), with the first such row (1-based, -1 when none).
+   */
+  public record Written(int rows, int nonFiniteRows, int firstNonFiniteRow) {}
+
+  /**
+   * Writes a header line and one line of outputs per row of {@code input}. A row whose
+   * outputs are not all finite is written as it is, with its class cells left empty (an
+   * arg-max over NaN names no class); {@link Written} counts such rows, so that the caller
+   * can fail.
    *
    * @throws DataException naming the file, line and column of a bad cell or a missing column
    */
-  public int write(Path input, Appendable out) {
+  public Written write(Path input, Appendable out) {
     Dataset rows = standardizer.apply(read(input));
     List<OutputColumns> outputs = outputColumns();
+    int nonFinite = 0;
+    int first = -1;
     try {
       out.append(String.join(",", outputs.stream().flatMap(o -> o.header().stream()).toList())).append('\n');
       int batch = model.maxBatch();
@@ -69,8 +79,13 @@ public final class Prediction {
         model.predict(count);
         for (int r = 0; r < count; r++) {
           line.setLength(0);
+          boolean finite = true;
           for (OutputColumns o : outputs) {
-            o.appendRow(r, line);
+            finite &= o.appendRow(r, line);
+          }
+          if (!finite) {
+            nonFinite++;
+            first = first < 0 ? from + r + 1 : first;
           }
           out.append(line).append('\n');
         }
@@ -78,7 +93,7 @@ public final class Prediction {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the predictions", e);
     }
-    return rows.size();
+    return new Written(rows.size(), nonFinite, first);
   }
 
   /** The inputs of the model (its targets left out), as a data set read from the CSV file. */
@@ -195,10 +210,13 @@ public final class Prediction {
       return out.stream().map(Prediction::quoted).toList();
     }
 
-    void appendRow(int row, StringBuilder line) {
+    /** Appends the row's cells; returns false when a value is not finite (its class cell is then empty). */
+    boolean appendRow(int row, StringBuilder line) {
       int best = 0;
+      boolean finite = true;
       for (int e = 0; e < width; e++) {
         double v = tensor.get(row * width + e);
+        finite &= Double.isFinite(v);
         if (line.length() > 0) {
           line.append(',');
         }
@@ -208,8 +226,12 @@ public final class Prediction {
         }
       }
       if (classNames != null) {
-        line.append(',').append(classNames.isEmpty() ? Integer.toString(best) : quoted(classNames.get(best)));
+        line.append(',');
+        if (finite) {
+          line.append(classNames.isEmpty() ? Integer.toString(best) : quoted(classNames.get(best)));
+        }
       }
+      return finite;
     }
   }
 

@@ -14,6 +14,7 @@ import dev.adjoint.runtime.train.EpochRecord;
 import dev.adjoint.runtime.train.Snapshot;
 import dev.adjoint.runtime.train.Trainer;
 import dev.adjoint.runtime.train.TrainerState;
+import dev.adjoint.runtime.train.TrainingDivergedException;
 import dev.adjoint.runtime.train.TrainingListener;
 import dev.adjoint.runtime.train.TrainingOptions;
 import dev.adjoint.runtime.train.TrainingResult;
@@ -82,8 +83,10 @@ public final class TrainingRun {
    * Trains for the block's epochs (or {@code epochs} when positive). With {@code resume}, the
    * run continues from the folder's last checkpoint (a notice says so when there is none, and
    * the run starts at epoch 1); a run that already did its epochs is refused. Without it, a
-   * folder holding a previous run's checkpoint is refused unless {@code overwrite}, which
-   * deletes that run's checkpoints, history and curves first.
+   * folder holding a previous run's checkpoint is refused unless {@code overwrite}. The folder
+   * is locked for the run ({@link RunLock}); a new run checks the model, the data and the
+   * options first and writes its first epoch aside ({@link RunStaging}), so that a previous run
+   * is replaced only by a new run that has a checkpoint.
    */
   public Result run(int epochs, boolean resume, boolean overwrite) {
     Path existing = folder.toAbsolutePath();
@@ -94,36 +97,39 @@ public final class TrainingRun {
       throw new RunFolderException(folder, "cannot be the run folder: "
           + (existing.equals(folder.toAbsolutePath()) ? "it is a file" : existing + " is a file"));
     }
+    if (!resume && !overwrite && Files.exists(folder.resolve("last.safetensors"))) {
+      throw new RunFolderException(folder, "holds a previous run (last.safetensors); pass --resume to continue it "
+          + "or --overwrite to replace it");
+    }
     try {
       Files.createDirectories(folder);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the run folder " + folder, e);
     }
+    RunLock lock = RunLock.acquire(folder);
+    try (lock) {
+      return runLocked(epochs, resume, overwrite);
+    }
+  }
+
+  private Result runLocked(int epochs, boolean resume, boolean overwrite) {
     Path last = folder.resolve("last.safetensors");
     Path best = folder.resolve("best.safetensors");
-    if (!resume && Files.exists(last)) {
-      if (!overwrite) {
-        throw new RunFolderException(folder, "holds a previous run (last.safetensors); pass --resume to continue it "
-            + "or --overwrite to replace it");
-      }
-      try {
-        for (String name : List.of("last.safetensors", "best.safetensors", "history.csv", "curves.png")) {
-          Files.deleteIfExists(folder.resolve(name));
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot delete the previous run in " + folder, e);
-      }
+    boolean resuming = resume && Files.exists(last);
+    if (!resume && !overwrite && Files.exists(last)) {
+      throw new RunFolderException(folder, "holds a previous run (last.safetensors); pass --resume to continue it "
+          + "or --overwrite to replace it");
     }
     ModelFactory factory = ModelCompiler.compile(unit);
     Dataset all = DataSources.load(config, unit.graph());
     DataSplit split = config.split();
     Splits parts = Splits.split(all, split.train(), split.val(), split.test(), config.seed());
-    CompiledModel model = factory.newModel(config.batch());
-    model.initialize(config.seed());
     TrainingOptions options = TrainingPlan.options(unit, epochs);
+    CompiledModel model = factory.newModel(bufferBatch(config.batch(), parts));
+    model.initialize(config.seed());
     TrainerState state = TrainerState.fresh();
     Standardizer standardizer;
-    if (resume && Files.exists(last)) {
+    if (resuming) {
       Map<String, String> metadata = Checkpoint.load(last, model, factory.key());
       standardizer = Standardizer.fromMap(metadata);
       state = resumedState(metadata, factory, best);
@@ -146,12 +152,23 @@ public final class TrainingRun {
         train.size(), val.size(), test.size(), options.batch(), options.epochs());
     Map<String, String> extra = new HashMap<>(standardizer.toMap());
     extra.put(Checkpoint.MODEL_HASH_KEY, factory.key());
-    Saver saver = new Saver(extra, last, best);
+    RunStaging staging = resuming ? RunStaging.direct(folder) : RunStaging.fresh(folder);
+    Saver saver = new Saver(extra, staging, resuming ? historyHeader() : null);
     TrainingListener listener = new Both(new ConsoleReport(console, terminal), saver);
-    TrainingResult result = state.nextEpoch() == 0
-        ? Trainer.train(model, new DatasetRows(train), val.size() == 0 ? null : new DatasetRows(val), options, listener)
-        : Trainer.resume(model, new DatasetRows(train), val.size() == 0 ? null : new DatasetRows(val), options,
-            listener, state);
+    DatasetRows trainRows = new DatasetRows(train);
+    DatasetRows valRows = val.size() == 0 ? null : new DatasetRows(val);
+    TrainingResult result;
+    try {
+      result = state.nextEpoch() == 0
+          ? Trainer.train(model, trainRows, valRows, options, listener)
+          : Trainer.resume(model, trainRows, valRows, options, listener, state);
+    } catch (TrainingDivergedException e) {
+      throw DivergenceReplay.explain(e, unit, factory, options, model.maxBatch(), trainRows,
+          resuming || e.epoch() > 0
+          ? staging.dir().resolve("last.safetensors") : null);
+    } finally {
+      staging.abandon();
+    }
     Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
     for (Map.Entry<String, Dataset> e : Map.of("train", train, "val", val, "test", test).entrySet()) {
       if (e.getValue().size() > 0) {
@@ -181,17 +198,42 @@ public final class TrainingRun {
     return new Result(result, ordered, folder);
   }
 
+  /**
+   * The batch the model's buffers are sized for: the declared batch, or the largest split when
+   * every split is smaller (200 rows need no buffers of 100,000), which batches every split
+   * exactly as the declared batch would.
+   */
+  static int bufferBatch(int declared, Splits parts) {
+    int largest = Math.max(parts.train().size(), Math.max(parts.val().size(), parts.test().size()));
+    return Math.max(1, Math.min(declared, largest));
+  }
+
+  /** The columns of the folder's history, which a resumed run appends to. */
+  private List<String> historyHeader() {
+    try {
+      return History.header(folder.resolve("history.csv"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the history of " + folder, e);
+    }
+  }
+
   /** The loop's state after the epoch the last checkpoint was written at. */
   private TrainerState resumedState(Map<String, String> metadata, ModelFactory factory, Path best) {
     int next = Integer.parseInt(metadata.getOrDefault(NEXT_EPOCH, "0"));
     List<EpochRecord> history;
     try {
       Path file = folder.resolve("history.csv");
-      history = Files.exists(file) ? History.read(file) : List.of();
+      history = Files.exists(file) ? History.read(file, next) : List.of();
+      // rows of epochs after the checkpoint (a run killed between the two writes) go; an empty
+      // history starts afresh with the next row's columns
+      if (history.isEmpty()) {
+        Files.deleteIfExists(file);
+      } else {
+        History.write(file, history);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the history of " + folder, e);
     }
-    history = history.subList(0, Math.min(next, history.size()));
     Snapshot bestWeights = null;
     if (Files.exists(best)) {
       CompiledModel copy = factory.newModel(1);
@@ -203,21 +245,24 @@ public final class TrainingRun {
         Integer.parseInt(metadata.getOrDefault(WITHOUT_IMPROVEMENT, "0")), bestWeights);
   }
 
-  /** Writes the checkpoints and the history as the loop goes. */
-  private final class Saver implements TrainingListener {
+  /**
+   * Writes the checkpoints and the history as the loop goes: a row appended to the history
+   * per epoch, then the checkpoint; a new run's first checkpoint commits its staged files.
+   */
+  private static final class Saver implements TrainingListener {
     private final Map<String, String> extra;
-    private final Path last;
-    private final Path best;
+    private final RunStaging staging;
+    private List<String> columns;
 
-    Saver(Map<String, String> extra, Path last, Path best) {
+    Saver(Map<String, String> extra, RunStaging staging, List<String> columns) {
       this.extra = extra;
-      this.last = last;
-      this.best = best;
+      this.staging = staging;
+      this.columns = columns;
     }
 
     @Override
     public void improved(EpochRecord record, CompiledModel model) {
-      Checkpoint.save(best, model, extra);
+      Checkpoint.save(staging.dir().resolve("best.safetensors"), model, extra);
     }
 
     @Override
@@ -227,12 +272,14 @@ public final class TrainingRun {
       metadata.put(BEST_VALUE, Double.toString(state.bestValue()));
       metadata.put(BEST_EPOCH, Integer.toString(state.bestEpoch()));
       metadata.put(WITHOUT_IMPROVEMENT, Integer.toString(state.epochsWithoutImprovement()));
+      Path history = staging.dir().resolve("history.csv");
       try {
-        History.write(folder.resolve("history.csv"), state.history());
+        columns = History.append(history, record, columns);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot write the history to " + folder, e);
+        throw new UncheckedIOException("cannot write the history to " + history, e);
       }
-      Checkpoint.save(last, model, metadata);
+      Checkpoint.save(staging.dir().resolve("last.safetensors"), model, metadata);
+      staging.commit();
     }
   }
 

@@ -122,8 +122,14 @@ final class PassTesting {
       if (n.op() != Op.LOG) {
         continue;
       }
-      Node p = n.input(0);
-      List<Node> candidates = p.op() == Op.WHERE ? List.of(p.input(1), p.input(2)) : List.of(p);
+      List<Node> candidates = new ArrayList<>(List.of(n.input(0)));
+      for (int i = 0; i < candidates.size(); i++) { // through guards, nested as bce's clamped logs are
+        Node c = candidates.get(i);
+        if (c.op() == Op.WHERE) {
+          candidates.add(c.input(1));
+          candidates.add(c.input(2));
+        }
+      }
       for (Node c : candidates) {
         if (Patterns.softmax(c) != null || c.op() == Op.SIGMOID || LogSigmoidRewrite.complementOfSigmoid(c) != null) {
           found.add(n);

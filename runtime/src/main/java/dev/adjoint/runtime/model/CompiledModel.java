@@ -1,5 +1,7 @@
 package dev.adjoint.runtime.model;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,10 +15,27 @@ import java.util.Map;
  *
  * <p>Tensors are views of the model's own buffers ({@link #input}, {@link #output},
  * {@link #param}, {@link #state}): write inputs in place, read outputs after a call.
- * Not thread-safe: one model per thread, or external locking.
+ *
+ * <p>Not thread-safe, and guarded: the first thread that calls an entry point owns the model,
+ * and a call from another thread while the owner lives throws {@link IllegalStateException}
+ * instead of mixing two calls' values in the shared buffers. Serve many threads with one
+ * model per thread, or a pool whose borrowers call {@link #release} before giving a model
+ * back. The check is a read of one field per call.
  */
 public abstract class CompiledModel {
+  private static final VarHandle OWNER;
+
+  static {
+    try {
+      OWNER = MethodHandles.lookup().findVarHandle(CompiledModel.class, "owner", Thread.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final int maxBatch;
+  /** The thread that uses the entry points, null until one does or after {@link #release}. */
+  private Thread owner; // read and written through OWNER only
   private final Map<String, Tensor> inputs = new LinkedHashMap<>();
   private final Map<String, Tensor> outputs = new LinkedHashMap<>();
   private final Map<String, Tensor> params = new LinkedHashMap<>();
@@ -181,12 +200,50 @@ public abstract class CompiledModel {
     return data;
   }
 
-  /** Throws unless 0 &lt;= batch &lt;= maxBatch. */
+  /**
+   * Gives up the calling thread's use of the model, so that another thread may take it, as
+   * a pool does between borrowers. The calling thread must own it (or nobody does).
+   */
+  public final void release() {
+    Thread current = Thread.currentThread();
+    Thread held = (Thread) OWNER.compareAndExchange(this, current, (Thread) null);
+    if (held != null && held != current) {
+      throw busy(held, current);
+    }
+  }
+
+  /**
+   * Throws unless 0 &lt;= batch &lt;= maxBatch, or when another thread uses the model;
+   * every generated entry point calls it first.
+   */
   protected final void checkBatch(int batch) {
+    if (OWNER.getAcquire(this) != Thread.currentThread()) {
+      claim();
+    }
     if (batch < 0 || batch > maxBatch) {
       throw new IllegalArgumentException("batch " + batch + " is outside 0.." + maxBatch
           + "; the model was built for batches of at most " + maxBatch);
     }
+  }
+
+  /** Makes the calling thread the owner: free, or its owner's thread has ended; else refuses. */
+  private void claim() {
+    Thread current = Thread.currentThread();
+    Thread held = (Thread) OWNER.compareAndExchange(this, (Thread) null, current);
+    while (held != null && held != current) {
+      if (held.isAlive()) {
+        throw busy(held, current);
+      }
+      Thread witness = (Thread) OWNER.compareAndExchange(this, held, current);
+      held = witness == held ? null : witness;
+    }
+  }
+
+  private IllegalStateException busy(Thread held, Thread current) {
+    return new IllegalStateException("model " + modelName() + " is in use by thread '" + held.getName()
+        + "' and was called from thread '" + current.getName() + "': a model is not thread-safe (its buffers hold "
+        + "one call's values), so it refuses a second thread; give each thread its own model (newModel), or take "
+        + "models from a pool whose borrowers call release() before giving them back");
   }
 
   /** For models without a loss: what trainStep and evaluate throw. */

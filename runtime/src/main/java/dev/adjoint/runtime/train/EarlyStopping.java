@@ -10,9 +10,12 @@ package dev.adjoint.runtime.train;
  */
 public record EarlyStopping(String monitor, int patience, double minDelta, boolean maximize, boolean restoreBest) {
 
-  /** Whether {@code value} improves on {@code best} by more than minDelta. */
+  /**
+   * Whether {@code value} improves on {@code best} by more than minDelta. A value that is not
+   * finite (NaN or infinite) never improves: an overflowing validation loss is no best epoch.
+   */
   public boolean improves(double value, double best) {
-    if (Double.isNaN(value)) {
+    if (!Double.isFinite(value)) {
       return false;
     }
     if (Double.isNaN(best)) {

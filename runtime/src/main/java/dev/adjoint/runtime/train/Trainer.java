@@ -52,8 +52,7 @@ public final class Trainer {
     for (int epoch = state.nextEpoch(); epoch < options.epochs(); epoch++) {
       long started = System.nanoTime();
       List<Metric> trainMetrics = withLoss(options.metrics().get(), options.lossReduction());
-      int[] order = options.shuffle() ? Permutations.shuffled(train.size(), options.seed(), epoch)
-          : identity(train.size());
+      int[] order = order(train, options, epoch);
       for (int b = 0; b < batches; b++) {
         int from = b * batch;
         int count = Math.min(batch, train.size() - from);
@@ -100,6 +99,37 @@ public final class Trainer {
     TrainingResult result = new TrainingResult(history, stopped, bestEpoch, restored);
     listener.finished(result);
     return result;
+  }
+
+  /**
+   * Puts the model where it was just before training step {@code step} of {@code epoch}, for
+   * a look at that step (such as the one whose loss stopped being finite): the model holds
+   * its state at the start of the epoch (its checkpoint, or its initialization for the first);
+   * the epoch's earlier steps are taken again exactly, then the step's batch is filled and its
+   * learning rate set, and it is not taken. Returns the number of samples in its batch.
+   */
+  public static int replayUntil(CompiledModel model, BatchSource train, TrainingOptions options, int epoch,
+      long step) {
+    int batch = Math.min(options.batch(), model.maxBatch());
+    int batches = (train.size() + batch - 1) / batch;
+    int[] order = order(train, options, epoch);
+    for (int b = 0; b < batches && model.step() <= step; b++) {
+      int from = b * batch;
+      int count = Math.min(batch, train.size() - from);
+      train.fill(order, from, count, model);
+      model.setLearningRate(options.schedule().rate(options.baseLearningRate(), model.step(), epoch));
+      if (model.step() == step) {
+        return count;
+      }
+      model.trainStep(count);
+    }
+    throw new IllegalArgumentException("step " + step + " is not a step of epoch " + (epoch + 1)
+        + " from the model's state (step " + model.step() + ")");
+  }
+
+  /** The order an epoch visits the training rows in. */
+  private static int[] order(BatchSource train, TrainingOptions options, int epoch) {
+    return options.shuffle() ? Permutations.shuffled(train.size(), options.seed(), epoch) : identity(train.size());
   }
 
   /** The metrics (loss first) over all rows, in batches, as inference behaves. */

@@ -15,10 +15,19 @@ public final class TrainingDivergedException extends RuntimeException {
     this.step = step;
   }
 
+  /** The same divergence, explained: what produced the first NaN or infinity, and what may help. */
+  public TrainingDivergedException(String message, int epoch, long step) {
+    super(message);
+    this.epoch = epoch;
+    this.step = step;
+  }
+
+  /** The epoch (from 0) of the step whose loss was not finite. */
   public int epoch() {
     return epoch;
   }
 
+  /** The step counter of the model at the step whose loss was not finite. */
   public long step() {
     return step;
   }
