@@ -27,6 +27,10 @@ final class CheckpointedModel {
   @Option(names = "--set", paramLabel = "NAME=VALUE", description = "the hyperparameters the checkpoint was trained with")
   List<String> sets = new ArrayList<>();
 
+  @Option(names = "--allow-non-finite-weights",
+      description = "load a checkpoint even when it holds NaN or infinite values (refused otherwise)")
+  boolean allowNonFiniteWeights;
+
   /** The model with a train block, once the checkpoint is known to exist; empty after an error said on {@code err}. */
   Optional<ModelUnit> unit(PrintWriter err) {
     if (!Files.isRegularFile(checkpoint)) {

@@ -51,7 +51,7 @@ final class PredictCommand implements Callable<Integer> {
       return AdjointCli.INPUT_ERRORS;
     }
     return RunErrors.report(err, () -> {
-      Prediction prediction = Prediction.load(unit.get(), target.checkpoint);
+      Prediction prediction = Prediction.load(unit.get(), target.checkpoint, target.allowNonFiniteWeights);
       if (output == null) {
         PrintWriter out = spec.commandLine().getOut();
         prediction.write(input, out);

@@ -7,6 +7,7 @@ import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.runtime.data.Csv;
 import dev.adjoint.runtime.data.Dataset;
+import dev.adjoint.runtime.data.IdLimit;
 import dev.adjoint.runtime.data.Idx;
 import dev.adjoint.runtime.data.Npy;
 import dev.adjoint.runtime.model.DType;
@@ -20,7 +21,8 @@ import java.util.Set;
 
 /**
  * Loads the data a train block names ({@code csv}, {@code idx} or {@code npy}), one column
- * per input and target of the model, with paths relative to the .nn file's folder.
+ * per input and target of the model, with paths relative to the .nn file's folder; the
+ * values of i32 columns are checked against what the model reads ({@link IdLimits}).
  */
 public final class DataSources {
   private DataSources() {}
@@ -41,11 +43,12 @@ public final class DataSources {
         inputs.add(a.name());
       }
     }
+    Map<String, IdLimit> limits = IdLimits.of(graph);
     return switch (data.name()) {
       case "csv" -> Csv.read(config.resolve(data.string("path")), data.bool("header"),
-          data.string("delimiter").charAt(0), columns(data, specs), specs, classNames, classCounts);
-      case "idx" -> Idx.read(files(config, data, specs), specs, inputs, classCounts, data.number("scale"));
-      case "npy" -> Npy.read(files(config, data, specs), specs, classCounts);
+          data.string("delimiter").charAt(0), columns(data, specs), specs, classNames, classCounts, limits);
+      case "idx" -> Idx.read(files(config, data, specs), specs, inputs, classCounts, data.number("scale"), limits);
+      case "npy" -> Npy.read(files(config, data, specs), specs, classCounts, limits);
       default -> throw new IllegalArgumentException("no data source " + data.name());
     };
   }

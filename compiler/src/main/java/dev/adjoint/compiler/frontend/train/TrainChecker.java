@@ -19,6 +19,7 @@ import dev.adjoint.compiler.ir.Shape;
 import dev.adjoint.compiler.source.SourceSpan;
 import dev.adjoint.runtime.data.Csv;
 import dev.adjoint.runtime.data.DataException;
+import dev.adjoint.runtime.data.DataFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -183,8 +184,11 @@ public final class TrainChecker {
         continue;
       }
       Path resolved = baseDirectory.resolve(text.value()).normalize();
-      if (!Files.isRegularFile(resolved)) {
+      String problem = DataFiles.problem(resolved);
+      if (problem != null && !Files.exists(resolved)) {
         diagnostics.error(text.span(), "data file not found: \"" + text.value() + "\"", missingFileHint(text));
+      } else if (problem != null) {
+        diagnostics.error(text.span(), "data file \"" + text.value() + "\" " + problem);
       }
     }
   }
