@@ -6,10 +6,12 @@ import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.runtime.data.Csv;
+import dev.adjoint.runtime.data.DataException;
 import dev.adjoint.runtime.data.Dataset;
 import dev.adjoint.runtime.data.IdLimit;
 import dev.adjoint.runtime.data.Idx;
 import dev.adjoint.runtime.data.Npy;
+import dev.adjoint.runtime.data.Splits;
 import dev.adjoint.runtime.model.DType;
 import dev.adjoint.runtime.model.TensorSpec;
 import java.nio.file.Path;
@@ -44,13 +46,29 @@ public final class DataSources {
       }
     }
     Map<String, IdLimit> limits = IdLimits.of(graph);
-    return switch (data.name()) {
+    Dataset loaded = switch (data.name()) {
       case "csv" -> Csv.read(config.resolve(data.string("path")), data.bool("header"),
           data.string("delimiter").charAt(0), columns(data, specs), specs, classNames, classCounts, limits);
       case "idx" -> Idx.read(files(config, data, specs), specs, inputs, classCounts, data.number("scale"), limits);
       case "npy" -> Npy.read(files(config, data, specs), specs, classCounts, limits);
       default -> throw new IllegalArgumentException("no data source " + data.name());
     };
+    checkTrainRows(config, loaded);
+    return loaded;
+  }
+
+  /** Refuses data too small for the split to leave a row to train on, naming the files. */
+  private static void checkTrainRows(TrainConfig config, Dataset loaded) {
+    Spec split = config.split();
+    double train = split.number("train");
+    if (Splits.trainRows(loaded.size(), train, split.number("val"), split.number("test")) > 0) {
+      return;
+    }
+    Spec data = config.data();
+    String files = data.name().equals("csv") ? config.resolve(data.string("path")).toString()
+        : String.join(", ", loaded.columns().stream().map(n -> config.resolve(data.string(n)).toString()).toList());
+    throw new DataException(files + ": " + loaded.size() + (loaded.size() == 1 ? " row" : " rows")
+        + ", of which the split (train = " + train + ") leaves none to train on; add rows or raise train");
   }
 
   /** The model's inputs and targets as runtime tensor specs, in model order. */

@@ -118,6 +118,18 @@ class BadDataCliTest {
   }
 
   @Test
+  void dataTooSmallForTheSplitIsExplained() throws IOException {
+    Path nn = write("labels.nn", String.format(LABELS, "csv(\"points.csv\", x = (\"u\", \"v\"), y = \"y\")")
+        .replace("train = 0.5, val = 0.25", "train = 0.25, val = 0.5"));
+    write("points.csv", "u,v,y\n0.1,0.2,3\n");
+    CliRun r = train(nn);
+    assertEquals(1, r.status(), r.err());
+    assertTrue(r.err().contains("points.csv: 1 row, of which the split (train = 0.25) leaves none to train on; add rows "
+        + "or raise train"), r.err());
+    assertNoTrace(r);
+  }
+
+  @Test
   void aGzipBombIsStoppedAtItsHeader() throws IOException {
     Path nn = write("idx.nn", String.format(LABELS, "idx(x = \"x.idx.gz\", y = \"y.idx.gz\")"));
     byte[] header = idx(new int[] {2, 2}, new byte[4]);
