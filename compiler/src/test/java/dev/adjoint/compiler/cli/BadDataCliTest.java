@@ -151,6 +151,15 @@ class BadDataCliTest {
     assertTrue(r.err().contains("error: data file \"points.csv\" is a folder, not a file"), r.err());
     assertFalse(r.err().contains("not found"), r.err());
     assertNoTrace(r);
+
+    Path folder = Files.createDirectory(temp.resolve("folder"));
+    CliRun predict = CliRun.of("predict", nn.toString(), "--checkpoint", folder.toString(), "--input",
+        folder.toString());
+    assertEquals(1, predict.status(), predict.err());
+    assertTrue(predict.err().contains(folder + ": error: is a folder, not a file"), predict.err());
+    CliRun eval = CliRun.of("eval", nn.toString(), "--checkpoint", folder.toString());
+    assertEquals(1, eval.status(), eval.err());
+    assertTrue(eval.err().contains(folder + ": error: is a folder, not a file"), eval.err());
   }
 
   @Test

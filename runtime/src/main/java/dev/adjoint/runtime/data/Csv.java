@@ -4,7 +4,6 @@ import dev.adjoint.runtime.model.TensorSpec;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -72,6 +71,8 @@ public final class Csv {
       return new Reading(name, parser, header, columns, specs, classNames, classCounts, limits).run();
     } catch (NoSuchFileException e) {
       throw new DataException(name + ": no such file", e);
+    } catch (Utf8Reader.NotUtf8Exception e) {
+      throw notUtf8(name, e);
     } catch (IOException e) {
       throw new DataException(name + ": cannot read the file: " + e.getMessage(), e);
     }
@@ -257,9 +258,6 @@ public final class Csv {
       Utf8Reader.NotUtf8Exception notUtf8 = notUtf8(e);
       if (notUtf8 != null) {
         return notUtf8(file, notUtf8);
-      }
-      if (e.getCause() instanceof CharacterCodingException) {
-        return new DataException(file + ": the file is not UTF-8 text; save it as UTF-8", e);
       }
       String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
           : String.valueOf(e.getMessage());

@@ -1,8 +1,10 @@
 package dev.adjoint.runtime.data;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 
@@ -30,8 +32,12 @@ public final class DataFiles {
     BasicFileAttributes a;
     try {
       a = Files.readAttributes(file, BasicFileAttributes.class);
-    } catch (IOException e) {
+    } catch (NoSuchFileException e) {
       return Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? "is a symbolic link to nothing" : "no such file";
+    } catch (AccessDeniedException e) {
+      return "cannot be read: permission denied";
+    } catch (IOException e) {
+      return "cannot be read: " + e.getMessage();
     }
     if (a.isRegularFile()) {
       return null;

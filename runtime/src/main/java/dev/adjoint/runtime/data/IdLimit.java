@@ -34,14 +34,14 @@ public record IdLimit(int count, boolean negativesAllowed, Set<Integer> exempt, 
 
   /** {@code "value 12 is out of range for tokens: expected 0..9, the 10 rows of e.table"}. */
   String message(long value, String column) {
-    StringBuilder out = new StringBuilder(value < 0 ? "negative " : "").append("value ").append(value)
+    StringBuilder out = new StringBuilder("value ").append(value)
         .append(" is out of range for ").append(column).append(": expected ")
         .append(count == 0 ? "none" : "0.." + (count - 1));
     if (negativesAllowed) {
       out.append(" or a negative id (padding)");
     }
     if (!exempt.isEmpty()) {
-      out.append(" or ").append(exempt.size() == 1 ? exempt.iterator().next() : exempt.toString());
+      out.append(" or ").append(exempt.size() == 1 ? exempt.iterator().next() : new java.util.TreeSet<>(exempt).toString());
     }
     return out.append(", ").append(use).toString();
   }

@@ -94,7 +94,7 @@ class BadDataTest {
         + "cross_entropy", () -> Idx.read(Map.of("y", idx), Specs.of(i32("y")), Set.of(), Map.of(), 1,
             Map.of("y", CLASSES)));
     Path negative = write("negative.csv", "y\n-2\n");
-    assertError(negative + ":2: column 'y': negative value -2 is out of range for y: expected 0..9 or -1, the 10 "
+    assertError(negative + ":2: column 'y': value -2 is out of range for y: expected 0..9 or -1, the 10 "
         + "classes of cross_entropy", () -> Csv.read(negative, true, ',', Map.of(), Specs.of(i32("y")), Map.of(),
             Map.of(), Map.of("y", CLASSES)));
     Path fine = write("fine.csv", "y\n9\n-1\n0\n");
@@ -185,6 +185,10 @@ class BadDataTest {
         () -> Npy.read(Map.of("x", folder), Specs.of(f32("x")), Map.of()));
     assertEquals("is a folder, not a file", DataFiles.problem(folder));
     assertEquals("no such file", DataFiles.problem(dir.resolve("missing")));
+    Path dangling = Files.createSymbolicLink(dir.resolve("dangling.csv"), dir.resolve("gone.csv"));
+    assertEquals("is a symbolic link to nothing", DataFiles.problem(dangling));
+    Path link = Files.createSymbolicLink(dir.resolve("link.csv"), write("target.csv", "x\n1\n"));
+    assertEquals(null, DataFiles.problem(link));
   }
 
   @Test
