@@ -1,6 +1,7 @@
 package dev.adjoint.compiler.cli;
 
 import dev.adjoint.compiler.frontend.ModelUnit;
+import dev.adjoint.runtime.data.DataFiles;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +28,18 @@ final class CheckpointedModel {
   @Option(names = "--set", paramLabel = "NAME=VALUE", description = "the hyperparameters the checkpoint was trained with")
   List<String> sets = new ArrayList<>();
 
+  @Option(names = "--allow-non-finite-weights",
+      description = "load a checkpoint even when it holds NaN or infinite values (refused otherwise)")
+  boolean allowNonFiniteWeights;
+
   /** The model with a train block, once the checkpoint is known to exist; empty after an error said on {@code err}. */
   Optional<ModelUnit> unit(PrintWriter err) {
-    if (!Files.isRegularFile(checkpoint)) {
+    String problem = DataFiles.problem(checkpoint);
+    if (problem != null && Files.exists(checkpoint)) {
+      err.println(checkpoint + ": error: " + problem);
+      return Optional.empty();
+    }
+    if (problem != null) {
       Path name = checkpoint.getFileName();
       err.println(checkpoint + ": error: no such checkpoint" + (name != null
           && name.toString().equals("best.safetensors")

@@ -38,7 +38,8 @@ final class EvalCommand implements Callable<Integer> {
     }
     List<String> splits = split == Split.all ? List.of("train", "val", "test") : List.of(split.name());
     return RunErrors.report(err, () -> {
-      Map<String, Map<String, Double>> metrics = CheckpointEvaluation.evaluate(unit.get(), target.checkpoint, splits);
+      Map<String, Map<String, Double>> metrics = CheckpointEvaluation.evaluate(unit.get(), target.checkpoint, splits,
+          target.allowNonFiniteWeights);
       if (metrics.isEmpty()) {
         err.println("error: the " + split + " split of " + target.file + " has no rows");
         return AdjointCli.INPUT_ERRORS;

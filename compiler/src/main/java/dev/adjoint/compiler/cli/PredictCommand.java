@@ -3,6 +3,7 @@ package dev.adjoint.compiler.cli;
 import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.training.Prediction;
 import dev.adjoint.runtime.checkpoint.AtomicFile;
+import dev.adjoint.runtime.data.DataFiles;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.io.StringWriter;
@@ -38,8 +39,9 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    if (!Files.isRegularFile(input)) {
-      err.println(input + ": error: no such file");
+    String inputProblem = DataFiles.problem(input);
+    if (inputProblem != null) {
+      err.println(input + ": error: " + inputProblem);
       return AdjointCli.INPUT_ERRORS;
     }
     if (output != null) {
@@ -54,7 +56,7 @@ final class PredictCommand implements Callable<Integer> {
       return AdjointCli.INPUT_ERRORS;
     }
     return RunErrors.report(err, () -> {
-      Prediction prediction = Prediction.load(unit.get(), target.checkpoint);
+      Prediction prediction = Prediction.load(unit.get(), target.checkpoint, target.allowNonFiniteWeights);
       Prediction.Written written;
       if (output == null) {
         PrintWriter out = spec.commandLine().getOut();

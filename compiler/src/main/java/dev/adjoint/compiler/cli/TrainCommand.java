@@ -43,6 +43,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "replace a previous run in the folder (refused without this flag)")
   boolean overwrite;
 
+  @Option(names = "--allow-non-finite-weights",
+      description = "with --resume, continue even from checkpoints holding NaN or infinite values (refused otherwise)")
+  boolean allowNonFiniteWeights;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -61,7 +65,8 @@ final class TrainCommand implements Callable<Integer> {
     }
     Path folder = out != null ? out : Path.of("runs", unit.get().name());
     return RunErrors.report(err, () -> {
-      new TrainingRun(unit.get(), folder, spec.commandLine().getOut(), System.console() != null).run(epochs == null ? 0 : epochs, resume, overwrite);
+      new TrainingRun(unit.get(), folder, spec.commandLine().getOut(), System.console() != null).run(epochs == null ? 0 : epochs, resume, overwrite,
+          allowNonFiniteWeights);
       return AdjointCli.OK;
     });
   }

@@ -25,10 +25,16 @@ public final class CheckpointEvaluation {
 
   /** The metrics of each asked split ({@code train}, {@code val}, {@code test}) that has rows. */
   public static Map<String, Map<String, Double>> evaluate(ModelUnit unit, Path checkpoint, List<String> splits) {
+    return evaluate(unit, checkpoint, splits, false);
+  }
+
+  /** As {@link #evaluate(ModelUnit, Path, List)}, loading a checkpoint with non-finite weights only when allowed. */
+  public static Map<String, Map<String, Double>> evaluate(ModelUnit unit, Path checkpoint, List<String> splits,
+      boolean allowNonFiniteWeights) {
     TrainConfig config = unit.train();
     ModelFactory factory = ModelCompiler.compile(unit);
     CompiledModel model = factory.newModel(config.batch());
-    Map<String, String> metadata = Checkpoint.load(checkpoint, model, factory.key());
+    Map<String, String> metadata = Checkpoint.load(checkpoint, model, factory.key(), allowNonFiniteWeights);
     Standardizer standardizer = Standardizer.fromMap(metadata);
     Dataset all = DataSources.load(config, unit.graph());
     DataSplit split = config.split();

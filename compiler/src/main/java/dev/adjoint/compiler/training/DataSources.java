@@ -4,11 +4,15 @@ import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.settings.DataSource;
+import dev.adjoint.compiler.settings.DataSplit;
 import dev.adjoint.compiler.settings.TrainConfig;
 import dev.adjoint.runtime.data.Csv;
+import dev.adjoint.runtime.data.DataException;
 import dev.adjoint.runtime.data.Dataset;
+import dev.adjoint.runtime.data.IdLimit;
 import dev.adjoint.runtime.data.Idx;
 import dev.adjoint.runtime.data.Npy;
+import dev.adjoint.runtime.data.Splits;
 import dev.adjoint.runtime.model.DType;
 import dev.adjoint.runtime.model.TensorSpec;
 import java.nio.file.Path;
@@ -20,7 +24,8 @@ import java.util.Set;
 
 /**
  * Loads the data a train block names ({@code csv}, {@code idx} or {@code npy}), one column
- * per input and target of the model, with paths relative to the .nn file's folder.
+ * per input and target of the model, with paths relative to the .nn file's folder; the
+ * values of i32 columns are checked against what the model reads ({@link IdLimits}).
  */
 public final class DataSources {
   private DataSources() {}
@@ -40,11 +45,29 @@ public final class DataSources {
         inputs.add(a.name());
       }
     }
-    return config.data().match(
+    Map<String, IdLimit> limits = IdLimits.of(graph);
+    Dataset loaded = config.data().match(
         csv -> Csv.read(config.resolve(csv.path()), csv.header(), csv.delimiter().charAt(0), columns(csv), specs,
-            classNames, classCounts),
-        idx -> Idx.read(files(config, idx.files()), specs, inputs, classCounts, idx.scale()),
-        npy -> Npy.read(files(config, npy.files()), specs, classCounts));
+            classNames, classCounts, limits),
+        idx -> Idx.read(files(config, idx.files()), specs, inputs, classCounts, idx.scale(), limits),
+        npy -> Npy.read(files(config, npy.files()), specs, classCounts, limits));
+    checkTrainRows(config, loaded);
+    return loaded;
+  }
+
+  /** Refuses data too small for the split to leave a row to train on, naming the files. */
+  private static void checkTrainRows(TrainConfig config, Dataset loaded) {
+    DataSplit split = config.split();
+    double train = split.train();
+    if (Splits.trainRows(loaded.size(), train, split.val(), split.test()) > 0) {
+      return;
+    }
+    String files = config.data().match(
+        csv -> config.resolve(csv.path()).toString(),
+        idx -> String.join(", ", files(config, idx.files()).values().stream().map(Path::toString).toList()),
+        npy -> String.join(", ", files(config, npy.files()).values().stream().map(Path::toString).toList()));
+    throw new DataException(files + ": " + loaded.size() + (loaded.size() == 1 ? " row" : " rows")
+        + ", of which the split (train = " + train + ") leaves none to train on; add rows or raise train");
   }
 
   /** The model's inputs and targets as runtime tensor specs, in model order. */

@@ -44,9 +44,14 @@ public final class Prediction {
 
   /** The unit's model compiled, with the checkpoint's parameters and statistics loaded (checked to fit). */
   public static Prediction load(ModelUnit unit, Path checkpoint) {
+    return load(unit, checkpoint, false);
+  }
+
+  /** As {@link #load(ModelUnit, Path)}, accepting a checkpoint with non-finite weights only when allowed. */
+  public static Prediction load(ModelUnit unit, Path checkpoint, boolean allowNonFiniteWeights) {
     ModelFactory factory = ModelCompiler.compile(unit);
     CompiledModel model = factory.newModel(Math.max(1, unit.train().batch()));
-    Map<String, String> metadata = Checkpoint.load(checkpoint, model, factory.key());
+    Map<String, String> metadata = Checkpoint.load(checkpoint, model, factory.key(), allowNonFiniteWeights);
     return new Prediction(unit, model, Standardizer.fromMap(metadata));
   }
 
@@ -121,7 +126,7 @@ public final class Prediction {
           specs.keySet()) + "), so its train block must name their columns, and the file needs a header with "
           + "those names");
     }
-    Dataset read = Csv.read(input, header, delimiter, columns, specs, Map.of(), Map.of());
+    Dataset read = Csv.read(input, header, delimiter, columns, specs, Map.of(), Map.of(), IdLimits.of(unit.graph()));
     return data.match(c -> read, idx -> scaled(read, idx.scale()), npy -> read);
   }
 

@@ -89,6 +89,14 @@ public final class TrainingRun {
    * is replaced only by a new run that has a checkpoint.
    */
   public Result run(int epochs, boolean resume, boolean overwrite) {
+    return run(epochs, resume, overwrite, false);
+  }
+
+  /**
+   * As {@link #run(int, boolean, boolean)}; with {@code allowNonFiniteWeights}, a run resumes
+   * even from checkpoints holding NaN or infinite values, which are refused otherwise.
+   */
+  public Result run(int epochs, boolean resume, boolean overwrite, boolean allowNonFiniteWeights) {
     Path existing = folder.toAbsolutePath();
     while (existing != null && !Files.exists(existing)) {
       existing = existing.getParent();
@@ -130,9 +138,9 @@ public final class TrainingRun {
     TrainerState state = TrainerState.fresh();
     Standardizer standardizer;
     if (resuming) {
-      Map<String, String> metadata = Checkpoint.load(last, model, factory.key());
+      Map<String, String> metadata = Checkpoint.load(last, model, factory.key(), allowNonFiniteWeights);
       standardizer = Standardizer.fromMap(metadata);
-      state = resumedState(metadata, factory, best);
+      state = resumedState(metadata, factory, best, allowNonFiniteWeights);
       if (state.nextEpoch() >= options.epochs()) {
         throw new RunFolderException(folder, "the run is complete: it already did " + state.nextEpoch() + " epochs ("
             + options.epochs() + " asked for); to train longer, ask for more, e.g. --epochs "
@@ -218,8 +226,10 @@ public final class TrainingRun {
   }
 
   /** The loop's state after the epoch the last checkpoint was written at. */
-  private TrainerState resumedState(Map<String, String> metadata, ModelFactory factory, Path best) {
-    int next = Integer.parseInt(metadata.getOrDefault(NEXT_EPOCH, "0"));
+  private TrainerState resumedState(Map<String, String> metadata, ModelFactory factory, Path best,
+      boolean allowNonFiniteWeights) {
+    ResumeKeys keys = ResumeKeys.read(folder.resolve("last.safetensors"), metadata);
+    int next = keys.nextEpoch();
     List<EpochRecord> history;
     try {
       Path file = folder.resolve("history.csv");
@@ -237,12 +247,10 @@ public final class TrainingRun {
     Snapshot bestWeights = null;
     if (Files.exists(best)) {
       CompiledModel copy = factory.newModel(1);
-      Checkpoint.load(best, copy, factory.key());
+      Checkpoint.load(best, copy, factory.key(), allowNonFiniteWeights);
       bestWeights = Snapshot.take(copy);
     }
-    return new TrainerState(next, history, Double.parseDouble(metadata.getOrDefault(BEST_VALUE, "NaN")),
-        Integer.parseInt(metadata.getOrDefault(BEST_EPOCH, "-1")),
-        Integer.parseInt(metadata.getOrDefault(WITHOUT_IMPROVEMENT, "0")), bestWeights);
+    return new TrainerState(next, history, keys.bestValue(), keys.bestEpoch(), keys.withoutImprovement(), bestWeights);
   }
 
   /**

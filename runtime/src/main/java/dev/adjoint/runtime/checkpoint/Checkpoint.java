@@ -1,6 +1,7 @@
 package dev.adjoint.runtime.checkpoint;
 
 import dev.adjoint.runtime.model.CompiledModel;
+import dev.adjoint.runtime.model.DType;
 import dev.adjoint.runtime.model.Tensor;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -84,6 +85,17 @@ public final class Checkpoint {
    * exactly what differs, before changing anything, when the checkpoint does not fit.
    */
   public static Map<String, String> load(Path file, CompiledModel model, String expectedHash) {
+    return load(file, model, expectedHash, false);
+  }
+
+  /**
+   * As {@link #load(Path, CompiledModel, String)}; a checkpoint holding a NaN or an infinity
+   * in any floating-point tensor (parameters, optimizer state, state) is refused, naming the
+   * first such value, unless {@code allowNonFinite}: such weights make every output NaN, and
+   * resuming from them trains nothing.
+   */
+  public static Map<String, String> load(Path file, CompiledModel model, String expectedHash,
+      boolean allowNonFinite) {
     TensorFile saved = Safetensors.read(file);
     Map<String, String> metadata = saved.metadata();
     String version = required(file, metadata, VERSION_KEY);
@@ -108,6 +120,9 @@ public final class Checkpoint {
     if (!differences.isEmpty()) {
       throw new CheckpointException(file, describe(differences, model.modelName()));
     }
+    if (!allowNonFinite) {
+      checkFinite(file, tensors.keySet(), saved);
+    }
     tensors.forEach((n, t) -> {
       TensorData values = saved.tensors().get(n);
       System.arraycopy(values.array(), 0, backing(t), 0, values.size());
@@ -126,6 +141,32 @@ public final class Checkpoint {
         return t.f64();
       default:
         return t.i32();
+    }
+  }
+
+  /** Throws, naming the first tensor and element that is NaN or infinite and how many there are. */
+  private static void checkFinite(Path file, Set<String> names, TensorFile saved) {
+    String first = null;
+    long count = 0;
+    for (String name : names) {
+      TensorData t = saved.tensors().get(name);
+      if (t.dtype() == DType.I32) {
+        continue;
+      }
+      for (int i = 0; i < t.size(); i++) {
+        double v = t.get(i);
+        if (!Double.isFinite(v)) {
+          if (first == null) {
+            first = "tensor '" + name + "' holds " + v + " at element " + i;
+          }
+          count++;
+        }
+      }
+    }
+    if (first != null) {
+      throw new CheckpointException(file, first + (count > 1 ? " (" + count + " values are not finite)" : "")
+          + ": the run that saved it diverged, and a model with these weights outputs NaN; load it anyway only "
+          + "when asked to (adjoint: --allow-non-finite-weights)");
     }
   }
 

@@ -1,11 +1,9 @@
 package dev.adjoint.runtime.data;
 
 import dev.adjoint.runtime.model.TensorSpec;
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -47,18 +45,34 @@ public final class Csv {
    */
   public static Dataset read(Path file, boolean header, char delimiter, Map<String, List<String>> columns,
       Map<String, TensorSpec> specs, Map<String, List<String>> classNames, Map<String, Integer> classCounts) {
+    return read(file, header, delimiter, columns, specs, classNames, classCounts, Map.of());
+  }
+
+  /**
+   * As {@link #read(Path, boolean, char, Map, Map, Map, Map)}, with the values of i32 columns
+   * checked against the limits the model puts on them ({@code limits}, by column).
+   *
+   * @throws DataException also naming the line and column of a value outside its limit, of a
+   *     number too large for its column's dtype, or of a byte that is not UTF-8
+   */
+  public static Dataset read(Path file, boolean header, char delimiter, Map<String, List<String>> columns,
+      Map<String, TensorSpec> specs, Map<String, List<String>> classNames, Map<String, Integer> classCounts,
+      Map<String, IdLimit> limits) {
     String name = file.toString();
+    DataFiles.requireRegular(file);
     if (columns.isEmpty() && specs.size() != 2 && specs.size() != 1) {
       throw new DataException(name + ": name the columns of each input and target; only a model of one input and "
           + "one target, or a single input, may leave them out");
     }
     specs.values().forEach(Column::checkSpec);
     CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreSurroundingSpaces(true).get();
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    try (Reader reader = new Utf8Reader(Files.newInputStream(file));
         CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
-      return new Reading(name, parser, header, columns, specs, classNames, classCounts).run();
+      return new Reading(name, parser, header, columns, specs, classNames, classCounts, limits).run();
     } catch (NoSuchFileException e) {
       throw new DataException(name + ": no such file", e);
+    } catch (Utf8Reader.NotUtf8Exception e) {
+      throw notUtf8(name, e);
     } catch (IOException e) {
       throw new DataException(name + ": cannot read the file: " + e.getMessage(), e);
     }
@@ -71,8 +85,9 @@ public final class Csv {
    * @throws DataException when the file cannot be read
    */
   public static List<String> firstLine(Path file, char delimiter) {
+    DataFiles.requireRegular(file);
     CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreSurroundingSpaces(true).get();
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    try (Reader reader = new Utf8Reader(Files.newInputStream(file));
         CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
       Iterator<CSVRecord> records = parser.iterator();
       if (!records.hasNext()) {
@@ -83,9 +98,28 @@ public final class Csv {
       return List.copyOf(first);
     } catch (NoSuchFileException e) {
       throw new DataException(file + ": no such file", e);
-    } catch (IOException | UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException | IllegalStateException e) {
+      Utf8Reader.NotUtf8Exception notUtf8 = notUtf8(e);
+      if (notUtf8 != null) {
+        throw notUtf8(file.toString(), notUtf8);
+      }
       throw new DataException(file + ": cannot read the file: " + e.getMessage(), e);
     }
+  }
+
+  /** The encoding error among the causes of {@code e}, or null. */
+  private static Utf8Reader.NotUtf8Exception notUtf8(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof Utf8Reader.NotUtf8Exception n) {
+        return n;
+      }
+    }
+    return null;
+  }
+
+  private static DataException notUtf8(String file, Utf8Reader.NotUtf8Exception e) {
+    return new DataException(file + ":" + e.line() + ": the file is not UTF-8 text: " + e.getMessage()
+        + "; save it as UTF-8", e);
   }
 
   /**
@@ -109,9 +143,11 @@ public final class Csv {
     private final Map<String, TensorSpec> specs;
     private final Map<String, List<String>> classNames;
     private final Map<String, Integer> classCounts;
+    private final Map<String, IdLimit> limits;
 
     Reading(String file, CSVParser parser, boolean header, Map<String, List<String>> columns,
-        Map<String, TensorSpec> specs, Map<String, List<String>> classNames, Map<String, Integer> classCounts) {
+        Map<String, TensorSpec> specs, Map<String, List<String>> classNames, Map<String, Integer> classCounts,
+        Map<String, IdLimit> limits) {
       this.file = file;
       this.parser = parser;
       this.header = header;
@@ -119,6 +155,7 @@ public final class Csv {
       this.specs = specs;
       this.classNames = classNames;
       this.classCounts = classCounts;
+      this.limits = limits;
     }
 
     Dataset run() {
@@ -171,6 +208,7 @@ public final class Csv {
       Object data = Column.allocate(spec, rows.size());
       Integer count = classCounts.get(name);
       List<String> names = classNames.getOrDefault(name, List.of());
+      IdLimit limit = limits.get(name);
       int k = from.length;
       for (int r = 0; r < rows.size(); r++) {
         String[] row = rows.get(r);
@@ -181,9 +219,9 @@ public final class Csv {
           switch (spec.dtype()) {
             case F32 -> ((float[]) data)[at] = cells.f32(cell, line, from[e], name);
             case F64 -> ((double[]) data)[at] = cells.f64(cell, line, from[e], name);
-            case I32 -> ((int[]) data)[at] = count != null || !names.isEmpty()
+            case I32 -> ((int[]) data)[at] = cells.limited(count != null || !names.isEmpty()
                 ? cells.classIndex(cell, line, from[e], name, names, count != null ? count : names.size())
-                : cells.integer(cell, line, from[e], name);
+                : cells.integer(cell, line, from[e], name), limit, line, from[e], name);
             default -> throw new IllegalStateException();
           }
         }
@@ -217,8 +255,9 @@ public final class Csv {
 
     /** The parser's message, with the line it names (or else the next line) moved to the front. */
     private DataException malformed(RuntimeException e) {
-      if (e.getCause() instanceof CharacterCodingException) {
-        return new DataException(file + ": the file is not UTF-8 text; save it as UTF-8", e);
+      Utf8Reader.NotUtf8Exception notUtf8 = notUtf8(e);
+      if (notUtf8 != null) {
+        return notUtf8(file, notUtf8);
       }
       String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
           : String.valueOf(e.getMessage());

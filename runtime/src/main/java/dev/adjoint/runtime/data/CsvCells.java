@@ -23,12 +23,32 @@ final class CsvCells {
     return NUMBER.matcher(cell).matches();
   }
 
+  /** A number that is finite as a float: {@code 1e39} would be infinity. */
   float f32(String cell, long line, int column, String tensor) {
-    return Float.parseFloat(number(cell, line, column, tensor));
+    float v = Float.parseFloat(number(cell, line, column, tensor));
+    if (Float.isInfinite(v)) {
+      throw error(line, column, cell + " is too large for " + tensor + ", an f32 (at most \u00b1" + Float.MAX_VALUE
+          + ")");
+    }
+    return v;
   }
 
+  /** A number that is finite as a double: {@code 1e309} would be infinity. */
   double f64(String cell, long line, int column, String tensor) {
-    return Double.parseDouble(number(cell, line, column, tensor));
+    double v = Double.parseDouble(number(cell, line, column, tensor));
+    if (Double.isInfinite(v)) {
+      throw error(line, column, cell + " is too large for " + tensor + ", an f64 (at most \u00b1" + Double.MAX_VALUE
+          + ")");
+    }
+    return v;
+  }
+
+  /** {@code value}, once within the limit the model puts on the column (none when null). */
+  int limited(int value, IdLimit limit, long line, int column, String tensor) {
+    if (limit != null && !limit.allows(value)) {
+      throw error(line, column, limit.message(value, tensor));
+    }
+    return value;
   }
 
   /** A whole number that fits an int: {@code 3}, or {@code 3.0} as tools that write floats do. */

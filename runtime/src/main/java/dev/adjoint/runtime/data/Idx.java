@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +35,18 @@ public final class Idx {
    */
   public static Dataset read(Map<String, Path> files, Map<String, TensorSpec> specs, Set<String> inputs,
       Map<String, Integer> classCounts, double scale) {
+    return read(files, specs, inputs, classCounts, scale, Map.of());
+  }
+
+  /**
+   * As {@link #read(Map, Map, Set, Map, double)}, with the values of i32 columns checked
+   * against the limits the model puts on them ({@code limits}, by column).
+   *
+   * @throws DataException also naming the file and sample of a value outside its limit, or of
+   *     a value that is NaN, infinite, or too large for its column's dtype
+   */
+  public static Dataset read(Map<String, Path> files, Map<String, TensorSpec> specs, Set<String> inputs,
+      Map<String, Integer> classCounts, double scale, Map<String, IdLimit> limits) {
     if (!(scale > 0) || Double.isInfinite(scale)) {
       throw new IllegalArgumentException("scale must be a finite number > 0, got " + scale);
     }
@@ -43,7 +54,7 @@ public final class Idx {
     Map<String, RawArray> arrays = new LinkedHashMap<>();
     for (String name : specs.keySet()) {
       Path file = files.get(name);
-      arrays.put(name, parse(file.toString(), BinaryFiles.read(file)));
+      arrays.put(name, parse(file.toString(), BinaryFiles.read(file, Idx::header)));
     }
     RawColumns.checkSameSize(arrays);
     List<Column> columns = new ArrayList<>();
@@ -51,49 +62,42 @@ public final class Idx {
       TensorSpec spec = e.getValue();
       boolean scaled = inputs.contains(e.getKey()) && spec.dtype() != DType.I32;
       columns.add(RawColumns.toColumn(arrays.get(e.getKey()), spec, classCounts.get(e.getKey()),
-          scaled ? scale : 1));
+          scaled ? scale : 1, limits.get(e.getKey())));
     }
     return new Dataset(RawColumns.rows(arrays), columns);
   }
 
   /** The array an IDX file holds; {@code file} names it in messages. */
   static RawArray parse(String file, byte[] bytes) {
+    return BinaryFiles.array(file, header(file, bytes), bytes);
+  }
+
+  /**
+   * The header at the start of {@code bytes} (the whole file, or only its start): two zero
+   * bytes, a known type code, at least one dimension, none negative, and at most
+   * Integer.MAX_VALUE elements.
+   */
+  static ArrayHeader header(String file, byte[] bytes) {
     if (bytes.length < 4 || bytes[0] != 0 || bytes[1] != 0) {
       throw new DataException(file + ": not an IDX file: it starts with " + hex(bytes, 4)
           + ", expected 00 00, a type code and the number of dimensions");
     }
     ElementType type = type(file, bytes[2] & 0xFF);
     int rank = bytes[3] & 0xFF;
-    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
-    long header = 4L + 4L * rank;
-    if (bytes.length < header) {
-      throw new DataException(file + ": the file ends inside its header of " + rank + " dimensions");
-    }
-    int[] dims = new int[rank];
-    long elements = 1;
-    for (int i = 0; i < rank; i++) {
-      dims[i] = b.getInt(4 + 4 * i);
-      if (dims[i] < 0) {
-        throw new DataException(file + ": dimension " + i + " is " + (dims[i] & 0xFFFF_FFFFL)
-            + ", more than an array can hold");
-      }
-      elements *= dims[i];
-      if (elements > Integer.MAX_VALUE) {
-        throw new DataException(file + ": dimensions " + Arrays.toString(dims)
-            + " hold more values than an array can");
-      }
-    }
     if (rank == 0) {
       throw new DataException(file + ": the file has no dimensions; expected the samples as the first");
     }
-    long expected = elements * type.width;
-    long actual = bytes.length - header;
-    if (actual != expected) {
-      throw new DataException(file + ": the header announces " + expected + " bytes of data (dimensions "
-          + Arrays.toString(dims) + " of " + type.width + " bytes), but the file has " + actual);
+    int header = 4 + 4 * rank;
+    if (bytes.length < header) {
+      throw new DataException(file + ": the file ends inside its header of " + rank + " dimensions");
     }
-    ByteBuffer data = ByteBuffer.wrap(bytes, (int) header, (int) expected).slice().order(ByteOrder.BIG_ENDIAN);
-    return new RawArray(file, dims, type, data);
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
+    int[] dims = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      dims[i] = b.getInt(4 + 4 * i);
+    }
+    ArrayHeader.elements(file, dims);
+    return new ArrayHeader(dims, type, ByteOrder.BIG_ENDIAN, header);
   }
 
   private static ElementType type(String file, int code) {

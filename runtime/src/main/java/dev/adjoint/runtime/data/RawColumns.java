@@ -14,13 +14,18 @@ final class RawColumns {
   private RawColumns() {}
 
   /**
-   * The column for {@code spec}; floating-point values are multiplied by {@code scale}, and
-   * a non-null {@code classCount} limits the values to 0 .. classCount - 1.
+   * The column for {@code spec}; floating-point values are multiplied by {@code scale} and
+   * must be finite in the column's dtype, a non-null {@code classCount} limits the values to
+   * 0 .. classCount - 1, and a non-null {@code limit} to what the model reads.
    */
-  static Column toColumn(RawArray a, TensorSpec spec, Integer classCount, double scale) {
+  static Column toColumn(RawArray a, TensorSpec spec, Integer classCount, double scale, IdLimit limit) {
     if (a.dims().length == 0) {
       throw new DataException(a.file() + ": holds a single value (shape []), but " + spec
           + " needs samples along the first dimension");
+    }
+    if (a.samples() == 0) {
+      throw new DataException(a.file() + ": holds no samples (shape " + java.util.Arrays.toString(a.dims())
+          + "); " + spec.name() + " needs at least one");
     }
     int k = spec.sampleSize();
     if (a.valuesPerSample() != k) {
@@ -37,13 +42,21 @@ final class RawColumns {
       case F32 -> {
         float[] x = (float[]) out;
         for (int i = 0; i < n; i++) {
-          x[i] = (float) (type.getDouble(b, i) * scale);
+          double v = type.getDouble(b, i);
+          x[i] = (float) (v * scale);
+          if (!Float.isFinite(x[i])) {
+            throw notFinite(a, i, spec, k, v, scale);
+          }
         }
       }
       case F64 -> {
         double[] x = (double[]) out;
         for (int i = 0; i < n; i++) {
-          x[i] = type.getDouble(b, i) * scale;
+          double v = type.getDouble(b, i);
+          x[i] = v * scale;
+          if (!Double.isFinite(x[i])) {
+            throw notFinite(a, i, spec, k, v, scale);
+          }
         }
       }
       case I32 -> {
@@ -54,11 +67,24 @@ final class RawColumns {
             throw new DataException(a.file() + ": " + where(i, k) + ": class index " + x[i]
                 + " is out of range for " + spec.name() + ": expected 0.." + (classCount - 1));
           }
+          if (limit != null && !limit.allows(x[i])) {
+            throw new DataException(a.file() + ": " + where(i, k) + ": " + limit.message(x[i], spec.name()));
+          }
         }
       }
       default -> throw new IllegalStateException();
     }
     return new Column(spec, out, a.samples());
+  }
+
+  /** NaN or infinity in the file, or a finite value too large for the column's dtype (after the scale). */
+  private static DataException notFinite(RawArray a, int i, TensorSpec spec, int k, double value, double scale) {
+    String shown = a.type() == ElementType.F32 ? Float.toString((float) value) : Double.toString(value);
+    String why = !Double.isFinite(value) ? shown + " is not a finite number; every value of " + spec.name()
+        + " must be"
+        : scale != 1 ? shown + " times the scale " + scale + " is too large for " + spec
+        : shown + " is too large for " + spec + " (at most \u00b1" + Float.MAX_VALUE + ")";
+    return new DataException(a.file() + ": " + where(i, k) + ": " + why);
   }
 
   /** Checks that every file feeds a column and every column has a file. */

@@ -35,6 +35,11 @@ public record Splits(Dataset train, Dataset val, Dataset test) {
         data.select(Arrays.copyOfRange(order, b, c)));
   }
 
+  /** The number of rows the training part of {@code n} rows gets, as {@link #split} divides them. */
+  public static int trainRows(int n, double train, double val, double test) {
+    return sizes(n, train, val, test)[0];
+  }
+
   /** The sizes of the three parts of {@code n} rows. */
   static int[] sizes(int n, double train, double val, double test) {
     checkFraction("train", train);

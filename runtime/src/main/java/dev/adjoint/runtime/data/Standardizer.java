@@ -161,7 +161,8 @@ public final class Standardizer {
    * Reads what {@link #toMap} wrote, ignoring other entries; without {@value #COLUMNS_KEY}
    * (a model saved without standardization) it is {@link #none}.
    *
-   * @throws DataException when an entry is missing or malformed
+   * @throws DataException when an entry is missing or malformed, or a mean is not finite or a
+   *     deviation not positive (as {@link #fit} never writes them)
    */
   public static Standardizer fromMap(Map<String, String> metadata) {
     String list = metadata.get(COLUMNS_KEY);
@@ -176,6 +177,12 @@ public final class Standardizer {
       if (mean.length != std.length) {
         throw new DataException("standardization metadata: " + PREFIX + name + ".mean has " + mean.length
             + " values but " + PREFIX + name + ".std has " + std.length);
+      }
+      for (int i = 0; i < mean.length; i++) {
+        if (!Double.isFinite(mean[i]) || !(std[i] > 0)) {
+          throw new DataException("standardization metadata: " + PREFIX + name + " value " + i + " has mean "
+              + mean[i] + " and standard deviation " + std[i] + "; expected a finite mean and a deviation > 0");
+        }
       }
       means.put(name, mean);
       stds.put(name, std);

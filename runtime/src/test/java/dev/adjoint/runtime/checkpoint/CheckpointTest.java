@@ -211,4 +211,25 @@ class CheckpointTest {
     assertEquals(2000, restored.step());
     assertEquals(99f, restored.w[0]);
   }
+
+  @Test
+  void nonFiniteWeightsAreRefusedUnlessAllowed() {
+    TinyModel original = trained();
+    original.w[2] = Float.NaN;
+    original.wM[0] = Float.POSITIVE_INFINITY;
+    original.mean[1] = Double.NEGATIVE_INFINITY;
+    Path file = saved(original, Map.of());
+    TinyModel restored = new TinyModel(4, 3);
+    restored.initialize(7);
+    float[] before = restored.w.clone();
+    String message = failure(file, restored, null);
+    assertTrue(message.matches("tensor '[^']+' holds (NaN|Infinity|-Infinity) at element \\d+ \\(3 values are not "
+        + "finite\\): the run that saved it diverged, and a model with these weights outputs NaN; load it anyway "
+        + "only when asked to \\(adjoint: --allow-non-finite-weights\\)"), message);
+    assertArrayEquals(before, restored.w, "a refused checkpoint leaves the model as it was");
+
+    Checkpoint.load(file, restored, null, true);
+    assertTrue(Float.isNaN(restored.w[2]));
+    assertEquals(Float.POSITIVE_INFINITY, restored.wM[0]);
+  }
 }

@@ -309,7 +309,8 @@ class CsvTest {
         () -> Csv.read(quote, true, ',', Map.of(), Specs.of(f32("x"), f32("y")), Map.of(), Map.of()));
     Path latin1 = dir.resolve("latin1.csv");
     Files.write(latin1, "a,b\n1,2\n3,\"\u00e9\"\n".getBytes(StandardCharsets.ISO_8859_1));
-    assertError(latin1 + ": the file is not UTF-8 text; save it as UTF-8",
+    assertError(latin1 + ":3: the file is not UTF-8 text: byte 0xe9 is not part of a UTF-8 character; save it as "
+        + "UTF-8",
         () -> Csv.read(latin1, true, ',', Map.of(), Specs.of(f32("x"), f32("y")), Map.of(), Map.of()));
     Path missing = dir.resolve("missing.csv");
     assertError(missing + ": no such file",

@@ -160,7 +160,7 @@ class IdxTest {
         + "(short), 0x0C (int), 0x0D (float) or 0x0E (double)",
         () -> Idx.read(Map.of("y", type), Specs.of(i32("y")), Set.of(), Map.of(), 1));
     Path shortData = write("short.idx", Bytes.idx(0x0C, new int[] {3}, new byte[8]));
-    assertError(shortData + ": the header announces 12 bytes of data (dimensions [3] of 4 bytes), but the file has 8",
+    assertError(shortData + ": the header announces 12 bytes of data (shape [3] of 4-byte values), but the file has 8",
         () -> Idx.read(Map.of("y", shortData), Specs.of(i32("y")), Set.of(), Map.of(), 1));
     Path header = write("header.idx", Bytes.bytes(0, 0, 8, 2, 0, 0, 0, 1));
     assertError(header + ": the file ends inside its header of 2 dimensions",

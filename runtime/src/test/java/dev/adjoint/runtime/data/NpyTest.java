@@ -140,7 +140,7 @@ class NpyTest {
     assertError(version + ": .npy format version 4.0 is not supported; expected 1.0, 2.0 or 3.0",
         () -> Npy.read(Map.of("x", version), Specs.of(f32("x")), Map.of()));
     Path truncated = write("t.npy", Bytes.npy("<f4", "(3,)", new byte[8]));
-    assertError(truncated + ": the header announces 12 bytes of data (shape [3] of 4 bytes), but the file has 8",
+    assertError(truncated + ": the header announces 12 bytes of data (shape [3] of 4-byte values), but the file has 8",
         () -> Npy.read(Map.of("x", truncated), Specs.of(f32("x")), Map.of()));
     Path header = write("h.npy", Bytes.npy(1, "{'descr': '<f4', 'shape': (1,), }", new byte[4]));
     assertError(header + ": the .npy header lacks 'descr', 'fortran_order' or 'shape': {'descr': '<f4', 'shape': "

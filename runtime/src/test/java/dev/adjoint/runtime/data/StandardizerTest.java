@@ -134,6 +134,12 @@ class StandardizerTest {
     assertError("standardization metadata: standardize.x.mean: 'one' is not a number",
         () -> Standardizer.fromMap(Map.of("standardize.columns", "x", "standardize.x.mean", "one",
             "standardize.x.std", "1")));
+    assertError("standardization metadata: standardize.x value 1 has mean 2.0 and standard deviation 0.0; expected a "
+        + "finite mean and a deviation > 0", () -> Standardizer.fromMap(Map.of("standardize.columns", "x",
+            "standardize.x.mean", "1,2", "standardize.x.std", "1,0")));
+    assertError("standardization metadata: standardize.x value 0 has mean NaN and standard deviation 1.0; expected a "
+        + "finite mean and a deviation > 0", () -> Standardizer.fromMap(Map.of("standardize.columns", "x",
+            "standardize.x.mean", "NaN", "standardize.x.std", "1")));
   }
 
   private static void assertBits(double[] expected, double[] actual) {

@@ -45,7 +45,7 @@ final class DataCheck {
     if (bound.isEmpty()) {
       return null;
     }
-    DataFiles.check(block, source, signature);
+    DataFileCheck.check(block, source, signature);
     DataSource data = typed(source.callee(), bound.get(), block.inputAndTargetNames());
     if (data instanceof DataSource.CsvFile csv) {
       CsvColumns.check(block, source, csv);

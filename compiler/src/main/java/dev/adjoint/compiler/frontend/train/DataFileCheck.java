@@ -4,6 +4,7 @@ import dev.adjoint.compiler.ast.Argument;
 import dev.adjoint.compiler.ast.Expr;
 import dev.adjoint.compiler.diag.Suggestions;
 import dev.adjoint.compiler.frontend.Signature;
+import dev.adjoint.runtime.data.DataFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,8 +16,8 @@ import java.util.stream.Stream;
  * Every file a data source names must exist: csv's {@code path}, each file of idx and npy,
  * relative to the .nn file's folder; a missing one gets the closest name in its folder.
  */
-final class DataFiles {
-  private DataFiles() {}
+final class DataFileCheck {
+  private DataFileCheck() {}
 
   static void check(TrainBlock block, Expr.Call source, Signature signature) {
     List<String> fileOptions = source.callee().equals("csv") ? List.of("path") : block.inputAndTargetNames();
@@ -29,9 +30,12 @@ final class DataFiles {
         continue;
       }
       Path resolved = block.baseDirectory().resolve(text.value()).normalize();
-      if (!Files.isRegularFile(resolved)) {
+      String problem = DataFiles.problem(resolved);
+      if (problem != null && !Files.exists(resolved)) {
         block.diagnostics().error(text.span(), "data file not found: \"" + text.value() + "\"",
             missingFileHint(block, text));
+      } else if (problem != null) {
+        block.diagnostics().error(text.span(), "data file \"" + text.value() + "\" " + problem);
       }
     }
   }
