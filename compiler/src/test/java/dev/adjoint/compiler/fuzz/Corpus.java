@@ -8,18 +8,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * The programs the fuzzer mutates: every example ({@code examples/**}{@code /*.nn}) and every
  * {@code nn} and {@code nn-error} block of {@code docs/language.md}. Each is mutated in a
- * folder of its own under a work folder that mirrors the repository's {@code examples/} data,
- * so that the data paths of train blocks mean what they mean in the repository: an example's
- * mutant is written beside its {@code data/} folder, a block's in {@code docs/}.
+ * folder of its own under a work folder that mirrors the repository's data files (the
+ * examples' and those the blocks name), so that the data paths of train blocks mean what they
+ * mean in the repository: an example's mutant is written beside its {@code data/} folder, a
+ * block's in {@code docs/}.
  */
 final class Corpus {
   /** A program to mutate, and the folder its mutants are written to. */
   record Seed(String name, String text, Path folder) {}
+
+  private static final Pattern STRING = Pattern.compile("\"([^\"\\\\\\n]*)\"");
 
   private Corpus() {}
 
@@ -44,6 +49,7 @@ final class Corpus {
         block = new StringBuilder();
         opened = i + 1;
       } else if (block != null && line.strip().equals("```")) {
+        copyNamedFiles(block.toString(), repo, work);
         seeds.add(new Seed("docs/language.md:" + opened, block.toString(), docs));
         block = null;
       } else if (block != null) {
@@ -51,6 +57,21 @@ final class Corpus {
       }
     }
     return seeds;
+  }
+
+  /** Copies each file a string of the block names, relative to docs/, to the same place under {@code work}. */
+  private static void copyNamedFiles(String block, Path repo, Path work) throws IOException {
+    Matcher m = STRING.matcher(block);
+    while (m.find()) {
+      Path source = repo.resolve("docs").resolve(m.group(1)).normalize();
+      if (!m.group(1).isEmpty() && source.startsWith(repo) && Files.isRegularFile(source)) {
+        Path copy = work.resolve(repo.relativize(source).toString());
+        Files.createDirectories(copy.getParent());
+        if (!Files.exists(copy)) {
+          Files.copy(source, copy);
+        }
+      }
+    }
   }
 
   /** Copies the data files of the examples (not their .nn files) to the same relative places. */

@@ -22,6 +22,7 @@ import dev.adjoint.runtime.text.Suggestions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -182,10 +183,22 @@ public final class TrainChecker {
       if (option == null || !fileOptions.contains(option) || !(arg.value() instanceof Expr.Text text)) {
         continue;
       }
-      Path resolved = baseDirectory.resolve(text.value()).normalize();
-      if (!Files.isRegularFile(resolved)) {
+      Path resolved = validPath(text.value());
+      if (resolved == null) {
+        diagnostics.error(text.span(), "this is not a file path: it holds a character no file name can have",
+            "write the path of the data file, relative to the folder of the .nn file");
+      } else if (!Files.isRegularFile(resolved)) {
         diagnostics.error(text.span(), "data file not found: \"" + text.value() + "\"", missingFileHint(text));
       }
+    }
+  }
+
+  /** The path resolved against the .nn file's folder, or null when no file can have it (a NUL character). */
+  private Path validPath(String path) {
+    try {
+      return baseDirectory.resolve(path).normalize();
+    } catch (InvalidPathException notAPath) {
+      return null;
     }
   }
 
@@ -238,8 +251,8 @@ public final class TrainChecker {
    * finds a misspelt column, pointed at in the .nn file, before a run reads the data.
    */
   private void checkCsvHeader(Expr.Call source, Spec spec) {
-    Path file = baseDirectory.resolve(spec.string("path")).normalize();
-    if (!spec.bool("header") || !Files.isRegularFile(file)) {
+    Path file = validPath(spec.string("path"));
+    if (file == null || !spec.bool("header") || !Files.isRegularFile(file)) {
       return;
     }
     List<String> header;
