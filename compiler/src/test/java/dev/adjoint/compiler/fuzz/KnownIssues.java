@@ -14,16 +14,18 @@ import org.antlr.v4.runtime.Token;
 final class KnownIssues {
   /**
    * Issue 12, deliverable 1 (code generation): generated code refers to runtime and
-   * {@code java.lang} classes by their simple names, so an input, parameter or output named
-   * like one of them, or a model whose class takes such a name ({@code model math} is class
-   * {@code Math}), shadows it and the generated Java does not compile.
+   * {@code java.lang} classes by their simple names, and to others by qualified names, so an
+   * input, parameter or output named like one of those classes or like the first part of a
+   * package ({@code java}, {@code dev}), or a model whose class takes such a name
+   * ({@code model math} is class {@code Math}), shadows it and the generated Java does not
+   * compile.
    */
   static final String CODEGEN_NAME_SHADOWING = "codegen-name-shadowing";
 
-  /** The simple names generated code uses for classes of the runtime and of java.lang. */
+  /** The simple names generated code uses for classes of the runtime and java.lang, and its packages' roots. */
   private static final Set<String> SHADOWED = Set.of("Math", "CompiledModel", "TensorSpec", "DType", "Gemm",
       "PartedWork", "DoubleGemm", "Indexing", "Softmax", "Scalars", "CounterRng", "Initializers", "Float", "Double",
-      "Integer", "Long", "String", "Object", "System", "Override", "Arrays", "Thread");
+      "Integer", "Long", "String", "Object", "System", "Override", "Arrays", "Thread", "java", "javax", "dev");
 
   private KnownIssues() {}
 
