@@ -3,7 +3,7 @@ package dev.adjoint.compiler.frontend;
 import dev.adjoint.compiler.ast.Declaration;
 import dev.adjoint.compiler.ast.Expr;
 import dev.adjoint.compiler.diag.Diagnostics;
-import dev.adjoint.compiler.diag.Suggestions;
+import dev.adjoint.runtime.text.Suggestions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

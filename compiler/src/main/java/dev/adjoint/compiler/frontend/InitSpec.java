@@ -2,9 +2,9 @@ package dev.adjoint.compiler.frontend;
 
 import dev.adjoint.compiler.ast.Expr;
 import dev.adjoint.compiler.diag.Diagnostics;
-import dev.adjoint.compiler.diag.Suggestions;
 import dev.adjoint.compiler.ir.Init;
 import dev.adjoint.compiler.ir.Shape;
+import dev.adjoint.runtime.text.Suggestions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -4,7 +4,6 @@ import dev.adjoint.compiler.ast.Declaration;
 import dev.adjoint.compiler.ast.Expr;
 import dev.adjoint.compiler.ast.Statement;
 import dev.adjoint.compiler.diag.Diagnostics;
-import dev.adjoint.compiler.diag.Suggestions;
 import dev.adjoint.compiler.ir.DType;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.GraphBuilder;
@@ -14,6 +13,7 @@ import dev.adjoint.compiler.ir.ParamRole;
 import dev.adjoint.compiler.ir.Shape;
 import dev.adjoint.compiler.ir.ShapeException;
 import dev.adjoint.compiler.source.SourceSpan;
+import dev.adjoint.runtime.text.Suggestions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -192,6 +192,12 @@ final class ModelElaborator {
       frame.bind(s.name(), Value.POISON, s.nameSpan());
       return;
     }
+    if (frame.boundAt.get(s.name()) != null && frame.boundAt.get(s.name()).equals(s.nameSpan())) {
+      // a repeat runs the declaration again; a parameter gets the iteration's index, an input would be fed twice
+      diagnostics.error(s.nameSpan(), what + " '" + s.name() + "' is declared inside a repeat: every iteration"
+          + " would declare it again", "declare it once, before the repeat");
+      return;
+    }
     if (!checkNewName(frame, s.name(), s.nameSpan())) {
       return;
     }
@@ -249,6 +255,11 @@ final class ModelElaborator {
     if (s.output() && frame.isModel && outputSpans.containsKey(s.name())) {
       // before the value: its layers would be named after the first output's and collide with them
       SourceSpan first = outputSpans.get(s.name());
+      if (first.equals(s.nameSpan())) {
+        diagnostics.error(s.nameSpan(), "output '" + s.name() + "' is declared inside a repeat: every iteration"
+            + " would declare it again", "bind the value inside the repeat and declare the output after it");
+        return;
+      }
       diagnostics.error(s.nameSpan(), "output '" + s.name() + "' is declared twice (first at " + first.line() + ":"
           + first.column() + ")", "give this output another name");
       return;
@@ -420,11 +431,13 @@ final class ModelElaborator {
       return Value.POISON;
     }
     if (n.integral()) {
-      if (n.value() > Long.MAX_VALUE) {
-        diagnostics.error(n.span(), "the integer " + n.text() + " is too large");
+      try {
+        return new Value.Int(Long.parseLong(n.text()));
+      } catch (NumberFormatException tooLarge) { // compared in double, 2^63 would pass as Long.MAX_VALUE
+        diagnostics.error(n.span(), "the integer " + n.text() + " is too large",
+            "integers are 64-bit: the largest is " + Long.MAX_VALUE);
         return Value.POISON;
       }
-      return new Value.Int(Long.parseLong(n.text()));
     }
     return new Value.Real(n.value());
   }

@@ -1,11 +1,11 @@
 package dev.adjoint.compiler.syntax;
 
 import dev.adjoint.compiler.diag.Diagnostics;
-import dev.adjoint.compiler.diag.Suggestions;
 import dev.adjoint.compiler.source.SourceFile;
 import dev.adjoint.compiler.source.SourceSpan;
 import dev.adjoint.grammar.AdjointLexer;
 import dev.adjoint.grammar.AdjointParser;
+import dev.adjoint.runtime.text.Suggestions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;

@@ -26,9 +26,11 @@ public final class SyntaxParser {
     AdjointLexer lexer = new RecoveringLexer(CharStreams.fromString(file.text(), file.name()));
     lexer.removeErrorListeners();
     lexer.addErrorListener(listener);
-    if (!NestingLimit.check(tokens(file), file, diagnostics)) {
+    List<Token> tokens = tokens(file);
+    if (!NestingLimit.check(tokens, file, diagnostics)) {
       return Optional.empty(); // too deep for the parser's stack
     }
+    NameLengthLimit.check(tokens, file, diagnostics); // reported with the syntax errors, if any
     AdjointParser parser = new AdjointParser(new CommonTokenStream(new LayoutTokenSource(lexer)));
     parser.setErrorHandler(new TopLevelRecovery());
     parser.removeErrorListeners();

@@ -116,11 +116,11 @@ public final class TrainingRun {
     }
     RunLock lock = RunLock.acquire(folder);
     try (lock) {
-      return runLocked(epochs, resume, overwrite);
+      return runLocked(epochs, resume, overwrite, allowNonFiniteWeights);
     }
   }
 
-  private Result runLocked(int epochs, boolean resume, boolean overwrite) {
+  private Result runLocked(int epochs, boolean resume, boolean overwrite, boolean allowNonFiniteWeights) {
     Path last = folder.resolve("last.safetensors");
     Path best = folder.resolve("best.safetensors");
     boolean resuming = resume && Files.exists(last);

@@ -1,15 +1,18 @@
 package dev.adjoint.compiler.frontend;
 
+import static dev.adjoint.compiler.frontend.Programs.assertRejects;
 import static dev.adjoint.compiler.frontend.Programs.errorMessages;
 import static dev.adjoint.compiler.frontend.Programs.graph;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.source.SourceFile;
 import dev.adjoint.compiler.testing.OnStack;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -129,5 +132,32 @@ class SizeLimitsTest {
         + "  output p = sum(e)\n}\n");
     assertTrue(layer.startsWith("t.nn:3:7: error: embedding(): parameter 'e.table' f32[100000,100000] has"
         + " 10,000,000,000 elements, more than"), layer);
+  }
+
+  /** The golden invalid/name_too_long.nn shows the diagnostic. */
+  @Test
+  void aNameHasAtMost128Characters() {
+    String name = "n".repeat(128);
+    graph(model("  " + name + " = x\n  h = " + name));
+    assertRejects(model("  " + name + "m = x\n  h = x"), "4:3", "has 129 characters; a name has at most 128");
+  }
+
+  /** Did-you-mean hints cost time and memory linear in a name's length, however long. */
+  @Test
+  void aVeryLongMisspeltNameIsAQuickDiagnostic() {
+    String program = "model m(hidden = 3) {\n  input x: f32[B, 3]\n  output p = dense(x, hidden)\n}\n";
+    String wrong = "hidden".repeat(12_000);
+    List<String> errors = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+      Compilation c = Frontend.compile(SourceFile.of("t.nn", program), List.of(wrong + "=4"));
+      return c.diagnostics().all().stream().map(d -> d.message()).toList();
+    });
+    assertEquals(List.of("no model in t.nn has a hyperparameter '" + wrong + "'"), errors);
+  }
+
+  /** The golden invalid/integer_too_large.nn shows the diagnostic in a type. */
+  @Test
+  void anIntegerPast64BitsIsADiagnosticAtTheNumber() {
+    assertRejects(model("  h = x * 9223372036854775808"), "4:11", "the integer 9223372036854775808 is too large");
+    graph(model("  h = x * (9223372036854775807 - 9223372036854775806)"));
   }
 }

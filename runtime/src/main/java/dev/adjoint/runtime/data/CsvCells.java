@@ -1,5 +1,6 @@
 package dev.adjoint.runtime.data;
 
+import dev.adjoint.runtime.text.Suggestions;
 import java.util.List;
 import java.util.regex.Pattern;
 

@@ -1,6 +1,7 @@
 package dev.adjoint.runtime.data;
 
 import dev.adjoint.runtime.model.TensorSpec;
+import dev.adjoint.runtime.text.Suggestions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

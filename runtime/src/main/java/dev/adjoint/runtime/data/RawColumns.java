@@ -1,6 +1,7 @@
 package dev.adjoint.runtime.data;
 
 import dev.adjoint.runtime.model.TensorSpec;
+import dev.adjoint.runtime.text.Suggestions;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.Map;

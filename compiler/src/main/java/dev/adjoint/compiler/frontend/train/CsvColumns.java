@@ -2,7 +2,7 @@ package dev.adjoint.compiler.frontend.train;
 
 import dev.adjoint.compiler.ast.Argument;
 import dev.adjoint.compiler.ast.Expr;
-import dev.adjoint.compiler.diag.Suggestions;
+import dev.adjoint.runtime.text.Suggestions;
 import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Shape;
@@ -49,8 +49,8 @@ final class CsvColumns {
   }
 
   private static void checkHeader(TrainBlock block, Expr.Call source, DataSource.CsvFile csv) {
-    Path file = block.baseDirectory().resolve(csv.path()).normalize();
-    if (!csv.header() || !Files.isRegularFile(file)) {
+    Path file = block.dataPath(csv.path());
+    if (file == null || !csv.header() || !Files.isRegularFile(file)) {
       return;
     }
     List<String> header;

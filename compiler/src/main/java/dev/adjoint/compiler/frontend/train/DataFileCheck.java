@@ -2,7 +2,7 @@ package dev.adjoint.compiler.frontend.train;
 
 import dev.adjoint.compiler.ast.Argument;
 import dev.adjoint.compiler.ast.Expr;
-import dev.adjoint.compiler.diag.Suggestions;
+import dev.adjoint.runtime.text.Suggestions;
 import dev.adjoint.compiler.frontend.Signature;
 import dev.adjoint.runtime.data.DataFiles;
 import java.io.IOException;
@@ -29,9 +29,12 @@ final class DataFileCheck {
       if (option == null || !fileOptions.contains(option) || !(arg.value() instanceof Expr.Text text)) {
         continue;
       }
-      Path resolved = block.baseDirectory().resolve(text.value()).normalize();
-      String problem = DataFiles.problem(resolved);
-      if (problem != null && !Files.exists(resolved)) {
+      Path resolved = block.dataPath(text.value());
+      String problem = resolved == null ? null : DataFiles.problem(resolved);
+      if (resolved == null) {
+        block.diagnostics().error(text.span(), "this is not a file path: it holds a character no file name can have",
+            "write the path of the data file, relative to the folder of the .nn file");
+      } else if (problem != null && !Files.exists(resolved)) {
         block.diagnostics().error(text.span(), "data file not found: \"" + text.value() + "\"",
             missingFileHint(block, text));
       } else if (problem != null) {

@@ -1,7 +1,7 @@
 package dev.adjoint.compiler.frontend.train;
 
 import dev.adjoint.compiler.ast.Declaration;
-import dev.adjoint.compiler.diag.Suggestions;
+import dev.adjoint.runtime.text.Suggestions;
 import dev.adjoint.compiler.frontend.BoundArgs;
 import dev.adjoint.compiler.settings.DataSplit;
 import dev.adjoint.compiler.settings.EarlyStoppingRule;

@@ -1,6 +1,6 @@
 package dev.adjoint.compiler.frontend.train;
 
-import dev.adjoint.compiler.diag.Suggestions;
+import dev.adjoint.runtime.text.Suggestions;
 import dev.adjoint.compiler.frontend.BoundArgs;
 import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Graph;

@@ -4,7 +4,7 @@ import dev.adjoint.compiler.ast.Argument;
 import dev.adjoint.compiler.ast.Declaration;
 import dev.adjoint.compiler.ast.Expr;
 import dev.adjoint.compiler.diag.Diagnostics;
-import dev.adjoint.compiler.diag.Suggestions;
+import dev.adjoint.runtime.text.Suggestions;
 import dev.adjoint.compiler.frontend.ArgumentBinder;
 import dev.adjoint.compiler.frontend.BoundArgs;
 import dev.adjoint.compiler.frontend.Kind;

@@ -1,7 +1,7 @@
 package dev.adjoint.compiler.frontend.train;
 
 import dev.adjoint.compiler.ast.Expr;
-import dev.adjoint.compiler.diag.Suggestions;
+import dev.adjoint.runtime.text.Suggestions;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.settings.ParamSelection;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.adjoint.compiler.frontend.train;
 import dev.adjoint.compiler.ast.Argument;
 import dev.adjoint.compiler.ast.Declaration;
 import dev.adjoint.compiler.ast.Expr;
-import dev.adjoint.compiler.diag.Suggestions;
+import dev.adjoint.runtime.text.Suggestions;
 import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Node;
 import java.util.ArrayList;

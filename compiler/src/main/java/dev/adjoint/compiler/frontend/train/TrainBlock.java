@@ -4,6 +4,7 @@ import dev.adjoint.compiler.ast.Declaration;
 import dev.adjoint.compiler.diag.Diagnostics;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,5 +25,14 @@ record TrainBlock(Declaration.Train train, Graph graph, Path baseDirectory, Diag
   /** The model's inputs and targets by name, in declaration order. */
   List<String> inputAndTargetNames() {
     return graph.inputs().stream().map(Node::sourceName).toList();
+  }
+
+  /** A data path resolved against the .nn file's folder, or null when no file can have it (a NUL character). */
+  Path dataPath(String path) {
+    try {
+      return baseDirectory.resolve(path).normalize();
+    } catch (InvalidPathException notAPath) {
+      return null;
+    }
   }
 }
