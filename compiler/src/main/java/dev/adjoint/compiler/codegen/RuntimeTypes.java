@@ -12,7 +12,6 @@ final class RuntimeTypes {
   static final ClassName DOUBLE_GEMM = ClassName.get("dev.adjoint.runtime.ops", "DoubleGemm");
   static final ClassName INDEXING = ClassName.get("dev.adjoint.runtime.ops", "Indexing");
   static final ClassName SOFTMAX = ClassName.get("dev.adjoint.runtime.ops", "Softmax");
-  static final ClassName SCALARS = ClassName.get("dev.adjoint.runtime.ops", "Scalars");
   static final ClassName COUNTER_RNG = ClassName.get("dev.adjoint.runtime.random", "CounterRng");
   static final ClassName INITIALIZERS = ClassName.get("dev.adjoint.runtime.ops", "Initializers");
 
