@@ -5,12 +5,17 @@ import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.DType;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
+import dev.adjoint.compiler.ir.Primitive;
+import dev.adjoint.compiler.ir.ScalarKernel;
 import dev.adjoint.compiler.ir.Shape;
+import dev.adjoint.compiler.ir.ShapeRules;
+import dev.adjoint.compiler.ir.TensorType;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Loops for elementwise ops and fused elementwise kernels. When every operand has the
+ * Loops for ops with a scalar kernel and for fused elementwise kernels: each element is the
+ * kernel's emission template over the operands' elements. When every operand has the
  * output's shape (or is a scalar, hoisted out of the loop), the loop is one flat
  * same-index loop — the form HotSpot's C2 vectorizes. Operands broadcast along rows or
  * columns get a row loop around a column loop. A kernel operand broadcast any other way
@@ -66,9 +71,9 @@ final class ElementwiseEmitter {
         code.addStatement("$L", read.index());
       }
     }
-    List<String> args = new ArrayList<>();
+    List<CodeBlock> args = new ArrayList<>();
     for (Read read : reads) {
-      args.add(nested ? read.nested() : read.flat());
+      args.add(CodeBlock.of("$L", nested ? read.nested() : read.flat()));
     }
     body(code, node, args, inputs, out);
     code.endControlFlow();
@@ -79,44 +84,42 @@ final class ElementwiseEmitter {
   }
 
   /** The statements inside the loop: locals for a kernel's intermediate results, then the store. */
-  private static void body(CodeBlock.Builder code, Node node, List<String> args, List<Operand> inputs,
+  private static void body(CodeBlock.Builder code, Node node, List<CodeBlock> args, List<Operand> inputs,
       Operand.Array out) {
+    List<DType> types = new ArrayList<>();
+    inputs.forEach(i -> types.add(i.dtype()));
     if (node.op() != Op.ELEMENTWISE_KERNEL) {
-      List<DType> types = inputs.stream().map(Operand::dtype).toList();
-      code.addStatement("$L[i] = $L", out.ref(), expression(node.op(), node.attrs(), args, types, node.dtype()));
+      code.addStatement("$L[i] = $L", out.ref(), expression(node.op(), node.attrs(), args, types));
       return;
     }
     Attrs.Kernel kernel = node.attrs(Attrs.Kernel.class);
-    List<String> values = new ArrayList<>(args);
-    List<DType> types = new ArrayList<>();
-    inputs.forEach(i -> types.add(i.dtype()));
+    List<CodeBlock> values = new ArrayList<>(args);
     List<Attrs.Instruction> program = kernel.program();
     for (int p = 0; p < program.size(); p++) {
       Attrs.Instruction instruction = program.get(p);
-      List<String> operands = new ArrayList<>();
+      List<CodeBlock> operands = new ArrayList<>();
       List<DType> operandTypes = new ArrayList<>();
       for (int a : instruction.args()) {
         operands.add(values.get(a));
         operandTypes.add(types.get(a));
       }
-      DType result = resultType(instruction.op(), instruction.attrs(), operandTypes);
-      String expression = expression(instruction.op(), instruction.attrs(), operands, operandTypes, result);
+      CodeBlock expression = expression(instruction.op(), instruction.attrs(), operands, operandTypes);
       if (p == program.size() - 1) {
         code.addStatement("$L[i] = $L", out.ref(), expression);
       } else {
+        DType result = resultType(instruction, operandTypes);
         String local = "v" + (args.size() + p);
         code.addStatement("$L $L = $L", JavaText.type(result), local, expression);
-        values.add(local);
+        values.add(CodeBlock.of("$L", local));
         types.add(result);
       }
     }
   }
 
-  private static DType resultType(Op op, Attrs attrs, List<DType> operands) {
-    if (op == Op.CAST) {
-      return ((Attrs.Cast) attrs).dtype();
-    }
-    return op == Op.WHERE ? operands.get(1) : operands.get(0);
+  /** The dtype an instruction computes, by its op's shape rule. */
+  private static DType resultType(Attrs.Instruction instruction, List<DType> operands) {
+    List<TensorType> in = operands.stream().map(t -> new TensorType(t, Shape.SCALAR)).toList();
+    return ShapeRules.infer(instruction.op(), in, instruction.attrs()).dtype();
   }
 
   /** How to read an operand inside the loop over {@code shape}. */
@@ -177,68 +180,32 @@ final class ElementwiseEmitter {
     return new Read(hoist, local, local, true);
   }
 
-  /** The Java expression of an elementwise op on operand expressions of the given dtypes. */
-  static String expression(Op op, Attrs attrs, List<String> a, List<DType> types, DType result) {
-    DType t = types.get(0);
-    String cast = t == DType.F32 ? "(float) " : "";
-    switch (op) {
-      case NEG:
-        return "(-" + a.get(0) + ")";
-      case RECIP:
-        return JavaText.literal(1, t) + " / " + a.get(0);
-      case EXP:
-        return cast + "Math.exp(" + a.get(0) + ")";
-      case LOG:
-        return cast + "Math.log(" + a.get(0) + ")";
-      case LOG1P:
-        // f32 through Scalars (Math.log1p is a native call in HotSpot 17), f64 as the interpreter
-        return t == DType.F32 ? "log1p(" + a.get(0) + ")" : "Math.log1p(" + a.get(0) + ")";
-      case SQRT:
-        return cast + "Math.sqrt(" + a.get(0) + ")";
-      case TANH:
-        return t == DType.F32 ? "tanh(" + a.get(0) + ")" : "Math.tanh(" + a.get(0) + ")";
-      case ABS:
-        return "Math.abs(" + a.get(0) + ")";
-      case SIGN:
-        return t == DType.I32 ? "Integer.signum(" + a.get(0) + ")" : "Math.signum(" + a.get(0) + ")";
-      case SIGMOID:
-        return "sigmoid(" + a.get(0) + ")";
-      case ERF:
-        return "erf(" + a.get(0) + ")";
-      case CAST:
-        return "(" + JavaText.type(((Attrs.Cast) attrs).dtype()) + ") " + a.get(0);
-      case ADD:
-        return "(" + a.get(0) + " + " + a.get(1) + ")";
-      case SUB:
-        return "(" + a.get(0) + " - " + a.get(1) + ")";
-      case MUL:
-        return "(" + a.get(0) + " * " + a.get(1) + ")";
-      case DIV:
-        return "(" + a.get(0) + " / " + a.get(1) + ")";
-      case POW:
-        // i32 powers truncate toward zero, as the interpreter's cast to i32 does
-        return (t == DType.I32 ? "(int) " : cast) + "Math.pow(" + a.get(0) + ", " + a.get(1) + ")";
-      case MAX:
-        return "Math.max(" + a.get(0) + ", " + a.get(1) + ")";
-      case MIN:
-        return "Math.min(" + a.get(0) + ", " + a.get(1) + ")";
-      case GREATER:
-        return compare(a, ">", t);
-      case GREATER_EQUAL:
-        return compare(a, ">=", t);
-      case EQUAL:
-        return compare(a, "==", t);
-      case WHERE:
-        return "(" + a.get(0) + " != " + JavaText.literal(0, types.get(0)) + " ? " + a.get(1) + " : " + a.get(2) + ")";
-      case SIGMOID_BCE:
-        return "sigmoidBce(" + a.get(0) + ", " + a.get(1) + ")";
-      default:
-        throw new IllegalArgumentException(op.text() + " is not elementwise");
-    }
+  /** The Java expression of an op with a scalar kernel on operand expressions of the given dtypes: its template. */
+  static CodeBlock expression(Primitive op, Attrs attrs, List<CodeBlock> operands, List<DType> types) {
+    return ((ScalarKernel) op.kernel()).emit(new TemplateOperands(operands, types, attrs));
   }
 
-  private static String compare(List<String> a, String operator, DType t) {
-    return "(" + a.get(0) + " " + operator + " " + a.get(1) + " ? " + JavaText.literal(1, t) + " : "
-        + JavaText.literal(0, t) + ")";
+  /** A template's view of its operands. */
+  private record TemplateOperands(List<CodeBlock> operands, List<DType> types, Attrs attrs)
+      implements ScalarKernel.Operands {
+    @Override
+    public CodeBlock get(int i) {
+      return operands.get(i);
+    }
+
+    @Override
+    public int size() {
+      return operands.size();
+    }
+
+    @Override
+    public DType dtype(int i) {
+      return types.get(i);
+    }
+
+    @Override
+    public CodeBlock literal(double value, DType dtype) {
+      return CodeBlock.of("$L", JavaText.literal(value, dtype));
+    }
   }
 }

@@ -1,9 +1,11 @@
 package dev.adjoint.compiler.codegen;
 
 import dev.adjoint.compiler.ir.Attrs;
+import dev.adjoint.compiler.ir.BackendKernel;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
+import dev.adjoint.compiler.ir.ScalarKernel;
 import dev.adjoint.compiler.ir.Shape;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -139,24 +141,20 @@ final class Lowering {
     if (fusedAdds.contains(n)) {
       return Form.ALIAS;
     }
-    switch (n.op()) {
-      case INPUT:
-      case PARAM:
-      case STATE:
-        return Form.SOURCE;
-      case CONST:
-        return n.shape().isScalar() && scalarReadable(n) ? Form.LITERAL : Form.COMPUTED;
-      case COUNT:
-        return scalarReadable(n) ? Form.LITERAL : Form.COMPUTED;
-      case RESHAPE:
-        return reshapeForm(n);
-      case BROADCAST:
-        return broadcastForm(n);
-      case MODE_SWITCH:
-        throw new IllegalStateException("a mode switch reached code generation; the pipeline resolves them");
-      default:
-        return Form.COMPUTED;
+    if (!(n.op().kernel() instanceof BackendKernel kernel)) {
+      return Form.COMPUTED;
     }
+    return switch (kernel) {
+      case SOURCE -> Form.SOURCE;
+      case CONSTANT -> n.shape().isScalar() && scalarReadable(n) ? Form.LITERAL : Form.COMPUTED;
+      case COUNT -> scalarReadable(n) ? Form.LITERAL : Form.COMPUTED;
+      case RESHAPE -> reshapeForm(n);
+      case BROADCAST -> broadcastForm(n);
+      case MODE_SWITCH ->
+          throw new IllegalStateException("a mode switch reached code generation; the pipeline resolves them");
+      case REDUCE_SUM, REDUCE_MAX, TRANSPOSE, SLICE, PAD, GATHER, SCATTER_ADD, ONE_HOT, MATMUL, RANDOM_UNIFORM,
+          LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY, DROPOUT_MASK, ELEMENTWISE_KERNEL -> Form.COMPUTED;
+    };
   }
 
   private boolean isScalar(Node n) {
@@ -198,10 +196,9 @@ final class Lowering {
         .allMatch(c -> readsViews(c) || c.op() == Op.RESHAPE || c.op() == Op.BROADCAST);
   }
 
-  /** Ops whose emitted loops read a broadcast view or scalar directly. */
+  /** Ops whose emitted loops read a broadcast view or scalar directly: scalar kernels, alone or fused. */
   static boolean readsViews(Node consumer) {
-    return consumer.op().isElementwise() || consumer.op() == Op.ELEMENTWISE_KERNEL
-        || consumer.op() == Op.SIGMOID_BCE;
+    return consumer.op().kernel() instanceof ScalarKernel || consumer.op() == Op.ELEMENTWISE_KERNEL;
   }
 
   private boolean isRoot(Node n) {

@@ -123,7 +123,7 @@ public final class ModelCompiler {
     return unit.hasTrain() ? unit.train().optimizer() : Optimizer.DEFAULT;
   }
 
-  /** A Java class name from a model name: {@code mnist} becomes {@code Mnist}. */
+  /** A Java class name from a model name: {@code mnist} becomes {@code Mnist}, {@code math} {@code MathModel}. */
   public static String className(String modelName) {
     StringBuilder out = new StringBuilder();
     boolean upper = true;
@@ -136,7 +136,8 @@ public final class ModelCompiler {
       }
     }
     String name = out.length() == 0 || !Character.isLetter(out.charAt(0)) ? "Model" + out : out.toString();
-    return javax.lang.model.SourceVersion.isKeyword(name) ? name + "Model" : name;
+    // a keyword, or a class the generated code names (model math would be class Math, hiding java.lang.Math)
+    return javax.lang.model.SourceVersion.isKeyword(name) || Names.RESERVED.contains(name) ? name + "Model" : name;
   }
 
   private static String key(GraphSet graphs, Optimizer optimizer, List<Clipping> clips, String className) {

@@ -2,9 +2,11 @@ package dev.adjoint.compiler.codegen;
 
 import com.palantir.javapoet.CodeBlock;
 import dev.adjoint.compiler.ir.Attrs;
+import dev.adjoint.compiler.ir.BackendKernel;
 import dev.adjoint.compiler.ir.DType;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
+import dev.adjoint.compiler.ir.ScalarKernel;
 import dev.adjoint.compiler.ir.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +24,11 @@ final class NodeEmitter {
   }
 
   static CodeBlock emit(Node node, List<Operand> in, Operand.Array out) {
-    return switch (node.op()) {
-      case CONST -> fill(out, JavaText.literal(node.attrs(Attrs.Fill.class).value(), node.dtype()));
+    if (node.op().kernel() instanceof ScalarKernel) {
+      return ElementwiseEmitter.emit(node, in, out);
+    }
+    return switch ((BackendKernel) node.op().kernel()) {
+      case CONSTANT -> fill(out, JavaText.literal(node.attrs(Attrs.Fill.class).value(), node.dtype()));
       case COUNT -> fill(out, Lowering.count(node));
       case RESHAPE, BROADCAST -> copy(in.get(0), out, node);
       case MATMUL -> matmul(node, array(in.get(0)), array(in.get(1)), out, null);
@@ -47,9 +52,8 @@ final class NodeEmitter {
       }
       case LOG_SOFTMAX -> logSoftmax(node, array(in.get(0)), out);
       case SOFTMAX_CROSS_ENTROPY -> crossEntropy(node, array(in.get(0)), in.get(1), out);
-      case INPUT, PARAM, STATE, MODE_SWITCH ->
-          throw new IllegalStateException(node.op().text() + " has no step of its own");
-      default -> ElementwiseEmitter.emit(node, in, out);
+      case ELEMENTWISE_KERNEL -> ElementwiseEmitter.emit(node, in, out);
+      case SOURCE, MODE_SWITCH -> throw new IllegalStateException(node.op().text() + " has no step of its own");
     };
   }
 

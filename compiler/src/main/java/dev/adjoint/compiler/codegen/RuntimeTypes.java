@@ -1,8 +1,18 @@
 package dev.adjoint.compiler.codegen;
 
 import com.palantir.javapoet.ClassName;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
 
-/** The runtime classes generated code uses, so that JavaPoet imports them. */
+/**
+ * Every class generated code names, so that JavaPoet imports the runtime's and so that
+ * {@link Names} can keep each simple name (and root package) from being taken by a name
+ * made from the .nn file, which would obscure the class ({@code Math.max} read as a field
+ * named {@code Math}). A class that generated code names, in a {@code $T} or in text, is
+ * listed here; {@code GeneratedNamesTest} checks generated sources against the list.
+ */
 final class RuntimeTypes {
   static final ClassName COMPILED_MODEL = ClassName.get("dev.adjoint.runtime.model", "CompiledModel");
   static final ClassName TENSOR_SPEC = ClassName.get("dev.adjoint.runtime.model", "TensorSpec");
@@ -15,6 +25,31 @@ final class RuntimeTypes {
   static final ClassName SCALARS = ClassName.get("dev.adjoint.runtime.ops", "Scalars");
   static final ClassName COUNTER_RNG = ClassName.get("dev.adjoint.runtime.random", "CounterRng");
   static final ClassName INITIALIZERS = ClassName.get("dev.adjoint.runtime.ops", "Initializers");
+  // java.lang and java.util, named by the emitters and the op templates
+  static final ClassName MATH = ClassName.get(Math.class);
+  static final ClassName FLOAT = ClassName.get(Float.class);
+  static final ClassName DOUBLE = ClassName.get(Double.class);
+  static final ClassName INTEGER = ClassName.get(Integer.class);
+  static final ClassName SYSTEM = ClassName.get(System.class);
+  static final ClassName OBJECT = ClassName.get(Object.class);
+  static final ClassName STRING = ClassName.get(String.class);
+  static final ClassName OVERRIDE = ClassName.get(Override.class);
+  static final ClassName ARRAYS = ClassName.get(java.util.Arrays.class);
 
   private RuntimeTypes() {}
+
+  /** Every class above, read from the fields themselves so that the list cannot fall behind. */
+  static List<ClassName> all() {
+    List<ClassName> out = new ArrayList<>();
+    for (Field f : RuntimeTypes.class.getDeclaredFields()) {
+      if (Modifier.isStatic(f.getModifiers()) && f.getType() == ClassName.class) {
+        try {
+          out.add((ClassName) f.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return out;
+  }
 }

@@ -22,6 +22,16 @@ public final class BuiltinTable {
     return STANDARD;
   }
 
+  /**
+   * The standard built-ins and those {@code extra} adds: how a primitive defined outside the
+   * standard table (an extension, or one in a test) gets its binding in the language.
+   */
+  public static BuiltinTable standardWith(java.util.function.Consumer<BuiltinTable> extra) {
+    BuiltinTable table = create();
+    extra.accept(table);
+    return table;
+  }
+
   private static BuiltinTable create() {
     BuiltinTable table = new BuiltinTable();
     MathFunctions.register(table);

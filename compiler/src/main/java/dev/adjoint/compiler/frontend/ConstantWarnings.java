@@ -64,8 +64,7 @@ final class ConstantWarnings {
   /** The op applied to its constant operands in f64, as the interpreter's arithmetic does. */
   private static double folded(Node n, Map<Node, Double> constants) {
     double[] operands = n.inputs().stream().mapToDouble(constants::get).toArray();
-    return n.op() == Op.CAST ? ScalarOps.cast(operands[0], n.dtype())
-        : ScalarOps.apply(n.op(), n.input(0).dtype(), operands);
+    return ScalarOps.apply(n.op(), n.attrs(), n.input(0).dtype(), operands);
   }
 
   private static final Map<Op, String> INFIX = Map.of(Op.ADD, " + ", Op.SUB, " - ", Op.MUL, " * ", Op.DIV, " / ",

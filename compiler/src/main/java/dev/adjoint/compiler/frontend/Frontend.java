@@ -24,9 +24,11 @@ import java.util.Optional;
  * block's overrides, then the command line's {@code --set}.
  */
 public final class Frontend {
-  private final BuiltinTable builtins = BuiltinTable.standard();
+  private final BuiltinTable builtins;
 
-  private Frontend() {}
+  private Frontend(BuiltinTable builtins) {
+    this.builtins = builtins;
+  }
 
   public static Compilation compile(SourceFile file) {
     return compile(file, List.of());
@@ -34,7 +36,12 @@ public final class Frontend {
 
   /** Compiles with {@code --set name=value} overrides applied to every model that declares the name. */
   public static Compilation compile(SourceFile file, List<String> sets) {
-    return new Frontend().run(file, sets);
+    return compile(file, sets, BuiltinTable.standard());
+  }
+
+  /** As {@link #compile(SourceFile, List)} with the given built-in functions. */
+  public static Compilation compile(SourceFile file, List<String> sets, BuiltinTable builtins) {
+    return new Frontend(builtins).run(file, sets);
   }
 
   private Compilation run(SourceFile file, List<String> sets) {

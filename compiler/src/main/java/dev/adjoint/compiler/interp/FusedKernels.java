@@ -4,6 +4,11 @@ import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.DType;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
+import dev.adjoint.compiler.ir.Primitive;
+import dev.adjoint.compiler.ir.ScalarKernel;
+import dev.adjoint.compiler.ir.Shape;
+import dev.adjoint.compiler.ir.ShapeRules;
+import dev.adjoint.compiler.ir.TensorType;
 import dev.adjoint.runtime.random.CounterRng;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +23,10 @@ final class FusedKernels {
   /** x - max - log Σ e^(x - max) along one axis. */
   static Tensor logSoftmax(Tensor x, Attrs.Axes axes) {
     Tensor max = Reductions.max(x, axes);
-    Tensor shifted = Elementwise.binary(Op.SUB, DType.F64, x, Movement.broadcast(max, x.shape()));
-    Tensor sum = Reductions.sum(Elementwise.unary(Op.EXP, shifted), axes);
-    Tensor log = Elementwise.unary(Op.LOG, sum);
-    return Elementwise.binary(Op.SUB, DType.F64, shifted, Movement.broadcast(log, x.shape()));
+    Tensor shifted = Elementwise.apply(Op.SUB, x, Movement.broadcast(max, x.shape()));
+    Tensor sum = Reductions.sum(Elementwise.apply(Op.EXP, shifted), axes);
+    Tensor log = Elementwise.apply(Op.LOG, sum);
+    return Elementwise.apply(Op.SUB, shifted, Movement.broadcast(log, x.shape()));
   }
 
   /** -Σ t · log_softmax(z) over the last axis; t is the smoothed one-hot of indices, or the given distribution. */
@@ -38,20 +43,9 @@ final class FusedKernels {
       }
       t = Tensor.wrap(logits.shape(), oneHot);
     }
-    Tensor products = Elementwise.binary(Op.MUL, DType.F64, t, ls);
+    Tensor products = Elementwise.apply(Op.MUL, t, ls);
     Tensor perSample = Reductions.sum(products, new Attrs.Axes(List.of(rank - 1), false));
-    return Elementwise.unary(Op.NEG, perSample);
-  }
-
-  /** max(z, 0) - z·y + log1p(e^-|z|), elementwise. */
-  static Tensor sigmoidBce(Tensor z, Tensor y) {
-    double[] zs = z.data();
-    double[] ys = y.data();
-    double[] out = new double[zs.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = Math.max(zs[i], 0) - zs[i] * ys[i] + Math.log1p(Math.exp(-Math.abs(zs[i])));
-    }
-    return Tensor.wrap(z.shape(), out);
+    return Elementwise.apply(Op.NEG, perSample);
   }
 
   /** The scale where the draw of (seed, step, stream, e) is at least the threshold, else 0. */
@@ -76,24 +70,15 @@ final class FusedKernels {
     }
     for (Attrs.Instruction instruction : k.program()) {
       List<Tensor> args = new ArrayList<>();
+      List<TensorType> types = new ArrayList<>();
       for (int a : instruction.args()) {
         args.add(values.get(a));
+        types.add(new TensorType(dtypes.get(a), Shape.SCALAR));
       }
-      DType argType = dtypes.get(instruction.args().get(instruction.op() == Op.WHERE ? 1 : 0));
-      values.add(elementwise(instruction, args, argType));
-      dtypes.add(instruction.op() == Op.CAST ? ((Attrs.Cast) instruction.attrs()).dtype() : argType);
+      Primitive op = instruction.op();
+      values.add(Elementwise.apply(op, (ScalarKernel) op.kernel(), instruction.attrs(), types.get(0).dtype(), args));
+      dtypes.add(ShapeRules.infer(op, types, instruction.attrs()).dtype());
     }
     return values.get(values.size() - 1);
-  }
-
-  private static Tensor elementwise(Attrs.Instruction instruction, List<Tensor> args, DType argType) {
-    Op op = instruction.op();
-    return switch (op) {
-      case CAST -> Elementwise.cast(args.get(0), ((Attrs.Cast) instruction.attrs()).dtype());
-      case WHERE -> Elementwise.where(args.get(0), args.get(1), args.get(2));
-      case ADD, SUB, MUL, DIV, POW, MAX, MIN, GREATER, GREATER_EQUAL, EQUAL ->
-          Elementwise.binary(op, argType, args.get(0), args.get(1));
-      default -> Elementwise.unary(op, args.get(0));
-    };
   }
 }

@@ -1,31 +1,31 @@
 package dev.adjoint.compiler.interp;
 
 import dev.adjoint.compiler.ir.Attrs;
+import dev.adjoint.compiler.ir.BackendKernel;
+import dev.adjoint.compiler.ir.DType;
 import dev.adjoint.compiler.ir.Node;
-import dev.adjoint.compiler.ir.Op;
+import dev.adjoint.compiler.ir.ScalarKernel;
 import dev.adjoint.runtime.random.CounterRng;
 import java.util.List;
 
 /**
- * The value of one computed node from the values of its inputs: the one place that maps
- * each op to its kernel. Sources and MODE_SWITCH are the interpreter's own business.
+ * The value of one computed node from the values of its inputs, through its op's kernel:
+ * a scalar kernel's own evaluator over every element, or this interpreter's code for each
+ * {@link BackendKernel}. Sources and MODE_SWITCH are the interpreter's own business.
  */
 final class OpKernels {
   private OpKernels() {}
 
   static Tensor apply(Node node, List<Tensor> in, Batch batch, Feed feed) {
-    Op op = node.op();
-    return switch (op) {
-      case CONST -> {
+    if (node.op().kernel() instanceof ScalarKernel kernel) {
+      return Elementwise.apply(node.op(), kernel, node.attrs(), node.input(0).dtype(), in);
+    }
+    return switch ((BackendKernel) node.op().kernel()) {
+      case CONSTANT -> {
         Attrs.Fill fill = node.attrs(Attrs.Fill.class);
         yield Tensor.fill(batch.concrete(fill.shape()), fill.value());
       }
       case COUNT -> Reductions.count(in.get(0), node.attrs(Attrs.Axes.class));
-      case NEG, RECIP, EXP, LOG, LOG1P, SQRT, ABS, SIGN, TANH, SIGMOID, ERF -> Elementwise.unary(op, in.get(0));
-      case CAST -> Elementwise.cast(in.get(0), node.attrs(Attrs.Cast.class).dtype());
-      case ADD, SUB, MUL, DIV, POW, MAX, MIN, GREATER, GREATER_EQUAL, EQUAL ->
-          Elementwise.binary(op, node.input(0).dtype(), in.get(0), in.get(1));
-      case WHERE -> Elementwise.where(in.get(0), in.get(1), in.get(2));
       case REDUCE_SUM -> Reductions.sum(in.get(0), node.attrs(Attrs.Axes.class));
       case REDUCE_MAX -> Reductions.max(in.get(0), node.attrs(Attrs.Axes.class));
       case RESHAPE -> Movement.reshape(in.get(0), batch.concrete(node.attrs(Attrs.Target.class).shape()));
@@ -47,13 +47,11 @@ final class OpKernels {
       case RANDOM_UNIFORM -> randomUniform(node.attrs(Attrs.Random.class), batch, feed);
       case LOG_SOFTMAX -> FusedKernels.logSoftmax(in.get(0), node.attrs(Attrs.Axes.class));
       case SOFTMAX_CROSS_ENTROPY -> FusedKernels.softmaxCrossEntropy(in.get(0), in.get(1),
-          node.input(1).dtype() == dev.adjoint.compiler.ir.DType.I32,
-          node.attrs(Attrs.CrossEntropy.class).smoothing());
-      case SIGMOID_BCE -> FusedKernels.sigmoidBce(in.get(0), in.get(1));
+          node.input(1).dtype() == DType.I32, node.attrs(Attrs.CrossEntropy.class).smoothing());
       case DROPOUT_MASK -> FusedKernels.dropoutMask(node.attrs(Attrs.DropoutMask.class), batch, feed);
       case ELEMENTWISE_KERNEL -> FusedKernels.kernel(node, in, batch);
-      case INPUT, PARAM, STATE, MODE_SWITCH ->
-          throw new IllegalStateException(op.text() + " is evaluated by the interpreter, not by a kernel");
+      case SOURCE, MODE_SWITCH ->
+          throw new IllegalStateException(node.op().text() + " is evaluated by the interpreter, not by a kernel");
     };
   }
 

@@ -1,7 +1,10 @@
 package dev.adjoint.compiler.interp;
 
+import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.DType;
 import dev.adjoint.compiler.ir.Op;
+import dev.adjoint.compiler.ir.Primitive;
+import dev.adjoint.compiler.ir.ScalarKernel;
 
 /**
  * The interpreter's scalar semantics of elementwise ops, for constant folding: a folded
@@ -10,16 +13,13 @@ import dev.adjoint.compiler.ir.Op;
 public final class ScalarOps {
   private ScalarOps() {}
 
-  /** The value of an elementwise op (not WHERE) on scalar operands of the given dtype. */
-  public static double apply(Op op, DType dtype, double... args) {
-    if (args.length == 1) {
-      return op == Op.CAST ? args[0] : Elementwise.unary(op, args[0]);
-    }
-    return Elementwise.binary(op, dtype, args[0], args[1]);
+  /** The value of an op with a scalar kernel on scalar operands of the given dtype. */
+  public static double apply(Primitive op, Attrs attrs, DType dtype, double... args) {
+    return ((ScalarKernel) op.kernel()).evaluate(args, dtype, attrs);
   }
 
   /** A value converted to a dtype, as CAST does. */
   public static double cast(double value, DType dtype) {
-    return Elementwise.cast(value, dtype);
+    return Op.cast(value, dtype);
   }
 }

@@ -5,6 +5,7 @@ import dev.adjoint.compiler.ir.DType;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
+import dev.adjoint.compiler.ir.Primitive;
 import dev.adjoint.compiler.ir.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,16 +68,14 @@ final class SourceValues {
   /** The value of an INPUT, PARAM or STATE node; a state not fed starts filled with its initial value. */
   Tensor value(Node source) {
     String name = source.sourceName();
-    return switch (source.op()) {
-      case INPUT -> feed.inputs().get(name);
-      case PARAM -> feed.params().get(name);
-      case STATE -> {
-        Tensor fed = feed.states().get(name);
-        yield fed != null ? fed
-            : Tensor.fill(source.shape().dims(), source.attrs(Attrs.State.class).initial());
-      }
-      default -> throw new IllegalStateException(source + " is not an input, parameter or state");
-    };
+    if (source.attrs() instanceof Attrs.Input) {
+      return feed.inputs().get(name);
+    }
+    if (source.attrs() instanceof Attrs.Param) {
+      return feed.params().get(name);
+    }
+    Tensor fed = feed.states().get(name);
+    return fed != null ? fed : Tensor.fill(source.shape().dims(), source.attrs(Attrs.State.class).initial());
   }
 
   /** All needed inputs and parameters must be fed; lists every one that is not. */
@@ -122,7 +121,7 @@ final class SourceValues {
   }
 
   /** The declared sources of one kind followed by needed ones the graph does not declare, each once. */
-  private static List<Node> union(List<Node> declared, List<Node> order, Op op) {
+  private static List<Node> union(List<Node> declared, List<Node> order, Primitive op) {
     Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     List<Node> out = new ArrayList<>();
     for (Node n : declared) {
@@ -139,12 +138,8 @@ final class SourceValues {
   }
 
   private static String describe(Node source) {
-    String kind = switch (source.op()) {
-      case INPUT -> "input";
-      case PARAM -> "parameter";
-      case STATE -> "state";
-      default -> source.op().text();
-    };
+    String kind = source.attrs() instanceof Attrs.Input ? "input"
+        : source.attrs() instanceof Attrs.Param ? "parameter" : "state";
     return kind + " '" + source.sourceName() + "'";
   }
 

@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 
 /**
  * The static data an op needs beyond its inputs. Each op names the one record kind it
- * takes ({@link Op#attrsType()}); all are immutable values with structural equality,
+ * takes ({@link Primitive#attrsType()}); all are immutable values with structural equality,
  * so that common-subexpression elimination can compare nodes.
  */
 public sealed interface Attrs {
@@ -207,7 +207,7 @@ public sealed interface Attrs {
   }
 
   /** One elementwise op of a kernel and where its operands come from. */
-  record Instruction(Op op, List<Integer> args, Attrs attrs) {
+  record Instruction(Primitive op, List<Integer> args, Attrs attrs) {
     public Instruction {
       args = List.copyOf(args);
     }

@@ -53,6 +53,11 @@ public final class Derivative {
     return kind;
   }
 
+  /** The number of inputs the rule covers: the arity of the elementwise op it belongs to. */
+  public int arity() {
+    return differentiable.length;
+  }
+
   /** Whether input {@code i} has a derivative at all (not ids, class indices or conditions). */
   public boolean differentiable(int input) {
     return input < differentiable.length && differentiable[input];

@@ -71,15 +71,14 @@ public final class DotDump {
 
   /** Attributes after the label: sources as boxes filled by kind, MATMUL bold, fused ops orange. */
   private static String style(Node n) {
-    switch (n.op()) {
-      case INPUT:
-        return ", shape=box, style=filled, fillcolor=lightblue";
-      case PARAM:
-        return ", shape=box, style=filled, fillcolor=lightyellow";
-      case STATE:
-        return ", shape=box, style=filled, fillcolor=lightgrey";
-      default:
-        break;
+    if (n.op() == Op.INPUT) {
+      return ", shape=box, style=filled, fillcolor=lightblue";
+    }
+    if (n.op() == Op.PARAM) {
+      return ", shape=box, style=filled, fillcolor=lightyellow";
+    }
+    if (n.op() == Op.STATE) {
+      return ", shape=box, style=filled, fillcolor=lightgrey";
     }
     if (isFused(n.op())) {
       return ", style=filled, fillcolor=orange";
@@ -93,13 +92,9 @@ public final class DotDump {
     return "";
   }
 
-  /**
-   * Whether an op is one that passes create by fusing primitives. Keyed off names rather
-   * than enum constants so that this class keeps compiling, and highlighting, when a
-   * {@code FUSED} group and its ops are added to {@link Op}.
-   */
-  static boolean isFused(Op op) {
-    return op.name().startsWith("FUSED") || op.group().name().equals("FUSED");
+  /** Whether an op is one that passes create by fusing primitives. */
+  static boolean isFused(Primitive op) {
+    return op.group() == OpGroup.FUSED;
   }
 
   /** Lines joined by DOT's {@code \n} line break, each escaped, in quotes. */

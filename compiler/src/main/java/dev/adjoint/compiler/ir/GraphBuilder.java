@@ -48,13 +48,13 @@ public final class GraphBuilder {
     return counters.nodes;
   }
 
-  public Node node(Op op, List<Node> inputs, Attrs attrs) {
+  public Node node(Primitive op, List<Node> inputs, Attrs attrs) {
     Node n = Node.of(op, inputs, attrs, span);
     counters.nodes++;
     return n;
   }
 
-  public Node node(Op op, Node... inputs) {
+  public Node node(Primitive op, Node... inputs) {
     return node(op, List.of(inputs), Attrs.NONE);
   }
 
@@ -130,7 +130,7 @@ public final class GraphBuilder {
   }
 
   /** An elementwise op of two inputs after broadcasting them to a common shape. */
-  public Node binary(Op op, Node a, Node b) {
+  public Node binary(Primitive op, Node a, Node b) {
     if (a.dtype() != b.dtype()) {
       throw new ShapeException("cannot combine " + a.type() + " and " + b.type()
           + ": the dtypes differ; convert one with f32(...) or f64(...)");

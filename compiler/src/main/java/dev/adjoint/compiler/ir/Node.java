@@ -10,13 +10,13 @@ import java.util.Objects;
  * rather than change old ones, and keep the span of what they replace.
  */
 public final class Node {
-  private final Op op;
+  private final Primitive op;
   private final List<Node> inputs;
   private final Attrs attrs;
   private final TensorType type;
   private final SourceSpan span;
 
-  private Node(Op op, List<Node> inputs, Attrs attrs, TensorType type, SourceSpan span) {
+  private Node(Primitive op, List<Node> inputs, Attrs attrs, TensorType type, SourceSpan span) {
     this.op = op;
     this.inputs = inputs;
     this.attrs = attrs;
@@ -25,7 +25,7 @@ public final class Node {
   }
 
   /** A node whose type follows from {@link ShapeRules}; throws {@link ShapeException} if the inputs do not fit. */
-  public static Node of(Op op, List<Node> inputs, Attrs attrs, SourceSpan span) {
+  public static Node of(Primitive op, List<Node> inputs, Attrs attrs, SourceSpan span) {
     Objects.requireNonNull(op, "op");
     Objects.requireNonNull(attrs, "attrs");
     Objects.requireNonNull(span, "span");
@@ -34,7 +34,7 @@ public final class Node {
     return new Node(op, copy, attrs, type, span);
   }
 
-  public Op op() {
+  public Primitive op() {
     return op;
   }
 

@@ -1,87 +1,114 @@
 package dev.adjoint.compiler.ir;
 
+import com.palantir.javapoet.CodeBlock;
+import dev.adjoint.runtime.ops.Erf;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
 /**
- * The closed set of primitive ops. Composite functions (softmax, cross-entropy, dense,
- * layer norm, dropout ...) are built from these in the front end; only optimization
- * passes add fused ops. Each op declares its group, its input count, the attribute record
- * it takes and its derivative rule ({@link Derivative}); {@link ShapeRules} gives each its
- * result type.
+ * The closed set of built-in primitive ops, each defined in one entry (see {@link Primitive}):
+ * group, input count, attribute record, shape rule ({@link ShapeRules}), kernel (for
+ * elementwise ops a {@link ScalarKernel}: f64 evaluator and emission template; for the others
+ * a {@link BackendKernel} each back end implements) and derivative rule ({@link Derivative}).
+ * Composite functions (softmax, cross-entropy, dense, layer norm, dropout ...) are built
+ * from these in the front end; only optimization passes add fused ops.
  *
  * <p>Arithmetic on i32 (ids shifted or scaled) is integer arithmetic: DIV truncates toward
  * zero, and results are truncated to 32 bits as a cast to i32 would. The front end only
  * builds ADD, SUB and MUL on i32.
  */
-public enum Op {
+public enum Op implements Primitive {
   // sources
-  INPUT(OpGroup.SOURCE, 0, Attrs.Input.class, Derivative.leaf()),
-  PARAM(OpGroup.SOURCE, 0, Attrs.Param.class, Derivative.leaf()),
-  STATE(OpGroup.SOURCE, 0, Attrs.State.class, Derivative.leaf()),
-  CONST(OpGroup.SOURCE, 0, Attrs.Fill.class, Derivative.leaf()),
+  INPUT(OpGroup.SOURCE, 0, Attrs.Input.class, ShapeRules::input, BackendKernel.SOURCE, Derivative.leaf()),
+  PARAM(OpGroup.SOURCE, 0, Attrs.Param.class, ShapeRules::param, BackendKernel.SOURCE, Derivative.leaf()),
+  STATE(OpGroup.SOURCE, 0, Attrs.State.class, ShapeRules::state, BackendKernel.SOURCE, Derivative.leaf()),
+  CONST(OpGroup.SOURCE, 0, Attrs.Fill.class, ShapeRules::fill, BackendKernel.CONSTANT, Derivative.leaf()),
 
   /** max(1, the number of elements of the input along the axes): the divisor of a mean. */
-  COUNT(OpGroup.SHAPE, 1, Attrs.Axes.class, Derivative.piecewiseConstant(1)),
+  COUNT(OpGroup.SHAPE, 1, Attrs.Axes.class, ShapeRules::count, BackendKernel.COUNT, Derivative.piecewiseConstant(1)),
 
   // elementwise, one input; a partial's node n is the op's output y, n.input(0) its input x
-  NEG(OpGroup.ELEMENTWISE, 1, Derivative.linear((b, n, g) -> List.of(b.neg(g)))),
+  NEG(ShapeRules.SAME, ScalarKernel.unary(x -> -x, o -> CodeBlock.of("(-$L)", o.get(0))),
+      Derivative.linear((b, n, g) -> List.of(b.neg(g)))),
   /** d(1/x) = -y². */
-  RECIP(OpGroup.ELEMENTWISE, 1, Derivative.elementwise((b, n) -> b.neg(b.mul(n, n)))),
+  RECIP(ShapeRules.FLOAT, ScalarKernel.unary(x -> 1 / x, o -> CodeBlock.of("$L / $L", o.literal(1, o.dtype(0)), o.get(0))),
+      Derivative.elementwise((b, n) -> b.neg(b.mul(n, n)))),
   /** d e^x = y. */
-  EXP(OpGroup.ELEMENTWISE, 1, Derivative.elementwise((b, n) -> n)),
+  EXP(ShapeRules.FLOAT, ScalarKernel.unary(Math::exp, Templates.math("exp")), Derivative.elementwise((b, n) -> n)),
   /** d log x = 1/x. */
-  LOG(OpGroup.ELEMENTWISE, 1, Derivative.elementwise((b, n) -> b.recip(n.input(0)))),
+  LOG(ShapeRules.FLOAT, ScalarKernel.unary(Math::log, Templates.math("log")), Derivative.elementwise((b, n) -> b.recip(n.input(0)))),
   /** d log(1 + x) = 1/(1 + x). */
-  LOG1P(OpGroup.ELEMENTWISE, 1, Derivative.elementwise((b, n) -> b.recip(b.shift(n.input(0), 1)))),
+  LOG1P(ShapeRules.FLOAT, ScalarKernel.unary(Math::log1p, Templates.floatScalars("log1p")),
+      Derivative.elementwise((b, n) -> b.recip(b.shift(n.input(0), 1)))),
   /** d √x = 1/(2y). */
-  SQRT(OpGroup.ELEMENTWISE, 1, Derivative.elementwise((b, n) -> b.div(b.constant(0.5, n), n))),
+  SQRT(ShapeRules.FLOAT, ScalarKernel.unary(Math::sqrt, Templates.math("sqrt")), Derivative.elementwise((b, n) -> b.div(b.constant(0.5, n), n))),
   /** d|x| = sign(x), 0 at 0. */
-  ABS(OpGroup.ELEMENTWISE, 1, Derivative.elementwise((b, n) -> b.sign(n.input(0)))),
+  ABS(ShapeRules.SAME, ScalarKernel.unary(Math::abs, Templates.mathExact("abs")), Derivative.elementwise((b, n) -> b.sign(n.input(0)))),
   /** -1, 0 or 1. */
-  SIGN(OpGroup.ELEMENTWISE, 1, Derivative.piecewiseConstant(1)),
+  SIGN(ShapeRules.SAME, ScalarKernel.unary(Math::signum, o -> o.dtype(0) == DType.I32
+      ? CodeBlock.of("$T.signum($L)", Templates.INTEGER, o.get(0)) : CodeBlock.of("$T.signum($L)", Templates.MATH, o.get(0))),
+      Derivative.piecewiseConstant(1)),
   /** d tanh x = 1 - y². */
-  TANH(OpGroup.ELEMENTWISE, 1, Derivative.elementwise((b, n) -> b.sub(b.constant(1, n), b.mul(n, n)))),
+  TANH(ShapeRules.FLOAT, ScalarKernel.unary(Math::tanh, Templates.floatScalars("tanh")),
+      Derivative.elementwise((b, n) -> b.sub(b.constant(1, n), b.mul(n, n)))),
   /** d σ(x) = y(1 - y). */
-  SIGMOID(OpGroup.ELEMENTWISE, 1, Derivative.elementwise((b, n) -> b.mul(n, b.sub(b.constant(1, n), n)))),
+  SIGMOID(ShapeRules.FLOAT, ScalarKernel.unary(Op::sigmoid, Templates.scalars("sigmoid")),
+      Derivative.elementwise((b, n) -> b.mul(n, b.sub(b.constant(1, n), n)))),
   /** d erf x = 2/√π · e^(-x²). */
-  ERF(OpGroup.ELEMENTWISE, 1, Derivative.elementwise(
+  ERF(ShapeRules.FLOAT, ScalarKernel.unary(Erf::erf, Templates.scalars("erf")), Derivative.elementwise(
       (b, n) -> b.scale(b.exp(b.neg(b.mul(n.input(0), n.input(0)))), 2 / Math.sqrt(Math.PI)))),
   /** Converts the dtype; only float to float carries a derivative. */
-  CAST(OpGroup.ELEMENTWISE, 1, Attrs.Cast.class, Derivative.custom(
+  CAST(OpGroup.ELEMENTWISE, 1, Attrs.Cast.class, ShapeRules::cast,
+      ScalarKernel.of((a, t, attrs) -> cast(a[0], ((Attrs.Cast) attrs).dtype()),
+          o -> Templates.cast(((Attrs.Cast) o.attrs()).dtype(), o.get(0))),
+      Derivative.custom(
       (b, n, g) -> Collections.singletonList(n.input(0).dtype().isFloat() ? b.cast(g, n.input(0).dtype()) : null),
       (b, n, t) -> t.get(0) == null || !n.dtype().isFloat() ? null : b.cast(t.get(0), n.dtype()), true)),
 
   // elementwise, two inputs of the same shape and dtype
-  ADD(OpGroup.ELEMENTWISE, 2, Derivative.linear((b, n, g) -> List.of(g, g), true, true)),
-  SUB(OpGroup.ELEMENTWISE, 2, Derivative.linear((b, n, g) -> List.of(g, b.neg(g)), true, true)),
-  MUL(OpGroup.ELEMENTWISE, 2, Derivative.bilinear((b, n, g) -> List.of(b.mul(g, n.input(1)), b.mul(g, n.input(0))))),
+  ADD(ShapeRules.SAME_TYPES, ScalarKernel.of((a, t, x) -> integral(a[0] + a[1], t), Templates.infix("+")),
+      Derivative.linear((b, n, g) -> List.of(g, g), true, true)),
+  SUB(ShapeRules.SAME_TYPES, ScalarKernel.of((a, t, x) -> integral(a[0] - a[1], t), Templates.infix("-")),
+      Derivative.linear((b, n, g) -> List.of(g, b.neg(g)), true, true)),
+  MUL(ShapeRules.SAME_TYPES, ScalarKernel.of((a, t, x) -> integral(a[0] * a[1], t), Templates.infix("*")),
+      Derivative.bilinear((b, n, g) -> List.of(b.mul(g, n.input(1)), b.mul(g, n.input(0))))),
   /** ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = -y/b. */
-  DIV(OpGroup.ELEMENTWISE, 2, Derivative.elementwise(
+  DIV(ShapeRules.SAME_TYPES, ScalarKernel.of((a, t, x) -> t == DType.I32 ? integerDivide(a[0], a[1]) : a[0] / a[1],
+      Templates.infix("/")), Derivative.elementwise(
       (b, n) -> b.recip(n.input(1)),
       (b, n) -> b.neg(b.div(n, n.input(1))))),
   /** ∂(a^b)/∂a = b·a^(b-1), ∂(a^b)/∂b = y·log a. */
-  POW(OpGroup.ELEMENTWISE, 2, Derivative.elementwise(
+  POW(ShapeRules.SAME_TYPES, ScalarKernel.of((a, t, x) -> integral(Math.pow(a[0], a[1]), t),
+      // i32 powers truncate toward zero, as the evaluator's cast to i32 does
+      o -> o.dtype(0) == DType.I32 ? Templates.cast(DType.I32, Templates.call(Templates.MATH, "pow", o))
+          : Templates.math("pow").emit(o)), Derivative.elementwise(
       (b, n) -> b.mul(n.input(1), b.pow(n.input(0), b.shift(n.input(1), -1))),
       (b, n) -> b.mul(n, b.log(n.input(0))))),
   /** The larger input takes the derivative; on a tie the second does (so relu'(0) = 0). */
-  MAX(OpGroup.ELEMENTWISE, 2, Derivative.elementwise(
+  MAX(ShapeRules.SAME_TYPES, ScalarKernel.of((a, t, x) -> Math.max(a[0], a[1]), Templates.mathExact("max")),
+      Derivative.elementwise(
       (b, n) -> b.greater(n.input(0), n.input(1)),
       (b, n) -> b.sub(b.constant(1, n), b.greater(n.input(0), n.input(1))))),
   /** The smaller input takes the derivative; on a tie the second does. */
-  MIN(OpGroup.ELEMENTWISE, 2, Derivative.elementwise(
+  MIN(ShapeRules.SAME_TYPES, ScalarKernel.of((a, t, x) -> Math.min(a[0], a[1]), Templates.mathExact("min")),
+      Derivative.elementwise(
       (b, n) -> b.greater(n.input(1), n.input(0)),
       (b, n) -> b.sub(b.constant(1, n), b.greater(n.input(1), n.input(0))))),
   /** 1 where a &gt; b, else 0, in the inputs' dtype. */
-  GREATER(OpGroup.ELEMENTWISE, 2, Derivative.piecewiseConstant(2)),
+  GREATER(ShapeRules.SAME_TYPES, ScalarKernel.of((a, t, x) -> a[0] > a[1] ? 1 : 0, Templates.compare(">")),
+      Derivative.piecewiseConstant(2)),
   /** 1 where a &gt;= b, else 0. */
-  GREATER_EQUAL(OpGroup.ELEMENTWISE, 2, Derivative.piecewiseConstant(2)),
+  GREATER_EQUAL(ShapeRules.SAME_TYPES, ScalarKernel.of((a, t, x) -> a[0] >= a[1] ? 1 : 0, Templates.compare(">=")),
+      Derivative.piecewiseConstant(2)),
   /** 1 where a == b, else 0. */
-  EQUAL(OpGroup.ELEMENTWISE, 2, Derivative.piecewiseConstant(2)),
+  EQUAL(ShapeRules.SAME_TYPES, ScalarKernel.of((a, t, x) -> a[0] == a[1] ? 1 : 0, Templates.compare("==")),
+      Derivative.piecewiseConstant(2)),
 
   /** where(condition, a, b): a where the condition is non-zero, else b. The condition has no derivative. */
-  WHERE(OpGroup.ELEMENTWISE, 3, Derivative.custom(
+  WHERE(ShapeRules::where, ScalarKernel.of((a, t, x) -> a[0] != 0 ? a[1] : a[2],
+      o -> CodeBlock.of("($L != $L ? $L : $L)", o.get(0), o.literal(0, o.dtype(0)), o.get(1), o.get(2))),
+      Derivative.custom(
       (b, n, g) -> Arrays.asList(null, b.where(n.input(0), g, b.constant(0, g)),
           b.where(n.input(0), b.constant(0, g), g)),
       (b, n, t) -> t.get(1) == null && t.get(2) == null ? null : b.where(n.input(0),
@@ -90,10 +117,10 @@ public enum Op {
       false, true, true)),
 
   // reductions
-  REDUCE_SUM(OpGroup.REDUCTION, 1, Attrs.Axes.class, Derivative.linear(
+  REDUCE_SUM(OpGroup.REDUCTION, 1, Attrs.Axes.class, ShapeRules::reduce, BackendKernel.REDUCE_SUM, Derivative.linear(
       (b, n, g) -> List.of(Derivative.expandReduced(b, g, n.input(0), n.attrs(Attrs.Axes.class))))),
   /** The maximum's derivative is shared evenly among the elements that attain it. */
-  REDUCE_MAX(OpGroup.REDUCTION, 1, Attrs.Axes.class, Derivative.custom(
+  REDUCE_MAX(OpGroup.REDUCTION, 1, Attrs.Axes.class, ShapeRules::reduce, BackendKernel.REDUCE_MAX, Derivative.custom(
       (b, n, g) -> List.of(b.mul(Derivative.expandReduced(b, g, n.input(0), n.attrs(Attrs.Axes.class)),
           Derivatives.maxShare(b, n))),
       (b, n, t) -> t.get(0) == null ? null : b.node(Op.REDUCE_SUM,
@@ -101,31 +128,32 @@ public enum Op {
       true)),
 
   // movement
-  RESHAPE(OpGroup.MOVEMENT, 1, Attrs.Target.class, Derivative.linear(
+  RESHAPE(OpGroup.MOVEMENT, 1, Attrs.Target.class, ShapeRules::reshape, BackendKernel.RESHAPE, Derivative.linear(
       (b, n, g) -> List.of(b.reshape(g, n.input(0).shape())))),
   /** Numpy broadcasting to a target shape: dimensions aligned from the right, size-1 dims expanded. */
-  BROADCAST(OpGroup.MOVEMENT, 1, Attrs.Target.class, Derivative.linear(
+  BROADCAST(OpGroup.MOVEMENT, 1, Attrs.Target.class, ShapeRules::broadcast, BackendKernel.BROADCAST, Derivative.linear(
       (b, n, g) -> List.of(Derivative.unbroadcast(b, g, n.input(0).shape())))),
-  TRANSPOSE(OpGroup.MOVEMENT, 1, Attrs.Permutation.class, Derivative.linear(
+  TRANSPOSE(OpGroup.MOVEMENT, 1, Attrs.Permutation.class, ShapeRules::transpose, BackendKernel.TRANSPOSE,
+      Derivative.linear(
       (b, n, g) -> List.of(b.transpose(g, Derivative.inverse(n.attrs(Attrs.Permutation.class).perm()))))),
-  SLICE(OpGroup.MOVEMENT, 1, Attrs.Slice.class, Derivative.linear((b, n, g) -> {
+  SLICE(OpGroup.MOVEMENT, 1, Attrs.Slice.class, ShapeRules::slice, BackendKernel.SLICE, Derivative.linear((b, n, g) -> {
     Attrs.Slice s = n.attrs(Attrs.Slice.class);
     return List.of(b.pad(g, s.axis(), s.start(), n.input(0).shape().dim(s.axis()) - s.end()));
   })),
-  PAD(OpGroup.MOVEMENT, 1, Attrs.Pad.class, Derivative.linear((b, n, g) -> {
+  PAD(OpGroup.MOVEMENT, 1, Attrs.Pad.class, ShapeRules::pad, BackendKernel.PAD, Derivative.linear((b, n, g) -> {
     Attrs.Pad p = n.attrs(Attrs.Pad.class);
     return List.of(b.slice(g, p.axis(), p.before(), p.before() + n.input(0).shape().dim(p.axis())));
   })),
 
   // indexing; ids never have a derivative
   /** gather(table[N, D], ids[...]) gives [..., D]; a negative id gives a row of zeros (padding). */
-  GATHER(OpGroup.INDEXING, 2, Attrs.None.class, Derivative.linear(
+  GATHER(OpGroup.INDEXING, 2, Attrs.None.class, ShapeRules::gather, BackendKernel.GATHER, Derivative.linear(
       (b, n, g) -> Arrays.asList(b.scatterAdd(n.input(1), g, n.input(0).shape()), null), true, false)),
   /** scatter_add(ids[...], updates[..., D]) into zeros of the target shape [N, D]; negative ids are skipped. */
-  SCATTER_ADD(OpGroup.INDEXING, 2, Attrs.Target.class, Derivative.linear(
+  SCATTER_ADD(OpGroup.INDEXING, 2, Attrs.Target.class, ShapeRules::scatterAdd, BackendKernel.SCATTER_ADD, Derivative.linear(
       (b, n, g) -> Arrays.asList(null, b.gather(g, n.input(0))), false, true)),
   /** one_hot(ids[...]) gives [..., C]; an id outside [0, C) gives a row of zeros. */
-  ONE_HOT(OpGroup.INDEXING, 1, Attrs.OneHot.class, Derivative.piecewiseConstant(1)),
+  ONE_HOT(OpGroup.INDEXING, 1, Attrs.OneHot.class, ShapeRules::oneHot, BackendKernel.ONE_HOT, Derivative.piecewiseConstant(1)),
 
   /**
    * a @ b, with each operand seen as a matrix whose rows are all its leading dimensions:
@@ -134,15 +162,16 @@ public enum Op {
    * Its cotangents are products with the other operand, transposed so that no transpose
    * is ever materialized.
    */
-  MATMUL(OpGroup.MATMUL, 2, Attrs.Matmul.class, Derivative.bilinear(Derivatives::matmulTranspose)),
+  MATMUL(OpGroup.MATMUL, 2, Attrs.Matmul.class, ShapeRules::matmul, BackendKernel.MATMUL, Derivative.bilinear(Derivatives::matmulTranspose)),
 
-  RANDOM_UNIFORM(OpGroup.RANDOM, 0, Attrs.Random.class, Derivative.leaf()),
+  RANDOM_UNIFORM(OpGroup.RANDOM, 0, Attrs.Random.class, ShapeRules::random, BackendKernel.RANDOM_UNIFORM,
+      Derivative.leaf()),
 
   /**
    * mode_switch(training, inference): the first input when training, the second otherwise.
    * Linear in both, so each input's cotangent is the output's in its own mode.
    */
-  MODE_SWITCH(OpGroup.CONTROL, 2, Attrs.None.class, Derivative.linear((b, n, g) -> List.of(
+  MODE_SWITCH(OpGroup.CONTROL, 2, Attrs.None.class, ShapeRules.SAME_TYPES, BackendKernel.MODE_SWITCH, Derivative.linear((b, n, g) -> List.of(
       b.modeSwitch(g, Derivative.zerosLike(b, g)), b.modeSwitch(Derivative.zerosLike(b, g), g)), true, true)),
 
   // fused: made only by optimizing passes
@@ -150,7 +179,7 @@ public enum Op {
    * log(softmax(x)) along one axis (keepdims attrs), as x - max - log Σ e^(x - max).
    * d: g - e^y · Σ g, where e^y is the softmax: no probability is ever divided by.
    */
-  LOG_SOFTMAX(OpGroup.FUSED, 1, Attrs.Axes.class, Derivative.custom(
+  LOG_SOFTMAX(OpGroup.FUSED, 1, Attrs.Axes.class, ShapeRules::logSoftmax, BackendKernel.LOG_SOFTMAX, Derivative.custom(
       (b, n, g) -> List.of(b.sub(g, b.mul(b.exp(n), b.sum(g, n.attrs(Attrs.Axes.class).axes(), true)))),
       (b, n, t) -> t.get(0) == null ? null
           : b.sub(t.get(0), b.sum(b.mul(b.exp(n), t.get(0)), n.attrs(Attrs.Axes.class).axes(), true)),
@@ -160,19 +189,24 @@ public enum Op {
    * with t the smoothed one-hot of class indices (i32 target) or a given distribution.
    * d/dz: g · (softmax(z) · Σt - t).
    */
-  SOFTMAX_CROSS_ENTROPY(OpGroup.FUSED, 2, Attrs.CrossEntropy.class, Derivative.custom(
+  SOFTMAX_CROSS_ENTROPY(OpGroup.FUSED, 2, Attrs.CrossEntropy.class, ShapeRules::softmaxCrossEntropy,
+      BackendKernel.SOFTMAX_CROSS_ENTROPY, Derivative.custom(
       Derivatives::softmaxCrossEntropyVjp, Derivatives::softmaxCrossEntropyJvp, true, true)),
   /** Binary cross-entropy of sigmoid(z) against y, elementwise: max(z, 0) - z·y + log1p(e^-|z|). */
-  SIGMOID_BCE(OpGroup.FUSED, 2, Derivative.elementwise(
+  SIGMOID_BCE(OpGroup.FUSED, 2, Attrs.None.class, ShapeRules.FLOAT_SAME_TYPES,
+      ScalarKernel.of((a, t, x) -> Math.max(a[0], 0) - a[0] * a[1] + Math.log1p(Math.exp(-Math.abs(a[0]))),
+          Templates.scalars("sigmoidBce")), Derivative.elementwise(
       (b, n) -> b.sub(b.sigmoid(n.input(0)), n.input(1)),
       (b, n) -> b.neg(n.input(0)))),
   /** Dropout's mask in one draw: the scale 1/(1 - p) where kept, 0 where dropped. */
-  DROPOUT_MASK(OpGroup.FUSED, 0, Attrs.DropoutMask.class, Derivative.leaf()),
+  DROPOUT_MASK(OpGroup.FUSED, 0, Attrs.DropoutMask.class, ShapeRules::dropoutMask, BackendKernel.DROPOUT_MASK,
+      Derivative.leaf()),
   /**
    * A chain of elementwise ops computed in one loop. Kernels are formed after
    * differentiation, for the code generator, so they are never differentiated.
    */
-  ELEMENTWISE_KERNEL(OpGroup.FUSED, Op.VARIADIC, Attrs.Kernel.class, Derivative.formedAfterDifferentiation());
+  ELEMENTWISE_KERNEL(OpGroup.FUSED, Op.VARIADIC, Attrs.Kernel.class, ShapeRules::kernel,
+      BackendKernel.ELEMENTWISE_KERNEL, Derivative.formedAfterDifferentiation());
 
   /** The arity of an op that takes any number of inputs. */
   public static final int VARIADIC = -1;
@@ -180,48 +214,87 @@ public enum Op {
   private final OpGroup group;
   private final int arity;
   private final Class<? extends Attrs> attrsType;
-
+  private final ShapeRule shape;
+  private final Kernel kernel;
   private final Derivative derivative;
 
-  Op(OpGroup group, int arity, Derivative derivative) {
-    this(group, arity, Attrs.None.class, derivative);
+  /** An elementwise op without attributes; its arity is its derivative's. */
+  Op(ShapeRule shape, ScalarKernel kernel, Derivative derivative) {
+    this(OpGroup.ELEMENTWISE, derivative.arity(), Attrs.None.class, shape, kernel, derivative);
   }
 
-  Op(OpGroup group, int arity, Class<? extends Attrs> attrsType, Derivative derivative) {
+  Op(OpGroup group, int arity, Class<? extends Attrs> attrsType, ShapeRule shape, Kernel kernel,
+      Derivative derivative) {
     this.group = group;
     this.arity = arity;
     this.attrsType = attrsType;
+    this.shape = shape;
+    this.kernel = kernel;
     this.derivative = derivative;
   }
 
-  /** The op's derivative rule, in reverse and forward mode. */
+  @Override
   public Derivative derivative() {
     return derivative;
   }
 
+  @Override
   public OpGroup group() {
     return group;
   }
 
-  /** How many inputs a node of this op has, or {@link #VARIADIC}. */
+  @Override
   public int arity() {
     return arity;
   }
 
-  /** The attribute record this op takes ({@link Attrs.None} for none). */
+  @Override
   public Class<? extends Attrs> attrsType() {
     return attrsType;
   }
 
-  public boolean isSource() {
-    return group == OpGroup.SOURCE;
+  @Override
+  public TensorType infer(List<TensorType> in, Attrs attrs) {
+    return shape.infer(this, in, attrs);
   }
 
-  public boolean isElementwise() {
-    return group == OpGroup.ELEMENTWISE;
+  @Override
+  public Kernel kernel() {
+    return kernel;
   }
 
-  /** As dumps print it: {@code reduce_sum}. */
+  // ---- scalar semantics shared by the kernels -----------------------------------------
+
+  /** 1/(1+e^-x) for x ≥ 0 and e^x/(1+e^x) below, so that neither side overflows. */
+  static double sigmoid(double x) {
+    if (x >= 0) {
+      return 1 / (1 + Math.exp(-x));
+    }
+    double e = Math.exp(x);
+    return e / (1 + e);
+  }
+
+  /** A value converted as CAST does: f32 rounds through float, i32 truncates toward zero (as Java's (int) does). */
+  public static double cast(double v, DType dtype) {
+    return switch (dtype) {
+      case F32 -> (double) (float) v;
+      case I32 -> (double) (int) v;
+      case F64 -> v;
+    };
+  }
+
+  private static double integral(double v, DType dtype) {
+    return dtype == DType.I32 ? cast(v, DType.I32) : v;
+  }
+
+  private static double integerDivide(double a, double b) {
+    if (b == 0) {
+      throw new IllegalArgumentException("integer division by zero");
+    }
+    return (double) ((int) a / (int) b);
+  }
+
+  @Override
   public String text() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }

@@ -12,7 +12,7 @@ public final class ShapeRules {
    * The result type, or a {@link ShapeException} saying why the inputs do not fit, or that
    * the result would not fit one Java array ({@link #checkSize}).
    */
-  public static TensorType infer(Op op, List<TensorType> in, Attrs attrs) {
+  public static TensorType infer(Primitive op, List<TensorType> in, Attrs attrs) {
     TensorType type = inferShape(op, in, attrs);
     checkSize(type);
     return type;
@@ -39,7 +39,7 @@ public final class ShapeRules {
     }
   }
 
-  private static TensorType inferShape(Op op, List<TensorType> in, Attrs attrs) {
+  private static TensorType inferShape(Primitive op, List<TensorType> in, Attrs attrs) {
     if (op.arity() != Op.VARIADIC && in.size() != op.arity()) {
       throw new ShapeException(op.text() + " takes " + op.arity() + " inputs, got " + in.size());
     }
@@ -47,122 +47,127 @@ public final class ShapeRules {
       throw new ShapeException(op.text() + " takes " + op.attrsType().getSimpleName() + " attributes, got "
           + attrs.getClass().getSimpleName());
     }
-    return switch (op) {
-      case INPUT -> {
-        Attrs.Input a = (Attrs.Input) attrs;
-        yield new TensorType(a.dtype(), a.shape());
-      }
-      case PARAM -> {
-        Attrs.Param a = (Attrs.Param) attrs;
-        requireFloat(op, a.dtype());
-        requireStatic(op, a.shape());
-        yield new TensorType(a.dtype(), a.shape());
-      }
-      case STATE -> {
-        Attrs.State a = (Attrs.State) attrs;
-        requireStatic(op, a.shape());
-        yield new TensorType(a.dtype(), a.shape());
-      }
-      case CONST -> {
-        Attrs.Fill a = (Attrs.Fill) attrs;
-        yield new TensorType(a.dtype(), a.shape());
-      }
-      case COUNT -> {
-        checkAxes(op, in.get(0).shape(), ((Attrs.Axes) attrs).axes());
-        yield new TensorType(in.get(0).dtype() == DType.F64 ? DType.F64 : DType.F32, Shape.SCALAR);
-      }
-      case CAST -> new TensorType(((Attrs.Cast) attrs).dtype(), in.get(0).shape());
-      case NEG, ABS, SIGN -> in.get(0);
-      case RECIP, EXP, LOG, LOG1P, SQRT, TANH, SIGMOID, ERF -> {
-        requireFloat(op, in.get(0).dtype());
-        yield in.get(0);
-      }
-      case ADD, SUB, MUL, DIV, POW, MAX, MIN, GREATER, GREATER_EQUAL, EQUAL -> {
-        requireSame(op, in.get(0), in.get(1));
-        yield in.get(0);
-      }
-      case WHERE -> {
-        if (!in.get(0).shape().equals(in.get(1).shape())) {
-          throw new ShapeException("where: condition " + in.get(0) + " and values " + in.get(1) + " differ in shape");
-        }
-        requireSame(op, in.get(1), in.get(2));
-        yield in.get(1);
-      }
-      case REDUCE_SUM, REDUCE_MAX -> reduce(op, in.get(0), (Attrs.Axes) attrs);
-      case RESHAPE -> reshape(in.get(0), ((Attrs.Target) attrs).shape());
-      case BROADCAST -> broadcast(in.get(0), ((Attrs.Target) attrs).shape());
-      case TRANSPOSE -> transpose(in.get(0), ((Attrs.Permutation) attrs).perm());
-      case SLICE -> slice(in.get(0), (Attrs.Slice) attrs);
-      case PAD -> pad(in.get(0), (Attrs.Pad) attrs);
-      case GATHER -> gather(in.get(0), in.get(1));
-      case SCATTER_ADD -> scatterAdd(in.get(0), in.get(1), ((Attrs.Target) attrs).shape());
-      case ONE_HOT -> {
-        Attrs.OneHot a = (Attrs.OneHot) attrs;
-        requireIds(op, in.get(0));
-        if (a.classes() < 1) {
-          throw new ShapeException("one_hot needs at least one class, got " + a.classes());
-        }
-        yield new TensorType(a.dtype(), in.get(0).shape().append(a.classes()));
-      }
-      case MATMUL -> matmul(in.get(0), in.get(1), (Attrs.Matmul) attrs);
-      case RANDOM_UNIFORM -> {
-        Attrs.Random a = (Attrs.Random) attrs;
-        requireFloat(op, a.dtype());
-        yield new TensorType(a.dtype(), a.shape());
-      }
-      case MODE_SWITCH -> {
-        requireSame(op, in.get(0), in.get(1));
-        yield in.get(0);
-      }
-      case LOG_SOFTMAX -> {
-        requireFloat(op, in.get(0).dtype());
-        Attrs.Axes a = (Attrs.Axes) attrs;
-        checkAxes(op, in.get(0).shape(), a.axes());
-        if (a.axes().size() != 1 || !a.keepDims()) {
-          throw new ShapeException("log_softmax works along one axis, kept");
-        }
-        yield in.get(0);
-      }
-      case SOFTMAX_CROSS_ENTROPY -> softmaxCrossEntropy(in.get(0), in.get(1));
-      case SIGMOID_BCE -> {
-        requireFloat(op, in.get(0).dtype());
-        requireSame(op, in.get(0), in.get(1));
-        yield in.get(0);
-      }
-      case DROPOUT_MASK -> {
-        Attrs.DropoutMask a = (Attrs.DropoutMask) attrs;
-        requireFloat(op, a.dtype());
-        yield new TensorType(a.dtype(), a.shape());
-      }
-      case ELEMENTWISE_KERNEL -> kernel(in, (Attrs.Kernel) attrs);
-    };
+    return op.infer(in, attrs);
   }
 
-  private static void requireFloat(Op op, DType dtype) {
+  // ---- the rules, as the op definitions name them --------------------------------------
+
+  /** An elementwise op of any dtype: the result is the (first) input's type, all inputs alike. */
+  public static final ShapeRule SAME = (op, in, attrs) -> {
+    for (TensorType t : in) {
+      requireSame(op, in.get(0), t);
+    }
+    return in.get(0);
+  };
+
+  /** As {@link #SAME}, for ops defined on floating-point values only. */
+  public static final ShapeRule FLOAT = (op, in, attrs) -> {
+    requireFloat(op, in.get(0).dtype());
+    return SAME.infer(op, in, attrs);
+  };
+
+  /** Two or more inputs of one type, the result of that type. */
+  public static final ShapeRule SAME_TYPES = SAME;
+
+  /** {@link #SAME_TYPES} on floating-point values. */
+  public static final ShapeRule FLOAT_SAME_TYPES = FLOAT;
+
+  static TensorType input(Primitive op, List<TensorType> in, Attrs attrs) {
+    Attrs.Input a = (Attrs.Input) attrs;
+    return new TensorType(a.dtype(), a.shape());
+  }
+
+  static TensorType param(Primitive op, List<TensorType> in, Attrs attrs) {
+    Attrs.Param a = (Attrs.Param) attrs;
+    requireFloat(op, a.dtype());
+    requireStatic(op, a.shape());
+    return new TensorType(a.dtype(), a.shape());
+  }
+
+  static TensorType state(Primitive op, List<TensorType> in, Attrs attrs) {
+    Attrs.State a = (Attrs.State) attrs;
+    requireStatic(op, a.shape());
+    return new TensorType(a.dtype(), a.shape());
+  }
+
+  static TensorType fill(Primitive op, List<TensorType> in, Attrs attrs) {
+    Attrs.Fill a = (Attrs.Fill) attrs;
+    return new TensorType(a.dtype(), a.shape());
+  }
+
+  static TensorType count(Primitive op, List<TensorType> in, Attrs attrs) {
+    checkAxes(op, in.get(0).shape(), ((Attrs.Axes) attrs).axes());
+    return new TensorType(in.get(0).dtype() == DType.F64 ? DType.F64 : DType.F32, Shape.SCALAR);
+  }
+
+  static TensorType cast(Primitive op, List<TensorType> in, Attrs attrs) {
+    return new TensorType(((Attrs.Cast) attrs).dtype(), in.get(0).shape());
+  }
+
+  static TensorType where(Primitive op, List<TensorType> in, Attrs attrs) {
+    if (!in.get(0).shape().equals(in.get(1).shape())) {
+      throw new ShapeException("where: condition " + in.get(0) + " and values " + in.get(1) + " differ in shape");
+    }
+    requireSame(op, in.get(1), in.get(2));
+    return in.get(1);
+  }
+
+  static TensorType oneHot(Primitive op, List<TensorType> in, Attrs attrs) {
+    Attrs.OneHot a = (Attrs.OneHot) attrs;
+    requireIds(op, in.get(0));
+    if (a.classes() < 1) {
+      throw new ShapeException("one_hot needs at least one class, got " + a.classes());
+    }
+    return new TensorType(a.dtype(), in.get(0).shape().append(a.classes()));
+  }
+
+  static TensorType random(Primitive op, List<TensorType> in, Attrs attrs) {
+    Attrs.Random a = (Attrs.Random) attrs;
+    requireFloat(op, a.dtype());
+    return new TensorType(a.dtype(), a.shape());
+  }
+
+  static TensorType logSoftmax(Primitive op, List<TensorType> in, Attrs attrs) {
+    requireFloat(op, in.get(0).dtype());
+    Attrs.Axes a = (Attrs.Axes) attrs;
+    checkAxes(op, in.get(0).shape(), a.axes());
+    if (a.axes().size() != 1 || !a.keepDims()) {
+      throw new ShapeException("log_softmax works along one axis, kept");
+    }
+    return in.get(0);
+  }
+
+  static TensorType dropoutMask(Primitive op, List<TensorType> in, Attrs attrs) {
+    Attrs.DropoutMask a = (Attrs.DropoutMask) attrs;
+    requireFloat(op, a.dtype());
+    return new TensorType(a.dtype(), a.shape());
+  }
+
+  private static void requireFloat(Primitive op, DType dtype) {
     if (!dtype.isFloat()) {
       throw new ShapeException(op.text() + " needs a floating-point input, got " + dtype.text());
     }
   }
 
-  private static void requireIds(Op op, TensorType ids) {
+  private static void requireIds(Primitive op, TensorType ids) {
     if (ids.dtype() != DType.I32) {
       throw new ShapeException(op.text() + " needs i32 ids, got " + ids);
     }
   }
 
-  private static void requireStatic(Op op, Shape shape) {
+  private static void requireStatic(Primitive op, Shape shape) {
     if (shape.hasBatch()) {
       throw new ShapeException(op.text() + " cannot depend on the batch size B: " + shape);
     }
   }
 
-  private static void requireSame(Op op, TensorType a, TensorType b) {
+  private static void requireSame(Primitive op, TensorType a, TensorType b) {
     if (!a.equals(b)) {
       throw new ShapeException(op.text() + " needs operands of the same type, got " + a + " and " + b);
     }
   }
 
-  static void checkAxes(Op op, Shape shape, List<Integer> axes) {
+  static void checkAxes(Primitive op, Shape shape, List<Integer> axes) {
     var seen = new HashSet<Integer>();
     int previous = -1;
     for (int axis : axes) {
@@ -176,7 +181,9 @@ public final class ShapeRules {
     }
   }
 
-  private static TensorType reduce(Op op, TensorType x, Attrs.Axes a) {
+  static TensorType reduce(Primitive op, List<TensorType> in, Attrs attrs) {
+    TensorType x = in.get(0);
+    Attrs.Axes a = (Attrs.Axes) attrs;
     checkAxes(op, x.shape(), a.axes());
     List<Integer> dims = new ArrayList<>();
     for (int i = 0; i < x.shape().rank(); i++) {
@@ -189,7 +196,9 @@ public final class ShapeRules {
     return new TensorType(x.dtype(), Shape.of(dims));
   }
 
-  private static TensorType reshape(TensorType x, Shape to) {
+  static TensorType reshape(Primitive op, List<TensorType> in, Attrs attrs) {
+    TensorType x = in.get(0);
+    Shape to = ((Attrs.Target) attrs).shape();
     if (x.shape().hasBatch() != to.hasBatch() || x.shape().staticSize() != to.staticSize()) {
       throw new ShapeException("cannot reshape " + x.shape() + " to " + to
           + (x.shape().hasBatch() != to.hasBatch() ? ": the batch dimension B must stay a dimension of its own"
@@ -221,6 +230,10 @@ public final class ShapeRules {
     }
   }
 
+  static TensorType broadcast(Primitive op, List<TensorType> in, Attrs attrs) {
+    return broadcast(in.get(0), ((Attrs.Target) attrs).shape());
+  }
+
   private static TensorType broadcast(TensorType x, Shape to) {
     Shape from = x.shape();
     if (from.rank() > to.rank()) {
@@ -236,7 +249,9 @@ public final class ShapeRules {
     return new TensorType(x.dtype(), to);
   }
 
-  private static TensorType transpose(TensorType x, List<Integer> perm) {
+  static TensorType transpose(Primitive op, List<TensorType> in, Attrs attrs) {
+    TensorType x = in.get(0);
+    List<Integer> perm = ((Attrs.Permutation) attrs).perm();
     int rank = x.shape().rank();
     if (perm.size() != rank || new HashSet<>(perm).size() != rank
         || perm.stream().anyMatch(p -> p < 0 || p >= rank)) {
@@ -249,7 +264,9 @@ public final class ShapeRules {
     return new TensorType(x.dtype(), Shape.of(out));
   }
 
-  private static TensorType slice(TensorType x, Attrs.Slice s) {
+  static TensorType slice(Primitive op, List<TensorType> in, Attrs attrs) {
+    TensorType x = in.get(0);
+    Attrs.Slice s = (Attrs.Slice) attrs;
     Shape shape = x.shape();
     if (s.axis() < 0 || s.axis() >= shape.rank() || shape.dim(s.axis()) == Shape.BATCH) {
       throw new ShapeException("slice: axis " + s.axis() + " of " + shape + " cannot be sliced");
@@ -260,7 +277,9 @@ public final class ShapeRules {
     return new TensorType(x.dtype(), shape.with(s.axis(), s.end() - s.start()));
   }
 
-  private static TensorType pad(TensorType x, Attrs.Pad p) {
+  static TensorType pad(Primitive op, List<TensorType> in, Attrs attrs) {
+    TensorType x = in.get(0);
+    Attrs.Pad p = (Attrs.Pad) attrs;
     Shape shape = x.shape();
     if (p.axis() < 0 || p.axis() >= shape.rank() || shape.dim(p.axis()) == Shape.BATCH
         || p.before() < 0 || p.after() < 0) {
@@ -269,7 +288,9 @@ public final class ShapeRules {
     return new TensorType(x.dtype(), shape.with(p.axis(), shape.dim(p.axis()) + p.before() + p.after()));
   }
 
-  private static TensorType gather(TensorType table, TensorType ids) {
+  static TensorType gather(Primitive op, List<TensorType> in, Attrs attrs) {
+    TensorType table = in.get(0);
+    TensorType ids = in.get(1);
     requireIds(Op.GATHER, ids);
     if (table.shape().rank() != 2 || table.shape().hasBatch()) {
       throw new ShapeException("gather needs a [rows, width] table, got " + table);
@@ -277,7 +298,10 @@ public final class ShapeRules {
     return new TensorType(table.dtype(), ids.shape().append(table.shape().dim(1)));
   }
 
-  private static TensorType scatterAdd(TensorType ids, TensorType updates, Shape to) {
+  static TensorType scatterAdd(Primitive op, List<TensorType> in, Attrs attrs) {
+    TensorType ids = in.get(0);
+    TensorType updates = in.get(1);
+    Shape to = ((Attrs.Target) attrs).shape();
     requireIds(Op.SCATTER_ADD, ids);
     if (to.rank() != 2 || to.hasBatch()) {
       throw new ShapeException("scatter_add needs a [rows, width] target, got " + to);
@@ -289,7 +313,9 @@ public final class ShapeRules {
     return new TensorType(updates.dtype(), to);
   }
 
-  private static TensorType softmaxCrossEntropy(TensorType logits, TensorType target) {
+  static TensorType softmaxCrossEntropy(Primitive op, List<TensorType> in, Attrs attrs) {
+    TensorType logits = in.get(0);
+    TensorType target = in.get(1);
     requireFloat(Op.SOFTMAX_CROSS_ENTROPY, logits.dtype());
     Shape s = logits.shape();
     if (s.rank() < 1) {
@@ -305,7 +331,8 @@ public final class ShapeRules {
   }
 
   /** A kernel's inputs broadcast to its shape; each instruction type-checks like its op. */
-  private static TensorType kernel(List<TensorType> in, Attrs.Kernel k) {
+  static TensorType kernel(Primitive op, List<TensorType> in, Attrs attrs) {
+    Attrs.Kernel k = (Attrs.Kernel) attrs;
     List<TensorType> values = new ArrayList<>();
     for (TensorType t : in) {
       broadcast(t, k.shape());
@@ -334,7 +361,10 @@ public final class ShapeRules {
     return result;
   }
 
-  private static TensorType matmul(TensorType a, TensorType b, Attrs.Matmul m) {
+  static TensorType matmul(Primitive op, List<TensorType> in, Attrs attrs) {
+    TensorType a = in.get(0);
+    TensorType b = in.get(1);
+    Attrs.Matmul m = (Attrs.Matmul) attrs;
     if (a.dtype() != b.dtype() || !a.dtype().isFloat()) {
       throw new ShapeException("matmul needs two floating-point operands of one dtype, got " + a + " and " + b);
     }

@@ -23,7 +23,10 @@ final class AlgebraicSimplification extends RewritePass {
 
   @Override
   Node rewrite(Node n, GraphBuilder b) {
-    return switch (n.op()) {
+    if (!(n.op() instanceof Op op)) {
+      return null;
+    }
+    return switch (op) {
       case ADD -> add(n, b);
       case SUB -> sub(n, b);
       case MUL -> mul(n, b);

@@ -4,7 +4,7 @@ import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.GraphRewriter;
 import dev.adjoint.compiler.ir.Node;
-import dev.adjoint.compiler.ir.Op;
+import dev.adjoint.compiler.ir.Primitive;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,7 +38,7 @@ final class CommonSubexpressions implements Pass {
   }
 
   /** Op, attributes and the identities of the inputs. */
-  private record Key(Op op, Attrs attrs, List<Identity> inputs) {
+  private record Key(Primitive op, Attrs attrs, List<Identity> inputs) {
     static Key of(Node n) {
       List<Identity> inputs = new ArrayList<>();
       for (Node in : n.inputs()) {

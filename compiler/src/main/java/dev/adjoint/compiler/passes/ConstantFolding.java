@@ -40,8 +40,7 @@ final class ConstantFolding extends RewritePass {
       }
       operands[i] = c;
     }
-    double value = n.op() == Op.CAST ? ScalarOps.cast(operands[0], n.dtype())
-        : ScalarOps.apply(n.op(), n.input(0).dtype(), operands);
+    double value = ScalarOps.apply(n.op(), n.attrs(), n.input(0).dtype(), operands);
     Node scalar = b.constant(value, n.dtype());
     return n.shape().equals(Shape.SCALAR) ? scalar : b.broadcastTo(scalar, n.shape());
   }

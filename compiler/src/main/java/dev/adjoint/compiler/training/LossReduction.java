@@ -3,6 +3,7 @@ package dev.adjoint.compiler.training;
 import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.runtime.train.Metric;
 import java.util.HashMap;
 import java.util.List;
@@ -53,7 +54,10 @@ public final class LossReduction {
       return Kind.PER_SAMPLE;
     }
     List<Node> in = n.inputs();
-    switch (n.op()) {
+    if (!(n.op() instanceof Op op)) {
+      return free(in, memo);
+    }
+    switch (op) {
       case COUNT -> {
         // the count of a batched tensor along its batch axis grows with the batch, as a sum of ones does
         Node x = n.input(0);
@@ -89,13 +93,18 @@ public final class LossReduction {
         return a == b ? a : a == Kind.FREE ? b : b == Kind.FREE ? a : Kind.UNKNOWN;
       }
       default -> {
-        for (Node x : in) {
-          if (kind(x, memo) != Kind.FREE) {
-            return Kind.UNKNOWN;
-          }
-        }
-        return Kind.FREE;
+        return free(in, memo);
       }
     }
+  }
+
+  /** FREE when every input is, else UNKNOWN. */
+  private static Kind free(List<Node> in, Map<Node, Kind> memo) {
+    for (Node x : in) {
+      if (kind(x, memo) != Kind.FREE) {
+        return Kind.UNKNOWN;
+      }
+    }
+    return Kind.FREE;
   }
 }

@@ -486,7 +486,7 @@ class OpCodegenTest {
       Graph g = c.build().graph();
       for (boolean pipeline : new boolean[] {false, true}) {
         for (Node n : graphs(g, pipeline).prediction().nodes()) {
-          covered.add(n.op());
+          covered.add((Op) n.op());
         }
       }
     }

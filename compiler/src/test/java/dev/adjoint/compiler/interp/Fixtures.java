@@ -45,11 +45,14 @@ final class Fixtures {
   static Graph graphOf(Node output, Node... sources) {
     Graph.Builder b = Graph.builder("test", SPAN);
     for (Node s : sources) {
-      switch (s.op()) {
-        case INPUT -> b.input(s);
-        case PARAM -> b.param(s);
-        case STATE -> b.state(s);
-        default -> throw new IllegalArgumentException("not a source: " + s);
+      if (s.op() == Op.INPUT) {
+        b.input(s);
+      } else if (s.op() == Op.PARAM) {
+        b.param(s);
+      } else if (s.op() == Op.STATE) {
+        b.state(s);
+      } else {
+        throw new IllegalArgumentException("not a source: " + s);
       }
     }
     return b.output("y", output).build();

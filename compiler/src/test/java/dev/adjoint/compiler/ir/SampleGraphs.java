@@ -135,7 +135,7 @@ final class SampleGraphs {
    */
   static Node unchecked(Op op, List<Node> inputs, Attrs attrs, TensorType type, SourceSpan span) {
     try {
-      Constructor<Node> c = Node.class.getDeclaredConstructor(Op.class, List.class, Attrs.class, TensorType.class,
+      Constructor<Node> c = Node.class.getDeclaredConstructor(Primitive.class, List.class, Attrs.class, TensorType.class,
           SourceSpan.class);
       c.setAccessible(true);
       return c.newInstance(op, List.copyOf(inputs), attrs, type, span);

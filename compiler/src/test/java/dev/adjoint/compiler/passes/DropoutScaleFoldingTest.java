@@ -91,7 +91,7 @@ class DropoutScaleFoldingTest {
     List<Op> others = new ArrayList<>();
     for (Node user : users) {
       assertEquals(Op.MUL, user.op());
-      others.add(user.input(0) == mask ? user.input(1).op() : user.input(0).op());
+      others.add((Op) (user.input(0) == mask ? user.input(1).op() : user.input(0).op()));
     }
     // relu(x W + b)·mask forward; (g Wᵀ)·mask backward: one multiply each, nothing between
     assertEquals(List.of(Op.MAX, Op.MATMUL), others.stream().sorted().toList());

@@ -21,6 +21,7 @@ import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
+import dev.adjoint.compiler.ir.Primitive;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,7 @@ class ElementwiseFusionTest {
     for (Op gone : new Op[] {Op.MUL, Op.ADD, Op.MAX, Op.BROADCAST}) {
       assertEquals(0, count(g, gone), gone.text());
     }
-    List<Op> program = kernel.attrs(Attrs.Kernel.class).program().stream().map(Attrs.Instruction::op).toList();
+    List<Primitive> program = kernel.attrs(Attrs.Kernel.class).program().stream().map(Attrs.Instruction::op).toList();
     assertEquals(List.of(Op.MUL, Op.ADD, Op.MAX), program);
     assertSame(g.source("x"), kernel.input(0));
     for (Node in : kernel.inputs().subList(1, kernel.inputs().size())) {

@@ -11,6 +11,7 @@ import dev.adjoint.compiler.ir.DType;
 import dev.adjoint.compiler.ir.GraphBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
+import dev.adjoint.compiler.ir.Primitive;
 import dev.adjoint.compiler.ir.Shape;
 import dev.adjoint.compiler.ir.ShapeException;
 import java.util.ArrayList;
@@ -24,10 +25,10 @@ public final class MathFunctions {
   private MathFunctions() {}
 
   public static void register(BuiltinTable table) {
-    unary(table, "exp", "e to the power x", GraphBuilder::exp);
-    unary(table, "log", "natural logarithm", GraphBuilder::log);
-    unary(table, "sqrt", "square root", GraphBuilder::sqrt);
-    unary(table, "abs", "absolute value", GraphBuilder::abs);
+    elementwise(table, "e to the power x", Op.EXP);
+    elementwise(table, "natural logarithm", Op.LOG);
+    elementwise(table, "square root", Op.SQRT);
+    elementwise(table, "absolute value", Op.ABS);
     unary(table, "square", "x * x", (b, x) -> b.mul(x, x));
     table.add(new Builtin(Signature.of("pow", Args.tensor("x"), Args.tensor("y")), CATEGORY,
         "x to the power y, elementwise with broadcasting",
@@ -97,6 +98,21 @@ public final class MathFunctions {
   private static Node float_(Node x, String what) {
     Args.requireFloat(x, what);
     return x;
+  }
+
+  /**
+   * Binds an elementwise primitive to the language under its own name: {@code name(x)} on a
+   * floating-point tensor, or {@code name(a, b)} with broadcasting. A new elementwise op
+   * that is a plain function needs only this line here.
+   */
+  public static void elementwise(BuiltinTable table, String summary, Primitive op) {
+    if (op.arity() == 1) {
+      unary(table, op.text(), summary, (b, x) -> b.node(op, x));
+    } else if (op.arity() == 2) {
+      binary(table, op.text(), summary, (b, x, y) -> b.binary(op, x, y));
+    } else {
+      throw new IllegalArgumentException(op.text() + ": only one- and two-input ops bind as plain functions");
+    }
   }
 
   private static void unary(BuiltinTable table, String name, String summary,

@@ -1,0 +1,33 @@
+package dev.adjoint.compiler.ir;
+
+/**
+ * The kernels that are not one element at a time: each back end (the interpreter's
+ * {@code OpKernels}, the code generator's {@code NodeEmitter} and {@code Lowering}) maps
+ * every constant to its own code in a switch without a default, so a new kernel fails to
+ * compile until every back end has it. Several ops may share one (the sources).
+ */
+public enum BackendKernel implements Kernel {
+  /** INPUT, PARAM, STATE: fed values, not computed. */
+  SOURCE,
+  CONSTANT,
+  COUNT,
+  REDUCE_SUM,
+  REDUCE_MAX,
+  RESHAPE,
+  BROADCAST,
+  TRANSPOSE,
+  SLICE,
+  PAD,
+  GATHER,
+  SCATTER_ADD,
+  ONE_HOT,
+  MATMUL,
+  RANDOM_UNIFORM,
+  /** Resolved before evaluation (the interpreter takes the chosen input) and before code generation. */
+  MODE_SWITCH,
+  LOG_SOFTMAX,
+  SOFTMAX_CROSS_ENTROPY,
+  DROPOUT_MASK,
+  /** A fused chain of scalar kernels in one loop. */
+  ELEMENTWISE_KERNEL
+}
