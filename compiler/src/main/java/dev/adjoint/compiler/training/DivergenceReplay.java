@@ -9,6 +9,7 @@ import dev.adjoint.compiler.interp.Tensor;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
+import dev.adjoint.compiler.ir.Primitive;
 import dev.adjoint.compiler.source.SourceSpan;
 import dev.adjoint.runtime.checkpoint.Checkpoint;
 import dev.adjoint.runtime.model.CompiledModel;
@@ -70,15 +71,17 @@ final class DivergenceReplay {
     }
     Node node = found.node();
     double bad = found.bad();
-    return switch (node.op()) {
-      case INPUT -> head + "input '" + node.sourceName() + "' holds " + bad + " in sample " + sample(found)
+    if (node.op() == Op.INPUT) {
+      return head + "input '" + node.sourceName() + "' holds " + bad + " in sample " + sample(found)
           + " of the step's batch. The data has a value that is not a finite number: correct or remove that row";
-      case PARAM, STATE -> head + (node.op() == Op.PARAM ? "parameter '" : "state '") + node.sourceName()
+    }
+    if (node.op() == Op.PARAM || node.op() == Op.STATE) {
+      return head + (node.op() == Op.PARAM ? "parameter '" : "state '") + node.sourceName()
           + "' was already " + bad + " before the step: an earlier update made it so. The updates grew until they "
           + "overflowed: try a lower learning rate, gradient clipping (clip global_norm(1.0)) or standardized inputs";
-      default -> head + "the first value that was not finite is " + bad + " from " + node.op().text() + " at "
-          + node.span().location() + quoted(node.span()) + ". " + hint(found, diverged.step());
-    };
+    }
+    return head + "the first value that was not finite is " + bad + " from " + node.op().text() + " at "
+        + node.span().location() + quoted(node.span()) + ". " + hint(found, diverged.step());
   }
 
   /** Data, model or learning rate, from the op, its inputs and the step. */
@@ -99,14 +102,20 @@ final class DivergenceReplay {
 
   /** What makes the op undefined at its input, such as "log of 0 or a negative number", or null for an overflow. */
   private static String domainError(NonFiniteSearch.Finding found) {
-    return switch (found.node().op()) {
-      case LOG -> "log of 0 or a negative number";
-      case LOG1P -> "log1p of -1 or less";
-      case SQRT -> "sqrt of a negative number";
-      case DIV, RECIP -> "a division by zero";
-      case POW -> Double.isNaN(found.bad()) ? "a power of a negative number" : "a power of zero or an overflow";
-      default -> Double.isNaN(found.bad()) ? "an undefined value, such as 0·∞ or ∞ - ∞" : null;
-    };
+    Primitive op = found.node().op();
+    boolean nan = Double.isNaN(found.bad());
+    if (op == Op.LOG) {
+      return "log of 0 or a negative number";
+    } else if (op == Op.LOG1P) {
+      return "log1p of -1 or less";
+    } else if (op == Op.SQRT) {
+      return "sqrt of a negative number";
+    } else if (op == Op.DIV || op == Op.RECIP) {
+      return "a division by zero";
+    } else if (op == Op.POW) {
+      return nan ? "a power of a negative number" : "a power of zero or an overflow";
+    }
+    return nan ? "an undefined value, such as 0·∞ or ∞ - ∞" : null;
   }
 
   /** The sample (from 1) of a batched value's first non-finite element. */
