@@ -2,7 +2,6 @@ package dev.adjoint.compiler.docs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -45,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>{@code ```nn}: a complete program that must compile without errors, and each of its models
  *       through the passes, code generation and Janino, with one training step on random data when
- *       it has a loss ({@link CompiledExample}; {@code KNOWN_FAILURES} lists the exceptions);
+ *       it has a loss ({@link CompiledExample});
  *   <li>{@code ```nn-error}: a program that must fail; the {@code ```text} block that follows it
  *       (only blank lines between) holds the exact output of {@link Diagnostics#format()};
  *   <li>{@code ```nn-fragment}: a snippet that must parse; one that does not start with
@@ -79,14 +78,6 @@ class LanguageDocTest {
   private static final Set<String> TAGS = Set.of("nn", "nn-error", "nn-fragment", "text", "sh");
   private static final Pattern STRING = Pattern.compile("\"((?:[^\"\\\\\\n]|\\\\.)*)\"");
   private static final Pattern DECLARATION = Pattern.compile("(?s)^(\\s*(#[^\\n]*)?\\n)*\\s*(model|def|train)\\b.*");
-
-  /**
-   * Models of {@code ```nn} examples (by name) that pass the front end but fail in code generation
-   * or compilation today because of a known bug being fixed elsewhere, with the reason. Each is
-   * checked to still fail, so that a fix shows up here; empty the list once the fixes are merged.
-   */
-  private static final Map<String, String> KNOWN_FAILURES = Map.of(
-      "math", "the generated class Math shadows java.lang.Math");
 
   @TempDir
   Path temp;
@@ -200,13 +191,7 @@ class LanguageDocTest {
     assertFalse(c.models().isEmpty(), "docs/language.md:" + block.openLine() + ": this ```nn example has no model");
     for (ModelUnit unit : c.models()) {
       String where = "docs/language.md:" + block.openLine() + ": model " + unit.name();
-      String known = KNOWN_FAILURES.get(unit.name());
-      if (known == null) {
-        CompiledExample.check(unit, where);
-      } else {
-        assertThrows(Throwable.class, () -> CompiledExample.check(unit, where), where + " is listed in"
-            + " KNOWN_FAILURES (" + known + ") but now compiles and trains: remove it from the list");
-      }
+      CompiledExample.check(unit, where);
     }
   }
 
