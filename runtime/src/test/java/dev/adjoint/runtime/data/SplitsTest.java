@@ -87,6 +87,12 @@ class SplitsTest {
   }
 
   @Test
+  void theRoundingRemainderGoesToTheTestPartWhenTheFractionsAddUpToOne() {
+    assertArrayEquals(new int[] {3, 3, 4}, Splits.sizes(10, 0.34, 0.33, 0.33));
+    assertArrayEquals(new int[] {3, 3, 3}, Splits.sizes(10, 0.34, 0.33, 0.32), "below 1 the test part is rounded");
+  }
+
+  @Test
   void fractionsAreChecked() {
     IllegalArgumentException sum = assertThrows(IllegalArgumentException.class,
         () -> Splits.split(rows(10), 0.8, 0.2, 0.1, 1));

@@ -116,6 +116,25 @@ class StandardizerTest {
   }
 
   @Test
+  void standardizesAFullF64BufferInPlaceAndChecksItsWidth() {
+    Standardizer s = Standardizer.fit(data(), List.of("z"));
+    FakeModel model = new FakeModel(2, f64("z", 1), f64("w", 2));
+    double[] z = model.input("z").f64();
+    z[0] = 10;
+    z[1] = 35;
+    s.applyInPlace(model.input("z"), 2);
+    double std = Math.sqrt(125);
+    assertArrayEquals(new double[] {-15 / std, 10 / std}, z, 1e-15);
+    Standardizer wide = Standardizer.fit(Dataset.builder(2).add(f64("w", 3), new double[] {1, 2, 3, 4, 5, 6}).build(),
+        List.of("w"));
+    assertError("cannot standardize 'w': it has 2 values per sample, but 3 were fitted",
+        () -> wide.applyInPlace(model.input("w"), 1));
+    IllegalArgumentException tooMany = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> s.applyInPlace(model.input("z"), 3));
+    assertEquals("batch 3 does not fit " + model.input("z").spec() + ", which holds 2 samples", tooMany.getMessage());
+  }
+
+  @Test
   void errors() {
     assertError("cannot standardize y: i32[B]: only f32 and f64 columns are standardized",
         () -> Standardizer.fit(data(), List.of("y")));
