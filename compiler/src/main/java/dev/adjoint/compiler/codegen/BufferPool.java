@@ -1,6 +1,6 @@
 package dev.adjoint.compiler.codegen;
 
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +16,12 @@ final class BufferPool {
   /** One temporary array field. */
   static final class Slot {
     final String field;
-    final DType dtype;
+    final ScalarType dtype;
     long perSample;
     long unbatched;
     int busyUntil = -1;
 
-    Slot(String field, DType dtype) {
+    Slot(String field, ScalarType dtype) {
       this.field = field;
       this.dtype = dtype;
     }
@@ -62,7 +62,7 @@ final class BufferPool {
    * A buffer for a value computed at position {@code at} and read last at {@code lastRead};
    * only buffers whose last reader ran before {@code at} are reused.
    */
-  String acquire(DType dtype, Shape shape, int at, int lastRead) {
+  String acquire(ScalarType dtype, Shape shape, int at, int lastRead) {
     Slot best = null;
     for (Slot s : slots) {
       if (s.dtype != dtype || s.busyUntil >= at) {

@@ -1,6 +1,6 @@
 package dev.adjoint.compiler.codegen;
 
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Shape;
 
 /**
@@ -9,12 +9,12 @@ import dev.adjoint.compiler.ir.Shape;
  * that a loop indexes without materializing it.
  */
 sealed interface Operand {
-  DType dtype();
+  ScalarType dtype();
 
   Shape shape();
 
   /** Elements {@code field[0 .. size)} laid out row-major in {@code shape}. */
-  record Array(String field, DType dtype, Shape shape) implements Operand {
+  record Array(String field, ScalarType dtype, Shape shape) implements Operand {
     /** The field as code reads it: {@code this.h_W}, so that no local can shadow it. */
     String ref() {
       return "this." + field;
@@ -22,7 +22,7 @@ sealed interface Operand {
   }
 
   /** One value: a literal such as {@code 0.5f} or an expression such as {@code (float) B}. */
-  record Scalar(String expression, DType dtype, Shape shape) implements Operand {}
+  record Scalar(String expression, ScalarType dtype, Shape shape) implements Operand {}
 
   /**
    * An array broadcast to {@code shape}: ROW repeats a [.., C] source over the leading axes
@@ -31,7 +31,7 @@ sealed interface Operand {
    */
   record View(Array source, Shape shape, Pattern pattern) implements Operand {
     @Override
-    public DType dtype() {
+    public ScalarType dtype() {
       return source.dtype();
     }
   }
