@@ -67,11 +67,13 @@ final class Lowering {
   /** Matrix products whose only reader adds a bias row: the product computes the sum, the add aliases it. */
   private final Map<Node, Node> epilogues = new IdentityHashMap<>();
   private final java.util.Set<Node> fusedAdds = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  private final java.util.Set<Node> roots = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
   private Lowering(Graph graph, Fields fields, BufferPool pool) {
     this.graph = graph;
     this.fields = fields;
     this.pool = pool;
+    this.roots.addAll(graph.roots());
   }
 
   static Plan lower(Graph graph, Fields fields, BufferPool pool) {
@@ -205,12 +207,7 @@ final class Lowering {
   }
 
   private boolean isRoot(Node n) {
-    for (Node r : graph.roots()) {
-      if (r == n) {
-        return true;
-      }
-    }
-    return false;
+    return roots.contains(n);
   }
 
   private Node ownerOf(Node n) {
@@ -261,8 +258,8 @@ final class Lowering {
       case LITERAL -> new Operand.Scalar(n.op() == Op.COUNT ? count(n)
           : JavaText.literal(n.attrs(Attrs.Fill.class).value(), n.dtype()), n.dtype(), n.shape());
       case ALIAS -> in instanceof Operand.Array a ? new Operand.Array(a.field(), a.dtype(), n.shape())
-          : new Operand.Scalar(((Operand.Scalar) in).expression(), n.dtype(), n.shape());
-      case ELEMENT -> new Operand.Scalar(((Operand.Array) in).ref() + "[0]", n.dtype(), n.shape());
+          : new Operand.Scalar(((Operand.Scalar) in).text(), ((Operand.Scalar) in).element(), n.dtype(), n.shape());
+      case ELEMENT -> Operand.Scalar.element((Operand.Array) in, n.dtype(), n.shape());
       case VIEW -> {
         Operand.Array a = (Operand.Array) in;
         yield new Operand.View(a, n.shape(), pattern(a.shape(), n.shape()));
