@@ -1,6 +1,7 @@
 package dev.adjoint.compiler.codegen;
 
 import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,8 @@ final class BufferPool {
     final DType dtype;
     long perSample;
     long unbatched;
+    /** The value that set {@link #perSample}, for messages: {@code matmul at tower.nn:2:7, f32[B,32]}. */
+    String largest;
     int busyUntil = -1;
 
     Slot(String field, DType dtype) {
@@ -38,9 +41,13 @@ final class BufferPool {
       return shape.hasBatch() ? perSample >= shape.staticSize() : unbatched >= shape.staticSize();
     }
 
-    void grow(Shape shape) {
+    void grow(Node value) {
+      Shape shape = value.shape();
       if (shape.hasBatch()) {
-        perSample = Math.max(perSample, shape.staticSize());
+        if (shape.staticSize() > perSample) {
+          perSample = shape.staticSize();
+          largest = value.op().text() + " at " + value.span().shortLocation() + ", " + value.type();
+        }
       } else {
         unbatched = Math.max(unbatched, shape.staticSize());
       }
@@ -74,12 +81,14 @@ final class BufferPool {
   }
 
   /**
-   * A buffer for a value computed at position {@code at} and read last at {@code lastRead};
+   * A buffer for {@code value}, computed at position {@code at} and read last at {@code lastRead};
    * only buffers whose last reader ran before {@code at} are reused: the first free one (in
    * the order they were made) that is large enough, else the first free one, grown. Positions
    * must not decrease within an entry point. O(log buffers).
    */
-  String acquire(DType dtype, Shape shape, int at, int lastRead) {
+  String acquire(Node value, int at, int lastRead) {
+    DType dtype = value.dtype();
+    Shape shape = value.shape();
     while (!busy.isEmpty() && busy.peek().busyUntil < at) {
       Slot s = busy.poll();
       free.get(s.dtype).release(s);
@@ -91,7 +100,7 @@ final class BufferPool {
       slots.add(best);
       candidates.add(best);
     }
-    best.grow(shape);
+    best.grow(value);
     best.busyUntil = lastRead;
     candidates.take(best);
     busy.add(best);

@@ -240,7 +240,7 @@ final class Lowering {
       int at = position.get(n);
       Operand.Array out = fields.outputFieldFor(graph, n);
       if (out == null) {
-        String field = pool.acquire(n.dtype(), n.shape(), at, lastRead.getOrDefault(n, at));
+        String field = pool.acquire(n, at, lastRead.getOrDefault(n, at));
         out = new Operand.Array(field, n.dtype(), n.shape());
       }
       operands.put(n, out);

@@ -148,6 +148,7 @@ final class ModelClassEmitter {
     MethodSpec.Builder constructorMethod = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
         .addParameter(int.class, "maxBatch")
         .addStatement("super(maxBatch)");
+    checkFits(constructorMethod);
     if (split) {
       bridges();
     }
@@ -191,6 +192,36 @@ final class ModelClassEmitter {
       file.addStaticImport(RuntimeTypes.SCALARS, used.toArray(String[]::new));
     }
     return file.build().toString();
+  }
+
+  /**
+   * {@code checkFits(maxBatch, 784L, "input x: f32[B,784]")} for the tensor with the most
+   * elements per sample, before anything is allocated: every other batched size, and every
+   * {@code B * n} a step computes in int, is smaller.
+   */
+  private void checkFits(MethodSpec.Builder constructor) {
+    long largest = 0;
+    String tensor = null;
+    List<Map.Entry<String, Map<String, Operand.Array>>> groups = List.of(Map.entry("input", fields.inputs()),
+        Map.entry("output", fields.outputs()));
+    for (Map.Entry<String, Map<String, Operand.Array>> group : groups) {
+      for (Map.Entry<String, Operand.Array> e : group.getValue().entrySet()) {
+        Shape shape = e.getValue().shape();
+        if (shape.hasBatch() && shape.staticSize() > largest) {
+          largest = shape.staticSize();
+          tensor = group.getKey() + " " + e.getKey() + ": " + e.getValue().dtype().text() + shape;
+        }
+      }
+    }
+    for (BufferPool.Slot slot : pool.slots()) {
+      if (slot.perSample > largest) {
+        largest = slot.perSample;
+        tensor = "the temporary buffer of " + slot.largest;
+      }
+    }
+    if (tensor != null) {
+      constructor.addStatement("checkFits(maxBatch, $LL, $S)", largest, tensor);
+    }
   }
 
   /** The package-private bridges through which part classes register the buffers they allocate. */
