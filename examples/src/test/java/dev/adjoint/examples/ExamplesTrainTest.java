@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.Adjoint;
 import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.compiler.training.TrainingRun;
+import dev.adjoint.compiler.runs.TrainingRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

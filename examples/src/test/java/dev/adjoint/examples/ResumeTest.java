@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.adjoint.compiler.Adjoint;
 import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.compiler.training.History;
-import dev.adjoint.compiler.training.TrainingRun;
+import dev.adjoint.compiler.runs.History;
+import dev.adjoint.compiler.runs.TrainingRun;
 import dev.adjoint.runtime.checkpoint.Safetensors;
 import dev.adjoint.runtime.checkpoint.TensorData;
 import dev.adjoint.runtime.checkpoint.TensorFile;

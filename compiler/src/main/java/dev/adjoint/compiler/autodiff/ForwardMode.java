@@ -1,6 +1,6 @@
 package dev.adjoint.compiler.autodiff;
 
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.PostOrder;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ public final class ForwardMode {
   private ForwardMode() {}
 
   /** The tangent of each root given {@code seeds} (node to its tangent); zeros where none reaches. */
-  public static Map<Node, Node> tangents(GraphBuilder b, Collection<Node> roots, Map<Node, Node> seeds) {
+  public static Map<Node, Node> tangents(NodeBuilder b, Collection<Node> roots, Map<Node, Node> seeds) {
     for (Map.Entry<Node, Node> seed : seeds.entrySet()) {
       if (!seed.getKey().type().equals(seed.getValue().type())) {
         throw new IllegalArgumentException("the tangent of " + seed.getKey() + " must be "

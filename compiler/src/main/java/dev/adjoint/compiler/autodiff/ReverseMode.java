@@ -1,6 +1,6 @@
 package dev.adjoint.compiler.autodiff;
 
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.PostOrder;
 import java.util.Collection;
@@ -25,7 +25,7 @@ public final class ReverseMode {
    * The gradient of {@code output} (a scalar) with respect to each node of {@code wrt}, in
    * order; a node the output does not depend on gets zeros.
    */
-  public static Map<Node, Node> gradients(GraphBuilder b, Node output, Collection<Node> wrt) {
+  public static Map<Node, Node> gradients(NodeBuilder b, Node output, Collection<Node> wrt) {
     if (!output.shape().isScalar()) {
       throw new IllegalArgumentException("reverse mode starts from a scalar, got " + output.type());
     }
@@ -64,7 +64,7 @@ public final class ReverseMode {
     return Collections.unmodifiableMap(out);
   }
 
-  private static Node zeros(GraphBuilder b, Node like) {
+  private static Node zeros(NodeBuilder b, Node like) {
     return b.broadcastTo(b.constant(0, like), like.shape());
   }
 

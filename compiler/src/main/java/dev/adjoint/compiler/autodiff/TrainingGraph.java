@@ -1,7 +1,7 @@
 package dev.adjoint.compiler.autodiff;
 
 import dev.adjoint.compiler.ir.Graph;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.ModeSwitches;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.settings.Regularizer;
@@ -30,7 +30,7 @@ public final class TrainingGraph {
       throw new IllegalArgumentException("model " + forward.name() + " has no loss to differentiate");
     }
     Graph training = ModeSwitches.choose(forward, true);
-    GraphBuilder b = GraphBuilder.start(training.span(), Integer.MAX_VALUE / 2);
+    NodeBuilder b = NodeBuilder.start(training.span(), Integer.MAX_VALUE / 2);
     Map<Node, Node> gradients = ReverseMode.gradients(b, training.loss(), training.params());
     Graph.Builder out = training.toBuilder().clearGradients();
     gradients.forEach((param, gradient) -> out.gradient(param.sourceName(), gradient));
@@ -55,7 +55,7 @@ public final class TrainingGraph {
       throw new IllegalArgumentException("model " + forward.name() + " has no loss to regularize");
     }
     Node objective = forward.loss();
-    GraphBuilder start = GraphBuilder.start(forward.span(), Integer.MAX_VALUE / 2);
+    NodeBuilder start = NodeBuilder.start(forward.span(), Integer.MAX_VALUE / 2);
     for (Regularizer regularizer : regularizers) {
       Node penalty = penalty(start.at(regularizer.span()), regularizer, forward, objective);
       if (penalty != null) {
@@ -66,7 +66,7 @@ public final class TrainingGraph {
   }
 
   /** λ·Σ|w| or λ·Σw² over the selected parameters, in the loss's dtype; null when none is selected. */
-  private static Node penalty(GraphBuilder b, Regularizer regularizer, Graph forward, Node loss) {
+  private static Node penalty(NodeBuilder b, Regularizer regularizer, Graph forward, Node loss) {
     Set<String> selected = regularizer.on().resolve(forward);
     Node total = null;
     for (Node param : forward.params()) {

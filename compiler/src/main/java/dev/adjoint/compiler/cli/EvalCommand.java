@@ -1,8 +1,8 @@
 package dev.adjoint.compiler.cli;
 
 import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.compiler.training.CheckpointEvaluation;
-import dev.adjoint.compiler.training.ConsoleReport;
+import dev.adjoint.compiler.runs.CheckpointEvaluation;
+import dev.adjoint.compiler.runs.ConsoleReport;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.adjoint.compiler.cli;
 
 import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.compiler.training.Prediction;
+import dev.adjoint.compiler.runs.Prediction;
 import dev.adjoint.runtime.checkpoint.AtomicFile;
 import dev.adjoint.runtime.data.DataFiles;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package dev.adjoint.compiler.cli;
 
-import dev.adjoint.compiler.training.RunFolderException;
+import dev.adjoint.compiler.runs.RunFolderException;
 import dev.adjoint.runtime.checkpoint.CheckpointException;
 import dev.adjoint.runtime.data.DataException;
 import dev.adjoint.runtime.model.ModelSizeException;

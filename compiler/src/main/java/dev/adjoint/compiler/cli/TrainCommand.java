@@ -1,7 +1,7 @@
 package dev.adjoint.compiler.cli;
 
 import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.compiler.training.TrainingRun;
+import dev.adjoint.compiler.runs.TrainingRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

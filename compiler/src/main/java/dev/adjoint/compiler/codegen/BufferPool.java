@@ -1,6 +1,6 @@
 package dev.adjoint.compiler.codegen;
 
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Shape;
 import java.util.ArrayList;
@@ -25,14 +25,14 @@ final class BufferPool {
   /** One temporary array field. */
   static final class Slot {
     final String field;
-    final DType dtype;
+    final ScalarType dtype;
     long perSample;
     long unbatched;
     /** The value that set {@link #perSample}, for messages: {@code matmul at tower.nn:2:7, f32[B,32]}. */
     String largest;
     int busyUntil = -1;
 
-    Slot(String field, DType dtype) {
+    Slot(String field, ScalarType dtype) {
       this.field = field;
       this.dtype = dtype;
     }
@@ -62,7 +62,7 @@ final class BufferPool {
   }
 
   private final List<Slot> slots = new ArrayList<>();
-  private final Map<DType, Free> free = new EnumMap<>(DType.class);
+  private final Map<ScalarType, Free> free = new EnumMap<>(ScalarType.class);
   /** Busy slots by the position of their last reader, so that they are freed in order. */
   private final PriorityQueue<Slot> busy = new PriorityQueue<>(Comparator.comparingInt(s -> s.busyUntil));
   private final Names names;
@@ -87,7 +87,7 @@ final class BufferPool {
    * must not decrease within an entry point. O(log buffers).
    */
   String acquire(Node value, int at, int lastRead) {
-    DType dtype = value.dtype();
+    ScalarType dtype = value.dtype();
     Shape shape = value.shape();
     while (!busy.isEmpty() && busy.peek().busyUntil < at) {
       Slot s = busy.poll();

@@ -2,11 +2,11 @@ package dev.adjoint.compiler.codegen;
 
 import com.palantir.javapoet.CodeBlock;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.Primitive;
-import dev.adjoint.compiler.ir.ScalarKernel;
+import dev.adjoint.compiler.ir.ElementKernel;
 import dev.adjoint.compiler.ir.Shape;
 import dev.adjoint.compiler.ir.ShapeRules;
 import dev.adjoint.compiler.ir.TensorType;
@@ -86,7 +86,7 @@ final class ElementwiseEmitter {
   /** The statements inside the loop: locals for a kernel's intermediate results, then the store. */
   private static void body(CodeBlock.Builder code, Node node, List<CodeBlock> args, List<Operand> inputs,
       Operand.Array out) {
-    List<DType> types = new ArrayList<>();
+    List<ScalarType> types = new ArrayList<>();
     inputs.forEach(i -> types.add(i.dtype()));
     if (node.op() != Op.ELEMENTWISE_KERNEL) {
       code.addStatement("$L[i] = $L", out.ref(), expression(node.op(), node.attrs(), args, types));
@@ -98,7 +98,7 @@ final class ElementwiseEmitter {
     for (int p = 0; p < program.size(); p++) {
       Attrs.Instruction instruction = program.get(p);
       List<CodeBlock> operands = new ArrayList<>();
-      List<DType> operandTypes = new ArrayList<>();
+      List<ScalarType> operandTypes = new ArrayList<>();
       for (int a : instruction.args()) {
         operands.add(values.get(a));
         operandTypes.add(types.get(a));
@@ -107,7 +107,7 @@ final class ElementwiseEmitter {
       if (p == program.size() - 1) {
         code.addStatement("$L[i] = $L", out.ref(), expression);
       } else {
-        DType result = resultType(instruction, operandTypes);
+        ScalarType result = resultType(instruction, operandTypes);
         String local = "v" + (args.size() + p);
         code.addStatement("$L $L = $L", JavaText.type(result), local, expression);
         values.add(CodeBlock.of("$L", local));
@@ -117,7 +117,7 @@ final class ElementwiseEmitter {
   }
 
   /** The dtype an instruction computes, by its op's shape rule. */
-  private static DType resultType(Attrs.Instruction instruction, List<DType> operands) {
+  private static ScalarType resultType(Attrs.Instruction instruction, List<ScalarType> operands) {
     List<TensorType> in = operands.stream().map(t -> new TensorType(t, Shape.SCALAR)).toList();
     return ShapeRules.infer(instruction.op(), in, instruction.attrs()).dtype();
   }
@@ -181,13 +181,13 @@ final class ElementwiseEmitter {
   }
 
   /** The Java expression of an op with a scalar kernel on operand expressions of the given dtypes: its template. */
-  static CodeBlock expression(Primitive op, Attrs attrs, List<CodeBlock> operands, List<DType> types) {
-    return ((ScalarKernel) op.kernel()).emit(new TemplateOperands(operands, types, attrs));
+  static CodeBlock expression(Primitive op, Attrs attrs, List<CodeBlock> operands, List<ScalarType> types) {
+    return ((ElementKernel) op.kernel()).emit(new TemplateOperands(operands, types, attrs));
   }
 
   /** A template's view of its operands. */
-  private record TemplateOperands(List<CodeBlock> operands, List<DType> types, Attrs attrs)
-      implements ScalarKernel.Operands {
+  private record TemplateOperands(List<CodeBlock> operands, List<ScalarType> types, Attrs attrs)
+      implements ElementKernel.Operands {
     @Override
     public CodeBlock get(int i) {
       return operands.get(i);
@@ -199,12 +199,12 @@ final class ElementwiseEmitter {
     }
 
     @Override
-    public DType dtype(int i) {
+    public ScalarType dtype(int i) {
       return types.get(i);
     }
 
     @Override
-    public CodeBlock literal(double value, DType dtype) {
+    public CodeBlock literal(double value, ScalarType dtype) {
       return CodeBlock.of("$L", JavaText.literal(value, dtype));
     }
   }

@@ -1,7 +1,7 @@
 package dev.adjoint.compiler.codegen;
 
 import com.palantir.javapoet.CodeBlock;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.settings.Clipping;
 import java.util.List;
 import java.util.function.Function;
@@ -51,20 +51,20 @@ final class GradientClipping {
    * local {@code scale} of the parameter's dtype, so that the loop multiplies in that dtype;
    * null without global-norm clipping.
    */
-  String hoistScale(DType dtype, String scaleField) {
+  String hoistScale(ScalarType dtype, String scaleField) {
     if (maxNorm == null) {
       return null;
     }
-    return dtype == DType.F32 ? "float scale = (float) " + scaleField : "double scale = " + scaleField;
+    return dtype == ScalarType.F32 ? "float scale = (float) " + scaleField : "double scale = " + scaleField;
   }
 
   /** A gradient element as the update uses it: clamped, then times the hoisted {@code scale}. */
-  String clipped(String gradient, DType dtype) {
+  String clipped(String gradient, ScalarType dtype) {
     String g = clamped(gradient, dtype);
     return maxNorm == null ? g : g + " * scale";
   }
 
-  private String clamped(String gradient, DType dtype) {
+  private String clamped(String gradient, ScalarType dtype) {
     if (limit == null) {
       return gradient;
     }
@@ -76,7 +76,7 @@ final class GradientClipping {
    * The body of one gradient's part of the norm: its clamped squares summed in double into
    * the field, read as {@code squaresField} ({@code this.gradientSquares}).
    */
-  CodeBlock squares(String gradient, DType dtype, String size, String squaresField) {
+  CodeBlock squares(String gradient, ScalarType dtype, String size, String squaresField) {
     return CodeBlock.builder()
         .addStatement("double sum = 0")
         .beginControlFlow("for (int i = 0; i < $L; i++)", size)

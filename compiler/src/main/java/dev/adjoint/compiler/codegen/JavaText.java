@@ -1,6 +1,6 @@
 package dev.adjoint.compiler.codegen;
 
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 
 /**
  * Java source fragments made safe: literals that round-trip exactly, and comment text from
@@ -11,7 +11,7 @@ final class JavaText {
   private JavaText() {}
 
   /** The Java element type of a dtype. */
-  static String type(DType dtype) {
+  static String type(ScalarType dtype) {
     return switch (dtype) {
       case F32 -> "float";
       case F64 -> "double";
@@ -20,12 +20,12 @@ final class JavaText {
   }
 
   /** The array type of a dtype. */
-  static String arrayType(DType dtype) {
+  static String arrayType(ScalarType dtype) {
     return type(dtype) + "[]";
   }
 
   /** A literal of the dtype equal to {@code value} rounded to it: {@code 0.2f}, {@code 0.2}, {@code 3}. */
-  static String literal(double value, DType dtype) {
+  static String literal(double value, ScalarType dtype) {
     return switch (dtype) {
       case F32 -> floatLiteral((float) value);
       case F64 -> doubleLiteral(value);

@@ -5,7 +5,7 @@ import dev.adjoint.compiler.ir.BackendKernel;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
-import dev.adjoint.compiler.ir.ScalarKernel;
+import dev.adjoint.compiler.ir.ElementKernel;
 import dev.adjoint.compiler.ir.Shape;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -118,12 +118,12 @@ final class Lowering {
    * the backward pass included, needs it without the bias), and the bias is a [cols] parameter.
    */
   private Node biasEpilogueOf(Node n) {
-    if (n.op() != Op.ADD || n.dtype() != dev.adjoint.compiler.ir.DType.F32 || n.shape().rank() != 2) {
+    if (n.op() != Op.ADD || n.dtype() != dev.adjoint.compiler.ir.ScalarType.F32 || n.shape().rank() != 2) {
       return null;
     }
     Node product = n.input(0);
     Node bias = n.input(1);
-    if (product.op() != Op.MATMUL || product.dtype() != dev.adjoint.compiler.ir.DType.F32
+    if (product.op() != Op.MATMUL || product.dtype() != dev.adjoint.compiler.ir.ScalarType.F32
         || !product.shape().equals(n.shape()) || isRoot(product)
         || consumers.getOrDefault(product, List.of()).size() != 1) {
       return null;
@@ -200,7 +200,7 @@ final class Lowering {
 
   /** Ops whose emitted loops read a broadcast view or scalar directly: scalar kernels, alone or fused. */
   static boolean readsViews(Node consumer) {
-    return consumer.op().kernel() instanceof ScalarKernel || consumer.op() == Op.ELEMENTWISE_KERNEL;
+    return consumer.op().kernel() instanceof ElementKernel || consumer.op() == Op.ELEMENTWISE_KERNEL;
   }
 
   private boolean isRoot(Node n) {

@@ -9,7 +9,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Init;
 import dev.adjoint.compiler.ir.Node;
@@ -284,7 +284,7 @@ final class ModelClassEmitter {
   }
 
   /** An array field; assigned once, by the constructor's allocation methods. */
-  private void addArray(String name, DType dtype) {
+  private void addArray(String name, ScalarType dtype) {
     type.addField(FieldSpec.builder(ArrayTypeName.of(primitive(dtype)), name, fieldModifiers()).build());
   }
 
@@ -327,7 +327,7 @@ final class ModelClassEmitter {
     return out;
   }
 
-  private static TypeName primitive(DType dtype) {
+  private static TypeName primitive(ScalarType dtype) {
     return switch (dtype) {
       case F32 -> TypeName.FLOAT;
       case F64 -> TypeName.DOUBLE;

@@ -3,10 +3,10 @@ package dev.adjoint.compiler.codegen;
 import com.palantir.javapoet.CodeBlock;
 import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.BackendKernel;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
-import dev.adjoint.compiler.ir.ScalarKernel;
+import dev.adjoint.compiler.ir.ElementKernel;
 import dev.adjoint.compiler.ir.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,7 @@ final class NodeEmitter {
   }
 
   static CodeBlock emit(Node node, List<Operand> in, Operand.Array out) {
-    if (node.op().kernel() instanceof ScalarKernel) {
+    if (node.op().kernel() instanceof ElementKernel) {
       return ElementwiseEmitter.emit(node, in, out);
     }
     return switch ((BackendKernel) node.op().kernel()) {
@@ -32,10 +32,10 @@ final class NodeEmitter {
       case COUNT -> fill(out, Lowering.count(node));
       case RESHAPE, BROADCAST -> copy(in.get(0), out, node);
       case MATMUL -> matmul(node, array(in.get(0)), array(in.get(1)), out, null);
-      case REDUCE_SUM, REDUCE_MAX -> Reductions.emit(node, array(in.get(0)), out);
-      case TRANSPOSE -> Movement.transpose(node, array(in.get(0)), out);
-      case SLICE -> Movement.slice(node, array(in.get(0)), out);
-      case PAD -> Movement.pad(node, array(in.get(0)), out);
+      case REDUCE_SUM, REDUCE_MAX -> ReductionEmitter.emit(node, array(in.get(0)), out);
+      case TRANSPOSE -> MovementEmitter.transpose(node, array(in.get(0)), out);
+      case SLICE -> MovementEmitter.slice(node, array(in.get(0)), out);
+      case PAD -> MovementEmitter.pad(node, array(in.get(0)), out);
       case GATHER -> CodeBlock.of("$T.gather($L, $L, $L, $L, $L, $L);\n", RuntimeTypes.INDEXING, array(in.get(0)).ref(),
           node.input(0).shape().dim(0), node.input(0).shape().dim(1), array(in.get(1)).ref(),
           Sizes.size(node.input(1).shape()), out.ref());
@@ -81,7 +81,7 @@ final class NodeEmitter {
         && a.shape().hasBatch() == out.shape().hasBatch()) {
       return CodeBlock.of("System.arraycopy($L, 0, $L, 0, $L);\n", a.ref(), out.ref(), Sizes.size(out.shape()));
     }
-    return Movement.broadcast(a, out);
+    return MovementEmitter.broadcast(a, out);
   }
 
   private static CodeBlock matmul(Node node, Operand.Array a, Operand.Array b, Operand.Array out, Operand.Array bias) {
@@ -104,7 +104,7 @@ final class NodeEmitter {
       return CodeBlock.of("$T.multiplyBias($L, $L, $L, $L, $L, $L, 0, $L, 0, $L, 0, $L, 0, false);\n", RuntimeTypes.GEMM,
           m.transposeA(), m.transposeB(), rows, cols, inner, a.ref(), b.ref(), out.ref(), bias.ref());
     }
-    Object kernel = node.dtype() == DType.F64 ? RuntimeTypes.DOUBLE_GEMM : RuntimeTypes.GEMM;
+    Object kernel = node.dtype() == ScalarType.F64 ? RuntimeTypes.DOUBLE_GEMM : RuntimeTypes.GEMM;
     return CodeBlock.of("$T.multiply($L, $L, $L, $L, $L, $L, 0, $L, 0, $L, 0, false);\n", kernel, m.transposeA(),
         m.transposeB(), rows, cols, inner, a.ref(), b.ref(), out.ref());
   }
@@ -115,7 +115,7 @@ final class NodeEmitter {
         .beginControlFlow("for (int i = 0; i < $L; i++)", Sizes.size(out.shape()));
     CodeBlock draw = CodeBlock.of("$T.uniform($L, $L, $L, i)", RuntimeTypes.COUNTER_RNG, out.receiver().seed(),
         out.receiver().step(), stream);
-    String cast = out.dtype() == DType.F32 ? "" : "(double) ";
+    String cast = out.dtype() == ScalarType.F32 ? "" : "(double) ";
     if (mask == null) {
       code.addStatement("$L[i] = $L$L", out.ref(), cast, draw);
     } else {
@@ -136,7 +136,7 @@ final class NodeEmitter {
     Shape s = logits.shape();
     String rows = Sizes.size(s, 0, s.rank() - 1);
     int classes = s.last();
-    if (node.input(1).dtype() == DType.I32) {
+    if (node.input(1).dtype() == ScalarType.I32) {
       return CodeBlock.of("$T.crossEntropy($L, $L, $L, $L, $L, $L);\n", RuntimeTypes.SOFTMAX, logits.ref(), rows,
           classes,
           array(target).ref(), JavaText.doubleLiteral(node.attrs(Attrs.CrossEntropy.class).smoothing()), out.ref());

@@ -1,6 +1,6 @@
 package dev.adjoint.compiler.codegen;
 
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Shape;
 
 /**
@@ -9,7 +9,7 @@ import dev.adjoint.compiler.ir.Shape;
  * that a loop indexes without materializing it.
  */
 sealed interface Operand {
-  DType dtype();
+  ScalarType dtype();
 
   Shape shape();
 
@@ -20,9 +20,9 @@ sealed interface Operand {
    * Elements {@code field[0 .. size)} laid out row-major in {@code shape}, read through
    * {@code receiver} (see {@link Receiver}).
    */
-  record Array(String field, DType dtype, Shape shape, Receiver receiver) implements Operand {
+  record Array(String field, ScalarType dtype, Shape shape, Receiver receiver) implements Operand {
     /** An array read from the model's own methods. */
-    Array(String field, DType dtype, Shape shape) {
+    Array(String field, ScalarType dtype, Shape shape) {
       this(field, dtype, shape, Receiver.MODEL);
     }
 
@@ -41,14 +41,14 @@ sealed interface Operand {
    * One value: a literal such as {@code 0.5f}, an expression such as {@code (float) B}, or
    * (with {@code element}) element 0 of an array, {@code this.t3[0]}.
    */
-  record Scalar(String text, Array element, DType dtype, Shape shape) implements Operand {
+  record Scalar(String text, Array element, ScalarType dtype, Shape shape) implements Operand {
     /** A value that reads no field. */
-    Scalar(String expression, DType dtype, Shape shape) {
+    Scalar(String expression, ScalarType dtype, Shape shape) {
       this(expression, null, dtype, shape);
     }
 
     /** Element 0 of {@code array}, read as a scalar. */
-    static Scalar element(Array array, DType dtype, Shape shape) {
+    static Scalar element(Array array, ScalarType dtype, Shape shape) {
       return new Scalar(null, array, dtype, shape);
     }
 
@@ -70,7 +70,7 @@ sealed interface Operand {
    */
   record View(Array source, Shape shape, Pattern pattern) implements Operand {
     @Override
-    public DType dtype() {
+    public ScalarType dtype() {
       return source.dtype();
     }
 

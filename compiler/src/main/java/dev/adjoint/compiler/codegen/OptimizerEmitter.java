@@ -1,7 +1,7 @@
 package dev.adjoint.compiler.codegen;
 
 import com.palantir.javapoet.CodeBlock;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.settings.Optimizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,7 +100,7 @@ final class OptimizerEmitter {
     if (scale != null) {
       code.addStatement("$L", scale);
     }
-    DType dtype = target.param().dtype();
+    ScalarType dtype = target.param().dtype();
     String type = JavaText.type(dtype);
     if (rule.plainRate()) {
       code.addStatement("$L rate = ($L) lr", type, type);
@@ -129,7 +129,7 @@ final class OptimizerEmitter {
   }
 
   private CodeBlock loop(Target target) {
-    DType dtype = target.param().dtype();
+    ScalarType dtype = target.param().dtype();
     String t = JavaText.type(dtype);
     String p = target.param().ref();
     String grad = target.gradient() instanceof Operand.Array a ? a.ref() + "[i]"
@@ -160,7 +160,7 @@ final class OptimizerEmitter {
     boolean plainRate();
 
     /** The step's scalars after the decay factor: bias corrections, decayed rates, {@code eps}. */
-    void scalars(CodeBlock.Builder code, String type, DType dtype);
+    void scalars(CodeBlock.Builder code, String type, ScalarType dtype);
 
     /** The update of element {@code i} of parameter {@code p} from its gradient {@code g}. */
     void body(CodeBlock.Builder code, Target target, String t, String p);
@@ -184,7 +184,7 @@ final class OptimizerEmitter {
     }
 
     @Override
-    public void scalars(CodeBlock.Builder code, String type, DType dtype) {
+    public void scalars(CodeBlock.Builder code, String type, ScalarType dtype) {
       // the learning rate as it is
     }
 
@@ -195,7 +195,7 @@ final class OptimizerEmitter {
         return;
       }
       String buffer = state(target, "momentum_buffer");
-      DType d = target.param().dtype();
+      ScalarType d = target.param().dtype();
       code.addStatement("$L b = t == 1 ? g : $L * $L[i] + $L * g", t, JavaText.literal(momentum, d), buffer,
           JavaText.literal(1 - dampening, d));
       code.addStatement("$L[i] = b", buffer);
@@ -218,7 +218,7 @@ final class OptimizerEmitter {
     }
 
     @Override
-    public void scalars(CodeBlock.Builder code, String type, DType dtype) {
+    public void scalars(CodeBlock.Builder code, String type, ScalarType dtype) {
       code.addStatement("$L clr = ($L) (lr / (1 + (t - 1) * $L))", type, type, JavaText.doubleLiteral(o.lrDecay()));
       code.addStatement("$L eps = $L", type, JavaText.literal(o.eps(), dtype));
     }
@@ -245,14 +245,14 @@ final class OptimizerEmitter {
     }
 
     @Override
-    public void scalars(CodeBlock.Builder code, String type, DType dtype) {
+    public void scalars(CodeBlock.Builder code, String type, ScalarType dtype) {
       code.addStatement("$L eps = $L", type, JavaText.literal(o.eps(), dtype));
     }
 
     @Override
     public void body(CodeBlock.Builder code, Target target, String t, String p) {
       String squareAvg = state(target, "square_avg");
-      DType d = target.param().dtype();
+      ScalarType d = target.param().dtype();
       double alpha = o.alpha();
       code.addStatement("$L[i] = $L * $L[i] + $L * g * g", squareAvg, JavaText.literal(alpha, d), squareAvg,
           JavaText.literal(1 - alpha, d));
@@ -293,7 +293,7 @@ final class OptimizerEmitter {
     }
 
     @Override
-    public void scalars(CodeBlock.Builder code, String type, DType dtype) {
+    public void scalars(CodeBlock.Builder code, String type, ScalarType dtype) {
       code.addStatement("double bc1 = 1 - Math.pow($L, t)", JavaText.doubleLiteral(betas.get(0)));
       code.addStatement("double bc2 = 1 - Math.pow($L, t)", JavaText.doubleLiteral(betas.get(1)));
       code.addStatement("$L stepSize = ($L) (lr / bc1)", type, type);
@@ -303,7 +303,7 @@ final class OptimizerEmitter {
 
     @Override
     public void body(CodeBlock.Builder code, Target target, String t, String p) {
-      DType d = target.param().dtype();
+      ScalarType d = target.param().dtype();
       String m = state(target, "exp_avg");
       String v = state(target, "exp_avg_sq");
       code.addStatement("$L[i] = $L * $L[i] + $L * g", m, JavaText.literal(betas.get(0), d), m,

@@ -1,6 +1,6 @@
 package dev.adjoint.compiler.composite;
 
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Shape;
 import java.util.ArrayList;
@@ -11,7 +11,7 @@ public final class Layers {
   private Layers() {}
 
   /** x @ W + b (b may be null). */
-  public static Node dense(GraphBuilder b, Node x, Node weight, Node bias) {
+  public static Node dense(NodeBuilder b, Node x, Node weight, Node bias) {
     Node y = b.matmul(x, weight, false, false);
     return bias == null ? y : b.add(y, bias);
   }
@@ -20,7 +20,7 @@ public final class Layers {
    * Inverted dropout: while training, each element is kept with probability 1 - p and
    * scaled by 1/(1 - p), so the expected value is unchanged; at inference it is the identity.
    */
-  public static Node dropout(GraphBuilder b, Node x, double p) {
+  public static Node dropout(NodeBuilder b, Node x, double p) {
     if (p == 0) {
       return x;
     }
@@ -47,7 +47,7 @@ public final class Layers {
    * biased variance and moves the running statistics by {@code momentum} (the running
    * variance takes the unbiased estimate, as PyTorch does); inference uses the running ones.
    */
-  public static BatchNormResult batchNorm(GraphBuilder b, Node x, Node gamma, Node beta, Node runningMean,
+  public static BatchNormResult batchNorm(NodeBuilder b, Node x, Node gamma, Node beta, Node runningMean,
       Node runningVar, double momentum, double eps) {
     List<Integer> axes = batchAxes(x);
     Node mean = b.mean(x, axes, false);
@@ -63,14 +63,14 @@ public final class Layers {
   }
 
   /** Layer normalization over the last axis, then the affine map if gamma and beta are given. */
-  public static Node layerNorm(GraphBuilder b, Node x, Node gamma, Node beta, double eps) {
+  public static Node layerNorm(NodeBuilder b, Node x, Node gamma, Node beta, double eps) {
     List<Integer> last = List.of(x.shape().rank() - 1);
     Node centered = b.sub(x, b.mean(x, last, true));
     Node variance = b.mean(b.mul(centered, centered), last, true);
     return affine(b, b.div(centered, b.sqrt(b.shift(variance, eps))), gamma, beta);
   }
 
-  private static Node affine(GraphBuilder b, Node normalized, Node gamma, Node beta) {
+  private static Node affine(NodeBuilder b, Node normalized, Node gamma, Node beta) {
     Node scaled = gamma == null ? normalized : b.mul(normalized, gamma);
     return beta == null ? scaled : b.add(scaled, beta);
   }
@@ -79,7 +79,7 @@ public final class Layers {
    * Embedding bag: rows of the table for each id of a bag [..., L], then their sum, their
    * mean (over the ids that are not padding, i.e. not negative) or their weighted sum.
    */
-  public static Node embeddingBag(GraphBuilder b, Node table, Node ids, boolean mean, Node weights) {
+  public static Node embeddingBag(NodeBuilder b, Node table, Node ids, boolean mean, Node weights) {
     Node rows = b.gather(table, ids);
     int bagAxis = ids.shape().rank() - 1;
     if (weights != null) {

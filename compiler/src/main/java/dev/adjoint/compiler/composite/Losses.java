@@ -1,7 +1,7 @@
 package dev.adjoint.compiler.composite;
 
-import dev.adjoint.compiler.ir.DType;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.ScalarType;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import java.util.List;
 
@@ -23,7 +23,7 @@ public final class Losses {
   }
 
   /** Applies a reduction over every element; mean divides by the element count (at least 1). */
-  public static Node reduce(GraphBuilder b, Node perElement, Reduction reduction) {
+  public static Node reduce(NodeBuilder b, Node perElement, Reduction reduction) {
     return switch (reduction) {
       case MEAN -> b.meanAll(perElement);
       case SUM -> b.sumAll(perElement);
@@ -31,17 +31,17 @@ public final class Losses {
     };
   }
 
-  public static Node mse(GraphBuilder b, Node prediction, Node target, Reduction reduction) {
+  public static Node mse(NodeBuilder b, Node prediction, Node target, Reduction reduction) {
     Node d = b.sub(prediction, target);
     return reduce(b, b.mul(d, d), reduction);
   }
 
-  public static Node l1(GraphBuilder b, Node prediction, Node target, Reduction reduction) {
+  public static Node l1(NodeBuilder b, Node prediction, Node target, Reduction reduction) {
     return reduce(b, b.abs(b.sub(prediction, target)), reduction);
   }
 
   /** ½d² where |d| ≤ δ, else δ(|d| - ½δ). */
-  public static Node huber(GraphBuilder b, Node prediction, Node target, double delta, Reduction reduction) {
+  public static Node huber(NodeBuilder b, Node prediction, Node target, double delta, Reduction reduction) {
     Node d = b.sub(prediction, target);
     Node a = b.abs(d);
     Node quadratic = b.scale(b.mul(d, d), 0.5);
@@ -50,7 +50,7 @@ public final class Losses {
   }
 
   /** max(0, 1 - y·s) for labels y in {-1, +1}. */
-  public static Node hinge(GraphBuilder b, Node scores, Node signs, Reduction reduction) {
+  public static Node hinge(NodeBuilder b, Node scores, Node signs, Reduction reduction) {
     Node margin = b.sub(b.constant(1, scores), b.mul(signs, scores));
     return reduce(b, b.max(margin, b.constant(0, margin)), reduction);
   }
@@ -61,7 +61,7 @@ public final class Losses {
    * probability of exactly 0 or 1 on the wrong side costs 100, not infinity, and its gradient
    * stays finite.
    */
-  public static Node bce(GraphBuilder b, Node p, Node y, Reduction reduction) {
+  public static Node bce(NodeBuilder b, Node p, Node y, Reduction reduction) {
     Node one = b.constant(1, p);
     Node positive = xlogyClamped(b, y, p);
     Node negative = xlogyClamped(b, b.sub(one, y), b.sub(one, p));
@@ -76,7 +76,7 @@ public final class Losses {
    * q, 1)), -100) for q = where(t == 0, 1, p): where the log is clamped its argument reads 1,
    * so the gradient is 0 there, never 0·∞.
    */
-  private static Node xlogyClamped(GraphBuilder b, Node t, Node p) {
+  private static Node xlogyClamped(NodeBuilder b, Node t, Node p) {
     Node q = b.where(b.equal(t, b.constant(0, t)), b.constant(1, p), p);
     Node above = b.greater(q, b.constant(Math.exp(LOG_FLOOR), q));
     Node log = b.log(b.where(above, q, b.constant(1, q)));
@@ -84,7 +84,7 @@ public final class Losses {
   }
 
   /** Binary cross-entropy of sigmoid(z), stable for any z: max(z, 0) - z·y + log1p(e^(-|z|)). */
-  public static Node bceWithLogits(GraphBuilder b, Node z, Node y, Reduction reduction) {
+  public static Node bceWithLogits(NodeBuilder b, Node z, Node y, Reduction reduction) {
     Node loss = b.add(b.sub(Activations.relu(b, z), b.mul(z, y)), b.log1p(b.exp(Activations.negativeAbs(b, z))));
     return reduce(b, loss, reduction);
   }
@@ -94,7 +94,7 @@ public final class Losses {
    * the last axis with t the (optionally smoothed) one-hot target. Samples whose class is
    * {@code ignoreIndex} count for nothing, also in the mean's divisor.
    */
-  public static Node crossEntropyClasses(GraphBuilder b, Node p, Node classes, double smoothing, Integer ignoreIndex,
+  public static Node crossEntropyClasses(NodeBuilder b, Node p, Node classes, double smoothing, Integer ignoreIndex,
       Reduction reduction) {
     int c = p.shape().last();
     Node target = smooth(b, b.oneHot(classes, c, p.dtype()), smoothing);
@@ -103,7 +103,7 @@ public final class Losses {
   }
 
   /** Cross-entropy of probabilities against a full target distribution of the same shape. */
-  public static Node crossEntropyDistribution(GraphBuilder b, Node p, Node target, double smoothing,
+  public static Node crossEntropyDistribution(NodeBuilder b, Node p, Node target, double smoothing,
       Reduction reduction) {
     Node t = smooth(b, target, smoothing);
     Node perSample = b.neg(b.sum(xlogy(b, t, p), List.of(p.shape().rank() - 1), false));
@@ -114,7 +114,7 @@ public final class Losses {
    * Negative log-likelihood of log-probabilities: -logp at the target class, picked with a
    * where rather than a product with the one-hot, so that -∞ at another class stays out.
    */
-  public static Node nll(GraphBuilder b, Node logp, Node classes, Integer ignoreIndex, Reduction reduction) {
+  public static Node nll(NodeBuilder b, Node logp, Node classes, Integer ignoreIndex, Reduction reduction) {
     int c = logp.shape().last();
     Node targetClass = b.oneHot(classes, c, logp.dtype());
     Node picked = b.sum(b.where(targetClass, logp, b.constant(0, logp)), List.of(logp.shape().rank() - 1), false);
@@ -122,7 +122,7 @@ public final class Losses {
   }
 
   /** KL(p ‖ q) = Σ p·(log p - log q) over the last axis, with 0·log 0 taken as 0. */
-  public static Node klDivergence(GraphBuilder b, Node p, Node q, Reduction reduction) {
+  public static Node klDivergence(NodeBuilder b, Node p, Node q, Reduction reduction) {
     Node terms = b.mul(p, b.sub(b.log(p), b.log(q)));
     Node safe = b.where(b.greater(p, b.constant(0, p)), terms, b.constant(0, terms));
     Node perSample = b.sum(safe, List.of(p.shape().rank() - 1), false);
@@ -134,12 +134,12 @@ public final class Losses {
    * zero the log reads 1, so neither the value nor its gradient becomes 0·∞ = NaN; any
    * other target, even one outside [0, 1], keeps t·log p exactly.
    */
-  private static Node xlogy(GraphBuilder b, Node t, Node p) {
+  private static Node xlogy(NodeBuilder b, Node t, Node p) {
     Node safe = b.where(b.equal(t, b.constant(0, t)), b.constant(1, p), p);
     return b.mul(t, b.log(safe));
   }
 
-  private static Node smooth(GraphBuilder b, Node target, double smoothing) {
+  private static Node smooth(NodeBuilder b, Node target, double smoothing) {
     if (smoothing == 0) {
       return target;
     }
@@ -147,7 +147,7 @@ public final class Losses {
     return b.shift(b.scale(target, 1 - smoothing), smoothing / c);
   }
 
-  private static Node ignoredMask(GraphBuilder b, Node classes, Integer ignoreIndex, DType dtype) {
+  private static Node ignoredMask(NodeBuilder b, Node classes, Integer ignoreIndex, ScalarType dtype) {
     if (ignoreIndex == null) {
       return null;
     }
@@ -156,7 +156,7 @@ public final class Losses {
   }
 
   /** Sum or mean over samples; with a mask, masked samples are dropped from both. */
-  private static Node reduceSamples(GraphBuilder b, Node perSample, Node mask, Reduction reduction) {
+  private static Node reduceSamples(NodeBuilder b, Node perSample, Node mask, Reduction reduction) {
     Node kept = mask == null ? perSample : b.mul(perSample, mask);
     return switch (reduction) {
       case NONE -> kept;

@@ -1,8 +1,8 @@
 package dev.adjoint.compiler.frontend;
 
 import dev.adjoint.compiler.diag.Diagnostics;
-import dev.adjoint.compiler.ir.DType;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.ScalarType;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Init;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.ParamRole;
@@ -13,7 +13,7 @@ import dev.adjoint.compiler.source.SourceSpan;
 public interface CallContext {
 
   /** A graph builder stamping nodes with this call's span. */
-  GraphBuilder ops();
+  NodeBuilder ops();
 
   SourceSpan span();
 
@@ -23,10 +23,10 @@ public interface CallContext {
    * A new trainable parameter named after the layer: {@code localName} "W" in a layer bound
    * to {@code h} becomes {@code h.W}.
    */
-  Node param(String localName, Shape shape, DType dtype, Init init, ParamRole role);
+  Node param(String localName, Shape shape, ScalarType dtype, Init init, ParamRole role);
 
   /** A new non-trained buffer named like a parameter, e.g. {@code bn.running_mean}. */
-  Node state(String localName, Shape shape, DType dtype, double initial);
+  Node state(String localName, Shape shape, ScalarType dtype, double initial);
 
   /** The value {@code state} takes after a training step. */
   void updateState(Node state, Node newValue);

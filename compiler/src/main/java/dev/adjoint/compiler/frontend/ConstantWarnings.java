@@ -3,7 +3,7 @@ package dev.adjoint.compiler.frontend;
 import dev.adjoint.compiler.diag.Diagnostics;
 import dev.adjoint.compiler.interp.ScalarOps;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
@@ -39,7 +39,7 @@ final class ConstantWarnings {
       boolean fromFinite = n.inputs().stream().allMatch(in -> Double.isFinite(constants.get(in)));
       if (computed && !Double.isFinite(value) && fromFinite) {
         diagnostics.warning(n.span(), "the constant " + expression(n, constants) + " is " + describe(value)
-                + (n.dtype() == DType.F32 && Double.isFinite(folded(n, constants)) ? " in f32" : ""),
+                + (n.dtype() == ScalarType.F32 && Double.isFinite(folded(n, constants)) ? " in f32" : ""),
             "everything computed from it becomes infinite or NaN, the loss and its gradients too");
       }
     }
@@ -58,7 +58,7 @@ final class ConstantWarnings {
       return null;
     }
     double v = folded(n, constants);
-    return n.dtype() == DType.F32 ? (double) (float) v : v;
+    return n.dtype() == ScalarType.F32 ? (double) (float) v : v;
   }
 
   /** The op applied to its constant operands in f64, as the interpreter's arithmetic does. */

@@ -5,7 +5,7 @@ import dev.adjoint.compiler.ast.Declaration;
 import dev.adjoint.compiler.ast.Expr;
 import dev.adjoint.compiler.ast.Program;
 import dev.adjoint.compiler.diag.Diagnostics;
-import dev.adjoint.compiler.frontend.train.TrainChecker;
+import dev.adjoint.compiler.frontend.trainblock.TrainChecker;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.settings.TrainConfig;
 import dev.adjoint.compiler.source.SourceFile;

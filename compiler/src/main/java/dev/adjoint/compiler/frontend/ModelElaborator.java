@@ -4,9 +4,9 @@ import dev.adjoint.compiler.ast.Declaration;
 import dev.adjoint.compiler.ast.Expr;
 import dev.adjoint.compiler.ast.Statement;
 import dev.adjoint.compiler.diag.Diagnostics;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Init;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.ParamRole;
@@ -43,7 +43,7 @@ final class ModelElaborator {
   private final Diagnostics diagnostics;
   private final ArgumentBinder binder;
   private final Graph.Builder graph;
-  private final GraphBuilder root;
+  private final NodeBuilder root;
   private final Map<String, SourceSpan> sourceNames = new LinkedHashMap<>();
   private final Map<String, Node> params = new LinkedHashMap<>();
   private final Map<String, Node> outputs = new LinkedHashMap<>();
@@ -65,7 +65,7 @@ final class ModelElaborator {
     this.diagnostics = diagnostics;
     this.binder = new ArgumentBinder(diagnostics);
     this.graph = Graph.builder(model.name(), model.span());
-    this.root = GraphBuilder.start(model.span(), 0);
+    this.root = NodeBuilder.start(model.span(), 0);
     hyperparameters.forEach((k, v) -> {
       if (!(v instanceof Value.Poison)) { // an erroneous default, reported where it is declared
         graph.hyperparameter(k, Value.plain(v));
@@ -201,7 +201,7 @@ final class ModelElaborator {
     if (!checkNewName(frame, s.name(), s.nameSpan())) {
       return;
     }
-    Optional<TypeSpec> type = TypeSpec.resolve(s.type(), s.target() ? TypeSpec.Use.TARGET : TypeSpec.Use.INPUT,
+    Optional<DeclaredType> type = DeclaredType.resolve(s.type(), s.target() ? DeclaredType.Use.TARGET : DeclaredType.Use.INPUT,
         dim -> evaluate(frame, dim), diagnostics);
     if (type.isEmpty()) {
       frame.bind(s.name(), Value.POISON, s.nameSpan());
@@ -221,7 +221,7 @@ final class ModelElaborator {
       return;
     }
     currentStatement = new StatementScope(frame, s.name());
-    Optional<TypeSpec> type = TypeSpec.resolve(s.type(), TypeSpec.Use.PARAM, dim -> evaluate(frame, dim),
+    Optional<DeclaredType> type = DeclaredType.resolve(s.type(), DeclaredType.Use.PARAM, dim -> evaluate(frame, dim),
         diagnostics);
     Optional<Init> init = type.isEmpty() ? Optional.empty()
         : InitSpec.resolve(s.init(), type.get().shape(), e -> evaluate(frame, e), diagnostics);
@@ -331,7 +331,7 @@ final class ModelElaborator {
     return true;
   }
 
-  Node createParam(String fullName, SourceSpan nameSpan, SourceSpan span, Shape shape, DType dtype, Init init,
+  Node createParam(String fullName, SourceSpan nameSpan, SourceSpan span, Shape shape, ScalarType dtype, Init init,
       ParamRole role) {
     dev.adjoint.compiler.ir.ShapeRules.checkSize(new dev.adjoint.compiler.ir.TensorType(dtype, shape),
         "parameter '" + fullName + "' ");
@@ -564,7 +564,7 @@ final class ModelElaborator {
     }
     Value v = evaluate(frame, expr);
     if (kind == Kind.TENSOR && Value.isNumber(v)) {
-      return new Value.Tensor(root.at(expr.span()).constant(Value.number(v), DType.F32));
+      return new Value.Tensor(root.at(expr.span()).constant(Value.number(v), ScalarType.F32));
     }
     return v;
   }
@@ -741,7 +741,7 @@ final class ModelElaborator {
     }
 
     @Override
-    public GraphBuilder ops() {
+    public NodeBuilder ops() {
       return root.at(span);
     }
 
@@ -756,12 +756,12 @@ final class ModelElaborator {
     }
 
     @Override
-    public Node param(String localName, Shape shape, DType dtype, Init init, ParamRole role) {
+    public Node param(String localName, Shape shape, ScalarType dtype, Init init, ParamRole role) {
       return createParam(layer.get() + "." + localName, span, span, shape, dtype, init, role);
     }
 
     @Override
-    public Node state(String localName, Shape shape, DType dtype, double initial) {
+    public Node state(String localName, Shape shape, ScalarType dtype, double initial) {
       String fullName = layer.get() + "." + localName;
       Node node = root.at(span).node(dev.adjoint.compiler.ir.Op.STATE, List.of(),
           new dev.adjoint.compiler.ir.Attrs.State(fullName, dtype, shape, initial));

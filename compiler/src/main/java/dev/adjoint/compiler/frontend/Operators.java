@@ -3,7 +3,7 @@ package dev.adjoint.compiler.frontend;
 import dev.adjoint.compiler.ast.BinaryOperator;
 import dev.adjoint.compiler.ast.Expr;
 import dev.adjoint.compiler.diag.Diagnostics;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.Shape;
@@ -16,7 +16,7 @@ import dev.adjoint.compiler.ir.ShapeException;
 final class Operators {
   private Operators() {}
 
-  static Value negate(Value v, Expr.Negate expr, GraphBuilder ops, Diagnostics diagnostics) {
+  static Value negate(Value v, Expr.Negate expr, NodeBuilder ops, Diagnostics diagnostics) {
     if (v instanceof Value.Poison) {
       return v;
     }
@@ -33,7 +33,7 @@ final class Operators {
     return Value.POISON;
   }
 
-  static Value binary(Expr.Binary expr, Value left, Value right, GraphBuilder ops, Diagnostics diagnostics) {
+  static Value binary(Expr.Binary expr, Value left, Value right, NodeBuilder ops, Diagnostics diagnostics) {
     if (left instanceof Value.Poison || right instanceof Value.Poison) {
       return Value.POISON;
     }
@@ -62,7 +62,7 @@ final class Operators {
     return Value.POISON;
   }
 
-  private static Node tensorOperand(Value v, Value other, GraphBuilder ops) {
+  private static Node tensorOperand(Value v, Value other, NodeBuilder ops) {
     if (v instanceof Value.Tensor t) {
       return t.node();
     }
@@ -77,7 +77,7 @@ final class Operators {
     return null;
   }
 
-  private static Node elementwise(BinaryOperator op, Node a, Node b, GraphBuilder ops) {
+  private static Node elementwise(BinaryOperator op, Node a, Node b, NodeBuilder ops) {
     Op primitive = switch (op) {
       case ADD -> Op.ADD;
       case SUBTRACT -> Op.SUB;
@@ -100,7 +100,7 @@ final class Operators {
    * a @ b: b must be a matrix (or a vector, read as one column) without the batch dimension;
    * a may have any leading dimensions.
    */
-  private static Node matmul(Node a, Node b, GraphBuilder ops) {
+  private static Node matmul(Node a, Node b, NodeBuilder ops) {
     if (a.shape().rank() == 0) {
       throw new ShapeException("the left operand of @ must have at least one dimension");
     }

@@ -11,14 +11,14 @@ import java.util.Map;
  * values of its state by state name, and the value of every node it evaluated.
  */
 public final class Evaluation {
-  private final Map<String, Tensor> outputs;
-  private final Tensor loss;
-  private final Map<String, Tensor> stateUpdates;
-  private final IdentityHashMap<Node, Tensor> values;
+  private final Map<String, F64Tensor> outputs;
+  private final F64Tensor loss;
+  private final Map<String, F64Tensor> stateUpdates;
+  private final IdentityHashMap<Node, F64Tensor> values;
   private final int batch;
 
-  Evaluation(Map<String, Tensor> outputs, Tensor loss, Map<String, Tensor> stateUpdates,
-      IdentityHashMap<Node, Tensor> values, int batch) {
+  Evaluation(Map<String, F64Tensor> outputs, F64Tensor loss, Map<String, F64Tensor> stateUpdates,
+      IdentityHashMap<Node, F64Tensor> values, int batch) {
     this.outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
     this.loss = loss;
     this.stateUpdates = Collections.unmodifiableMap(new LinkedHashMap<>(stateUpdates));
@@ -27,13 +27,13 @@ public final class Evaluation {
   }
 
   /** Outputs by name, in the graph's order; empty when only chosen nodes were evaluated. */
-  public Map<String, Tensor> outputs() {
+  public Map<String, F64Tensor> outputs() {
     return outputs;
   }
 
   /** One output; an {@link IllegalArgumentException} naming the known ones if there is none of that name. */
-  public Tensor output(String name) {
-    Tensor t = outputs.get(name);
+  public F64Tensor output(String name) {
+    F64Tensor t = outputs.get(name);
     if (t == null) {
       throw new IllegalArgumentException("no output '" + name + "'; outputs: " + outputs.keySet());
     }
@@ -41,12 +41,12 @@ public final class Evaluation {
   }
 
   /** The scalar loss, or null for a graph without one (or a run of chosen nodes). */
-  public Tensor loss() {
+  public F64Tensor loss() {
     return loss;
   }
 
   /** New state values by state name, in the graph's order. */
-  public Map<String, Tensor> stateUpdates() {
+  public Map<String, F64Tensor> stateUpdates() {
     return stateUpdates;
   }
 
@@ -56,8 +56,8 @@ public final class Evaluation {
   }
 
   /** The value of an evaluated node; an {@link IllegalArgumentException} if it was not evaluated. */
-  public Tensor value(Node node) {
-    Tensor t = values.get(node);
+  public F64Tensor value(Node node) {
+    F64Tensor t = values.get(node);
     if (t == null) {
       throw new IllegalArgumentException("node " + node + " at " + node.span().location() + " was not evaluated");
     }

@@ -9,7 +9,7 @@ import java.util.Objects;
  * declared initial value), the mode, and the random keys {@code seed} and {@code step}.
  */
 public record Feed(
-    Map<String, Tensor> inputs, Map<String, Tensor> params, Map<String, Tensor> states,
+    Map<String, F64Tensor> inputs, Map<String, F64Tensor> params, Map<String, F64Tensor> states,
     Mode mode, long seed, long step) {
 
   public Feed {
@@ -20,7 +20,7 @@ public record Feed(
   }
 
   /** Inputs and parameters, no state, training mode, seed 0 and step 0. */
-  public static Feed of(Map<String, Tensor> inputs, Map<String, Tensor> params) {
+  public static Feed of(Map<String, F64Tensor> inputs, Map<String, F64Tensor> params) {
     return new Feed(inputs, params, Map.of(), Mode.TRAINING, 0, 0);
   }
 
@@ -28,7 +28,7 @@ public record Feed(
     return new Feed(inputs, params, states, newMode, seed, step);
   }
 
-  public Feed withStates(Map<String, Tensor> newStates) {
+  public Feed withStates(Map<String, F64Tensor> newStates) {
     return new Feed(inputs, params, newStates, mode, seed, step);
   }
 

@@ -30,18 +30,18 @@ public final class Interpreter {
 
   /** Evaluates every root of the graph: outputs, loss and state updates. */
   public Evaluation evaluate(Feed feed) {
-    IdentityHashMap<Node, Tensor> values = new IdentityHashMap<>();
+    IdentityHashMap<Node, F64Tensor> values = new IdentityHashMap<>();
     int batch = run(graph.roots(), feed, values);
-    Map<String, Tensor> outputs = new LinkedHashMap<>();
+    Map<String, F64Tensor> outputs = new LinkedHashMap<>();
     graph.outputs().forEach((name, node) -> outputs.put(name, values.get(node)));
-    Map<String, Tensor> stateUpdates = new LinkedHashMap<>();
+    Map<String, F64Tensor> stateUpdates = new LinkedHashMap<>();
     graph.stateUpdates().forEach((name, node) -> stateUpdates.put(name, values.get(node)));
-    Tensor loss = graph.loss() == null ? null : values.get(graph.loss());
+    F64Tensor loss = graph.loss() == null ? null : values.get(graph.loss());
     return new Evaluation(outputs, loss, stateUpdates, values, batch);
   }
 
   /** {@link #evaluate(Feed)} with the feed spelt out. */
-  public Evaluation evaluate(Map<String, Tensor> inputs, Map<String, Tensor> params, Map<String, Tensor> states,
+  public Evaluation evaluate(Map<String, F64Tensor> inputs, Map<String, F64Tensor> params, Map<String, F64Tensor> states,
       Mode mode, long seed, long step) {
     return evaluate(new Feed(inputs, params, states, mode, seed, step));
   }
@@ -52,18 +52,18 @@ public final class Interpreter {
    * The graph still declares the inputs, parameters and states the feed is checked against.
    */
   public Evaluation evaluateNodes(List<Node> targets, Feed feed) {
-    IdentityHashMap<Node, Tensor> values = new IdentityHashMap<>();
+    IdentityHashMap<Node, F64Tensor> values = new IdentityHashMap<>();
     int batch = run(targets, feed, values);
     return new Evaluation(Map.of(), null, Map.of(), values, batch);
   }
 
   /** The value of one node, evaluating what it needs. */
-  public Tensor value(Node node, Feed feed) {
+  public F64Tensor value(Node node, Feed feed) {
     return evaluateNodes(List.of(node), feed).value(node);
   }
 
   /** Evaluates the targets into {@code values}; returns the batch size (-1 if unknown). */
-  private int run(List<Node> targets, Feed feed, IdentityHashMap<Node, Tensor> values) {
+  private int run(List<Node> targets, Feed feed, IdentityHashMap<Node, F64Tensor> values) {
     List<Node> order = EvaluationOrder.of(targets, feed.mode());
     SourceValues sources = SourceValues.bind(graph, order, feed);
     Batch batch = sources.batch();
@@ -75,13 +75,13 @@ public final class Interpreter {
   }
 
   /** A computed node's value, with any error located at the node's .nn text. */
-  static Tensor compute(Node node, IdentityHashMap<Node, Tensor> values, Batch batch, Feed feed) {
+  static F64Tensor compute(Node node, IdentityHashMap<Node, F64Tensor> values, Batch batch, Feed feed) {
     try {
-      Tensor value;
+      F64Tensor value;
       if (node.op() == Op.MODE_SWITCH) {
         value = values.get(EvaluationOrder.chosen(node, feed.mode()));
       } else {
-        List<Tensor> in = new ArrayList<>(node.inputs().size());
+        List<F64Tensor> in = new ArrayList<>(node.inputs().size());
         for (Node input : node.inputs()) {
           in.add(values.get(input));
         }

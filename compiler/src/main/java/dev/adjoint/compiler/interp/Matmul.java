@@ -12,7 +12,7 @@ import java.util.Arrays;
 final class Matmul {
   private Matmul() {}
 
-  static Tensor apply(Tensor a, Tensor b, Attrs.Matmul flags) {
+  static F64Tensor apply(F64Tensor a, F64Tensor b, Attrs.Matmul flags) {
     if (flags.transposeA() && flags.transposeB()) {
       throw new IllegalStateException("matmul cannot transpose both operands");
     }
@@ -20,7 +20,7 @@ final class Matmul {
   }
 
   /** a[rows, k] @ b[k, n], or @ b[n, k]ᵀ. */
-  private static Tensor plain(Tensor a, Tensor b, boolean transposeB) {
+  private static F64Tensor plain(F64Tensor a, F64Tensor b, boolean transposeB) {
     int k = a.dim(a.rank() - 1);
     int rows = leadingRows(a);
     int n = transposeB ? b.dim(0) : b.dim(1);
@@ -43,11 +43,11 @@ final class Matmul {
     }
     int[] shape = a.shape();
     shape[shape.length - 1] = n;
-    return Tensor.wrap(shape, out);
+    return F64Tensor.wrap(shape, out);
   }
 
   /** aᵀ·b summed over the shared rows: a[rows, k], b[rows, n] give [k, n]. */
-  private static Tensor transposedLeft(Tensor a, Tensor b) {
+  private static F64Tensor transposedLeft(F64Tensor a, F64Tensor b) {
     int k = a.dim(a.rank() - 1);
     int n = b.dim(b.rank() - 1);
     int rows = leadingRows(a);
@@ -66,11 +66,11 @@ final class Matmul {
         out[i * n + j] = sum;
       }
     }
-    return Tensor.wrap(new int[] {k, n}, out);
+    return F64Tensor.wrap(new int[] {k, n}, out);
   }
 
   /** The product of all but the last dimension: 1 for a rank-1 tensor. */
-  private static int leadingRows(Tensor t) {
+  private static int leadingRows(F64Tensor t) {
     int[] shape = t.shape();
     return Strides.size(Arrays.copyOf(shape, shape.length - 1));
   }

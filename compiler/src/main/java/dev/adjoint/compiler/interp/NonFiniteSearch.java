@@ -1,6 +1,6 @@
 package dev.adjoint.compiler.interp;
 
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
@@ -22,7 +22,7 @@ public final class NonFiniteSearch {
    *
    * @param element the index of the first element that is NaN or infinite in {@code value}
    */
-  public record Finding(Node node, Tensor value, int element, List<Tensor> inputs) {
+  public record Finding(Node node, F64Tensor value, int element, List<F64Tensor> inputs) {
 
     /** The first non-finite element's value. */
     public double bad() {
@@ -35,17 +35,17 @@ public final class NonFiniteSearch {
     List<Node> order = EvaluationOrder.of(targets, feed.mode());
     SourceValues sources = SourceValues.bind(graph, order, feed);
     Batch batch = sources.batch();
-    IdentityHashMap<Node, Tensor> values = new IdentityHashMap<>();
+    IdentityHashMap<Node, F64Tensor> values = new IdentityHashMap<>();
     for (Node node : order) {
-      Tensor value = node.op().isSource() && node.op() != Op.CONST
+      F64Tensor value = node.op().isSource() && node.op() != Op.CONST
           ? sources.value(node) : Interpreter.compute(node, values, batch, feed);
-      if (node.dtype() == DType.F32) {
+      if (node.dtype() == ScalarType.F32) {
         value = toFloat(value);
       }
       values.put(node, value);
       int element = firstNonFinite(value);
       if (element >= 0) {
-        List<Tensor> inputs = new ArrayList<>();
+        List<F64Tensor> inputs = new ArrayList<>();
         for (Node input : node.inputs()) {
           inputs.add(values.get(input));
         }
@@ -56,7 +56,7 @@ public final class NonFiniteSearch {
   }
 
   /** The index of the first NaN or infinite element, or -1. */
-  public static int firstNonFinite(Tensor t) {
+  public static int firstNonFinite(F64Tensor t) {
     double[] data = t.data();
     for (int i = 0; i < data.length; i++) {
       if (!Double.isFinite(data[i])) {
@@ -66,11 +66,11 @@ public final class NonFiniteSearch {
     return -1;
   }
 
-  private static Tensor toFloat(Tensor t) {
+  private static F64Tensor toFloat(F64Tensor t) {
     double[] data = t.data();
     for (int i = 0; i < data.length; i++) {
       data[i] = (float) data[i];
     }
-    return Tensor.of(t.shape(), data);
+    return F64Tensor.of(t.shape(), data);
   }
 }

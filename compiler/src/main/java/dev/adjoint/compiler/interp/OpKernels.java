@@ -2,9 +2,9 @@ package dev.adjoint.compiler.interp;
 
 import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.BackendKernel;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Node;
-import dev.adjoint.compiler.ir.ScalarKernel;
+import dev.adjoint.compiler.ir.ElementKernel;
 import dev.adjoint.runtime.random.CounterRng;
 import java.util.List;
 
@@ -16,38 +16,38 @@ import java.util.List;
 final class OpKernels {
   private OpKernels() {}
 
-  static Tensor apply(Node node, List<Tensor> in, Batch batch, Feed feed) {
-    if (node.op().kernel() instanceof ScalarKernel kernel) {
+  static F64Tensor apply(Node node, List<F64Tensor> in, Batch batch, Feed feed) {
+    if (node.op().kernel() instanceof ElementKernel kernel) {
       return Elementwise.apply(node.op(), kernel, node.attrs(), node.input(0).dtype(), in);
     }
     return switch ((BackendKernel) node.op().kernel()) {
       case CONSTANT -> {
         Attrs.Fill fill = node.attrs(Attrs.Fill.class);
-        yield Tensor.fill(batch.concrete(fill.shape()), fill.value());
+        yield F64Tensor.fill(batch.concrete(fill.shape()), fill.value());
       }
-      case COUNT -> Reductions.count(in.get(0), node.attrs(Attrs.Axes.class));
-      case REDUCE_SUM -> Reductions.sum(in.get(0), node.attrs(Attrs.Axes.class));
-      case REDUCE_MAX -> Reductions.max(in.get(0), node.attrs(Attrs.Axes.class));
-      case RESHAPE -> Movement.reshape(in.get(0), batch.concrete(node.attrs(Attrs.Target.class).shape()));
-      case BROADCAST -> Movement.broadcast(in.get(0), batch.concrete(node.attrs(Attrs.Target.class).shape()));
-      case TRANSPOSE -> Movement.transpose(in.get(0), node.attrs(Attrs.Permutation.class).perm());
+      case COUNT -> ReductionKernels.count(in.get(0), node.attrs(Attrs.Axes.class));
+      case REDUCE_SUM -> ReductionKernels.sum(in.get(0), node.attrs(Attrs.Axes.class));
+      case REDUCE_MAX -> ReductionKernels.max(in.get(0), node.attrs(Attrs.Axes.class));
+      case RESHAPE -> MovementKernels.reshape(in.get(0), batch.concrete(node.attrs(Attrs.Target.class).shape()));
+      case BROADCAST -> MovementKernels.broadcast(in.get(0), batch.concrete(node.attrs(Attrs.Target.class).shape()));
+      case TRANSPOSE -> MovementKernels.transpose(in.get(0), node.attrs(Attrs.Permutation.class).perm());
       case SLICE -> {
         Attrs.Slice s = node.attrs(Attrs.Slice.class);
-        yield Movement.slice(in.get(0), s.axis(), s.start(), s.end());
+        yield MovementKernels.slice(in.get(0), s.axis(), s.start(), s.end());
       }
       case PAD -> {
         Attrs.Pad p = node.attrs(Attrs.Pad.class);
-        yield Movement.pad(in.get(0), p.axis(), p.before(), p.after());
+        yield MovementKernels.pad(in.get(0), p.axis(), p.before(), p.after());
       }
-      case GATHER -> Indexing.gather(in.get(0), in.get(1));
+      case GATHER -> IndexingKernels.gather(in.get(0), in.get(1));
       case SCATTER_ADD ->
-          Indexing.scatterAdd(in.get(0), in.get(1), batch.concrete(node.attrs(Attrs.Target.class).shape()));
-      case ONE_HOT -> Indexing.oneHot(in.get(0), node.attrs(Attrs.OneHot.class).classes());
+          IndexingKernels.scatterAdd(in.get(0), in.get(1), batch.concrete(node.attrs(Attrs.Target.class).shape()));
+      case ONE_HOT -> IndexingKernels.oneHot(in.get(0), node.attrs(Attrs.OneHot.class).classes());
       case MATMUL -> Matmul.apply(in.get(0), in.get(1), node.attrs(Attrs.Matmul.class));
       case RANDOM_UNIFORM -> randomUniform(node.attrs(Attrs.Random.class), batch, feed);
       case LOG_SOFTMAX -> FusedKernels.logSoftmax(in.get(0), node.attrs(Attrs.Axes.class));
       case SOFTMAX_CROSS_ENTROPY -> FusedKernels.softmaxCrossEntropy(in.get(0), in.get(1),
-          node.input(1).dtype() == DType.I32, node.attrs(Attrs.CrossEntropy.class).smoothing());
+          node.input(1).dtype() == ScalarType.I32, node.attrs(Attrs.CrossEntropy.class).smoothing());
       case DROPOUT_MASK -> FusedKernels.dropoutMask(node.attrs(Attrs.DropoutMask.class), batch, feed);
       case ELEMENTWISE_KERNEL -> FusedKernels.kernel(node, in, batch);
       case SOURCE, MODE_SWITCH ->
@@ -56,12 +56,12 @@ final class OpKernels {
   }
 
   /** Element e (row-major) is the generator's draw for (seed, step, stream, e), widened from float. */
-  private static Tensor randomUniform(Attrs.Random attrs, Batch batch, Feed feed) {
+  private static F64Tensor randomUniform(Attrs.Random attrs, Batch batch, Feed feed) {
     int[] shape = batch.concrete(attrs.shape());
     double[] out = new double[Strides.size(shape)];
     for (int e = 0; e < out.length; e++) {
       out[e] = CounterRng.uniform(feed.seed(), feed.step(), attrs.stream(), e);
     }
-    return Tensor.wrap(shape, out);
+    return F64Tensor.wrap(shape, out);
   }
 }

@@ -1,7 +1,7 @@
 package dev.adjoint.compiler.interp;
 
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
@@ -38,7 +38,7 @@ final class SourceValues {
     Batch batch = Batch.UNKNOWN;
     String batchSource = null;
     for (Node input : inputs) {
-      Tensor value = feed.inputs().get(input.sourceName());
+      F64Tensor value = feed.inputs().get(input.sourceName());
       if (value != null && input.shape().hasBatch()) {
         if (value.rank() != input.shape().rank()) {
           throw new IllegalArgumentException(describe(input) + " must have shape " + input.shape() + ", got "
@@ -66,7 +66,7 @@ final class SourceValues {
   }
 
   /** The value of an INPUT, PARAM or STATE node; a state not fed starts filled with its initial value. */
-  Tensor value(Node source) {
+  F64Tensor value(Node source) {
     String name = source.sourceName();
     if (source.attrs() instanceof Attrs.Input) {
       return feed.inputs().get(name);
@@ -74,8 +74,8 @@ final class SourceValues {
     if (source.attrs() instanceof Attrs.Param) {
       return feed.params().get(name);
     }
-    Tensor fed = feed.states().get(name);
-    return fed != null ? fed : Tensor.fill(source.shape().dims(), source.attrs(Attrs.State.class).initial());
+    F64Tensor fed = feed.states().get(name);
+    return fed != null ? fed : F64Tensor.fill(source.shape().dims(), source.attrs(Attrs.State.class).initial());
   }
 
   /** All needed inputs and parameters must be fed; lists every one that is not. */
@@ -96,7 +96,7 @@ final class SourceValues {
   }
 
   /** A fed value against its node's declared type; null (not fed) passes. */
-  private static void check(Node source, Tensor value, Batch batch, String batchSource) {
+  private static void check(Node source, F64Tensor value, Batch batch, String batchSource) {
     if (value == null) {
       return;
     }
@@ -109,7 +109,7 @@ final class SourceValues {
       throw new IllegalArgumentException(describe(source) + " must have shape " + expectedText + how + ", got "
           + text(value.shape()));
     }
-    if (source.dtype() == DType.I32) {
+    if (source.dtype() == ScalarType.I32) {
       for (int i = 0; i < value.size(); i++) {
         double v = value.flat(i);
         if (v != Math.rint(v) || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
@@ -148,7 +148,7 @@ final class SourceValues {
   }
 
   /** For messages: the names in a map, sorted, to help spot a misspelt one. */
-  private static String names(Map<String, Tensor> map) {
+  private static String names(Map<String, F64Tensor> map) {
     return String.join(", ", map.keySet().stream().sorted().toList());
   }
 }

@@ -24,7 +24,7 @@ public sealed interface Attrs {
   }
 
   /** A tensor filled with one value: CONST. */
-  record Fill(double value, DType dtype, Shape shape) implements Attrs {
+  record Fill(double value, ScalarType dtype, Shape shape) implements Attrs {
     public Fill {
       Objects.requireNonNull(dtype, "dtype");
       Objects.requireNonNull(shape, "shape");
@@ -40,7 +40,7 @@ public sealed interface Attrs {
    * A model input, fed from data. For a class target, {@code classes} is the class count and
    * {@code classNames} optionally names them; otherwise 0 and empty.
    */
-  record Input(String name, DType dtype, Shape shape, boolean target, int classes, List<String> classNames)
+  record Input(String name, ScalarType dtype, Shape shape, boolean target, int classes, List<String> classNames)
       implements Attrs {
     public Input {
       Objects.requireNonNull(name, "name");
@@ -59,7 +59,7 @@ public sealed interface Attrs {
   }
 
   /** A trainable parameter. */
-  record Param(String name, DType dtype, Shape shape, Init init, ParamRole role) implements Attrs {
+  record Param(String name, ScalarType dtype, Shape shape, Init init, ParamRole role) implements Attrs {
     public Param {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(init, "init");
@@ -73,7 +73,7 @@ public sealed interface Attrs {
   }
 
   /** A buffer carried between steps but not trained, such as batch norm's running mean. */
-  record State(String name, DType dtype, Shape shape, double initial) implements Attrs {
+  record State(String name, ScalarType dtype, Shape shape, double initial) implements Attrs {
     public State {
       Objects.requireNonNull(name, "name");
     }
@@ -144,7 +144,7 @@ public sealed interface Attrs {
   }
 
   /** ONE_HOT's class count and the dtype of its 0/1 output. */
-  record OneHot(int classes, DType dtype) implements Attrs {
+  record OneHot(int classes, ScalarType dtype) implements Attrs {
     @Override
     public String text() {
       return "classes=" + classes;
@@ -152,7 +152,7 @@ public sealed interface Attrs {
   }
 
   /** CAST's result dtype. */
-  record Cast(DType dtype) implements Attrs {
+  record Cast(ScalarType dtype) implements Attrs {
     @Override
     public String text() {
       return "to=" + dtype.text();
@@ -164,7 +164,7 @@ public sealed interface Attrs {
    * generator keyed by (seed, step, stream, element). Distinct streams keep distinct
    * random sites apart, also through rewrites.
    */
-  record Random(int stream, DType dtype, Shape shape) implements Attrs {
+  record Random(int stream, ScalarType dtype, Shape shape) implements Attrs {
     @Override
     public String text() {
       return "stream=" + stream;
@@ -183,7 +183,7 @@ public sealed interface Attrs {
    * DROPOUT_MASK: {@code scale} where the uniform draw of (seed, step, stream, element) is at
    * least {@code threshold}, else 0 — inverted dropout's keep-and-rescale in one tensor.
    */
-  record DropoutMask(int stream, double threshold, double scale, DType dtype, Shape shape) implements Attrs {
+  record DropoutMask(int stream, double threshold, double scale, ScalarType dtype, Shape shape) implements Attrs {
     @Override
     public String text() {
       return "stream=" + stream + " p=" + number(threshold, dtype) + " scale=" + number(scale, dtype);
@@ -195,7 +195,7 @@ public sealed interface Attrs {
    * kernel inputs (argument k &lt; inputs) broadcast to {@code shape}, or earlier results
    * (argument inputs + j is instruction j); the last instruction is the result.
    */
-  record Kernel(List<Instruction> program, DType dtype, Shape shape) implements Attrs {
+  record Kernel(List<Instruction> program, ScalarType dtype, Shape shape) implements Attrs {
     public Kernel {
       program = List.copyOf(program);
     }
@@ -233,8 +233,8 @@ public sealed interface Attrs {
    * that precision: an f32 dropout threshold of 0.2 (held as 0.20000000298023224) prints as
    * 0.2, as the generated code's float literal reads.
    */
-  static String number(double v, DType dtype) {
-    if (dtype != DType.F32 || v == Math.rint(v) && Math.abs(v) < 1e15 || !Double.isFinite(v)) {
+  static String number(double v, ScalarType dtype) {
+    if (dtype != ScalarType.F32 || v == Math.rint(v) && Math.abs(v) < 1e15 || !Double.isFinite(v)) {
       return number(v);
     }
     return Float.toString((float) v);

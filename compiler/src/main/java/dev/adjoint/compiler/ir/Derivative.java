@@ -21,19 +21,19 @@ public final class Derivative {
   /** Cotangents for each input from the output's cotangent {@code g}; a null entry contributes nothing. */
   @FunctionalInterface
   public interface Vjp {
-    List<Node> apply(GraphBuilder b, Node node, Node g);
+    List<Node> apply(NodeBuilder b, Node node, Node g);
   }
 
   /** The output's tangent from the inputs' tangents (null means zero); null for a zero result. */
   @FunctionalInterface
   public interface Jvp {
-    Node apply(GraphBuilder b, Node node, List<Node> tangents);
+    Node apply(NodeBuilder b, Node node, List<Node> tangents);
   }
 
   /** The local derivative ∂y/∂x_i of an elementwise op as a node shaped like its output. */
   @FunctionalInterface
   public interface Partial {
-    Node apply(GraphBuilder b, Node node);
+    Node apply(NodeBuilder b, Node node);
   }
 
   private final String kind;
@@ -73,11 +73,11 @@ public final class Derivative {
     return true;
   }
 
-  public List<Node> vjp(GraphBuilder b, Node node, Node g) {
+  public List<Node> vjp(NodeBuilder b, Node node, Node g) {
     return vjp.apply(b, node, g);
   }
 
-  public Node jvp(GraphBuilder b, Node node, List<Node> tangents) {
+  public Node jvp(NodeBuilder b, Node node, List<Node> tangents) {
     return jvp.apply(b, node, tangents);
   }
 
@@ -186,12 +186,12 @@ public final class Derivative {
   // ---- helpers for rules -----------------------------------------------------------
 
   /** A tensor of zeros shaped like {@code like}. */
-  public static Node zerosLike(GraphBuilder b, Node like) {
+  public static Node zerosLike(NodeBuilder b, Node like) {
     return b.broadcastTo(b.constant(0, like), like.shape());
   }
 
   /** {@code g} summed down to {@code shape}: the transpose of broadcasting to g's shape. */
-  public static Node unbroadcast(GraphBuilder b, Node g, Shape shape) {
+  public static Node unbroadcast(NodeBuilder b, Node g, Shape shape) {
     Shape from = g.shape();
     int offset = from.rank() - shape.rank();
     List<Integer> axes = new ArrayList<>();
@@ -205,7 +205,7 @@ public final class Derivative {
   }
 
   /** {@code g} of a reduction's output broadcast back over the reduced axes of {@code input}. */
-  public static Node expandReduced(GraphBuilder b, Node g, Node input, Attrs.Axes axes) {
+  public static Node expandReduced(NodeBuilder b, Node g, Node input, Attrs.Axes axes) {
     Node kept = axes.keepDims() ? g : b.reshape(g, keptShape(input.shape(), axes.axes()));
     return b.broadcastTo(kept, input.shape());
   }

@@ -10,7 +10,7 @@ final class Derivatives {
    * For y = reduce_max(x): 1/k where x attains the maximum (k elements do), else 0, shaped
    * like x. The maximum's derivative is shared evenly among its k elements.
    */
-  static Node maxShare(GraphBuilder b, Node n) {
+  static Node maxShare(NodeBuilder b, Node n) {
     Node x = n.input(0);
     Attrs.Axes axes = n.attrs(Attrs.Axes.class);
     Node attains = b.equal(x, Derivative.expandReduced(b, n, x, axes));
@@ -19,7 +19,7 @@ final class Derivatives {
   }
 
   /** Cotangents of a @ b for each transposition flag; see {@link Op#MATMUL}. */
-  static List<Node> matmulTranspose(GraphBuilder b, Node n, Node g) {
+  static List<Node> matmulTranspose(NodeBuilder b, Node n, Node g) {
     Attrs.Matmul m = n.attrs(Attrs.Matmul.class);
     Node a = n.input(0);
     Node w = n.input(1);
@@ -33,10 +33,10 @@ final class Derivatives {
   }
 
   /** The target distribution of a SOFTMAX_CROSS_ENTROPY node: the smoothed one-hot of indices, or as given. */
-  static Node crossEntropyTarget(GraphBuilder b, Node n) {
+  static Node crossEntropyTarget(NodeBuilder b, Node n) {
     Node logits = n.input(0);
     Node target = n.input(1);
-    if (target.dtype() != DType.I32) {
+    if (target.dtype() != ScalarType.I32) {
       return target;
     }
     int classes = logits.shape().last();
@@ -46,27 +46,27 @@ final class Derivatives {
   }
 
   /** softmax(z)·Σt - t: the cross-entropy's derivative with respect to the logits. */
-  private static Node crossEntropySlope(GraphBuilder b, Node n, Node logSoftmax, Node target) {
+  private static Node crossEntropySlope(NodeBuilder b, Node n, Node logSoftmax, Node target) {
     List<Integer> last = List.of(n.input(0).shape().rank() - 1);
     return b.sub(b.mul(b.exp(logSoftmax), b.sum(target, last, true)), target);
   }
 
-  private static Node logSoftmax(GraphBuilder b, Node logits) {
+  private static Node logSoftmax(NodeBuilder b, Node logits) {
     List<Integer> last = List.of(logits.shape().rank() - 1);
     return b.node(Op.LOG_SOFTMAX, List.of(logits), new Attrs.Axes(last, true));
   }
 
-  static List<Node> softmaxCrossEntropyVjp(GraphBuilder b, Node n, Node g) {
+  static List<Node> softmaxCrossEntropyVjp(NodeBuilder b, Node n, Node g) {
     Node logits = n.input(0);
     Node target = crossEntropyTarget(b, n);
     Node ls = logSoftmax(b, logits);
     Node perClass = b.broadcastTo(b.reshape(g, n.shape().append(1)), logits.shape());
     Node dLogits = b.mul(perClass, crossEntropySlope(b, n, ls, target));
-    Node dTarget = n.input(1).dtype() == DType.I32 ? null : b.neg(b.mul(perClass, ls));
+    Node dTarget = n.input(1).dtype() == ScalarType.I32 ? null : b.neg(b.mul(perClass, ls));
     return java.util.Arrays.asList(dLogits, dTarget);
   }
 
-  static Node softmaxCrossEntropyJvp(GraphBuilder b, Node n, List<Node> t) {
+  static Node softmaxCrossEntropyJvp(NodeBuilder b, Node n, List<Node> t) {
     Node logits = n.input(0);
     List<Integer> last = List.of(logits.shape().rank() - 1);
     Node ls = logSoftmax(b, logits);
@@ -74,7 +74,7 @@ final class Derivatives {
     if (t.get(0) != null) {
       result = b.sum(b.mul(crossEntropySlope(b, n, ls, crossEntropyTarget(b, n)), t.get(0)), last, false);
     }
-    if (t.size() > 1 && t.get(1) != null && n.input(1).dtype() != DType.I32) {
+    if (t.size() > 1 && t.get(1) != null && n.input(1).dtype() != ScalarType.I32) {
       Node fromTarget = b.neg(b.sum(b.mul(t.get(1), ls), last, false));
       result = result == null ? fromTarget : b.add(result, fromTarget);
     }

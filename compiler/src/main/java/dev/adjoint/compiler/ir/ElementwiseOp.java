@@ -9,7 +9,7 @@ import java.util.Objects;
  * both its f64 evaluator and its emission template), without attributes. The built-in
  * elementwise ops are {@link Op} constants made of the same parts.
  */
-public record ElementwiseOp(String text, int arity, ShapeRule shape, ScalarKernel kernel, Derivative derivative)
+public record ElementwiseOp(String text, int arity, ShapeRule shape, ElementKernel kernel, Derivative derivative)
     implements Primitive {
   public ElementwiseOp {
     Objects.requireNonNull(text, "text");

@@ -63,7 +63,7 @@ public final class Node {
     return type.shape();
   }
 
-  public DType dtype() {
+  public ScalarType dtype() {
     return type.dtype();
   }
 

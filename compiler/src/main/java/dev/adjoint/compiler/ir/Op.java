@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * The closed set of built-in primitive ops, each defined in one entry (see {@link Primitive}):
  * group, input count, attribute record, shape rule ({@link ShapeRules}), kernel (for
- * elementwise ops a {@link ScalarKernel}: f64 evaluator and emission template; for the others
+ * elementwise ops a {@link ElementKernel}: f64 evaluator and emission template; for the others
  * a {@link BackendKernel} each back end implements) and derivative rule ({@link Derivative}).
  * Composite functions (softmax, cross-entropy, dense, layer norm, dropout ...) are built
  * from these in the front end; only optimization passes add fused ops.
@@ -29,84 +29,84 @@ public enum Op implements Primitive {
   COUNT(OpGroup.SHAPE, 1, Attrs.Axes.class, ShapeRules::count, BackendKernel.COUNT, Derivative.piecewiseConstant(1)),
 
   // elementwise, one input; a partial's node n is the op's output y, n.input(0) its input x
-  NEG(ShapeRules.SAME, ScalarKernel.unary(x -> -x, o -> CodeBlock.of("(-$L)", o.get(0))),
+  NEG(ShapeRules.SAME, ElementKernel.unary(x -> -x, o -> CodeBlock.of("(-$L)", o.get(0))),
       Derivative.linear((b, n, g) -> List.of(b.neg(g)))),
   /** d(1/x) = -y². */
-  RECIP(ShapeRules.FLOAT, ScalarKernel.unary(x -> 1 / x, o -> CodeBlock.of("$L / $L", o.literal(1, o.dtype(0)), o.get(0))),
+  RECIP(ShapeRules.FLOAT, ElementKernel.unary(x -> 1 / x, o -> CodeBlock.of("$L / $L", o.literal(1, o.dtype(0)), o.get(0))),
       Derivative.elementwise((b, n) -> b.neg(b.mul(n, n)))),
   /** d e^x = y. */
-  EXP(ShapeRules.FLOAT, ScalarKernel.unary(Math::exp, Templates.math("exp")), Derivative.elementwise((b, n) -> n)),
+  EXP(ShapeRules.FLOAT, ElementKernel.unary(Math::exp, Templates.math("exp")), Derivative.elementwise((b, n) -> n)),
   /** d log x = 1/x. */
-  LOG(ShapeRules.FLOAT, ScalarKernel.unary(Math::log, Templates.math("log")), Derivative.elementwise((b, n) -> b.recip(n.input(0)))),
+  LOG(ShapeRules.FLOAT, ElementKernel.unary(Math::log, Templates.math("log")), Derivative.elementwise((b, n) -> b.recip(n.input(0)))),
   /** d log(1 + x) = 1/(1 + x). */
-  LOG1P(ShapeRules.FLOAT, ScalarKernel.unary(Math::log1p, Templates.floatScalars("log1p")),
+  LOG1P(ShapeRules.FLOAT, ElementKernel.unary(Math::log1p, Templates.floatScalars("log1p")),
       Derivative.elementwise((b, n) -> b.recip(b.shift(n.input(0), 1)))),
   /** d √x = 1/(2y). */
-  SQRT(ShapeRules.FLOAT, ScalarKernel.unary(Math::sqrt, Templates.math("sqrt")), Derivative.elementwise((b, n) -> b.div(b.constant(0.5, n), n))),
+  SQRT(ShapeRules.FLOAT, ElementKernel.unary(Math::sqrt, Templates.math("sqrt")), Derivative.elementwise((b, n) -> b.div(b.constant(0.5, n), n))),
   /** d|x| = sign(x), 0 at 0. */
-  ABS(ShapeRules.SAME, ScalarKernel.unary(Math::abs, Templates.mathExact("abs")), Derivative.elementwise((b, n) -> b.sign(n.input(0)))),
+  ABS(ShapeRules.SAME, ElementKernel.unary(Math::abs, Templates.mathExact("abs")), Derivative.elementwise((b, n) -> b.sign(n.input(0)))),
   /** -1, 0 or 1. */
-  SIGN(ShapeRules.SAME, ScalarKernel.unary(Math::signum, o -> o.dtype(0) == DType.I32
+  SIGN(ShapeRules.SAME, ElementKernel.unary(Math::signum, o -> o.dtype(0) == ScalarType.I32
       ? CodeBlock.of("$T.signum($L)", Templates.INTEGER, o.get(0)) : CodeBlock.of("$T.signum($L)", Templates.MATH, o.get(0))),
       Derivative.piecewiseConstant(1)),
   /** d tanh x = 1 - y². */
-  TANH(ShapeRules.FLOAT, ScalarKernel.unary(Math::tanh, Templates.floatScalars("tanh")),
+  TANH(ShapeRules.FLOAT, ElementKernel.unary(Math::tanh, Templates.floatScalars("tanh")),
       Derivative.elementwise((b, n) -> b.sub(b.constant(1, n), b.mul(n, n)))),
   /** d σ(x) = y(1 - y). */
-  SIGMOID(ShapeRules.FLOAT, ScalarKernel.unary(Op::sigmoid, Templates.scalars("sigmoid")),
+  SIGMOID(ShapeRules.FLOAT, ElementKernel.unary(Op::sigmoid, Templates.scalars("sigmoid")),
       Derivative.elementwise((b, n) -> b.mul(n, b.sub(b.constant(1, n), n)))),
   /** d erf x = 2/√π · e^(-x²). */
-  ERF(ShapeRules.FLOAT, ScalarKernel.unary(Erf::erf, Templates.scalars("erf")), Derivative.elementwise(
+  ERF(ShapeRules.FLOAT, ElementKernel.unary(Erf::erf, Templates.scalars("erf")), Derivative.elementwise(
       (b, n) -> b.scale(b.exp(b.neg(b.mul(n.input(0), n.input(0)))), 2 / Math.sqrt(Math.PI)))),
   /** Converts the dtype; only float to float carries a derivative. */
   CAST(OpGroup.ELEMENTWISE, 1, Attrs.Cast.class, ShapeRules::cast,
-      ScalarKernel.of((a, t, attrs) -> cast(a[0], ((Attrs.Cast) attrs).dtype()),
+      ElementKernel.of((a, t, attrs) -> cast(a[0], ((Attrs.Cast) attrs).dtype()),
           o -> Templates.cast(((Attrs.Cast) o.attrs()).dtype(), o.get(0))),
       Derivative.custom(
       (b, n, g) -> Collections.singletonList(n.input(0).dtype().isFloat() ? b.cast(g, n.input(0).dtype()) : null),
       (b, n, t) -> t.get(0) == null || !n.dtype().isFloat() ? null : b.cast(t.get(0), n.dtype()), true)),
 
   // elementwise, two inputs of the same shape and dtype
-  ADD(ShapeRules.SAME_TYPES, ScalarKernel.of((a, t, x) -> integral(a[0] + a[1], t), Templates.infix("+")),
+  ADD(ShapeRules.SAME_TYPES, ElementKernel.of((a, t, x) -> integral(a[0] + a[1], t), Templates.infix("+")),
       Derivative.linear((b, n, g) -> List.of(g, g), true, true)),
-  SUB(ShapeRules.SAME_TYPES, ScalarKernel.of((a, t, x) -> integral(a[0] - a[1], t), Templates.infix("-")),
+  SUB(ShapeRules.SAME_TYPES, ElementKernel.of((a, t, x) -> integral(a[0] - a[1], t), Templates.infix("-")),
       Derivative.linear((b, n, g) -> List.of(g, b.neg(g)), true, true)),
-  MUL(ShapeRules.SAME_TYPES, ScalarKernel.of((a, t, x) -> integral(a[0] * a[1], t), Templates.infix("*")),
+  MUL(ShapeRules.SAME_TYPES, ElementKernel.of((a, t, x) -> integral(a[0] * a[1], t), Templates.infix("*")),
       Derivative.bilinear((b, n, g) -> List.of(b.mul(g, n.input(1)), b.mul(g, n.input(0))))),
   /** ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = -y/b. */
-  DIV(ShapeRules.SAME_TYPES, ScalarKernel.of((a, t, x) -> t == DType.I32 ? integerDivide(a[0], a[1]) : a[0] / a[1],
+  DIV(ShapeRules.SAME_TYPES, ElementKernel.of((a, t, x) -> t == ScalarType.I32 ? integerDivide(a[0], a[1]) : a[0] / a[1],
       Templates.infix("/")), Derivative.elementwise(
       (b, n) -> b.recip(n.input(1)),
       (b, n) -> b.neg(b.div(n, n.input(1))))),
   /** ∂(a^b)/∂a = b·a^(b-1), ∂(a^b)/∂b = y·log a. */
-  POW(ShapeRules.SAME_TYPES, ScalarKernel.of((a, t, x) -> integral(Math.pow(a[0], a[1]), t),
+  POW(ShapeRules.SAME_TYPES, ElementKernel.of((a, t, x) -> integral(Math.pow(a[0], a[1]), t),
       // i32 powers truncate toward zero, as the evaluator's cast to i32 does
-      o -> o.dtype(0) == DType.I32 ? Templates.cast(DType.I32, Templates.call(Templates.MATH, "pow", o))
+      o -> o.dtype(0) == ScalarType.I32 ? Templates.cast(ScalarType.I32, Templates.call(Templates.MATH, "pow", o))
           : Templates.math("pow").emit(o)), Derivative.elementwise(
       (b, n) -> b.mul(n.input(1), b.pow(n.input(0), b.shift(n.input(1), -1))),
       (b, n) -> b.mul(n, b.log(n.input(0))))),
   /** The larger input takes the derivative; on a tie the second does (so relu'(0) = 0). */
-  MAX(ShapeRules.SAME_TYPES, ScalarKernel.of((a, t, x) -> Math.max(a[0], a[1]), Templates.mathExact("max")),
+  MAX(ShapeRules.SAME_TYPES, ElementKernel.of((a, t, x) -> Math.max(a[0], a[1]), Templates.mathExact("max")),
       Derivative.elementwise(
       (b, n) -> b.greater(n.input(0), n.input(1)),
       (b, n) -> b.sub(b.constant(1, n), b.greater(n.input(0), n.input(1))))),
   /** The smaller input takes the derivative; on a tie the second does. */
-  MIN(ShapeRules.SAME_TYPES, ScalarKernel.of((a, t, x) -> Math.min(a[0], a[1]), Templates.mathExact("min")),
+  MIN(ShapeRules.SAME_TYPES, ElementKernel.of((a, t, x) -> Math.min(a[0], a[1]), Templates.mathExact("min")),
       Derivative.elementwise(
       (b, n) -> b.greater(n.input(1), n.input(0)),
       (b, n) -> b.sub(b.constant(1, n), b.greater(n.input(1), n.input(0))))),
   /** 1 where a &gt; b, else 0, in the inputs' dtype. */
-  GREATER(ShapeRules.SAME_TYPES, ScalarKernel.of((a, t, x) -> a[0] > a[1] ? 1 : 0, Templates.compare(">")),
+  GREATER(ShapeRules.SAME_TYPES, ElementKernel.of((a, t, x) -> a[0] > a[1] ? 1 : 0, Templates.compare(">")),
       Derivative.piecewiseConstant(2)),
   /** 1 where a &gt;= b, else 0. */
-  GREATER_EQUAL(ShapeRules.SAME_TYPES, ScalarKernel.of((a, t, x) -> a[0] >= a[1] ? 1 : 0, Templates.compare(">=")),
+  GREATER_EQUAL(ShapeRules.SAME_TYPES, ElementKernel.of((a, t, x) -> a[0] >= a[1] ? 1 : 0, Templates.compare(">=")),
       Derivative.piecewiseConstant(2)),
   /** 1 where a == b, else 0. */
-  EQUAL(ShapeRules.SAME_TYPES, ScalarKernel.of((a, t, x) -> a[0] == a[1] ? 1 : 0, Templates.compare("==")),
+  EQUAL(ShapeRules.SAME_TYPES, ElementKernel.of((a, t, x) -> a[0] == a[1] ? 1 : 0, Templates.compare("==")),
       Derivative.piecewiseConstant(2)),
 
   /** where(condition, a, b): a where the condition is non-zero, else b. The condition has no derivative. */
-  WHERE(ShapeRules::where, ScalarKernel.of((a, t, x) -> a[0] != 0 ? a[1] : a[2],
+  WHERE(ShapeRules::where, ElementKernel.of((a, t, x) -> a[0] != 0 ? a[1] : a[2],
       o -> CodeBlock.of("($L != $L ? $L : $L)", o.get(0), o.literal(0, o.dtype(0)), o.get(1), o.get(2))),
       Derivative.custom(
       (b, n, g) -> Arrays.asList(null, b.where(n.input(0), g, b.constant(0, g)),
@@ -194,7 +194,7 @@ public enum Op implements Primitive {
       Derivatives::softmaxCrossEntropyVjp, Derivatives::softmaxCrossEntropyJvp, true, true)),
   /** Binary cross-entropy of sigmoid(z) against y, elementwise: max(z, 0) - z·y + log1p(e^-|z|). */
   SIGMOID_BCE(OpGroup.FUSED, 2, Attrs.None.class, ShapeRules.FLOAT_SAME_TYPES,
-      ScalarKernel.of((a, t, x) -> Math.max(a[0], 0) - a[0] * a[1] + Math.log1p(Math.exp(-Math.abs(a[0]))),
+      ElementKernel.of((a, t, x) -> Math.max(a[0], 0) - a[0] * a[1] + Math.log1p(Math.exp(-Math.abs(a[0]))),
           Templates.scalars("sigmoidBce")), Derivative.elementwise(
       (b, n) -> b.sub(b.sigmoid(n.input(0)), n.input(1)),
       (b, n) -> b.neg(n.input(0)))),
@@ -219,7 +219,7 @@ public enum Op implements Primitive {
   private final Derivative derivative;
 
   /** An elementwise op without attributes; its arity is its derivative's. */
-  Op(ShapeRule shape, ScalarKernel kernel, Derivative derivative) {
+  Op(ShapeRule shape, ElementKernel kernel, Derivative derivative) {
     this(OpGroup.ELEMENTWISE, derivative.arity(), Attrs.None.class, shape, kernel, derivative);
   }
 
@@ -275,7 +275,7 @@ public enum Op implements Primitive {
   }
 
   /** A value converted as CAST does: f32 rounds through float, i32 truncates toward zero (as Java's (int) does). */
-  public static double cast(double v, DType dtype) {
+  public static double cast(double v, ScalarType dtype) {
     return switch (dtype) {
       case F32 -> (double) (float) v;
       case I32 -> (double) (int) v;
@@ -283,8 +283,8 @@ public enum Op implements Primitive {
     };
   }
 
-  private static double integral(double v, DType dtype) {
-    return dtype == DType.I32 ? cast(v, DType.I32) : v;
+  private static double integral(double v, ScalarType dtype) {
+    return dtype == ScalarType.I32 ? cast(v, ScalarType.I32) : v;
   }
 
   private static double integerDivide(double a, double b) {

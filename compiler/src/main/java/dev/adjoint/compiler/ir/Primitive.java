@@ -31,7 +31,7 @@ public interface Primitive {
   /** The derivative rule, in reverse and forward mode. */
   Derivative derivative();
 
-  /** How the back ends compute it: a per-element {@link ScalarKernel}, or one of theirs ({@link BackendKernel}). */
+  /** How the back ends compute it: a per-element {@link ElementKernel}, or one of theirs ({@link BackendKernel}). */
   Kernel kernel();
 
   default boolean isSource() {

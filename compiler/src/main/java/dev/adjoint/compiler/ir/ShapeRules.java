@@ -97,7 +97,7 @@ public final class ShapeRules {
 
   static TensorType count(Primitive op, List<TensorType> in, Attrs attrs) {
     checkAxes(op, in.get(0).shape(), ((Attrs.Axes) attrs).axes());
-    return new TensorType(in.get(0).dtype() == DType.F64 ? DType.F64 : DType.F32, Shape.SCALAR);
+    return new TensorType(in.get(0).dtype() == ScalarType.F64 ? ScalarType.F64 : ScalarType.F32, Shape.SCALAR);
   }
 
   static TensorType cast(Primitive op, List<TensorType> in, Attrs attrs) {
@@ -143,14 +143,14 @@ public final class ShapeRules {
     return new TensorType(a.dtype(), a.shape());
   }
 
-  private static void requireFloat(Primitive op, DType dtype) {
+  private static void requireFloat(Primitive op, ScalarType dtype) {
     if (!dtype.isFloat()) {
       throw new ShapeException(op.text() + " needs a floating-point input, got " + dtype.text());
     }
   }
 
   private static void requireIds(Primitive op, TensorType ids) {
-    if (ids.dtype() != DType.I32) {
+    if (ids.dtype() != ScalarType.I32) {
       throw new ShapeException(op.text() + " needs i32 ids, got " + ids);
     }
   }
@@ -322,7 +322,7 @@ public final class ShapeRules {
       throw new ShapeException("softmax_cross_entropy needs logits with a class axis, got " + logits);
     }
     Shape perSample = s.slice(0, s.rank() - 1);
-    boolean indices = target.dtype() == DType.I32 && target.shape().equals(perSample);
+    boolean indices = target.dtype() == ScalarType.I32 && target.shape().equals(perSample);
     if (!indices && !target.equals(logits)) {
       throw new ShapeException("softmax_cross_entropy: target " + target + " is neither class indices shaped "
           + perSample + " nor a distribution like " + logits);

@@ -18,47 +18,47 @@ final class Templates {
   private Templates() {}
 
   /** {@code (a op b)}. */
-  static ScalarKernel.Template infix(String operator) {
+  static ElementKernel.Template infix(String operator) {
     return o -> CodeBlock.of("($L " + operator + " $L)", o.get(0), o.get(1));
   }
 
   /** {@code Math.f(a, ...)}, cast back to float on f32 operands. */
-  static ScalarKernel.Template math(String function) {
+  static ElementKernel.Template math(String function) {
     return o -> CodeBlock.of("$L$L", floatCast(o), call(MATH, function, o));
   }
 
   /** {@code Math.f(a, ...)} in the operands' own type. */
-  static ScalarKernel.Template mathExact(String function) {
+  static ElementKernel.Template mathExact(String function) {
     return o -> call(MATH, function, o);
   }
 
   /** {@code Scalars.f(a, ...)}: overloaded for float and double. */
-  static ScalarKernel.Template scalars(String function) {
+  static ElementKernel.Template scalars(String function) {
     return o -> call(SCALARS, function, o);
   }
 
   /** {@code Scalars.f(a)} on f32 (faster in float than HotSpot's Math), {@code Math.f(a)} on f64 as the interpreter. */
-  static ScalarKernel.Template floatScalars(String function) {
-    return o -> call(o.dtype(0) == DType.F32 ? SCALARS : MATH, function, o);
+  static ElementKernel.Template floatScalars(String function) {
+    return o -> call(o.dtype(0) == ScalarType.F32 ? SCALARS : MATH, function, o);
   }
 
   /** {@code (a > b ? 1 : 0)} in the operands' dtype. */
-  static ScalarKernel.Template compare(String operator) {
+  static ElementKernel.Template compare(String operator) {
     return o -> CodeBlock.of("($L " + operator + " $L ? $L : $L)", o.get(0), o.get(1), o.literal(1, o.dtype(0)),
         o.literal(0, o.dtype(0)));
   }
 
   /** {@code (float) } before a double-valued call on f32 operands. */
-  static CodeBlock floatCast(ScalarKernel.Operands o) {
-    return o.dtype(0) == DType.F32 ? CodeBlock.of("(float) ") : CodeBlock.of("");
+  static CodeBlock floatCast(ElementKernel.Operands o) {
+    return o.dtype(0) == ScalarType.F32 ? CodeBlock.of("(float) ") : CodeBlock.of("");
   }
 
   /** {@code (t) a}: the cast to a dtype's Java type. */
-  static CodeBlock cast(DType dtype, CodeBlock a) {
+  static CodeBlock cast(ScalarType dtype, CodeBlock a) {
     return CodeBlock.of("($T) $L", javaType(dtype), a);
   }
 
-  static TypeName javaType(DType dtype) {
+  static TypeName javaType(ScalarType dtype) {
     return switch (dtype) {
       case F32 -> TypeName.FLOAT;
       case F64 -> TypeName.DOUBLE;
@@ -67,7 +67,7 @@ final class Templates {
   }
 
   /** {@code owner.function(a, b, ...)} over every operand. */
-  static CodeBlock call(ClassName owner, String function, ScalarKernel.Operands o) {
+  static CodeBlock call(ClassName owner, String function, ElementKernel.Operands o) {
     CodeBlock.Builder args = CodeBlock.builder();
     for (int i = 0; i < o.size(); i++) {
       args.add(i == 0 ? "$L" : ", $L", o.get(i));

@@ -1,7 +1,7 @@
 package dev.adjoint.compiler.passes;
 
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ final class AlgebraicSimplification extends RewritePass {
   }
 
   @Override
-  Node rewrite(Node n, GraphBuilder b) {
+  Node rewrite(Node n, NodeBuilder b) {
     if (!(n.op() instanceof Op op)) {
       return null;
     }
@@ -40,7 +40,7 @@ final class AlgebraicSimplification extends RewritePass {
     };
   }
 
-  private static Node add(Node n, GraphBuilder b) {
+  private static Node add(Node n, NodeBuilder b) {
     if (Patterns.isConstant(n.input(1), 0)) {
       return n.input(0);
     }
@@ -53,7 +53,7 @@ final class AlgebraicSimplification extends RewritePass {
     return n.input(0).op() == Op.NEG ? b.sub(n.input(1), n.input(0).input(0)) : null;
   }
 
-  private static Node sub(Node n, GraphBuilder b) {
+  private static Node sub(Node n, NodeBuilder b) {
     if (Patterns.isConstant(n.input(1), 0)) {
       return n.input(0);
     }
@@ -63,7 +63,7 @@ final class AlgebraicSimplification extends RewritePass {
     return n.input(1).op() == Op.NEG ? b.add(n.input(0), n.input(1).input(0)) : null;
   }
 
-  private static Node mul(Node n, GraphBuilder b) {
+  private static Node mul(Node n, NodeBuilder b) {
     for (int i = 0; i < 2; i++) {
       Node other = n.input(1 - i);
       if (Patterns.isConstant(n.input(i), 1)) {
@@ -76,14 +76,14 @@ final class AlgebraicSimplification extends RewritePass {
     return null;
   }
 
-  private static Node pow(Node n, GraphBuilder b) {
+  private static Node pow(Node n, NodeBuilder b) {
     if (Patterns.isConstant(n.input(1), 1)) {
       return n.input(0);
     }
     return Patterns.isConstant(n.input(1), 2) ? b.mul(n.input(0), n.input(0)) : null;
   }
 
-  private static Node transpose(Node n, GraphBuilder b) {
+  private static Node transpose(Node n, NodeBuilder b) {
     List<Integer> perm = n.attrs(Attrs.Permutation.class).perm();
     Node x = n.input(0);
     if (x.op() == Op.TRANSPOSE) {
@@ -97,7 +97,7 @@ final class AlgebraicSimplification extends RewritePass {
     return isIdentity(perm) ? x : null;
   }
 
-  private static Node movement(Node n, GraphBuilder b) {
+  private static Node movement(Node n, NodeBuilder b) {
     Node x = n.input(0);
     if (x.shape().equals(n.shape())) {
       return x;

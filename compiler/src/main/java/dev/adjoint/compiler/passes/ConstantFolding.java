@@ -2,7 +2,7 @@ package dev.adjoint.compiler.passes;
 
 import dev.adjoint.compiler.interp.ScalarOps;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.Shape;
@@ -21,7 +21,7 @@ final class ConstantFolding extends RewritePass {
   }
 
   @Override
-  Node rewrite(Node n, GraphBuilder b) {
+  Node rewrite(Node n, NodeBuilder b) {
     if (n.op() == Op.COUNT && !n.input(0).shape().hasBatch()) {
       long count = 1;
       for (int axis : n.attrs(Attrs.Axes.class).axes()) {

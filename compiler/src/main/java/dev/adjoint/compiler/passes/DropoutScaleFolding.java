@@ -1,7 +1,7 @@
 package dev.adjoint.compiler.passes;
 
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import java.util.List;
@@ -25,7 +25,7 @@ final class DropoutScaleFolding extends RewritePass {
   }
 
   @Override
-  Node rewrite(Node n, GraphBuilder b) {
+  Node rewrite(Node n, NodeBuilder b) {
     if (n.op() != Op.MUL) {
       return null;
     }
@@ -51,7 +51,7 @@ final class DropoutScaleFolding extends RewritePass {
   }
 
   /** The mask replacing {@code keep·scale} when keep is a keep-mask and scale its rescaling; else null. */
-  private static Node mask(Node keep, Node scale, Node product, GraphBuilder b) {
+  private static Node mask(Node keep, Node scale, Node product, NodeBuilder b) {
     Attrs.Random draw = keepMaskDraw(keep);
     Double s = Patterns.constant(scale);
     if (draw == null || s == null) {

@@ -1,6 +1,6 @@
 package dev.adjoint.compiler.passes;
 
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 
@@ -20,7 +20,7 @@ final class LogSigmoidRewrite extends RewritePass {
   }
 
   @Override
-  Node rewrite(Node n, GraphBuilder b) {
+  Node rewrite(Node n, NodeBuilder b) {
     if (n.op() != Op.LOG) {
       return null;
     }
@@ -39,7 +39,7 @@ final class LogSigmoidRewrite extends RewritePass {
   }
 
   /** A stable log of {@code p} when it is σ(z) or 1 - σ(z) = σ(-z), else null. */
-  private static Node logOf(Node p, GraphBuilder b) {
+  private static Node logOf(Node p, NodeBuilder b) {
     if (p.op() == Op.SIGMOID) {
       return logSigmoid(b, p.input(0));
     }
@@ -53,7 +53,7 @@ final class LogSigmoidRewrite extends RewritePass {
    * so the derivative is 0 + 1/2 = 1 - σ(0). Through max(-z, 0) and |z| (whose derivative at 0
    * is sign 0 = 0) it would be 0.
    */
-  private static Node logSigmoid(GraphBuilder b, Node z) {
+  private static Node logSigmoid(NodeBuilder b, Node z) {
     Node negAbs = b.min(z, b.neg(z));
     return b.sub(b.min(z, b.constant(0, z)), b.log1p(b.exp(negAbs)));
   }

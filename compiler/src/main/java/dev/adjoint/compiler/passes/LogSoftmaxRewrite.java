@@ -1,6 +1,6 @@
 package dev.adjoint.compiler.passes;
 
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import java.util.List;
@@ -20,7 +20,7 @@ final class LogSoftmaxRewrite extends RewritePass {
   }
 
   @Override
-  Node rewrite(Node n, GraphBuilder b) {
+  Node rewrite(Node n, NodeBuilder b) {
     if (n.op() == Op.LOG && n.input(0).op() == Op.WHERE) {
       Node guarded = n.input(0);
       for (int branch = 1; branch <= 2; branch++) {
@@ -37,7 +37,7 @@ final class LogSoftmaxRewrite extends RewritePass {
     return m == null ? null : logSoftmax(m, b);
   }
 
-  private static Node logSoftmax(Patterns.Match m, GraphBuilder b) {
+  private static Node logSoftmax(Patterns.Match m, NodeBuilder b) {
     return b.node(Op.LOG_SOFTMAX, List.of(m.logits()), m.axes());
   }
 }

@@ -1,7 +1,7 @@
 package dev.adjoint.compiler.passes;
 
 import dev.adjoint.compiler.ir.Graph;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.GraphRewriter;
 import dev.adjoint.compiler.ir.Node;
 
@@ -13,12 +13,12 @@ import dev.adjoint.compiler.ir.Node;
 abstract class RewritePass implements Pass {
 
   /** A replacement for {@code node} (its inputs already rewritten), or null. */
-  abstract Node rewrite(Node node, GraphBuilder b);
+  abstract Node rewrite(Node node, NodeBuilder b);
 
   @Override
   public Result run(Graph graph) {
     int[] fired = {0};
-    GraphBuilder root = GraphBuilder.start(graph.span(), Streams.next(graph));
+    NodeBuilder root = NodeBuilder.start(graph.span(), Streams.next(graph));
     Graph out = GraphRewriter.rewrite(graph, n -> {
       Node replacement = rewrite(n, root.at(n.span()));
       if (replacement == null || replacement == n) {

@@ -1,6 +1,6 @@
 package dev.adjoint.compiler.passes;
 
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 
@@ -18,7 +18,7 @@ final class SigmoidBceFusion extends RewritePass {
   }
 
   @Override
-  Node rewrite(Node n, GraphBuilder b) {
+  Node rewrite(Node n, NodeBuilder b) {
     if (n.op() != Op.NEG || n.input(0).op() != Op.ADD) {
       return null;
     }

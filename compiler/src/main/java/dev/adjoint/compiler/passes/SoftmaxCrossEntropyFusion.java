@@ -1,8 +1,8 @@
 package dev.adjoint.compiler.passes;
 
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.ScalarType;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ final class SoftmaxCrossEntropyFusion extends RewritePass {
   }
 
   @Override
-  Node rewrite(Node n, GraphBuilder b) {
+  Node rewrite(Node n, NodeBuilder b) {
     if (n.op() != Op.NEG || n.input(0).op() != Op.REDUCE_SUM) {
       return null;
     }
@@ -110,7 +110,7 @@ final class SoftmaxCrossEntropyFusion extends RewritePass {
   }
 
   private static boolean isOneHotOf(Node oneHot, Node logits) {
-    return oneHot.input(0).dtype() == DType.I32 && oneHot.shape().equals(logits.shape())
+    return oneHot.input(0).dtype() == ScalarType.I32 && oneHot.shape().equals(logits.shape())
         && oneHot.dtype() == logits.dtype();
   }
 }

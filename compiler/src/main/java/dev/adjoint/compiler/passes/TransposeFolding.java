@@ -1,7 +1,7 @@
 package dev.adjoint.compiler.passes;
 
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 
@@ -18,7 +18,7 @@ final class TransposeFolding extends RewritePass {
   }
 
   @Override
-  Node rewrite(Node n, GraphBuilder b) {
+  Node rewrite(Node n, NodeBuilder b) {
     if (n.op() != Op.MATMUL) {
       return null;
     }

@@ -9,8 +9,8 @@ import dev.adjoint.compiler.composite.Activations;
 import dev.adjoint.compiler.composite.Layers;
 import dev.adjoint.compiler.composite.Losses;
 import dev.adjoint.compiler.composite.Losses.Reduction;
-import dev.adjoint.compiler.interp.Tensor;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.interp.F64Tensor;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Shape;
 import java.util.ArrayList;
@@ -40,7 +40,7 @@ class CompositeGradientTest {
     for (int i = 0; i < batch; i++) {
       values[i] = (i * 7 + 1) % classes;
     }
-    return c.fixed("classes", DType.I32, Tensor.of(new int[] {batch}, values));
+    return c.fixed("classes", ScalarType.I32, F64Tensor.of(new int[] {batch}, values));
   }
 
   static {
@@ -91,10 +91,10 @@ class CompositeGradientTest {
       add("layer_norm" + at, List.of(x, Shape.of(width), Shape.of(width)), List.of(ANY, ANY, ANY),
           c -> Layers.layerNorm(c.b(), c.p(0), c.p(1), c.p(2), 1e-5));
       add("embedding_bag mean" + at, List.of(Shape.of(7, 3)), List.of(ANY), c -> Layers.embeddingBag(c.b(), c.p(0),
-          c.fixed("bags", DType.I32, Tensor.of(new int[] {batch, 3}, bagIds(batch))), true, null));
+          c.fixed("bags", ScalarType.I32, F64Tensor.of(new int[] {batch, 3}, bagIds(batch))), true, null));
       add("embedding_bag weighted" + at, List.of(Shape.of(7, 3), Shape.of(batch, 3)), List.of(ANY, ANY),
           c -> Layers.embeddingBag(c.b(), c.p(0),
-              c.fixed("bags", DType.I32, Tensor.of(new int[] {batch, 3}, bagIds(batch))), false, c.p(1)));
+              c.fixed("bags", ScalarType.I32, F64Tensor.of(new int[] {batch, 3}, bagIds(batch))), false, c.p(1)));
     }
     Shape x = Shape.of(5, 4);
     add("batch_norm training", List.of(x, Shape.of(4), Shape.of(4), Shape.of(4), Shape.of(4)),

@@ -6,11 +6,11 @@ import dev.adjoint.compiler.composite.Activations;
 import dev.adjoint.compiler.composite.Losses;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Init;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
@@ -29,14 +29,14 @@ import org.junit.jupiter.api.Test;
  */
 class DerivativeAtKinksTest {
 
-  private static double derivativeAtZero(BiFunction<GraphBuilder, Node, Node> f) {
-    GraphBuilder b = GraphBuilder.start(SourceSpan.synthetic("kink"), 0);
-    Node z = b.node(Op.PARAM, List.of(), new Attrs.Param("z", DType.F64, Shape.SCALAR, Init.of(Init.Kind.ZEROS),
+  private static double derivativeAtZero(BiFunction<NodeBuilder, Node, Node> f) {
+    NodeBuilder b = NodeBuilder.start(SourceSpan.synthetic("kink"), 0);
+    Node z = b.node(Op.PARAM, List.of(), new Attrs.Param("z", ScalarType.F64, Shape.SCALAR, Init.of(Init.Kind.ZEROS),
         ParamRole.WEIGHT));
     Node loss = f.apply(b, z);
     Node g = ReverseMode.gradients(b, loss, List.of(z)).get(z);
     Graph graph = Graph.builder("kink", b.span()).param(z).loss(loss).gradient("z", g).build();
-    return new Interpreter(graph).evaluate(Feed.of(Map.of(), Map.of("z", Tensor.scalar(0)))).value(g).item();
+    return new Interpreter(graph).evaluate(Feed.of(Map.of(), Map.of("z", F64Tensor.scalar(0)))).value(g).item();
   }
 
   @Test

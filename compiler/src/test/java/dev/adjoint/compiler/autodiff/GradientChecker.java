@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Init;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
@@ -60,19 +60,19 @@ final class GradientChecker {
   /** As above with one domain per parameter. */
   static void check(String name, List<Shape> shapes, List<Domain> domains, Function<GraphContext, Node> f,
       long seed) {
-    GraphBuilder b = GraphBuilder.start(SourceSpan.synthetic(name), 0);
+    NodeBuilder b = NodeBuilder.start(SourceSpan.synthetic(name), 0);
     List<Node> params = new ArrayList<>();
     for (int i = 0; i < shapes.size(); i++) {
-      params.add(b.node(Op.PARAM, List.of(), new Attrs.Param("p" + i, DType.F64, shapes.get(i),
+      params.add(b.node(Op.PARAM, List.of(), new Attrs.Param("p" + i, ScalarType.F64, shapes.get(i),
           Init.of(Init.Kind.ZEROS), ParamRole.WEIGHT)));
     }
     GraphContext context = new GraphContext(b, params, new LinkedHashMap<>());
     Node out = f.apply(context);
-    Node weights = b.node(Op.INPUT, List.of(), new Attrs.Input("r", DType.F64, out.shape(), false, 0, List.of()));
+    Node weights = b.node(Op.INPUT, List.of(), new Attrs.Input("r", ScalarType.F64, out.shape(), false, 0, List.of()));
     Node loss = b.sumAll(b.mul(out, weights));
     List<Node> directions = new ArrayList<>();
     for (Node p : params) {
-      directions.add(b.node(Op.INPUT, List.of(), new Attrs.Input("v_" + p.sourceName(), DType.F64, p.shape(), false,
+      directions.add(b.node(Op.INPUT, List.of(), new Attrs.Input("v_" + p.sourceName(), ScalarType.F64, p.shape(), false,
           0, List.of())));
     }
     Map<Node, Node> seeds = new LinkedHashMap<>();
@@ -91,14 +91,14 @@ final class GradientChecker {
     Verifier.check(graph, "gradient check " + name);
 
     Random random = new Random(seed);
-    Map<String, Tensor> theta = new LinkedHashMap<>();
-    Map<String, Tensor> v = new LinkedHashMap<>();
+    Map<String, F64Tensor> theta = new LinkedHashMap<>();
+    Map<String, F64Tensor> v = new LinkedHashMap<>();
     for (int i = 0; i < params.size(); i++) {
       Node p = params.get(i);
       theta.put(p.sourceName(), draw(p.shape(), domains.get(i), random));
       v.put(p.sourceName(), draw(p.shape(), ANY, random));
     }
-    Map<String, Tensor> inputs = new LinkedHashMap<>();
+    Map<String, F64Tensor> inputs = new LinkedHashMap<>();
     context.fixed().forEach((node, value) -> inputs.put(node.sourceName(), value));
     inputs.put("r", draw(out.shape(), ANY, random));
     v.forEach((k, t) -> inputs.put("v_" + k, t));
@@ -120,13 +120,13 @@ final class GradientChecker {
   }
 
   /** The parameters and builder a function under test builds with, and fixed inputs it adds (ids). */
-  record GraphContext(GraphBuilder b, List<Node> params, Map<Node, Tensor> fixed) {
+  record GraphContext(NodeBuilder b, List<Node> params, Map<Node, F64Tensor> fixed) {
     Node p(int i) {
       return params.get(i);
     }
 
     /** An input with a fixed value, e.g. class indices or ids (i32). */
-    Node fixed(String name, DType dtype, Tensor value) {
+    Node fixed(String name, ScalarType dtype, F64Tensor value) {
       Node n = b.node(Op.INPUT, List.of(), new Attrs.Input(name, dtype, Shape.of(value.shape()), false, 0,
           List.of()));
       fixed.put(n, value);
@@ -134,7 +134,7 @@ final class GradientChecker {
     }
   }
 
-  static Tensor draw(Shape shape, Domain domain, Random random) {
+  static F64Tensor draw(Shape shape, Domain domain, Random random) {
     int[] dims = shape.concrete(1);
     int size = 1;
     for (int d : dims) {
@@ -144,10 +144,10 @@ final class GradientChecker {
     for (int i = 0; i < size; i++) {
       values[i] = domain.draw(random);
     }
-    return Tensor.of(dims, values);
+    return F64Tensor.of(dims, values);
   }
 
-  static double dot(Tensor a, Tensor b) {
+  static double dot(F64Tensor a, F64Tensor b) {
     double[] x = a.data();
     double[] y = b.data();
     double sum = 0;
@@ -157,15 +157,15 @@ final class GradientChecker {
     return sum;
   }
 
-  static Map<String, Tensor> shifted(Map<String, Tensor> theta, Map<String, Tensor> v, double step) {
-    Map<String, Tensor> out = new LinkedHashMap<>();
+  static Map<String, F64Tensor> shifted(Map<String, F64Tensor> theta, Map<String, F64Tensor> v, double step) {
+    Map<String, F64Tensor> out = new LinkedHashMap<>();
     theta.forEach((k, t) -> {
       double[] x = t.data();
       double[] d = v.get(k).data();
       for (int i = 0; i < x.length; i++) {
         x[i] += step * d[i];
       }
-      out.put(k, Tensor.of(t.shape(), x));
+      out.put(k, F64Tensor.of(t.shape(), x));
     });
     return out;
   }

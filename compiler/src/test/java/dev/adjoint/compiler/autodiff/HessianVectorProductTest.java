@@ -7,10 +7,10 @@ import dev.adjoint.compiler.frontend.Frontend;
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Graph;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.Verifier;
@@ -45,7 +45,7 @@ class HessianVectorProductTest {
     assertTrue(c.ok(), c.diagnostics().format());
     Graph training = TrainingGraph.of(c.models().get(0).graph());
 
-    GraphBuilder b = GraphBuilder.start(training.span(), 1000);
+    NodeBuilder b = NodeBuilder.start(training.span(), 1000);
     Map<Node, Node> seeds = new LinkedHashMap<>();
     Graph.Builder out = training.toBuilder();
     for (Node p : training.params()) {
@@ -61,9 +61,9 @@ class HessianVectorProductTest {
     Verifier.check(graph, "with Hessian-vector products");
 
     Random random = new Random(11);
-    Map<String, Tensor> inputs = RandomFeeds.inputs(training, 4, random);
-    Map<String, Tensor> theta = RandomFeeds.params(training, random, 0.7);
-    Map<String, Tensor> v = RandomFeeds.params(training, random, 1.0);
+    Map<String, F64Tensor> inputs = RandomFeeds.inputs(training, 4, random);
+    Map<String, F64Tensor> theta = RandomFeeds.params(training, random, 0.7);
+    Map<String, F64Tensor> v = RandomFeeds.params(training, random, 1.0);
     v.forEach((name, t) -> inputs.put("v." + name, t));
     Interpreter interpreter = new Interpreter(graph);
     Evaluation at = interpreter.evaluate(Feed.of(inputs, theta));

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.adjoint.compiler.autodiff.GradientChecker.Domain;
 import dev.adjoint.compiler.autodiff.GradientChecker.GraphContext;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.Shape;
@@ -55,7 +55,7 @@ class PrimitiveGradientTest {
   }
 
   private static Node ids(GraphContext c, int[] shape, double... values) {
-    return c.fixed("ids", DType.I32, Tensor.of(shape, values));
+    return c.fixed("ids", ScalarType.I32, F64Tensor.of(shape, values));
   }
 
   static {
@@ -71,7 +71,7 @@ class PrimitiveGradientTest {
     unary(Op.ERF, ANY);
     for (Shape sh : ELEMENTWISE_SHAPES) {
       add("cast " + sh, Op.CAST, List.of(sh), List.of(ANY),
-          c -> c.b().node(Op.CAST, List.of(c.p(0)), new Attrs.Cast(DType.F64)));
+          c -> c.b().node(Op.CAST, List.of(c.p(0)), new Attrs.Cast(ScalarType.F64)));
     }
     binary(Op.ADD, ANY, ANY);
     binary(Op.SUB, ANY, ANY);

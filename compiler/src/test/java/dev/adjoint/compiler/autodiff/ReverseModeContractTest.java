@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Init;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
@@ -29,14 +29,14 @@ import org.junit.jupiter.api.Test;
  */
 class ReverseModeContractTest {
 
-  private static Node param(GraphBuilder b, String name, Shape shape) {
-    return b.node(Op.PARAM, List.of(), new Attrs.Param(name, DType.F64, shape, Init.of(Init.Kind.ZEROS),
+  private static Node param(NodeBuilder b, String name, Shape shape) {
+    return b.node(Op.PARAM, List.of(), new Attrs.Param(name, ScalarType.F64, shape, Init.of(Init.Kind.ZEROS),
         ParamRole.WEIGHT));
   }
 
   @Test
   void aNonScalarOutputIsRefused() {
-    GraphBuilder b = GraphBuilder.start(SourceSpan.synthetic("vector"), 0);
+    NodeBuilder b = NodeBuilder.start(SourceSpan.synthetic("vector"), 0);
     Node w = param(b, "w", Shape.of(3));
     Node doubled = b.scale(w, 2);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -47,7 +47,7 @@ class ReverseModeContractTest {
 
   @Test
   void anUnusedNodeGetsZerosAndAReusedOneTheSumOfItsUses() {
-    GraphBuilder b = GraphBuilder.start(SourceSpan.synthetic("uses"), 0);
+    NodeBuilder b = NodeBuilder.start(SourceSpan.synthetic("uses"), 0);
     Node w = param(b, "w", Shape.of(2));
     Node unused = param(b, "u", Shape.of(2));
     Node loss = b.sumAll(b.mul(w, w));
@@ -55,9 +55,9 @@ class ReverseModeContractTest {
     assertEquals(List.of(w, unused), List.copyOf(g.keySet()), "in the order asked for");
     Graph graph = Graph.builder("uses", b.span()).param(w).param(unused).loss(loss)
         .gradient("w", g.get(w)).gradient("u", g.get(unused)).build();
-    Tensor wValue = Tensor.of(new int[] {2}, 1.5, -2);
+    F64Tensor wValue = F64Tensor.of(new int[] {2}, 1.5, -2);
     var run = new Interpreter(graph).evaluate(Feed.of(Map.of(), Map.of("w", wValue,
-        "u", Tensor.of(new int[] {2}, 7, 8))));
+        "u", F64Tensor.of(new int[] {2}, 7, 8))));
     assertArrayEquals(new double[] {3, -4}, run.value(g.get(w)).data(), 0, "d(w·w)/dw = 2w from two uses");
     assertArrayEquals(new double[] {0, 0}, run.value(g.get(unused)).data(), 0);
   }

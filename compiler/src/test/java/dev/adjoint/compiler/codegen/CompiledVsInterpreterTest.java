@@ -12,7 +12,7 @@ import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
 import dev.adjoint.compiler.interp.Mode;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.settings.Clipping;
@@ -67,8 +67,8 @@ class CompiledVsInterpreterTest {
   private static void check(ModelUnit unit, CompiledModel model, int batch) {
     Graph forward = unit.graph();
     Random random = new Random(forward.name().hashCode() * 31L + batch);
-    Map<String, Tensor> inputs = rounded(RandomFeeds.inputs(forward, batch, random));
-    Map<String, Tensor> params = rounded(RandomFeeds.params(forward, random, 0.5));
+    Map<String, F64Tensor> inputs = rounded(RandomFeeds.inputs(forward, batch, random));
+    Map<String, F64Tensor> params = rounded(RandomFeeds.params(forward, random, 0.5));
     String where = forward.name() + " batch " + batch;
     load(model, inputs, params);
     model.setSeed(7);
@@ -113,8 +113,8 @@ class CompiledVsInterpreterTest {
    * applied to the compiled gradients, within {@value #UPDATE_TOLERANCE}·max(1, |p|): the
    * update's f32 rounding only.
    */
-  private static void realSteps(ModelUnit unit, Graph training, Map<String, Tensor> inputs,
-      Map<String, Tensor> params, int batch, String where) {
+  private static void realSteps(ModelUnit unit, Graph training, Map<String, F64Tensor> inputs,
+      Map<String, F64Tensor> params, int batch, String where) {
     CompiledModel model = ModelCompiler.compile(unit).newModel(MAX_BATCH);
     load(model, inputs, params);
     model.setSeed(7);
@@ -124,8 +124,8 @@ class CompiledVsInterpreterTest {
     Set<String> decayed = optimizer.decayOn().resolve(unit.graph());
     for (int step = 1; step <= 2; step++) {
       String at = where + " " + optimizer.name() + " step " + step;
-      Map<String, Tensor> current = new LinkedHashMap<>();
-      params.forEach((name, t) -> current.put(name, Tensor.of(t.shape(), read(model.param(name), t.size()))));
+      Map<String, F64Tensor> current = new LinkedHashMap<>();
+      params.forEach((name, t) -> current.put(name, F64Tensor.of(t.shape(), read(model.param(name), t.size()))));
       Evaluation e = new Interpreter(training).evaluate(
           Feed.of(inputs, current).withRng(7, step - 1).withMode(Mode.TRAINING));
       double lr = model.learningRate();
@@ -222,7 +222,7 @@ class CompiledVsInterpreterTest {
     return out;
   }
 
-  private static void load(CompiledModel model, Map<String, Tensor> inputs, Map<String, Tensor> params) {
+  private static void load(CompiledModel model, Map<String, F64Tensor> inputs, Map<String, F64Tensor> params) {
     inputs.forEach((name, t) -> copy(t, model.input(name)));
     params.forEach((name, t) -> copy(t, model.param(name)));
     model.states().forEach((name, t) -> {
@@ -233,7 +233,7 @@ class CompiledVsInterpreterTest {
     });
   }
 
-  private static void copy(Tensor from, dev.adjoint.runtime.model.Tensor into) {
+  private static void copy(F64Tensor from, dev.adjoint.runtime.model.Tensor into) {
     double[] values = from.data();
     for (int i = 0; i < values.length; i++) {
       into.set(i, values[i]);
@@ -241,14 +241,14 @@ class CompiledVsInterpreterTest {
   }
 
   /** Values rounded to f32, so that both sides start from the same numbers. */
-  private static Map<String, Tensor> rounded(Map<String, Tensor> tensors) {
-    Map<String, Tensor> out = new LinkedHashMap<>();
+  private static Map<String, F64Tensor> rounded(Map<String, F64Tensor> tensors) {
+    Map<String, F64Tensor> out = new LinkedHashMap<>();
     tensors.forEach((name, t) -> {
       double[] values = t.data();
       for (int i = 0; i < values.length; i++) {
         values[i] = (float) values[i];
       }
-      out.put(name, Tensor.of(t.shape(), values));
+      out.put(name, F64Tensor.of(t.shape(), values));
     });
     return out;
   }
@@ -258,7 +258,7 @@ class CompiledVsInterpreterTest {
         + name));
   }
 
-  private static void compare(Tensor reference, dev.adjoint.runtime.model.Tensor actual, int count, String where) {
+  private static void compare(F64Tensor reference, dev.adjoint.runtime.model.Tensor actual, int count, String where) {
     double[] expected = reference.data();
     double scale = 1;
     for (double v : expected) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.autodiff.TrainingGraph;
 import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.runtime.model.CompiledModel;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
@@ -53,7 +53,7 @@ class GradientClippingTest {
   /** start - lr · (scale · clamp(g, ±limit)). */
   private static void assertStep(CompiledModel model, double limit, double scale, double tolerance, String where) {
     Map<String, double[]> g = gradients();
-    Map<String, Tensor> start = TrainedModels.params(31);
+    Map<String, F64Tensor> start = TrainedModels.params(31);
     for (String name : List.of("W", "b")) {
       double[] expected = start.get(name).data().clone();
       for (int i = 0; i < expected.length; i++) {
@@ -145,7 +145,7 @@ class GradientClippingTest {
         "optimizer sgd(lr = 0.1, momentum = 0.9, weight_decay = 0.5)\nclip value(" + limit + "), global_norm(" + max
             + ")");
     CompiledModel model = ModelCompiler.compile(unit).newModel(TrainedModels.MAX_BATCH);
-    Map<String, Tensor> inputs = TrainedModels.inputs(31);
+    Map<String, F64Tensor> inputs = TrainedModels.inputs(31);
     TrainedModels.load(model, inputs, TrainedModels.params(31));
     Map<String, double[]> expected = copy(TrainedModels.params(31));
     OptimizerUpdateTest.Sgd reference = new OptimizerUpdateTest.Sgd(0.9, 0, false, 0.5, false);
@@ -220,7 +220,7 @@ class GradientClippingTest {
     return Math.rint((all[3] + all[4]) / 2 * 1e6) / 1e6;
   }
 
-  private static Map<String, double[]> copy(Map<String, Tensor> tensors) {
+  private static Map<String, double[]> copy(Map<String, F64Tensor> tensors) {
     Map<String, double[]> out = new LinkedHashMap<>();
     tensors.forEach((name, t) -> out.put(name, t.data().clone()));
     return out;

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.Shape;
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.TestFactory;
  * 5 samples and then 1, in f32 and f64 (and i32 where the op takes integers), over shapes
  * of rank 0 to 4 with the batch dimension first, in the middle and last.
  *
- * <p>Each case is a graph built with {@link GraphBuilder}, compiled twice: as it is (its
+ * <p>Each case is a graph built with {@link NodeBuilder}, compiled twice: as it is (its
  * prediction graph is the graph itself), so that every op reaches its emitter, and through
  * the inference pipeline, so that the forms the passes make (fused elementwise kernels,
  * transposes folded into products) are compiled too; both against the interpreter on the
@@ -66,7 +66,7 @@ class OpCodegenTest {
   private static final long STEP = 3;
   private static final SourceFile FILE = SourceFile.of("ops.nn", "# graphs built by OpCodegenTest\n");
   private static final SourceSpan SPAN = new SourceSpan(FILE, 1, 1, 1, 2);
-  private static final List<DType> FLOATS = List.of(DType.F32, DType.F64);
+  private static final List<ScalarType> FLOATS = List.of(ScalarType.F32, ScalarType.F64);
   /** Ops that never get a step of their own. */
   private static final Set<Op> NOT_EMITTED = EnumSet.of(Op.INPUT, Op.PARAM, Op.STATE, Op.MODE_SWITCH);
 
@@ -88,7 +88,7 @@ class OpCodegenTest {
       body.accept(m);
       Node loss = null;
       for (Node out : m.graph.build().outputs().values()) {
-        if (out.dtype() != DType.I32 && (loss == null || out.dtype() == loss.dtype())) {
+        if (out.dtype() != ScalarType.I32 && (loss == null || out.dtype() == loss.dtype())) {
           Node total = m.b.sumAll(out);
           loss = loss == null ? total : m.b.add(loss, total);
         }
@@ -112,7 +112,7 @@ class OpCodegenTest {
 
   /** A graph being built: inputs with how to draw them, and named outputs. */
   private static final class Model {
-    final GraphBuilder b = GraphBuilder.start(SPAN, 100);
+    final NodeBuilder b = NodeBuilder.start(SPAN, 100);
     final Graph.Builder graph = Graph.builder("ops", SPAN);
     final Map<String, Draw> draws = new LinkedHashMap<>();
     /** With a gradient to take: every float input is scaled by a parameter of ones (see {@link #trainable}). */
@@ -127,11 +127,11 @@ class OpCodegenTest {
       this.scaled = scaled;
     }
 
-    Node input(String name, DType dtype, Draw draw, int... dims) {
+    Node input(String name, ScalarType dtype, Draw draw, int... dims) {
       Node n = b.node(Op.INPUT, List.of(), new Attrs.Input(name, dtype, Shape.of(dims), false, 0, List.of()));
       graph.input(n);
       draws.put(name, draw);
-      if (!scaled || dtype == DType.I32) {
+      if (!scaled || dtype == ScalarType.I32) {
         return n;
       }
       int[] rest = dims.length > 0 && dims[0] == B ? java.util.Arrays.copyOfRange(dims, 1, dims.length) : dims;
@@ -142,11 +142,11 @@ class OpCodegenTest {
       return b.mul(n, scale);
     }
 
-    Node gaussian(String name, DType dtype, int... dims) {
+    Node gaussian(String name, ScalarType dtype, int... dims) {
       return input(name, dtype, Draw.GAUSSIAN, dims);
     }
 
-    Node positive(String name, DType dtype, int... dims) {
+    Node positive(String name, ScalarType dtype, int... dims) {
       return input(name, dtype, Draw.POSITIVE, dims);
     }
 
@@ -154,7 +154,7 @@ class OpCodegenTest {
      * A Gaussian input whose batch dimension is at {@code axis} of {@code dims} (inputs have
      * it first): an input with B first, transposed.
      */
-    Node batchAt(String name, DType dtype, int axis, int... dims) {
+    Node batchAt(String name, ScalarType dtype, int axis, int... dims) {
       int[] first = new int[dims.length];
       List<Integer> perm = new ArrayList<>();
       first[0] = B;
@@ -184,7 +184,7 @@ class OpCodegenTest {
 
   private static List<Case> cases() {
     List<Case> cases = new ArrayList<>();
-    for (DType t : FLOATS) {
+    for (ScalarType t : FLOATS) {
       String d = " " + t.text();
       cases.add(new Case("unary" + d, m -> unary(m, t)));
       cases.add(new Case("binary" + d, m -> binary(m, t)));
@@ -203,8 +203,8 @@ class OpCodegenTest {
     return cases;
   }
 
-  private static void unary(Model m, DType t) {
-    GraphBuilder b = m.b;
+  private static void unary(Model m, ScalarType t) {
+    NodeBuilder b = m.b;
     Node x = m.gaussian("x", t, B, 3, 4);
     Node p = m.positive("p", t, B, 3, 4);
     Node v = m.gaussian("v", t, 4);
@@ -220,8 +220,8 @@ class OpCodegenTest {
     m.out("sigmoid_scalar", b.sigmoid(s));
   }
 
-  private static void binary(Model m, DType t) {
-    GraphBuilder b = m.b;
+  private static void binary(Model m, ScalarType t) {
+    NodeBuilder b = m.b;
     Node x = m.gaussian("x", t, B, 3, 4);
     Node y = m.gaussian("y", t, B, 3, 4);
     Node p = m.positive("p", t, B, 3, 4);
@@ -243,8 +243,8 @@ class OpCodegenTest {
   }
 
   /** Rows, columns, scalars and general broadcasts, as views, elements and written out. */
-  private static void broadcasts(Model m, DType t) {
-    GraphBuilder b = m.b;
+  private static void broadcasts(Model m, ScalarType t) {
+    NodeBuilder b = m.b;
     Node x = m.gaussian("x", t, B, 3, 4);
     Node row = m.gaussian("row", t, 4);
     Node row2 = m.gaussian("row2", t, 3, 4);
@@ -273,8 +273,8 @@ class OpCodegenTest {
   }
 
   /** Chains fused into ELEMENTWISE_KERNEL loops by the pipeline, reading every kind of broadcast. */
-  private static void kernels(Model m, DType t) {
-    GraphBuilder b = m.b;
+  private static void kernels(Model m, ScalarType t) {
+    NodeBuilder b = m.b;
     Node x = m.gaussian("x", t, B, 3, 4);
     Node row = m.gaussian("row", t, 4);
     Node column = m.gaussian("column", t, B, 3, 1);
@@ -292,8 +292,8 @@ class OpCodegenTest {
     m.out("where", b.where(b.greater(x, row), b.erf(x), b.mul(x, middle2)));
   }
 
-  private static void reductions(Model m, DType t) {
-    GraphBuilder b = m.b;
+  private static void reductions(Model m, ScalarType t) {
+    NodeBuilder b = m.b;
     Node x = m.gaussian("x", t, B, 3, 4);
     Node y = m.batchAt("y", t, 1, 3, B, 4);
     Node z = m.gaussian("z", t, 2, 3, 2, 3);
@@ -312,8 +312,8 @@ class OpCodegenTest {
     m.out("max_z_ends", b.reduceMax(z, List.of(0, 3), false));
   }
 
-  private static void movement(Model m, DType t) {
-    GraphBuilder b = m.b;
+  private static void movement(Model m, ScalarType t) {
+    NodeBuilder b = m.b;
     Node x = m.gaussian("x", t, B, 3, 4);
     Node w = m.gaussian("w", t, B, 5, 4);
     Node u = m.batchAt("u", t, 1, 5, B, 2);
@@ -338,13 +338,13 @@ class OpCodegenTest {
     m.out("slice_pad", b.pad(b.slice(q, 2, 1, 3), 2, 1, 0));
   }
 
-  private static void indexing(Model m, DType t) {
-    GraphBuilder b = m.b;
+  private static void indexing(Model m, ScalarType t) {
+    NodeBuilder b = m.b;
     Node table = m.gaussian("table", t, 10, 4);
-    Node ids = m.input("ids", DType.I32, Draw.IDS, B, 3);
-    Node single = m.input("single", DType.I32, Draw.IDS, B);
+    Node ids = m.input("ids", ScalarType.I32, Draw.IDS, B, 3);
+    Node single = m.input("single", ScalarType.I32, Draw.IDS, B);
     Node updates = m.gaussian("updates", t, B, 3, 4);
-    Node classes = m.input("classes", DType.I32, Draw.ONE_HOT_IDS, B, 2);
+    Node classes = m.input("classes", ScalarType.I32, Draw.ONE_HOT_IDS, B, 2);
     m.out("gather", b.gather(table, ids));
     m.out("gather_rank1", b.gather(table, single));
     m.out("scatter_add", b.scatterAdd(ids, updates, Shape.of(10, 4)));
@@ -352,8 +352,8 @@ class OpCodegenTest {
     m.out("one_hot_used", b.mul(b.oneHot(single, 3, t), b.constant(2, t)));
   }
 
-  private static void matmul(Model m, DType t) {
-    GraphBuilder b = m.b;
+  private static void matmul(Model m, ScalarType t) {
+    NodeBuilder b = m.b;
     Node a = m.gaussian("a", t, B, 3);
     Node w = m.gaussian("w", t, 3, 4);
     Node wt = m.gaussian("wt", t, 4, 3);
@@ -368,8 +368,8 @@ class OpCodegenTest {
     m.out("rank3_transpose_a", b.matmul(a3, c3, true, false));
   }
 
-  private static void sources(Model m, DType t) {
-    GraphBuilder b = m.b;
+  private static void sources(Model m, ScalarType t) {
+    NodeBuilder b = m.b;
     Node x = m.gaussian("x", t, B, 3);
     m.out("const_scalar", b.constant(1.25, t));
     m.out("const_matrix", b.node(Op.CONST, List.of(), new Attrs.Fill(-0.5, t, Shape.of(2, 3))));
@@ -384,12 +384,12 @@ class OpCodegenTest {
         new Attrs.DropoutMask(43, 0.5, 2, t, Shape.of(B, 3)))));
   }
 
-  private static void losses(Model m, DType t) {
-    GraphBuilder b = m.b;
+  private static void losses(Model m, ScalarType t) {
+    NodeBuilder b = m.b;
     Node logits = m.input("logits", t, Draw.WIDE, B, 5);
     Node logits3 = m.gaussian("logits3", t, B, 4, 3);
-    Node labels = m.input("labels", DType.I32, Draw.CLASS_IDS, B);
-    Node labels3 = m.input("labels3", DType.I32, Draw.CLASS_IDS, B, 2);
+    Node labels = m.input("labels", ScalarType.I32, Draw.CLASS_IDS, B);
+    Node labels3 = m.input("labels3", ScalarType.I32, Draw.CLASS_IDS, B, 2);
     Node logits35 = m.gaussian("logits35", t, B, 2, 5);
     Node distribution = m.positive("distribution", t, B, 5);
     Node z = m.input("z", t, Draw.WIDE, B, 3);
@@ -407,8 +407,8 @@ class OpCodegenTest {
   }
 
   private static void integers(Model m) {
-    GraphBuilder b = m.b;
-    DType t = DType.I32;
+    NodeBuilder b = m.b;
+    ScalarType t = ScalarType.I32;
     Node x = m.input("x", t, Draw.SMALL_INTEGERS, B, 3, 4);
     Node y = m.input("y", t, Draw.SMALL_INTEGERS, B, 3, 4);
     Node nonzero = m.input("nonzero", t, Draw.NONZERO_INTEGERS, B, 3, 4);
@@ -438,8 +438,8 @@ class OpCodegenTest {
   }
 
   private static void integerMovement(Model m) {
-    GraphBuilder b = m.b;
-    DType t = DType.I32;
+    NodeBuilder b = m.b;
+    ScalarType t = ScalarType.I32;
     Node x = m.input("x", t, Draw.SMALL_INTEGERS, B, 3, 4);
     Node row = m.input("row", t, Draw.SMALL_INTEGERS, 4);
     Node ids = m.input("ids", t, Draw.IDS, B, 3);
@@ -457,17 +457,17 @@ class OpCodegenTest {
   }
 
   private static void casts(Model m) {
-    GraphBuilder b = m.b;
-    Node f = m.input("f", DType.F32, Draw.WIDE, B, 3);
-    Node d = m.input("d", DType.F64, Draw.WIDE, B, 3);
-    Node i = m.input("i", DType.I32, Draw.SMALL_INTEGERS, B, 3);
-    m.out("f32_to_f64", b.cast(f, DType.F64));
-    m.out("f64_to_f32", b.cast(d, DType.F32));
-    m.out("f32_to_i32", b.cast(f, DType.I32));
-    m.out("f64_to_i32", b.cast(d, DType.I32));
-    m.out("i32_to_f32", b.cast(i, DType.F32));
-    m.out("i32_to_f64", b.cast(i, DType.F64));
-    m.out("i32_to_f32_used", b.mul(b.cast(i, DType.F32), f));
+    NodeBuilder b = m.b;
+    Node f = m.input("f", ScalarType.F32, Draw.WIDE, B, 3);
+    Node d = m.input("d", ScalarType.F64, Draw.WIDE, B, 3);
+    Node i = m.input("i", ScalarType.I32, Draw.SMALL_INTEGERS, B, 3);
+    m.out("f32_to_f64", b.cast(f, ScalarType.F64));
+    m.out("f64_to_f32", b.cast(d, ScalarType.F32));
+    m.out("f32_to_i32", b.cast(f, ScalarType.I32));
+    m.out("f64_to_i32", b.cast(d, ScalarType.I32));
+    m.out("i32_to_f32", b.cast(i, ScalarType.F32));
+    m.out("i32_to_f64", b.cast(i, ScalarType.F64));
+    m.out("i32_to_f32_used", b.mul(b.cast(i, ScalarType.F32), f));
   }
 
   // ---- the tests ----------------------------------------------------------------------
@@ -539,19 +539,19 @@ class OpCodegenTest {
     model.setLearningRate(0);
     for (int batch : new int[] {5, 1}) {
       Random random = new Random(c.name().hashCode() * 37L + batch);
-      Map<String, Tensor> inputs = new LinkedHashMap<>();
+      Map<String, F64Tensor> inputs = new LinkedHashMap<>();
       for (Node input : graph.inputs()) {
-        Tensor value = draw(input, built.draws.get(input.sourceName()), batch, random);
+        F64Tensor value = draw(input, built.draws.get(input.sourceName()), batch, random);
         inputs.put(input.sourceName(), value);
         if (model.inputs().containsKey(input.sourceName())) {
           TrainedModels.set(model.input(input.sourceName()), value.data());
         }
       }
-      Map<String, Tensor> params = new LinkedHashMap<>();
+      Map<String, F64Tensor> params = new LinkedHashMap<>();
       built.scales.forEach((name, scale) -> {
         double[] ones = new double[(int) Math.max(1, scale.shape().staticSize())];
         java.util.Arrays.fill(ones, 1);
-        params.put(name, Tensor.of(scale.shape().dims(), ones));
+        params.put(name, F64Tensor.of(scale.shape().dims(), ones));
         TrainedModels.set(model.param(name), ones);
       });
       model.setSeed(SEED);
@@ -565,7 +565,7 @@ class OpCodegenTest {
         for (double v : expected) {
           scale = Math.max(scale, Math.abs(v));
         }
-        double tolerance = (g.getValue().dtype() == DType.F32 ? GRADIENT_TOLERANCE : F64_TOLERANCE) * scale;
+        double tolerance = (g.getValue().dtype() == ScalarType.F32 ? GRADIENT_TOLERANCE : F64_TOLERANCE) * scale;
         dev.adjoint.runtime.model.Tensor actual = model.gradients().get(g.getKey());
         for (int i = 0; i < expected.length; i++) {
           double a = actual.get(i);
@@ -586,9 +586,9 @@ class OpCodegenTest {
     Map<String, Draw> draws = built.draws;
     for (int batch : new int[] {5, 1}) {
       Random random = new Random(c.name().hashCode() * 31L + batch);
-      Map<String, Tensor> inputs = new LinkedHashMap<>();
+      Map<String, F64Tensor> inputs = new LinkedHashMap<>();
       for (Node input : graph.inputs()) {
-        Tensor value = draw(input, draws.get(input.sourceName()), batch, random);
+        F64Tensor value = draw(input, draws.get(input.sourceName()), batch, random);
         inputs.put(input.sourceName(), value);
         if (model.inputs().containsKey(input.sourceName())) {
           TrainedModels.set(model.input(input.sourceName()), value.data());
@@ -607,7 +607,7 @@ class OpCodegenTest {
   }
 
   /** Random values for an input, rounded to its dtype. */
-  private static Tensor draw(Node input, Draw draw, int batch, Random random) {
+  private static F64Tensor draw(Node input, Draw draw, int batch, Random random) {
     int[] shape = input.shape().concrete(batch);
     int size = 1;
     for (int d : shape) {
@@ -632,12 +632,12 @@ class OpCodegenTest {
         case I32 -> (int) v;
       };
     }
-    return Tensor.of(shape, values);
+    return F64Tensor.of(shape, values);
   }
 
-  private static void compare(Tensor expected, dev.adjoint.runtime.model.Tensor actual, DType dtype, String where) {
+  private static void compare(F64Tensor expected, dev.adjoint.runtime.model.Tensor actual, ScalarType dtype, String where) {
     double[] values = expected.data();
-    double tolerance = dtype == DType.F32 ? F32_TOLERANCE : dtype == DType.F64 ? F64_TOLERANCE : 0;
+    double tolerance = dtype == ScalarType.F32 ? F32_TOLERANCE : dtype == ScalarType.F64 ? F64_TOLERANCE : 0;
     for (int i = 0; i < values.length; i++) {
       double e = values[i];
       double a = actual.get(i);

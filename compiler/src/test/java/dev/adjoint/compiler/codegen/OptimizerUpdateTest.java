@@ -8,7 +8,7 @@ import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.runtime.model.CompiledModel;
 import java.util.HashMap;
@@ -90,8 +90,8 @@ class OptimizerUpdateTest {
     ModelUnit unit = TrainedModels.unit(dtype, "optimizer " + setting.optimizer());
     CompiledModel model = ModelCompiler.compile(unit).newModel(TrainedModels.MAX_BATCH);
     assertEquals(setting.lr(), model.learningRate(), "the train block's learning rate");
-    Map<String, Tensor> inputs = TrainedModels.inputs(3);
-    Map<String, Tensor> start = TrainedModels.params(3);
+    Map<String, F64Tensor> inputs = TrainedModels.inputs(3);
+    Map<String, F64Tensor> start = TrainedModels.params(3);
     TrainedModels.load(model, inputs, start);
     Map<String, double[]> expected = copy(start);
     Reference reference = setting.reference().get();
@@ -139,8 +139,8 @@ class OptimizerUpdateTest {
   void decoupledDecayUnderAdamwDiffersFromL2UnderAdamExactlyAsExpected() {
     double lr = 0.05;
     double wd = 0.3;
-    Map<String, Tensor> inputs = TrainedModels.inputs(5);
-    Map<String, Tensor> start = TrainedModels.params(5);
+    Map<String, F64Tensor> inputs = TrainedModels.inputs(5);
+    Map<String, F64Tensor> start = TrainedModels.params(5);
     Map<String, double[]> g = gradients(TrainingGraph.of(TrainedModels.unit("f64", "optimizer adam").graph()),
         inputs, copy(start));
     double[] w = start.get("W").data();
@@ -176,8 +176,8 @@ class OptimizerUpdateTest {
   void biasesAreDecayedOnlyWhenDecayOnSaysSo() {
     double lr = 0.1;
     double wd = 0.5;
-    Map<String, Tensor> inputs = TrainedModels.inputs(7);
-    Map<String, Tensor> start = TrainedModels.params(7);
+    Map<String, F64Tensor> inputs = TrainedModels.inputs(7);
+    Map<String, F64Tensor> start = TrainedModels.params(7);
     Map<String, double[]> g = gradients(TrainingGraph.of(TrainedModels.unit("f64", "optimizer sgd").graph()),
         inputs, copy(start));
     for (String decayOn : List.of("", ", decay_on = all", ", decay_on = (weights, \"b\")")) {
@@ -205,7 +205,7 @@ class OptimizerUpdateTest {
   void theLearningRateSetIsTheOneUsedAndZeroLeavesParametersAlone() {
     CompiledModel model = ModelCompiler.compile(TrainedModels.unit("f32", "optimizer sgd(lr = 0.1)"))
         .newModel(TrainedModels.MAX_BATCH);
-    Map<String, Tensor> start = TrainedModels.params(9);
+    Map<String, F64Tensor> start = TrainedModels.params(9);
     TrainedModels.load(model, TrainedModels.inputs(9), start);
     model.setLearningRate(0);
     model.trainStep(TrainedModels.BATCH);
@@ -234,8 +234,8 @@ class OptimizerUpdateTest {
     for (Setting setting : settings) {
       ModelUnit unit = TrainedModels.unit("f64", "optimizer " + setting.optimizer());
       CompiledModel model = ModelCompiler.compile(unit).newModel(TrainedModels.MAX_BATCH);
-      Map<String, Tensor> inputs = TrainedModels.inputs(11);
-      Map<String, Tensor> start = TrainedModels.params(11);
+      Map<String, F64Tensor> inputs = TrainedModels.inputs(11);
+      Map<String, F64Tensor> start = TrainedModels.params(11);
       TrainedModels.load(model, inputs, start);
       for (int step = 0; step < 3; step++) {
         model.trainStep(TrainedModels.BATCH);
@@ -475,9 +475,9 @@ class OptimizerUpdateTest {
   // ---- helpers ------------------------------------------------------------------------
 
   /** The interpreter's gradient of the loss for every parameter, at these parameter values. */
-  static Map<String, double[]> gradients(Graph training, Map<String, Tensor> inputs, Map<String, double[]> params) {
-    Map<String, Tensor> values = new LinkedHashMap<>();
-    params.forEach((name, v) -> values.put(name, Tensor.of(name.equals("W") ? new int[] {3, 2} : new int[] {2},
+  static Map<String, double[]> gradients(Graph training, Map<String, F64Tensor> inputs, Map<String, double[]> params) {
+    Map<String, F64Tensor> values = new LinkedHashMap<>();
+    params.forEach((name, v) -> values.put(name, F64Tensor.of(name.equals("W") ? new int[] {3, 2} : new int[] {2},
         v.clone())));
     Evaluation e = new Interpreter(training).evaluate(Feed.of(inputs, values));
     Map<String, double[]> out = new LinkedHashMap<>();
@@ -492,7 +492,7 @@ class OptimizerUpdateTest {
     return out;
   }
 
-  private static Map<String, double[]> copy(Map<String, Tensor> tensors) {
+  private static Map<String, double[]> copy(Map<String, F64Tensor> tensors) {
     Map<String, double[]> out = new LinkedHashMap<>();
     tensors.forEach((name, t) -> out.put(name, t.data().clone()));
     return out;

@@ -9,7 +9,7 @@ import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.settings.Regularizer;
@@ -46,8 +46,8 @@ class RegularizationTest {
 
   @Test
   void penaltiesAndTheirGradientsAreWhatTheyAreByHand() {
-    Map<String, Tensor> inputs = TrainedModels.inputs(21);
-    Map<String, Tensor> params = withZero(TrainedModels.params(21));
+    Map<String, F64Tensor> inputs = TrainedModels.inputs(21);
+    Map<String, F64Tensor> params = withZero(TrainedModels.params(21));
     for (Penalty penalty : penalties()) {
       ModelUnit unit = TrainedModels.unit("f64", "optimizer sgd\n" + penalty.line());
       Graph plain = TrainingGraph.of(unit.graph());
@@ -73,8 +73,8 @@ class RegularizationTest {
 
   @Test
   void theGradientOfAnAbsoluteValueAtZeroIsZero() {
-    Map<String, Tensor> inputs = TrainedModels.inputs(22);
-    Map<String, Tensor> params = withZero(TrainedModels.params(22));
+    Map<String, F64Tensor> inputs = TrainedModels.inputs(22);
+    Map<String, F64Tensor> params = withZero(TrainedModels.params(22));
     assertEquals(0, params.get("W").data()[0]);
     ModelUnit unit = TrainedModels.unit("f64", "optimizer sgd\nregularize l1(0.5)");
     Graph plain = TrainingGraph.of(unit.graph());
@@ -99,8 +99,8 @@ class RegularizationTest {
 
   @Test
   void theCompiledStepTrainsTheObjectiveAndEvaluateReportsThePlainLoss() {
-    Map<String, Tensor> inputs = TrainedModels.inputs(23);
-    Map<String, Tensor> params = withZero(TrainedModels.params(23));
+    Map<String, F64Tensor> inputs = TrainedModels.inputs(23);
+    Map<String, F64Tensor> params = withZero(TrainedModels.params(23));
     double lr = 0.1;
     for (Penalty penalty : penalties()) {
       for (String dtype : List.of("f32", "f64")) {
@@ -132,8 +132,8 @@ class RegularizationTest {
 
   @Test
   void aBiasIsPenalizedOnlyWhenSelected() {
-    Map<String, Tensor> inputs = TrainedModels.inputs(24);
-    Map<String, Tensor> params = TrainedModels.params(24);
+    Map<String, F64Tensor> inputs = TrainedModels.inputs(24);
+    Map<String, F64Tensor> params = TrainedModels.params(24);
     Map<String, double[]> bias = new LinkedHashMap<>();
     for (String line : List.of("", "regularize l2(0.1)", "regularize l2(0.1, on = all)")) {
       ModelUnit unit = TrainedModels.unit("f64", "optimizer sgd\n" + line);
@@ -155,11 +155,11 @@ class RegularizationTest {
   }
 
   /** The parameters with W[0] exactly zero. */
-  private static Map<String, Tensor> withZero(Map<String, Tensor> params) {
+  private static Map<String, F64Tensor> withZero(Map<String, F64Tensor> params) {
     double[] w = params.get("W").data();
     w[0] = 0;
-    Map<String, Tensor> out = new LinkedHashMap<>(params);
-    out.put("W", Tensor.of(new int[] {3, 2}, w));
+    Map<String, F64Tensor> out = new LinkedHashMap<>(params);
+    out.put("W", F64Tensor.of(new int[] {3, 2}, w));
     return out;
   }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.adjoint.compiler.frontend.Compilation;
 import dev.adjoint.compiler.frontend.Frontend;
 import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.source.SourceFile;
 import dev.adjoint.runtime.model.CompiledModel;
 import java.io.IOException;
@@ -52,25 +52,25 @@ final class TrainedModels {
   }
 
   /** Parameters W (3 x 2) and b (2), nonzero, in f32-exact values. */
-  static Map<String, Tensor> params(long seed) {
+  static Map<String, F64Tensor> params(long seed) {
     Random random = new Random(seed);
-    Map<String, Tensor> params = new LinkedHashMap<>();
-    params.put("W", Tensor.of(new int[] {3, 2}, values(random, 6, 0.5)));
-    params.put("b", Tensor.of(new int[] {2}, values(random, 2, 0.5)));
+    Map<String, F64Tensor> params = new LinkedHashMap<>();
+    params.put("W", F64Tensor.of(new int[] {3, 2}, values(random, 6, 0.5)));
+    params.put("b", F64Tensor.of(new int[] {2}, values(random, 2, 0.5)));
     return params;
   }
 
   /** Inputs x ({@link #BATCH} x 3) and targets y ({@link #BATCH} x 2), in f32-exact values. */
-  static Map<String, Tensor> inputs(long seed) {
+  static Map<String, F64Tensor> inputs(long seed) {
     Random random = new Random(seed + 1);
-    Map<String, Tensor> inputs = new LinkedHashMap<>();
-    inputs.put("x", Tensor.of(new int[] {BATCH, 3}, values(random, BATCH * 3, 1)));
-    inputs.put("y", Tensor.of(new int[] {BATCH, 2}, values(random, BATCH * 2, 1)));
+    Map<String, F64Tensor> inputs = new LinkedHashMap<>();
+    inputs.put("x", F64Tensor.of(new int[] {BATCH, 3}, values(random, BATCH * 3, 1)));
+    inputs.put("y", F64Tensor.of(new int[] {BATCH, 2}, values(random, BATCH * 2, 1)));
     return inputs;
   }
 
   /** Writes the tensors into the model's buffers of the same names. */
-  static void load(CompiledModel model, Map<String, Tensor> inputs, Map<String, Tensor> params) {
+  static void load(CompiledModel model, Map<String, F64Tensor> inputs, Map<String, F64Tensor> params) {
     inputs.forEach((name, t) -> set(model.input(name), t.data()));
     params.forEach((name, t) -> set(model.param(name), t.data()));
   }

@@ -13,7 +13,7 @@ import dev.adjoint.compiler.frontend.Frontend;
 import dev.adjoint.compiler.frontend.InitSpec;
 import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.frontend.Signature;
-import dev.adjoint.compiler.frontend.train.TrainOptions;
+import dev.adjoint.compiler.frontend.trainblock.TrainOptions;
 import dev.adjoint.compiler.golden.Golden;
 import dev.adjoint.compiler.ir.Init;
 import dev.adjoint.compiler.source.SourceFile;

@@ -10,7 +10,7 @@ import static dev.adjoint.compiler.frontend.Programs.shape;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +33,7 @@ class ActivationValuesTest {
   @Covers("sigmoid")
   void sigmoidIsTheLogisticFunctionAndSaturatesAtPlusMinus40() {
     double[] x = {-40, -5, -0.5, 0, 0.5, 5, 40};
-    Tensor y = row1("sigmoid(x)", x);
+    F64Tensor y = row1("sigmoid(x)", x);
     assertValues(y, shape(1, 7), map(x, v -> 1 / (1 + Math.exp(-v))));
     assertEquals(0.5, y.get(0, 3));
     assertTrue(y.get(0, 0) > 0 && y.get(0, 0) < 1e-17, "sigmoid(-40) is tiny but positive: " + y.get(0, 0));
@@ -44,7 +44,7 @@ class ActivationValuesTest {
   @Covers("tanh")
   void tanhIsTheHyperbolicTangent() {
     double[] x = {-20, -2, -0.5, 0, 0.25, 1, 20};
-    Tensor y = row1("tanh(x)", x);
+    F64Tensor y = row1("tanh(x)", x);
     assertValues(y, shape(1, 7), map(x, v -> (Math.exp(2 * v) - 1) / (Math.exp(2 * v) + 1)));
   }
 
@@ -67,7 +67,7 @@ class ActivationValuesTest {
   @Covers("swiglu")
   void swigluGatesTheSecondHalfWithSiluOfTheFirst() {
     DoubleUnaryOperator silu = v -> v / (1 + Math.exp(-v));
-    Tensor y = rows("swiglu(x)", row(1, -2, 3, 0.5), row(0, 4, -1, 2));
+    F64Tensor y = rows("swiglu(x)", row(1, -2, 3, 0.5), row(0, 4, -1, 2));
     assertValues(y, shape(2, 2),
         silu.applyAsDouble(1) * 3, silu.applyAsDouble(-2) * 0.5,
         0, silu.applyAsDouble(4) * 2);
@@ -102,7 +102,7 @@ class ActivationValuesTest {
   @Test
   @Covers("gelu")
   void geluIsExactByDefault() {
-    Tensor y = row1("gelu(x)", GELU_X);
+    F64Tensor y = row1("gelu(x)", GELU_X);
     assertValues(y, shape(1, GELU_X.length), GELU_EXACT);
     assertClose(0.8413447460685429, y.get(0, 0), "gelu(1)");
     assertValues(row1("gelu(x, approximate = none)", GELU_X), shape(1, GELU_X.length), GELU_EXACT);
@@ -113,7 +113,7 @@ class ActivationValuesTest {
   void geluWithTanhApproximation() {
     double c = Math.sqrt(2 / Math.PI);
     double[] expected = map(GELU_X, v -> 0.5 * v * (1 + Math.tanh(c * (v + 0.044715 * v * v * v))));
-    Tensor y = row1("gelu(x, approximate = tanh)", GELU_X);
+    F64Tensor y = row1("gelu(x, approximate = tanh)", GELU_X);
     assertValues(y, shape(1, GELU_X.length), expected);
     // the approximation is close to the exact GELU but not equal to it
     assertClose(0.8411919906082768, y.get(0, 0));
@@ -127,7 +127,7 @@ class ActivationValuesTest {
   @Covers("softplus")
   void softplusIsStableAtPlusMinus100() {
     double[] x = {-100, -2, 0, 0.5, 3, 100};
-    Tensor y = row1("softplus(x)", x);
+    F64Tensor y = row1("softplus(x)", x);
     double[] expected = map(x, v -> Math.log(1 + Math.exp(v)));
     expected[0] = Math.exp(-100); // log(1 + ε) = ε to 44 digits; the naive form gives 0
     expected[5] = 100; // 100 + log(1 + e^-100) rounds to 100
@@ -158,7 +158,7 @@ class ActivationValuesTest {
   @Test
   @Covers("softmax")
   void softmaxOfExtremeLogits() {
-    Tensor y = rows("softmax(x)", row(1000, 1000, 1000), row(-1000, 0, 1000), row(1, 2, 3), row(-1000, -1000, -999));
+    F64Tensor y = rows("softmax(x)", row(1000, 1000, 1000), row(-1000, 0, 1000), row(1, 2, 3), row(-1000, -1000, -999));
     double z = Math.exp(1) + Math.exp(2) + Math.exp(3);
     double w = 2 + Math.E;
     assertValues(y, shape(4, 3),
@@ -171,17 +171,17 @@ class ActivationValuesTest {
   @Test
   @Covers("softmax")
   void softmaxAlongAnotherAxis() {
-    Tensor y = rows("softmax(x, axis = 0)", row(0, 1, 5), row(Math.log(3), 1, -5));
+    F64Tensor y = rows("softmax(x, axis = 0)", row(0, 1, 5), row(Math.log(3), 1, -5));
     double e10 = Math.exp(10);
     assertValues(y, shape(2, 3), 0.25, 0.5, e10 / (1 + e10), 0.75, 0.5, 1 / (1 + e10));
-    Tensor z = rows("softmax(x, axis = -2)", row(0, 1, 5), row(Math.log(3), 1, -5));
+    F64Tensor z = rows("softmax(x, axis = -2)", row(0, 1, 5), row(Math.log(3), 1, -5));
     assertValues(z, shape(2, 3), 0.25, 0.5, e10 / (1 + e10), 0.75, 0.5, 1 / (1 + e10));
   }
 
   @Test
   @Covers("log_softmax")
   void logSoftmaxOfLargeLogitsIsFinite() {
-    Tensor y = rows("log_softmax(x)", row(1000, 0, -1000), row(1, 2, 3), row(-1000, -1000, -1000),
+    F64Tensor y = rows("log_softmax(x)", row(1000, 0, -1000), row(1, 2, 3), row(-1000, -1000, -1000),
         row(1000, 1000, 1000));
     double lse = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
     assertFinite(y);
@@ -195,7 +195,7 @@ class ActivationValuesTest {
   @Test
   @Covers("log_softmax")
   void logSoftmaxAlongTheBatchAxis() {
-    Tensor y = rows("log_softmax(x, axis = 0)", row(0, 7), row(Math.log(3), 7));
+    F64Tensor y = rows("log_softmax(x, axis = 0)", row(0, 7), row(Math.log(3), 7));
     assertValues(y, shape(2, 2), Math.log(0.25), -Math.log(2), Math.log(0.75), -Math.log(2));
   }
 }

@@ -16,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.interp.Evaluation;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Init;
 import dev.adjoint.compiler.ir.Node;
@@ -225,9 +225,9 @@ class FrontendSemanticsTest {
     @Test
     void aSymbolHyperparameterChoosesTheActivation() {
       String text = "model m(act = relu) {\n  input x: f64[B, 2]\n  output y = dense(x, 2, act = act)\n}\n";
-      Tensor w = mat(row(1, -1), row(0.5, 2));
-      Tensor b = vec(0.1, -0.2);
-      Tensor x = mat(row(1, 1), row(-2, 0.5));
+      F64Tensor w = mat(row(1, -1), row(0.5, 2));
+      F64Tensor b = vec(0.1, -0.2);
+      F64Tensor x = mat(row(1, 1), row(-2, 0.5));
       // x @ W + b = [[1.6, 0.8], [-1.65, 2.8]]
       double[] z = {1.6, 0.8, -1.65, 2.8};
       Graph relu = compile(text).models().get(0).graph();
@@ -394,14 +394,14 @@ class FrontendSemanticsTest {
         + "  target y: class[B] of (\"a\", \"b\")\n  target v: f32[B, 2, 2]\n  output o = x\n}\n");
     assertEquals(List.of("x", "ids", "d", "y", "v"), g.inputs().stream().map(Node::sourceName).toList());
     assertEquals(Shape.of(Shape.BATCH, 3), g.source("x").shape());
-    assertEquals(DType.F32, g.source("x").dtype());
-    assertEquals(DType.I32, g.source("ids").dtype());
-    assertEquals(DType.F64, g.source("d").dtype());
+    assertEquals(ScalarType.F32, g.source("x").dtype());
+    assertEquals(ScalarType.I32, g.source("ids").dtype());
+    assertEquals(ScalarType.F64, g.source("d").dtype());
     Attrs.Input y = g.source("y").attrs(Attrs.Input.class);
     assertTrue(y.target());
     assertEquals(2, y.classes());
     assertEquals(List.of("a", "b"), y.classNames());
-    assertEquals(DType.I32, g.source("y").dtype());
+    assertEquals(ScalarType.I32, g.source("y").dtype());
     assertEquals(Shape.of(Shape.BATCH), g.source("y").shape());
     assertEquals(Shape.of(Shape.BATCH, 2, 2), g.source("v").shape());
     assertEquals(Shape.of(Shape.BATCH, 3), g.outputs().get("o").shape());
@@ -465,9 +465,9 @@ class FrontendSemanticsTest {
   void numbersTakeTheDtypeOfTheTensorTheyCombineWith() {
     Graph g = graph("model t {\n  input x: f64[B, 2]\n  input h: f32[B, 2]\n  output a = x * 0.1 + 1\n"
         + "  output b = h * 0.1\n  output c = maximum(x, 0.5)\n}\n");
-    assertEquals(DType.F64, g.outputs().get("a").dtype());
-    assertEquals(DType.F32, g.outputs().get("b").dtype());
-    assertEquals(DType.F64, g.outputs().get("c").dtype());
+    assertEquals(ScalarType.F64, g.outputs().get("a").dtype());
+    assertEquals(ScalarType.F32, g.outputs().get("b").dtype());
+    assertEquals(ScalarType.F64, g.outputs().get("c").dtype());
     Evaluation e = run(g).input("x", mat(row(1, 2))).input("h", mat(row(1, 2))).evaluate();
     assertValues(e.output("a"), shape(1, 2), 1.1, 1.2);
     assertValues(e.output("c"), shape(1, 2), 1, 2);

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.adjoint.compiler.frontend.lib.ActivationFunctions;
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Mode;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import java.util.Arrays;
@@ -127,7 +127,7 @@ class LayerValuesTest {
   void denseWithEachActivation(String act) {
     Graph g = graph("model t {\n  input x: f64[B, 3]\n  output y = dense(x, 2, act = " + act + ")\n}\n");
     assertEquals(List.of("y.W", "y.b"), g.params().stream().map(Node::sourceName).toList());
-    Tensor y = run(g).input("x", mat(X)).param("y.W", mat(W)).param("y.b", vec(BIAS)).output("y");
+    F64Tensor y = run(g).input("x", mat(X)).param("y.W", mat(W)).param("y.b", vec(BIAS)).output("y");
     assertValues(y, shape(2, 2), activate(act, affine(true)));
   }
 
@@ -147,16 +147,16 @@ class LayerValuesTest {
   void denseOverLeadingDimensionsAndAnEmptyBatch() {
     Graph g = graph("model t {\n  input x: f64[B, 2, 3]\n  output y = dense(x, 2)\n}\n");
     double[] z = activate("none", affine(true));
-    Tensor y = run(g).input("x", of(shape(1, 2, 3), 0.5, -1, 2, 1.5, 0.25, -0.75)).param("y.W", mat(W))
+    F64Tensor y = run(g).input("x", of(shape(1, 2, 3), 0.5, -1, 2, 1.5, 0.25, -0.75)).param("y.W", mat(W))
         .param("y.b", vec(BIAS)).output("y");
     assertValues(y, shape(1, 2, 2), z);
-    Tensor empty = run(g).input("x", of(shape(0, 2, 3))).param("y.W", mat(W)).param("y.b", vec(BIAS)).output("y");
+    F64Tensor empty = run(g).input("x", of(shape(0, 2, 3))).param("y.W", mat(W)).param("y.b", vec(BIAS)).output("y");
     assertArrayEquals(shape(0, 2, 2), empty.shape());
   }
 
   // ---- embeddings ----------------------------------------------------------------------
 
-  private static final Tensor TABLE = mat(row(1, 2), row(3, 4), row(5, 6), row(7, 8));
+  private static final F64Tensor TABLE = mat(row(1, 2), row(3, 4), row(5, 6), row(7, 8));
 
   @Test
   @Covers("embedding")
@@ -312,7 +312,7 @@ class LayerValuesTest {
   private static final String DROPOUT = "model t {\n  input x: f64[B, 100]\n  output y = dropout(x, p = 0.3)\n"
       + "  output d = dropout(x)\n  output z = dropout(x, 0)\n}\n";
 
-  private static Tensor ramp(int batch) {
+  private static F64Tensor ramp(int batch) {
     double[] v = new double[batch * 100];
     for (int i = 0; i < v.length; i++) {
       v[i] = 1 + 0.001 * i;
@@ -323,7 +323,7 @@ class LayerValuesTest {
   @Test
   @Covers("dropout")
   void dropoutIsTheIdentityInInference() {
-    Tensor x = ramp(3);
+    F64Tensor x = ramp(3);
     Evaluation e = run(graph(DROPOUT)).input("x", x).mode(Mode.INFERENCE).rng(5, 9).evaluate();
     assertArrayEquals(x.data(), e.output("y").data());
     assertArrayEquals(x.data(), e.output("d").data());
@@ -331,7 +331,7 @@ class LayerValuesTest {
   }
 
   /** The fraction of zeros after checking that every element is 0 or x / (1 - p). */
-  private static double zeroFraction(Tensor x, Tensor y, double p) {
+  private static double zeroFraction(F64Tensor x, F64Tensor y, double p) {
     int zeros = 0;
     for (int i = 0; i < x.size(); i++) {
       double v = y.flat(i);
@@ -348,7 +348,7 @@ class LayerValuesTest {
   @Test
   @Covers("dropout")
   void dropoutInTrainingZeroesAboutPAndScalesTheRest() {
-    Tensor x = ramp(100);
+    F64Tensor x = ramp(100);
     Evaluation e = run(graph(DROPOUT)).input("x", x).mode(Mode.TRAINING).rng(7, 3).evaluate();
     // 10,000 draws: the standard deviation of the fraction is about 0.005
     double p3 = zeroFraction(x, e.output("y"), 0.3);
@@ -360,7 +360,7 @@ class LayerValuesTest {
     assertFalse(Arrays.equals(mask(e.output("y")), mask(e.output("d"))));
   }
 
-  private static boolean[] mask(Tensor y) {
+  private static boolean[] mask(F64Tensor y) {
     boolean[] m = new boolean[y.size()];
     for (int i = 0; i < m.length; i++) {
       m[i] = y.flat(i) != 0;
@@ -371,12 +371,12 @@ class LayerValuesTest {
   @Test
   @Covers("dropout")
   void dropoutMasksAreReproducibleForASeedAndStep() {
-    Tensor x = ramp(10);
+    F64Tensor x = ramp(10);
     Graph g = graph(DROPOUT);
-    Tensor a = run(g).input("x", x).rng(7, 3).output("y");
-    Tensor b = run(g).input("x", x).rng(7, 3).output("y");
-    Tensor otherStep = run(g).input("x", x).rng(7, 4).output("y");
-    Tensor otherSeed = run(g).input("x", x).rng(8, 3).output("y");
+    F64Tensor a = run(g).input("x", x).rng(7, 3).output("y");
+    F64Tensor b = run(g).input("x", x).rng(7, 3).output("y");
+    F64Tensor otherStep = run(g).input("x", x).rng(7, 4).output("y");
+    F64Tensor otherSeed = run(g).input("x", x).rng(8, 3).output("y");
     assertArrayEquals(a.data(), b.data());
     assertFalse(Arrays.equals(mask(a), mask(otherStep)), "another step draws another mask");
     assertFalse(Arrays.equals(mask(a), mask(otherSeed)), "another seed draws another mask");

@@ -13,7 +13,7 @@ import static dev.adjoint.compiler.frontend.Programs.vec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.adjoint.compiler.interp.Evaluation;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Shape;
 import java.util.function.DoubleBinaryOperator;
@@ -42,7 +42,7 @@ class LossValuesTest {
     return out;
   }
 
-  private static Tensor column(double... v) {
+  private static F64Tensor column(double... v) {
     return of(shape(v.length, 1), v);
   }
 
@@ -182,7 +182,7 @@ class LossValuesTest {
     // each log being clamped at -100 as PyTorch's BCELoss clamps it
     Graph g = graph("model t {\n  input p: f64[B]\n  target y: f64[B]\n  output none = bce(p, y, reduction = none)\n"
         + "}\n");
-    Tensor none = run(g).input("p", vec(1, 0, 1, 0)).input("y", vec(1, 0, 0, 1)).output("none");
+    F64Tensor none = run(g).input("p", vec(1, 0, 1, 0)).input("y", vec(1, 0, 0, 1)).output("none");
     assertValues(none, shape(4), 0, 0, 100, 100);
   }
 
@@ -216,7 +216,7 @@ class LossValuesTest {
   void bceWithLogitsIsFiniteAtPlusMinus100() {
     Graph g = graph("model t {\n  input z: f64[B]\n  target y: f64[B]\n"
         + "  output none = bce_with_logits(z, y, reduction = none)\n}\n");
-    Tensor none = run(g).input("z", vec(100, -100, 100, -100, 40)).input("y", vec(0, 1, 1, 0, 0.5)).output("none");
+    F64Tensor none = run(g).input("z", vec(100, -100, 100, -100, 40)).input("y", vec(0, 1, 1, 0, 0.5)).output("none");
     assertFinite(none);
     // max(z, 0) - z y + log(1 + e^-|z|), with log(1 + e^-100) = e^-100 to 44 digits
     assertValues(none, shape(5), 100, 100, Math.exp(-100), Math.exp(-100), 20 + Math.log1p(Math.exp(-40)));
@@ -361,7 +361,7 @@ class LossValuesTest {
   void nllIgnoresMinusInfinityAtOtherClasses() {
     Graph g = graph("model t {\n  input p: f64[B, 3]\n  target y: class[B] of 3\n"
         + "  output none = nll(log(p), y, reduction = none)\n}\n");
-    Tensor none = run(g).input("p", mat(row(0, 1, 0), row(0.5, 0, 0.5))).input("y", vec(1, 2)).output("none");
+    F64Tensor none = run(g).input("p", mat(row(0, 1, 0), row(0.5, 0, 0.5))).input("y", vec(1, 2)).output("none");
     assertValues(none, shape(2), 0, Math.log(2));
   }
 

@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.adjoint.compiler.interp.Evaluation;
-import dev.adjoint.compiler.interp.Tensor;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.interp.F64Tensor;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Shape;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,7 @@ class MathValuesTest {
   @Covers("pow")
   void powWithANumberExponentOnF32() {
     Graph g = graph("model t {\n  input x: f32[B, 3]\n  output a = pow(x, 2)\n  output b = pow(x, 0.5)\n}\n");
-    Evaluation e = run(g).input("x", Tensor.matrix(row(4, 0.25, 3))).evaluate();
+    Evaluation e = run(g).input("x", F64Tensor.matrix(row(4, 0.25, 3))).evaluate();
     assertValues(e.output("a"), shape(1, 3), 16, 0.0625, 9);
     assertValues(e.output("b"), shape(1, 3), 2, 0.5, Math.sqrt(3));
   }
@@ -51,7 +51,7 @@ class MathValuesTest {
   @Covers("pow")
   void powBroadcastsATensorExponent() {
     Graph g = graph("model t {\n  input x: f64[B, 3]\n  param e: f64[3]\n  output y = pow(x, e)\n}\n");
-    Tensor y = run(g).input("x", Tensor.matrix(row(2, 9, 5), row(3, 16, 7))).param("e", vec(3, 0.5, 0)).output("y");
+    F64Tensor y = run(g).input("x", F64Tensor.matrix(row(2, 9, 5), row(3, 16, 7))).param("e", vec(3, 0.5, 0)).output("y");
     assertValues(y, shape(2, 3), 8, 3, 1, 27, 4, 1);
   }
 
@@ -61,7 +61,7 @@ class MathValuesTest {
     Graph g = graph("model t {\n  input x: f64[B, 3]\n  param v: f64[3]\n"
         + "  output hi = maximum(x, v)\n  output lo = minimum(v, x)\n"
         + "  output hi0 = maximum(x, 0)\n  output lo0 = minimum(x, 0)\n}\n");
-    Evaluation e = run(g).input("x", Tensor.matrix(row(-1, 2, 3), row(4, -5, 0))).param("v", vec(0, 1, 10))
+    Evaluation e = run(g).input("x", F64Tensor.matrix(row(-1, 2, 3), row(4, -5, 0))).param("v", vec(0, 1, 10))
         .evaluate();
     assertValues(e.output("hi"), shape(2, 3), 0, 2, 10, 4, 1, 10);
     assertValues(e.output("lo"), shape(2, 3), -1, 1, 3, 0, -5, 0);
@@ -81,7 +81,7 @@ class MathValuesTest {
   private static final String CUBE = "model t {\n  input x: f64[B, 2, 3]\n";
 
   /** x[b, i, j] = 100 b + 10 i + j with a twist: the first row of each sample is negated. */
-  private static Tensor cube(int batch) {
+  private static F64Tensor cube(int batch) {
     double[] v = new double[batch * 6];
     for (int b = 0; b < batch; b++) {
       for (int i = 0; i < 2; i++) {
@@ -169,7 +169,7 @@ class MathValuesTest {
     assertValues(e.output("p"), shape(3, 1, 2), -1, 11, -2, 12, -3, 13);
     assertValues(e.output("q"), shape(1, 2, 3), -1, -2, -3, 11, 12, 13);
     Graph two = graph("model t {\n  param w: f64[2, 3]\n  output t = transpose(w)\n}\n");
-    assertValues(run(two).param("w", Tensor.matrix(row(1, 2, 3), row(4, 5, 6))).output("t"), shape(3, 2),
+    assertValues(run(two).param("w", F64Tensor.matrix(row(1, 2, 3), row(4, 5, 6))).output("t"), shape(3, 2),
         1, 4, 2, 5, 3, 6);
   }
 
@@ -214,7 +214,7 @@ class MathValuesTest {
         "the batch dimension B must stay a dimension of its own");
     Graph g = graph(CUBE + "  t = transpose(x, perm = (1, 0, 2))\n  output y = reshape(t, (2, B, 3, 1))\n}\n");
     // transposed to [2, B, 3]: B may stay behind the leading 2
-    Tensor y = run(g).input("x", cube(2)).output("y");
+    F64Tensor y = run(g).input("x", cube(2)).output("y");
     assertValues(y, shape(2, 2, 3, 1), -1, -2, -3, -101, -102, -103, 11, 12, 13, 111, 112, 113);
   }
 
@@ -223,9 +223,9 @@ class MathValuesTest {
   void f32RoundsToFloatAndF64Converts() {
     Graph g = graph("model t {\n  input x: f64[B, 3]\n  output a = f32(x)\n  output b = f64(f32(x))\n"
         + "  output c = f64(x)\n}\n");
-    Evaluation e = run(g).input("x", Tensor.matrix(row(0.1, 1.0 / 3, 1e40))).evaluate();
-    assertEquals(DType.F32, g.outputs().get("a").dtype());
-    assertEquals(DType.F64, g.outputs().get("b").dtype());
+    Evaluation e = run(g).input("x", F64Tensor.matrix(row(0.1, 1.0 / 3, 1e40))).evaluate();
+    assertEquals(ScalarType.F32, g.outputs().get("a").dtype());
+    assertEquals(ScalarType.F64, g.outputs().get("b").dtype());
     assertValues(e.output("a"), shape(1, 3), (double) 0.1f, (double) (1.0f / 3), Double.POSITIVE_INFINITY);
     assertEquals((double) 0.1f, e.output("a").get(0, 0));
     assertNotEquals(0.1, e.output("a").get(0, 0));
@@ -242,7 +242,7 @@ class MathValuesTest {
   void oneHotTakesItsClassCountFromAClassTarget() {
     Graph g = graph("model t {\n  target y: class[B] of 4\n  output o = one_hot(y)\n}\n");
     assertEquals(Shape.of(Shape.BATCH, 4), g.outputs().get("o").shape());
-    assertEquals(DType.F32, g.outputs().get("o").dtype());
+    assertEquals(ScalarType.F32, g.outputs().get("o").dtype());
     assertValues(run(g).input("y", vec(2, 0, 3)).output("o"), shape(3, 4),
         0, 0, 1, 0,
         1, 0, 0, 0,
@@ -255,7 +255,7 @@ class MathValuesTest {
   @Covers("one_hot")
   void oneHotWithExplicitClassesGivesZerosOutsideTheRange() {
     Graph g = graph("model t {\n  input ids: i32[B, 2]\n  output o = one_hot(ids, classes = 3)\n}\n");
-    assertValues(run(g).input("ids", Tensor.matrix(row(0, -1), row(3, 2))).output("o"), shape(2, 2, 3),
+    assertValues(run(g).input("ids", F64Tensor.matrix(row(0, -1), row(3, 2))).output("o"), shape(2, 2, 3),
         1, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 1);
     Programs.assertRejects("model t {\n  input ids: i32[B]\n  output o = one_hot(ids)\n}\n",

@@ -11,7 +11,7 @@ import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
 import dev.adjoint.compiler.interp.Mode;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Verifier;
 import dev.adjoint.compiler.source.SourceFile;
@@ -110,9 +110,9 @@ final class Programs {
 
   static final class Run {
     private final Graph graph;
-    private final Map<String, Tensor> inputs = new LinkedHashMap<>();
-    private final Map<String, Tensor> params = new LinkedHashMap<>();
-    private final Map<String, Tensor> states = new LinkedHashMap<>();
+    private final Map<String, F64Tensor> inputs = new LinkedHashMap<>();
+    private final Map<String, F64Tensor> params = new LinkedHashMap<>();
+    private final Map<String, F64Tensor> states = new LinkedHashMap<>();
     private Mode mode = Mode.TRAINING;
     private long seed;
     private long step;
@@ -121,17 +121,17 @@ final class Programs {
       this.graph = graph;
     }
 
-    Run input(String name, Tensor value) {
+    Run input(String name, F64Tensor value) {
       inputs.put(name, value);
       return this;
     }
 
-    Run param(String name, Tensor value) {
+    Run param(String name, F64Tensor value) {
       params.put(name, value);
       return this;
     }
 
-    Run state(String name, Tensor value) {
+    Run state(String name, F64Tensor value) {
       states.put(name, value);
       return this;
     }
@@ -152,7 +152,7 @@ final class Programs {
     }
 
     /** The output of that name. */
-    Tensor output(String name) {
+    F64Tensor output(String name) {
       return evaluate().output(name);
     }
   }
@@ -161,32 +161,32 @@ final class Programs {
    * The output {@code y = expr} of a model whose only input is {@code x: f64[B, n]}, fed
    * with the given rows (n is their length).
    */
-  static Tensor rows(String expr, double[]... rows) {
+  static F64Tensor rows(String expr, double[]... rows) {
     String text = "model t {\n  input x: f64[B, " + rows[0].length + "]\n  output y = " + expr + "\n}\n";
-    return run(graph(text)).input("x", Tensor.matrix(rows)).output("y");
+    return run(graph(text)).input("x", F64Tensor.matrix(rows)).output("y");
   }
 
   /** {@link #rows} of one row. */
-  static Tensor row1(String expr, double... x) {
+  static F64Tensor row1(String expr, double... x) {
     return rows(expr, x);
   }
 
   // ---- tensors -----------------------------------------------------------------------
 
-  static Tensor vec(double... values) {
-    return Tensor.vector(values);
+  static F64Tensor vec(double... values) {
+    return F64Tensor.vector(values);
   }
 
-  static Tensor mat(double[]... rows) {
-    return Tensor.matrix(rows);
+  static F64Tensor mat(double[]... rows) {
+    return F64Tensor.matrix(rows);
   }
 
   static double[] row(double... values) {
     return values;
   }
 
-  static Tensor of(int[] shape, double... values) {
-    return Tensor.of(shape, values);
+  static F64Tensor of(int[] shape, double... values) {
+    return F64Tensor.of(shape, values);
   }
 
   static int[] shape(int... dims) {
@@ -213,7 +213,7 @@ final class Programs {
   }
 
   /** The tensor has this shape and these values (row-major) within tolerance. */
-  static void assertValues(Tensor actual, int[] shape, double... expected) {
+  static void assertValues(F64Tensor actual, int[] shape, double... expected) {
     assertArrayEquals(shape, actual.shape(), () -> "shape of " + actual);
     assertEquals(expected.length, actual.size(), "element count");
     for (int i = 0; i < expected.length; i++) {
@@ -227,7 +227,7 @@ final class Programs {
   }
 
   /** Every element is finite. */
-  static void assertFinite(Tensor t) {
+  static void assertFinite(F64Tensor t) {
     for (double v : t.data()) {
       assertTrue(Double.isFinite(v), () -> "non-finite value in " + t);
     }

@@ -10,7 +10,7 @@ import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
 import dev.adjoint.compiler.interp.Mode;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.source.SourceFile;
 import dev.adjoint.compiler.testing.RandomFeeds;
@@ -49,8 +49,8 @@ class ProgramsEvaluateTest {
 
   private static void check(Graph graph, int batch, Mode mode) {
     Random random = new Random(batch * 31L + mode.ordinal());
-    Map<String, Tensor> inputs = RandomFeeds.inputs(graph, batch, random);
-    Map<String, Tensor> params = RandomFeeds.params(graph, random, 0.3);
+    Map<String, F64Tensor> inputs = RandomFeeds.inputs(graph, batch, random);
+    Map<String, F64Tensor> params = RandomFeeds.params(graph, random, 0.3);
     Evaluation e = new Interpreter(graph).evaluate(Feed.of(inputs, params).withMode(mode).withRng(1, 2));
     String where = graph.name() + " (batch " + batch + ", " + mode + ")";
     e.outputs().forEach((name, t) -> assertFinite(t, where + " output " + name));
@@ -60,7 +60,7 @@ class ProgramsEvaluateTest {
     }
   }
 
-  private static void assertFinite(Tensor t, String what) {
+  private static void assertFinite(F64Tensor t, String what) {
     for (double v : t.data()) {
       assertTrue(Double.isFinite(v), what + " has a non-finite value: " + t);
     }

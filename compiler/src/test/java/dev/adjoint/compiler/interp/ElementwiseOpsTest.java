@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.ScalarType;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import java.util.List;
@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 
 /** Every elementwise op against hand-computed values (reference values from an independent libm where noted). */
 class ElementwiseOpsTest {
-  private final GraphBuilder gb = Fixtures.builder();
-  private final Node x = input("x", DType.F64, 3);
+  private final NodeBuilder gb = Fixtures.builder();
+  private final Node x = input("x", ScalarType.F64, 3);
 
-  private Tensor unary(Op op, double... values) {
-    return eval(gb.node(op, x), Map.of("x", Tensor.vector(values)));
+  private F64Tensor unary(Op op, double... values) {
+    return eval(gb.node(op, x), Map.of("x", F64Tensor.vector(values)));
   }
 
   @Test
@@ -64,29 +64,29 @@ class ElementwiseOpsTest {
 
   @Test
   void castRoundsOnlyToF32AndTruncatesToI32() {
-    Tensor values = Tensor.vector(0.1, -2.7, 2.7);
-    Tensor f32 = eval(gb.node(Op.CAST, List.of(x), new Attrs.Cast(DType.F32)), Map.of("x", values));
+    F64Tensor values = F64Tensor.vector(0.1, -2.7, 2.7);
+    F64Tensor f32 = eval(gb.node(Op.CAST, List.of(x), new Attrs.Cast(ScalarType.F32)), Map.of("x", values));
     assertValues(f32, dims(3), (double) 0.1f, (double) -2.7f, (double) 2.7f);
     assertEquals(0.10000000149011612, f32.flat(0), 0.0);
-    Tensor i32 = eval(gb.node(Op.CAST, List.of(x), new Attrs.Cast(DType.I32)), Map.of("x", values));
+    F64Tensor i32 = eval(gb.node(Op.CAST, List.of(x), new Attrs.Cast(ScalarType.I32)), Map.of("x", values));
     assertValues(i32, dims(3), 0, -2, 2);
-    Node f = input("f", DType.F32, 3);
-    Tensor f64 = eval(gb.node(Op.CAST, List.of(f), new Attrs.Cast(DType.F64)), Map.of("f", values));
+    Node f = input("f", ScalarType.F32, 3);
+    F64Tensor f64 = eval(gb.node(Op.CAST, List.of(f), new Attrs.Cast(ScalarType.F64)), Map.of("f", values));
     assertValues(f64, dims(3), 0.1, -2.7, 2.7);
   }
 
   @Test
   void f32NodesAreComputedInF64() {
-    Node f = input("f", DType.F32, 1);
-    Tensor sum = eval(gb.add(f, f), Map.of("f", Tensor.vector(0.1)));
+    Node f = input("f", ScalarType.F32, 1);
+    F64Tensor sum = eval(gb.add(f, f), Map.of("f", F64Tensor.vector(0.1)));
     assertEquals(0.2, sum.flat(0), 0.0); // in float, 0.1f + 0.1f would be 0.20000000298...
   }
 
   @Test
   void binaryArithmetic() {
-    Node a = input("a", DType.F64, 4);
-    Node b = input("b", DType.F64, 4);
-    Map<String, Tensor> in = Map.of("a", Tensor.vector(1, 2, 3, 4), "b", Tensor.vector(2, 2, -3, 0.5));
+    Node a = input("a", ScalarType.F64, 4);
+    Node b = input("b", ScalarType.F64, 4);
+    Map<String, F64Tensor> in = Map.of("a", F64Tensor.vector(1, 2, 3, 4), "b", F64Tensor.vector(2, 2, -3, 0.5));
     assertValues(eval(gb.add(a, b), in), dims(4), 3, 4, 0, 4.5);
     assertValues(eval(gb.sub(a, b), in), dims(4), -1, 0, 6, 3.5);
     assertValues(eval(gb.mul(a, b), in), dims(4), 2, 4, -9, 2);
@@ -98,9 +98,9 @@ class ElementwiseOpsTest {
 
   @Test
   void comparisonsGiveOneOrZero() {
-    Node a = input("a", DType.F64, 4);
-    Node b = input("b", DType.F64, 4);
-    Map<String, Tensor> in = Map.of("a", Tensor.vector(1, 2, 3, 4), "b", Tensor.vector(2, 2, -3, 0.5));
+    Node a = input("a", ScalarType.F64, 4);
+    Node b = input("b", ScalarType.F64, 4);
+    Map<String, F64Tensor> in = Map.of("a", F64Tensor.vector(1, 2, 3, 4), "b", F64Tensor.vector(2, 2, -3, 0.5));
     assertValues(eval(gb.greater(a, b), in), dims(4), 0, 0, 1, 1);
     assertValues(eval(gb.greaterEqual(a, b), in), dims(4), 0, 1, 1, 1);
     assertValues(eval(gb.equal(a, b), in), dims(4), 0, 1, 0, 0);
@@ -108,28 +108,28 @@ class ElementwiseOpsTest {
 
   @Test
   void maxAndMinPropagateNaN() {
-    Node a = input("a", DType.F64, 2);
-    Node b = input("b", DType.F64, 2);
-    Map<String, Tensor> in = Map.of("a", Tensor.vector(Double.NaN, 1), "b", Tensor.vector(1, Double.NaN));
+    Node a = input("a", ScalarType.F64, 2);
+    Node b = input("b", ScalarType.F64, 2);
+    Map<String, F64Tensor> in = Map.of("a", F64Tensor.vector(Double.NaN, 1), "b", F64Tensor.vector(1, Double.NaN));
     assertValues(eval(gb.max(a, b), in), dims(2), Double.NaN, Double.NaN);
     assertValues(eval(gb.min(a, b), in), dims(2), Double.NaN, Double.NaN);
   }
 
   @Test
   void i32DivisionTruncatesTowardZero() {
-    Node a = input("a", DType.I32, 2);
-    Node b = input("b", DType.I32, 2);
-    Map<String, Tensor> in = Map.of("a", Tensor.vector(7, -7), "b", Tensor.vector(2, 2));
+    Node a = input("a", ScalarType.I32, 2);
+    Node b = input("b", ScalarType.I32, 2);
+    Map<String, F64Tensor> in = Map.of("a", F64Tensor.vector(7, -7), "b", F64Tensor.vector(2, 2));
     assertValues(eval(gb.div(a, b), in), dims(2), 3, -3);
   }
 
   @Test
   void whereChoosesByNonZeroCondition() {
-    Node c = input("c", DType.F64, 3);
-    Node a = input("a", DType.F64, 3);
-    Node b = input("b", DType.F64, 3);
-    Tensor out = eval(gb.where(c, a, b), Map.of("c", Tensor.vector(1, 0, -2), "a", Tensor.vector(1, 2, 3),
-        "b", Tensor.vector(10, 20, 30)));
+    Node c = input("c", ScalarType.F64, 3);
+    Node a = input("a", ScalarType.F64, 3);
+    Node b = input("b", ScalarType.F64, 3);
+    F64Tensor out = eval(gb.where(c, a, b), Map.of("c", F64Tensor.vector(1, 0, -2), "a", F64Tensor.vector(1, 2, 3),
+        "b", F64Tensor.vector(10, 20, 30)));
     assertValues(out, dims(3), 1, 20, 3);
   }
 }

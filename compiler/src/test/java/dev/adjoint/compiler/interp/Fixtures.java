@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Init;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
@@ -24,21 +24,21 @@ final class Fixtures {
 
   private Fixtures() {}
 
-  static GraphBuilder builder() {
-    return GraphBuilder.start(SPAN, 0);
+  static NodeBuilder builder() {
+    return NodeBuilder.start(SPAN, 0);
   }
 
-  static Node input(String name, DType dtype, int... dims) {
+  static Node input(String name, ScalarType dtype, int... dims) {
     return Node.of(Op.INPUT, List.of(), new Attrs.Input(name, dtype, Shape.of(dims), false, 0, List.of()), SPAN);
   }
 
   static Node param(String name, int... dims) {
     return Node.of(Op.PARAM, List.of(),
-        new Attrs.Param(name, DType.F64, Shape.of(dims), Init.of(Init.Kind.ZEROS), ParamRole.WEIGHT), SPAN);
+        new Attrs.Param(name, ScalarType.F64, Shape.of(dims), Init.of(Init.Kind.ZEROS), ParamRole.WEIGHT), SPAN);
   }
 
   static Node state(String name, double initial, int... dims) {
-    return Node.of(Op.STATE, List.of(), new Attrs.State(name, DType.F64, Shape.of(dims), initial), SPAN);
+    return Node.of(Op.STATE, List.of(), new Attrs.State(name, ScalarType.F64, Shape.of(dims), initial), SPAN);
   }
 
   /** A graph whose only output "y" is {@code node}, declaring the given sources. */
@@ -59,7 +59,7 @@ final class Fixtures {
   }
 
   /** The value of {@code node} given input values by name (training mode, seed 0, step 0). */
-  static Tensor eval(Node node, Map<String, Tensor> inputs) {
+  static F64Tensor eval(Node node, Map<String, F64Tensor> inputs) {
     return new Interpreter(graphOf(node)).evaluate(Feed.of(inputs, Map.of())).output("y");
   }
 
@@ -67,7 +67,7 @@ final class Fixtures {
    * Asserts shape and values: each within 1e-14 relative of the expectation, an expected 0 or
    * infinity exactly, an expected NaN as NaN.
    */
-  static void assertValues(Tensor actual, int[] shape, double... expected) {
+  static void assertValues(F64Tensor actual, int[] shape, double... expected) {
     assertArrayEquals(shape, actual.shape(), () -> "shape of " + actual);
     assertEquals(expected.length, actual.size(), () -> "size of " + actual);
     for (int i = 0; i < expected.length; i++) {

@@ -7,8 +7,8 @@ import static dev.adjoint.compiler.interp.Fixtures.input;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.adjoint.compiler.ir.DType;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.ScalarType;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Shape;
 import java.util.Map;
@@ -17,27 +17,27 @@ import org.junit.jupiter.api.Test;
 
 /** MATMUL in every flag combination against hand-computed products and a naive loop written here. */
 class MatmulTest {
-  private final GraphBuilder gb = Fixtures.builder();
+  private final NodeBuilder gb = Fixtures.builder();
   private final Random random = new Random(42);
 
-  private Tensor randomTensor(int... shape) {
+  private F64Tensor randomTensor(int... shape) {
     double[] values = new double[Strides.size(shape)];
     for (int i = 0; i < values.length; i++) {
       values[i] = random.nextDouble() * 2 - 1;
     }
-    return Tensor.of(shape, values);
+    return F64Tensor.of(shape, values);
   }
 
-  private Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
-    Node na = input("a", DType.F64, a.shape());
-    Node nb = input("b", DType.F64, b.shape());
+  private F64Tensor matmul(F64Tensor a, F64Tensor b, boolean transposeA, boolean transposeB) {
+    Node na = input("a", ScalarType.F64, a.shape());
+    Node nb = input("b", ScalarType.F64, b.shape());
     return eval(gb.matmul(na, nb, transposeA, transposeB), Map.of("a", a, "b", b));
   }
 
   @Test
   void twoByTwoByHand() {
-    Tensor a = Tensor.matrix(new double[] {1, 2}, new double[] {3, 4});
-    Tensor b = Tensor.matrix(new double[] {5, 6}, new double[] {7, 8});
+    F64Tensor a = F64Tensor.matrix(new double[] {1, 2}, new double[] {3, 4});
+    F64Tensor b = F64Tensor.matrix(new double[] {5, 6}, new double[] {7, 8});
     assertValues(matmul(a, b, false, false), dims(2, 2), 19, 22, 43, 50);
     assertValues(matmul(a, b, false, true), dims(2, 2), 17, 23, 39, 53);
     assertValues(matmul(a, b, true, false), dims(2, 2), 26, 30, 38, 44);
@@ -45,9 +45,9 @@ class MatmulTest {
 
   @Test
   void plainWithRank3LeftOperand() {
-    Tensor a = randomTensor(2, 3, 4);
-    Tensor b = randomTensor(4, 5);
-    Tensor out = matmul(a, b, false, false);
+    F64Tensor a = randomTensor(2, 3, 4);
+    F64Tensor b = randomTensor(4, 5);
+    F64Tensor out = matmul(a, b, false, false);
     assertArrayEquals(dims(2, 3, 5), out.shape());
     for (int i = 0; i < 2; i++) {
       for (int j = 0; j < 3; j++) {
@@ -64,9 +64,9 @@ class MatmulTest {
 
   @Test
   void transposeBWithRank3LeftOperand() {
-    Tensor a = randomTensor(2, 3, 4);
-    Tensor b = randomTensor(5, 4);
-    Tensor out = matmul(a, b, false, true);
+    F64Tensor a = randomTensor(2, 3, 4);
+    F64Tensor b = randomTensor(5, 4);
+    F64Tensor out = matmul(a, b, false, true);
     assertArrayEquals(dims(2, 3, 5), out.shape());
     for (int i = 0; i < 2; i++) {
       for (int j = 0; j < 3; j++) {
@@ -83,9 +83,9 @@ class MatmulTest {
 
   @Test
   void transposeASumsOverAllLeadingDimensions() {
-    Tensor a = randomTensor(2, 3, 4);
-    Tensor b = randomTensor(2, 3, 5);
-    Tensor out = matmul(a, b, true, false);
+    F64Tensor a = randomTensor(2, 3, 4);
+    F64Tensor b = randomTensor(2, 3, 5);
+    F64Tensor out = matmul(a, b, true, false);
     assertArrayEquals(dims(4, 5), out.shape());
     for (int k = 0; k < 4; k++) {
       for (int n = 0; n < 5; n++) {
@@ -102,21 +102,21 @@ class MatmulTest {
 
   @Test
   void rank1Operands() {
-    Tensor v = Tensor.vector(1, 2);
-    Tensor m = Tensor.matrix(new double[] {1, 2, 3}, new double[] {4, 5, 6});
+    F64Tensor v = F64Tensor.vector(1, 2);
+    F64Tensor m = F64Tensor.matrix(new double[] {1, 2, 3}, new double[] {4, 5, 6});
     assertValues(matmul(v, m, false, false), dims(3), 9, 12, 15);
-    Tensor mt = Tensor.matrix(new double[] {1, 4}, new double[] {2, 5}, new double[] {3, 6});
+    F64Tensor mt = F64Tensor.matrix(new double[] {1, 4}, new double[] {2, 5}, new double[] {3, 6});
     assertValues(matmul(v, mt, false, true), dims(3), 9, 12, 15);
     // aᵀ·b of two vectors (one shared row) is the outer product
-    assertValues(matmul(v, Tensor.vector(3, 4, 5), true, false), dims(2, 3), 3, 4, 5, 6, 8, 10);
+    assertValues(matmul(v, F64Tensor.vector(3, 4, 5), true, false), dims(2, 3), 3, 4, 5, 6, 8, 10);
   }
 
   @Test
   void emptyBatch() {
-    Node a = input("a", DType.F64, Shape.BATCH, 2);
-    Node b = input("b", DType.F64, Shape.BATCH, 3);
-    Node w = input("w", DType.F64, 2, 3);
-    Map<String, Tensor> in = Map.of("a", Tensor.zeros(0, 2), "b", Tensor.zeros(0, 3), "w", randomTensor(2, 3));
+    Node a = input("a", ScalarType.F64, Shape.BATCH, 2);
+    Node b = input("b", ScalarType.F64, Shape.BATCH, 3);
+    Node w = input("w", ScalarType.F64, 2, 3);
+    Map<String, F64Tensor> in = Map.of("a", F64Tensor.zeros(0, 2), "b", F64Tensor.zeros(0, 3), "w", randomTensor(2, 3));
     assertValues(eval(gb.matmul(a, b, true, false), in), dims(2, 3), 0, 0, 0, 0, 0, 0);
     assertValues(eval(gb.matmul(a, w, false, false), in), dims(0, 3));
   }

@@ -6,8 +6,8 @@ import static dev.adjoint.compiler.interp.Fixtures.eval;
 import static dev.adjoint.compiler.interp.Fixtures.input;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.adjoint.compiler.ir.DType;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.ScalarType;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Shape;
 import java.util.List;
@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /** RESHAPE, BROADCAST, TRANSPOSE, SLICE and PAD against hand-written results. */
 class MovementOpsTest {
-  private final GraphBuilder gb = Fixtures.builder();
-  private final Node x = input("x", DType.F64, 2, 3);
-  private final Map<String, Tensor> in = Map.of("x", Tensor.matrix(new double[] {1, 2, 3}, new double[] {4, 5, 6}));
+  private final NodeBuilder gb = Fixtures.builder();
+  private final Node x = input("x", ScalarType.F64, 2, 3);
+  private final Map<String, F64Tensor> in = Map.of("x", F64Tensor.matrix(new double[] {1, 2, 3}, new double[] {4, 5, 6}));
 
   @Test
   void reshapeKeepsRowMajorData() {
@@ -28,42 +28,42 @@ class MovementOpsTest {
 
   @Test
   void reshapeWithTheBatchDimension() {
-    Node b = input("b", DType.F64, Shape.BATCH, 2, 2);
-    Tensor values = Tensor.of(dims(2, 2, 2), 1, 2, 3, 4, 5, 6, 7, 8);
+    Node b = input("b", ScalarType.F64, Shape.BATCH, 2, 2);
+    F64Tensor values = F64Tensor.of(dims(2, 2, 2), 1, 2, 3, 4, 5, 6, 7, 8);
     assertValues(eval(gb.reshape(b, Shape.of(Shape.BATCH, 4)), Map.of("b", values)), dims(2, 4),
         1, 2, 3, 4, 5, 6, 7, 8);
   }
 
   @Test
   void broadcastRowToMatrix() {
-    Node row = input("r", DType.F64, 1, 3);
-    Tensor out = eval(gb.broadcastTo(row, Shape.of(2, 3)), Map.of("r", Tensor.of(dims(1, 3), 7, 8, 9)));
+    Node row = input("r", ScalarType.F64, 1, 3);
+    F64Tensor out = eval(gb.broadcastTo(row, Shape.of(2, 3)), Map.of("r", F64Tensor.of(dims(1, 3), 7, 8, 9)));
     assertValues(out, dims(2, 3), 7, 8, 9, 7, 8, 9);
   }
 
   @Test
   void broadcastScalarToMatrix() {
-    Node s = input("s", DType.F64);
-    assertValues(eval(gb.broadcastTo(s, Shape.of(2, 2)), Map.of("s", Tensor.scalar(2.5))), dims(2, 2),
+    Node s = input("s", ScalarType.F64);
+    assertValues(eval(gb.broadcastTo(s, Shape.of(2, 2)), Map.of("s", F64Tensor.scalar(2.5))), dims(2, 2),
         2.5, 2.5, 2.5, 2.5);
   }
 
   @Test
   void broadcastColumnAndMissingLeadingAxis() {
-    Node col = input("c", DType.F64, 2, 1);
-    assertValues(eval(gb.broadcastTo(col, Shape.of(2, 3)), Map.of("c", Tensor.of(dims(2, 1), 1, 2))), dims(2, 3),
+    Node col = input("c", ScalarType.F64, 2, 1);
+    assertValues(eval(gb.broadcastTo(col, Shape.of(2, 3)), Map.of("c", F64Tensor.of(dims(2, 1), 1, 2))), dims(2, 3),
         1, 1, 1, 2, 2, 2);
-    Node vec = input("v", DType.F64, 3);
-    assertValues(eval(gb.broadcastTo(vec, Shape.of(2, 3)), Map.of("v", Tensor.vector(1, 2, 3))), dims(2, 3),
+    Node vec = input("v", ScalarType.F64, 3);
+    assertValues(eval(gb.broadcastTo(vec, Shape.of(2, 3)), Map.of("v", F64Tensor.vector(1, 2, 3))), dims(2, 3),
         1, 2, 3, 1, 2, 3);
   }
 
   @Test
   void broadcastThroughAddOfBiasToBatch() {
-    Node b = input("b", DType.F64, Shape.BATCH, 2);
-    Node bias = input("bias", DType.F64, 2);
-    Tensor out = eval(gb.add(b, bias), Map.of("b", Tensor.of(dims(3, 2), 0, 0, 1, 1, 2, 2),
-        "bias", Tensor.vector(10, 20)));
+    Node b = input("b", ScalarType.F64, Shape.BATCH, 2);
+    Node bias = input("bias", ScalarType.F64, 2);
+    F64Tensor out = eval(gb.add(b, bias), Map.of("b", F64Tensor.of(dims(3, 2), 0, 0, 1, 1, 2, 2),
+        "bias", F64Tensor.vector(10, 20)));
     assertValues(out, dims(3, 2), 10, 20, 11, 21, 12, 22);
   }
 
@@ -74,14 +74,14 @@ class MovementOpsTest {
 
   @Test
   void transposeRank3() {
-    Node cube = input("c", DType.F64, 2, 3, 4);
+    Node cube = input("c", ScalarType.F64, 2, 3, 4);
     double[] values = new double[24];
     for (int i = 0; i < 24; i++) {
       values[i] = i;
     }
-    Tensor t = Tensor.of(dims(2, 3, 4), values);
+    F64Tensor t = F64Tensor.of(dims(2, 3, 4), values);
     // output axis i is input axis perm[i]: out[i, j, k] = x[j, k, i]
-    Tensor out = eval(gb.transpose(cube, List.of(2, 0, 1)), Map.of("c", t));
+    F64Tensor out = eval(gb.transpose(cube, List.of(2, 0, 1)), Map.of("c", t));
     assertEquals(4, out.dim(0));
     assertEquals(2, out.dim(1));
     assertEquals(3, out.dim(2));
@@ -113,9 +113,9 @@ class MovementOpsTest {
 
   @Test
   void padAlongAnAxisOfABatchedTensor() {
-    Node b = input("b", DType.F64, Shape.BATCH, 2);
-    assertValues(eval(gb.pad(b, 1, 0, 1), Map.of("b", Tensor.of(dims(2, 2), 1, 2, 3, 4))), dims(2, 3),
+    Node b = input("b", ScalarType.F64, Shape.BATCH, 2);
+    assertValues(eval(gb.pad(b, 1, 0, 1), Map.of("b", F64Tensor.of(dims(2, 2), 1, 2, 3, 4))), dims(2, 3),
         1, 2, 0, 3, 4, 0);
-    assertValues(eval(gb.pad(b, 1, 0, 1), Map.of("b", Tensor.zeros(0, 2))), dims(0, 3));
+    assertValues(eval(gb.pad(b, 1, 0, 1), Map.of("b", F64Tensor.zeros(0, 2))), dims(0, 3));
   }
 }

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Shape;
 import dev.adjoint.runtime.random.CounterRng;
@@ -22,21 +22,21 @@ import org.junit.jupiter.api.Test;
 class RandomAndModeSwitchTest {
   private static final double P = 0.5;
 
-  private final GraphBuilder gb = Fixtures.builder();
-  private final Node x = input("x", DType.F64, Shape.BATCH, 16);
-  private final Node noise = gb.randomUniform(Shape.of(Shape.BATCH, 16), DType.F64);
-  private final Node keep = gb.greaterEqual(noise, gb.constant(P, DType.F64));
-  private final Node dropped = gb.where(keep, gb.scale(x, 1 / (1 - P)), gb.constant(0, DType.F64));
+  private final NodeBuilder gb = Fixtures.builder();
+  private final Node x = input("x", ScalarType.F64, Shape.BATCH, 16);
+  private final Node noise = gb.randomUniform(Shape.of(Shape.BATCH, 16), ScalarType.F64);
+  private final Node keep = gb.greaterEqual(noise, gb.constant(P, ScalarType.F64));
+  private final Node dropped = gb.where(keep, gb.scale(x, 1 / (1 - P)), gb.constant(0, ScalarType.F64));
   private final Node y = gb.modeSwitch(dropped, x);
   private final Graph graph = Fixtures.graphOf(y, x);
-  private final Tensor xValue = ramp(4, 16);
+  private final F64Tensor xValue = ramp(4, 16);
 
-  private static Tensor ramp(int rows, int cols) {
+  private static F64Tensor ramp(int rows, int cols) {
     double[] v = new double[rows * cols];
     for (int i = 0; i < v.length; i++) {
       v[i] = i + 1;
     }
-    return Tensor.of(dims(rows, cols), v);
+    return F64Tensor.of(dims(rows, cols), v);
   }
 
   private Evaluation run(Mode mode, long seed, long step) {
@@ -46,7 +46,7 @@ class RandomAndModeSwitchTest {
   @Test
   void uniformDrawsAreTheCounterGeneratorsByElement() {
     Evaluation e = run(Mode.TRAINING, 7, 3);
-    Tensor u = e.value(noise);
+    F64Tensor u = e.value(noise);
     int stream = noise.attrs(Attrs.Random.class).stream();
     assertEquals(64, u.size());
     for (int i = 0; i < u.size(); i++) {
@@ -56,7 +56,7 @@ class RandomAndModeSwitchTest {
 
   @Test
   void trainingDropsOrScalesEachElement() {
-    Tensor out = run(Mode.TRAINING, 7, 3).output("y");
+    F64Tensor out = run(Mode.TRAINING, 7, 3).output("y");
     int kept = 0;
     for (int i = 0; i < out.size(); i++) {
       double v = out.flat(i);
@@ -73,7 +73,7 @@ class RandomAndModeSwitchTest {
 
   @Test
   void anotherStepOrSeedGivesAnotherMask() {
-    Tensor first = run(Mode.TRAINING, 7, 3).output("y");
+    F64Tensor first = run(Mode.TRAINING, 7, 3).output("y");
     assertNotEquals(first, run(Mode.TRAINING, 7, 4).output("y"));
     assertNotEquals(first, run(Mode.TRAINING, 8, 3).output("y"));
   }

@@ -5,8 +5,8 @@ import static dev.adjoint.compiler.interp.Fixtures.dims;
 import static dev.adjoint.compiler.interp.Fixtures.eval;
 import static dev.adjoint.compiler.interp.Fixtures.input;
 
-import dev.adjoint.compiler.ir.DType;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.ScalarType;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Shape;
 import java.util.List;
@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /** REDUCE_SUM, REDUCE_MAX and COUNT, with and without kept dimensions and over empty extents. */
 class ReductionOpsTest {
-  private final GraphBuilder gb = Fixtures.builder();
-  private final Node x = input("x", DType.F64, 2, 3);
-  private final Map<String, Tensor> in = Map.of("x", Tensor.matrix(new double[] {1, 2, 3}, new double[] {4, 5, 6}));
+  private final NodeBuilder gb = Fixtures.builder();
+  private final Node x = input("x", ScalarType.F64, 2, 3);
+  private final Map<String, F64Tensor> in = Map.of("x", F64Tensor.matrix(new double[] {1, 2, 3}, new double[] {4, 5, 6}));
 
   @Test
   void sumOverEachAxis() {
@@ -28,8 +28,8 @@ class ReductionOpsTest {
 
   @Test
   void sumOverTheMiddleAxisOfRank3() {
-    Node cube = input("c", DType.F64, 2, 2, 2);
-    Tensor values = Tensor.of(dims(2, 2, 2), 0, 1, 2, 3, 4, 5, 6, 7);
+    Node cube = input("c", ScalarType.F64, 2, 2, 2);
+    F64Tensor values = F64Tensor.of(dims(2, 2, 2), 0, 1, 2, 3, 4, 5, 6, 7);
     assertValues(eval(gb.sum(cube, List.of(1), false), Map.of("c", values)), dims(2, 2), 2, 4, 10, 12);
     assertValues(eval(gb.reduceMax(cube, List.of(0, 2), true), Map.of("c", values)), dims(1, 2, 1), 5, 7);
   }
@@ -42,15 +42,15 @@ class ReductionOpsTest {
 
   @Test
   void maxWithNaNIsNaN() {
-    Node v = input("v", DType.F64, 3);
-    assertValues(eval(gb.reduceMax(v, List.of(0), false), Map.of("v", Tensor.vector(1, Double.NaN, 3))), dims(),
+    Node v = input("v", ScalarType.F64, 3);
+    assertValues(eval(gb.reduceMax(v, List.of(0), false), Map.of("v", F64Tensor.vector(1, Double.NaN, 3))), dims(),
         Double.NaN);
   }
 
   @Test
   void emptyExtentsGiveZeroSumAndMinusInfinityMax() {
-    Node batch = input("b", DType.F64, Shape.BATCH, 3);
-    Map<String, Tensor> empty = Map.of("b", Tensor.zeros(0, 3));
+    Node batch = input("b", ScalarType.F64, Shape.BATCH, 3);
+    Map<String, F64Tensor> empty = Map.of("b", F64Tensor.zeros(0, 3));
     assertValues(eval(gb.sum(batch, List.of(0), false), empty), dims(3), 0, 0, 0);
     double inf = Double.NEGATIVE_INFINITY;
     assertValues(eval(gb.reduceMax(batch, List.of(0), false), empty), dims(3), inf, inf, inf);
@@ -62,8 +62,8 @@ class ReductionOpsTest {
     assertValues(eval(gb.count(x, List.of(1)), in), dims(), 3);
     assertValues(eval(gb.count(x, List.of(0, 1)), in), dims(), 6);
     assertValues(eval(gb.count(x, List.of()), in), dims(), 1);
-    Node batch = input("b", DType.F64, Shape.BATCH, 3);
-    assertValues(eval(gb.count(batch, List.of(0)), Map.of("b", Tensor.zeros(0, 3))), dims(), 1);
-    assertValues(eval(gb.count(batch, List.of(0, 1)), Map.of("b", Tensor.zeros(5, 3))), dims(), 15);
+    Node batch = input("b", ScalarType.F64, Shape.BATCH, 3);
+    assertValues(eval(gb.count(batch, List.of(0)), Map.of("b", F64Tensor.zeros(0, 3))), dims(), 1);
+    assertValues(eval(gb.count(batch, List.of(0, 1)), Map.of("b", F64Tensor.zeros(5, 3))), dims(), 15);
   }
 }

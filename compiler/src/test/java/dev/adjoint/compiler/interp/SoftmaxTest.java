@@ -5,8 +5,8 @@ import static dev.adjoint.compiler.interp.Fixtures.input;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.adjoint.compiler.ir.DType;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.ScalarType;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** A softmax built from primitives, stable and naive, on extreme logits. */
 class SoftmaxTest {
-  private final GraphBuilder gb = Fixtures.builder();
-  private final Node logits = input("z", DType.F64, 3);
+  private final NodeBuilder gb = Fixtures.builder();
+  private final Node logits = input("z", ScalarType.F64, 3);
 
   private Node stableSoftmax(Node z) {
     Node shifted = gb.sub(z, gb.reduceMax(z, List.of(0), true));
@@ -24,7 +24,7 @@ class SoftmaxTest {
   }
 
   private double[] stable(double... z) {
-    return eval(stableSoftmax(logits), Map.of("z", Tensor.vector(z))).data();
+    return eval(stableSoftmax(logits), Map.of("z", F64Tensor.vector(z))).data();
   }
 
   @Test
@@ -47,7 +47,7 @@ class SoftmaxTest {
   @Test
   void theNaiveFormulaOverflowsSoTheInterpreterDoesNotHideIt() {
     Node e = gb.exp(logits);
-    double[] p = eval(gb.div(e, gb.sum(e, List.of(0), true)), Map.of("z", Tensor.vector(1000, 1000, 1000))).data();
+    double[] p = eval(gb.div(e, gb.sum(e, List.of(0), true)), Map.of("z", F64Tensor.vector(1000, 1000, 1000))).data();
     assertTrue(Double.isNaN(p[0]), "exp(1000)/sum is inf/inf");
   }
 }

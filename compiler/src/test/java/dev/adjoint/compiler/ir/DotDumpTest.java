@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class DotDumpTest {
   private static Graph small(String name, String outputName) {
     SourceSpan t = SampleGraphs.synthetic();
-    GraphBuilder g = GraphBuilder.start(t, 0);
+    NodeBuilder g = NodeBuilder.start(t, 0);
     Node x = SampleGraphs.input("x", Shape.BATCH, 2);
     Node w = SampleGraphs.param("w", 2, 3);
     Node s = SampleGraphs.state("s", 3);
@@ -75,7 +75,7 @@ class DotDumpTest {
 
   @Test
   void escapesQuotedClassNamesInsideLabels() {
-    Node y = Node.of(Op.INPUT, List.of(), new Attrs.Input("y", DType.I32, Shape.of(Shape.BATCH), true, 2,
+    Node y = Node.of(Op.INPUT, List.of(), new Attrs.Input("y", ScalarType.I32, Shape.of(Shape.BATCH), true, 2,
         List.of("a\"b", "c\\d")), SampleGraphs.synthetic());
     Graph g = Graph.builder("m", SampleGraphs.synthetic()).input(y).output("y", y).build();
     // Attrs prints classes=("a\"b","c\\d"); DOT needs each quote and backslash escaped once more

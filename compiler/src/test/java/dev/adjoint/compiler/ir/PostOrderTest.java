@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 
 class PostOrderTest {
   private static final SourceSpan SPAN = SourceSpan.synthetic("test");
-  private final GraphBuilder gb = GraphBuilder.start(SPAN, 0);
+  private final NodeBuilder gb = NodeBuilder.start(SPAN, 0);
 
   private static Node input(String name) {
-    return Node.of(Op.INPUT, List.of(), new Attrs.Input(name, DType.F32, Shape.of(2), false, 0, List.of()), SPAN);
+    return Node.of(Op.INPUT, List.of(), new Attrs.Input(name, ScalarType.F32, Shape.of(2), false, 0, List.of()), SPAN);
   }
 
   @Test

@@ -58,19 +58,19 @@ final class SampleGraphs {
    */
   static Logreg logregNodes() {
     SourceFile file = SourceFile.of("examples/logreg.nn", LOGREG_TEXT);
-    GraphBuilder g = GraphBuilder.start(spanOf(file, "model logreg"), 0);
+    NodeBuilder g = NodeBuilder.start(spanOf(file, "model logreg"), 0);
     Node x = g.at(spanOf(file, "input  x")).node(Op.INPUT, List.of(),
-        new Attrs.Input("x", DType.F32, Shape.of(Shape.BATCH, 2), false, 0, List.of()));
+        new Attrs.Input("x", ScalarType.F32, Shape.of(Shape.BATCH, 2), false, 0, List.of()));
     Node y = g.at(spanOf(file, "target y")).node(Op.INPUT, List.of(),
-        new Attrs.Input("y", DType.F32, Shape.of(Shape.BATCH, 1), true, 0, List.of()));
+        new Attrs.Input("y", ScalarType.F32, Shape.of(Shape.BATCH, 1), true, 0, List.of()));
     Node w = g.at(spanOf(file, "param  w")).node(Op.PARAM, List.of(),
-        new Attrs.Param("w", DType.F32, Shape.of(2, 1), Init.of(Init.Kind.GLOROT_UNIFORM), ParamRole.WEIGHT));
+        new Attrs.Param("w", ScalarType.F32, Shape.of(2, 1), Init.of(Init.Kind.GLOROT_UNIFORM), ParamRole.WEIGHT));
     Node b = g.at(spanOf(file, "param  b")).node(Op.PARAM, List.of(),
-        new Attrs.Param("b", DType.F32, Shape.of(1), Init.of(Init.Kind.ZEROS), ParamRole.BIAS));
+        new Attrs.Param("b", ScalarType.F32, Shape.of(1), Init.of(Init.Kind.ZEROS), ParamRole.BIAS));
     Node xw = g.at(spanOf(file, "x @ w")).matmul(x, w, false, false);
     Node logits = g.at(spanOf(file, "x @ w + b")).add(xw, b);
     Node p = g.at(spanOf(file, "sigmoid(")).sigmoid(logits);
-    GraphBuilder l = g.at(spanOf(file, "bce(p, y)"));
+    NodeBuilder l = g.at(spanOf(file, "bce(p, y)"));
     Node one = l.constant(1, p);
     Node yes = l.mul(y, l.log(p));
     Node no = l.mul(l.sub(one, y), l.log(l.sub(one, p)));
@@ -116,17 +116,17 @@ final class SampleGraphs {
   }
 
   static Node input(String name, int... dims) {
-    return Node.of(Op.INPUT, List.of(), new Attrs.Input(name, DType.F32, Shape.of(dims), false, 0, List.of()),
+    return Node.of(Op.INPUT, List.of(), new Attrs.Input(name, ScalarType.F32, Shape.of(dims), false, 0, List.of()),
         synthetic());
   }
 
   static Node param(String name, int... dims) {
     return Node.of(Op.PARAM, List.of(),
-        new Attrs.Param(name, DType.F32, Shape.of(dims), Init.of(Init.Kind.ZEROS), ParamRole.WEIGHT), synthetic());
+        new Attrs.Param(name, ScalarType.F32, Shape.of(dims), Init.of(Init.Kind.ZEROS), ParamRole.WEIGHT), synthetic());
   }
 
   static Node state(String name, int... dims) {
-    return Node.of(Op.STATE, List.of(), new Attrs.State(name, DType.F32, Shape.of(dims), 0), synthetic());
+    return Node.of(Op.STATE, List.of(), new Attrs.State(name, ScalarType.F32, Shape.of(dims), 0), synthetic());
   }
 
   /**

@@ -91,9 +91,9 @@ class TextDumpTest {
   @Test
   void classTargetsPrintTheirClassesAndStateUpdatesTheirOwnLines() {
     SourceSpan t = SampleGraphs.synthetic();
-    GraphBuilder g = GraphBuilder.start(t, 0);
+    NodeBuilder g = NodeBuilder.start(t, 0);
     Node ids = g.node(Op.INPUT, List.of(),
-        new Attrs.Input("y", DType.I32, Shape.of(Shape.BATCH), true, 3, List.of("cat", "dog", "a \"b\"")));
+        new Attrs.Input("y", ScalarType.I32, Shape.of(Shape.BATCH), true, 3, List.of("cat", "dog", "a \"b\"")));
     Node mean = SampleGraphs.state("bn.running_mean", 4);
     Node next = g.scale(mean, 0.9);
     Graph graph = Graph.builder("m", t).input(ids).state(mean)
@@ -116,7 +116,7 @@ class TextDumpTest {
   @Test
   void longStatementsKeepTwoSpacesBeforeTheLocation() {
     Node w = Node.of(Op.PARAM, List.of(),
-        new Attrs.Param("encoder.layer1.weight", DType.F32, Shape.of(784, 256),
+        new Attrs.Param("encoder.layer1.weight", ScalarType.F32, Shape.of(784, 256),
             new Init(Init.Kind.NORMAL, Map.of("mean", 0.0, "std", 0.01)), ParamRole.WEIGHT),
         SampleGraphs.synthetic());
     Graph graph = Graph.builder("m", SampleGraphs.synthetic()).param(w).output("w", w).build();
@@ -127,15 +127,15 @@ class TextDumpTest {
   /** Numbers print in the precision of what holds them: an f32 attribute as the shortest float that round-trips. */
   @Test
   void numbersPrintInTheirOwnPrecision() {
-    assertEquals("0.2", new Attrs.Fill((float) 0.2, DType.F32, Shape.SCALAR).text());
-    assertEquals("0.70710677", new Attrs.Fill(Math.sqrt(0.5), DType.F32, Shape.SCALAR).text());
-    assertEquals("0.7071067811865476", new Attrs.Fill(Math.sqrt(0.5), DType.F64, Shape.SCALAR).text());
-    assertEquals("0.30000000000000004", new Attrs.Fill(0.1 + 0.2, DType.F64, Shape.SCALAR).text());
-    assertEquals("1.0E-4", new Attrs.Fill(1e-4, DType.F32, Shape.SCALAR).text());
-    assertEquals("3", new Attrs.Fill(3, DType.F32, Shape.SCALAR).text());
-    assertEquals("-Infinity", new Attrs.Fill(Double.NEGATIVE_INFINITY, DType.F32, Shape.SCALAR).text());
+    assertEquals("0.2", new Attrs.Fill((float) 0.2, ScalarType.F32, Shape.SCALAR).text());
+    assertEquals("0.70710677", new Attrs.Fill(Math.sqrt(0.5), ScalarType.F32, Shape.SCALAR).text());
+    assertEquals("0.7071067811865476", new Attrs.Fill(Math.sqrt(0.5), ScalarType.F64, Shape.SCALAR).text());
+    assertEquals("0.30000000000000004", new Attrs.Fill(0.1 + 0.2, ScalarType.F64, Shape.SCALAR).text());
+    assertEquals("1.0E-4", new Attrs.Fill(1e-4, ScalarType.F32, Shape.SCALAR).text());
+    assertEquals("3", new Attrs.Fill(3, ScalarType.F32, Shape.SCALAR).text());
+    assertEquals("-Infinity", new Attrs.Fill(Double.NEGATIVE_INFINITY, ScalarType.F32, Shape.SCALAR).text());
     assertEquals("stream=0 p=0.2 scale=1.25",
-        new Attrs.DropoutMask(0, (float) 0.2, 1.25, DType.F32, Shape.of(Shape.BATCH, 4)).text());
-    assertEquals("h.mean initial=0.1", new Attrs.State("h.mean", DType.F32, Shape.of(4), (float) 0.1).text());
+        new Attrs.DropoutMask(0, (float) 0.2, 1.25, ScalarType.F32, Shape.of(Shape.BATCH, 4)).text());
+    assertEquals("h.mean initial=0.1", new Attrs.State("h.mean", ScalarType.F32, Shape.of(4), (float) 0.1).text());
   }
 }

@@ -43,7 +43,7 @@ class VerifierTest {
     Node x = SampleGraphs.input("x", Shape.BATCH, 2);
     Node declared = SampleGraphs.param("w", 2, 3);
     Node used = SampleGraphs.param("w", 2, 3);
-    GraphBuilder b = GraphBuilder.start(T, 0);
+    NodeBuilder b = NodeBuilder.start(T, 0);
     Graph g = builder().input(x).param(declared).output("y", b.matmul(x, used, false, false)).build();
     assertEquals(List.of("%2 param w: undeclared; not among the graph's params (%1 param w is declared under"
         + " that name)"), problems(g));
@@ -53,7 +53,7 @@ class VerifierTest {
   void undeclaredInputAndStateAreReported() {
     Node x = SampleGraphs.input("x", Shape.BATCH, 3);
     Node s = SampleGraphs.state("s", 3);
-    GraphBuilder b = GraphBuilder.start(T, 0);
+    NodeBuilder b = NodeBuilder.start(T, 0);
     Graph g = builder().output("y", b.add(x, s)).build();
     assertEquals(List.of(
         "%0 input x: undeclared; not among the graph's inputs",
@@ -66,7 +66,7 @@ class VerifierTest {
     Graph g = logreg.toBuilder().loss(logreg.outputs().get("p")).build();
     assertEquals(List.of("loss %7 sigmoid: must be a float scalar, got f32[B,1]"), problems(g));
 
-    Node ids = Node.of(Op.INPUT, List.of(), new Attrs.Input("i", DType.I32, Shape.SCALAR, false, 0, List.of()), T);
+    Node ids = Node.of(Op.INPUT, List.of(), new Attrs.Input("i", ScalarType.I32, Shape.SCALAR, false, 0, List.of()), T);
     Graph intLoss = builder().input(ids).loss(ids).build();
     assertEquals(List.of("loss %0 input i: must be a float scalar, got i32[]"), problems(intLoss));
   }
@@ -74,7 +74,7 @@ class VerifierTest {
   @Test
   void nonScalarLossOverDeclaredSources() {
     Node x = SampleGraphs.input("x", Shape.BATCH, 2);
-    GraphBuilder b = GraphBuilder.start(T, 0);
+    NodeBuilder b = NodeBuilder.start(T, 0);
     Graph g = builder().input(x).loss(b.sum(x, List.of(1), false)).build();
     assertEquals(List.of("loss %1 reduce_sum: must be a float scalar, got f32[B]"), problems(g));
   }
@@ -91,7 +91,7 @@ class VerifierTest {
   @Test
   void stateUpdateMustMatchItsState() {
     Node s = SampleGraphs.state("s", 4);
-    Node wrong = Node.of(Op.CONST, List.of(), new Attrs.Fill(0, DType.F32, Shape.of(3)), T);
+    Node wrong = Node.of(Op.CONST, List.of(), new Attrs.Fill(0, ScalarType.F32, Shape.of(3)), T);
     Graph g = builder().state(s).stateUpdate("s", wrong).stateUpdate("t", s).build();
     assertEquals(List.of(
         "state s <- %1 const: gives f32[3] but %0 state s is f32[4]",
@@ -101,7 +101,7 @@ class VerifierTest {
   @Test
   void stateUpdateOfOtherDtype() {
     Node s = SampleGraphs.state("s", 4);
-    Node wrong = Node.of(Op.CONST, List.of(), new Attrs.Fill(0, DType.F64, Shape.of(4)), T);
+    Node wrong = Node.of(Op.CONST, List.of(), new Attrs.Fill(0, ScalarType.F64, Shape.of(4)), T);
     Graph g = builder().state(s).stateUpdate("s", wrong).build();
     assertEquals(List.of("state s <- %1 const: gives f64[4] but %0 state s is f32[4]"), problems(g));
   }
@@ -116,9 +116,9 @@ class VerifierTest {
   @Test
   void paramWithBatchDimension() {
     // Node.of refuses this; a buggy pass building nodes some other way must still be caught
-    Attrs.Param attrs = new Attrs.Param("w", DType.F32, Shape.of(Shape.BATCH, 2), Init.of(Init.Kind.ZEROS),
+    Attrs.Param attrs = new Attrs.Param("w", ScalarType.F32, Shape.of(Shape.BATCH, 2), Init.of(Init.Kind.ZEROS),
         ParamRole.WEIGHT);
-    Node w = SampleGraphs.unchecked(Op.PARAM, List.of(), attrs, TensorType.of(DType.F32, Shape.BATCH, 2), T);
+    Node w = SampleGraphs.unchecked(Op.PARAM, List.of(), attrs, TensorType.of(ScalarType.F32, Shape.BATCH, 2), T);
     Graph g = builder().param(w).build();
     assertEquals(List.of(
         "%0 param w: attributes do not fit: param cannot depend on the batch size B: [B,2]",
@@ -130,7 +130,7 @@ class VerifierTest {
     Node x = SampleGraphs.input("x", Shape.BATCH, 4);
     Node w = SampleGraphs.param("w", 4, 12);
     Node mm = SampleGraphs.unchecked(Op.MATMUL, List.of(x, w), Attrs.Matmul.PLAIN,
-        TensorType.of(DType.F32, Shape.BATCH, 10), T);
+        TensorType.of(ScalarType.F32, Shape.BATCH, 10), T);
     Graph g = builder().input(x).param(w).output("y", mm).build();
     assertEquals(List.of("%2 matmul: stored f32[B,10] but inputs give f32[B,12]"), problems(g));
   }
@@ -140,7 +140,7 @@ class VerifierTest {
     Node x = SampleGraphs.input("x", Shape.BATCH, 4);
     Node w = SampleGraphs.param("w", 5, 12);
     Node mm = SampleGraphs.unchecked(Op.MATMUL, List.of(x, w), Attrs.Matmul.PLAIN,
-        TensorType.of(DType.F32, Shape.BATCH, 12), T);
+        TensorType.of(ScalarType.F32, Shape.BATCH, 12), T);
     Graph g = builder().input(x).param(w).output("y", mm).build();
     assertEquals(List.of("%2 matmul: inputs do not fit: matmul: inner dimensions differ: [B,4] @ [5,12] (4 vs 5)"),
         problems(g));
@@ -151,7 +151,7 @@ class VerifierTest {
     Node x = SampleGraphs.input("x", Shape.BATCH, 4);
     TensorType type = x.type();
     Node oneInputAdd = SampleGraphs.unchecked(Op.ADD, List.of(x), Attrs.NONE, type, T);
-    Node badAttrs = SampleGraphs.unchecked(Op.TANH, List.of(x), new Attrs.Cast(DType.F32), type, T);
+    Node badAttrs = SampleGraphs.unchecked(Op.TANH, List.of(x), new Attrs.Cast(ScalarType.F32), type, T);
     Node noSpan = SampleGraphs.unchecked(Op.NEG, List.of(x), Attrs.NONE, type, null);
     Graph g = builder().input(x).output("a", oneInputAdd).output("b", badAttrs).output("c", noSpan).build();
     assertEquals(List.of(
@@ -162,11 +162,11 @@ class VerifierTest {
 
   @Test
   void randomStreamsAreNotShared() {
-    GraphBuilder b = GraphBuilder.start(T, 7);
-    Node r1 = b.randomUniform(Shape.of(Shape.BATCH, 4), DType.F32);
-    Node r2 = b.node(Op.RANDOM_UNIFORM, List.of(), new Attrs.Random(7, DType.F32, Shape.of(Shape.BATCH, 8)));
-    Node r3 = b.node(Op.RANDOM_UNIFORM, List.of(), new Attrs.Random(7, DType.F32, Shape.of(Shape.BATCH, 4)));
-    Node fresh = b.randomUniform(Shape.of(Shape.BATCH, 8), DType.F32);
+    NodeBuilder b = NodeBuilder.start(T, 7);
+    Node r1 = b.randomUniform(Shape.of(Shape.BATCH, 4), ScalarType.F32);
+    Node r2 = b.node(Op.RANDOM_UNIFORM, List.of(), new Attrs.Random(7, ScalarType.F32, Shape.of(Shape.BATCH, 8)));
+    Node r3 = b.node(Op.RANDOM_UNIFORM, List.of(), new Attrs.Random(7, ScalarType.F32, Shape.of(Shape.BATCH, 4)));
+    Node fresh = b.randomUniform(Shape.of(Shape.BATCH, 8), ScalarType.F32);
     Graph g = builder().output("r1", r1).output("r2", r2).output("r3", r3).output("fresh", fresh).build();
     // r3 repeats r1's draw exactly: the same numbers, which is fine (CSE merges them)
     assertEquals(List.of(

@@ -16,11 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Init;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
@@ -101,10 +101,10 @@ class AlgebraicSimplificationTest {
     for (String output : new String[] {"x + 0", "0 - x"}) {
       Graph before = program(output);
       Graph after = run(new AlgebraicSimplification(), before).graph();
-      Feed feed = feed(Map.of("x", Tensor.matrix(new double[] {output.startsWith("0") ? 0.0 : -0.0, 1e30, -1000}),
-          "u", Tensor.zeros(1, 3)), Map.of());
-      Tensor was = evaluate(before, feed).output("o");
-      Tensor is = evaluate(after, feed).output("o");
+      Feed feed = feed(Map.of("x", F64Tensor.matrix(new double[] {output.startsWith("0") ? 0.0 : -0.0, 1e30, -1000}),
+          "u", F64Tensor.zeros(1, 3)), Map.of());
+      F64Tensor was = evaluate(before, feed).output("o");
+      F64Tensor is = evaluate(after, feed).output("o");
       assertEquals(0.0, was.get(0, 0), output);
       assertEquals(-0.0, is.get(0, 0), output);
       assertTrue(is.allClose(was, 0, 0), output + ": " + is + " against " + was);
@@ -143,12 +143,12 @@ class AlgebraicSimplificationTest {
   }
 
   /** A graph with an input x: f64[B, 3] and a parameter v: f64[3], whose output is built by hand. */
-  private static Graph handBuilt(BiFunction<GraphBuilder, Node[], Node> output) {
+  private static Graph handBuilt(BiFunction<NodeBuilder, Node[], Node> output) {
     SourceSpan span = SourceSpan.synthetic("t");
-    GraphBuilder b = GraphBuilder.start(span, 0);
-    Node x = b.node(Op.INPUT, List.of(), new Attrs.Input("x", DType.F64, Shape.of(Shape.BATCH, 3), false, 0,
+    NodeBuilder b = NodeBuilder.start(span, 0);
+    Node x = b.node(Op.INPUT, List.of(), new Attrs.Input("x", ScalarType.F64, Shape.of(Shape.BATCH, 3), false, 0,
         List.of()));
-    Node v = b.node(Op.PARAM, List.of(), new Attrs.Param("v", DType.F64, Shape.of(3),
+    Node v = b.node(Op.PARAM, List.of(), new Attrs.Param("v", ScalarType.F64, Shape.of(3),
         Init.of(Init.Kind.ZEROS), ParamRole.BIAS));
     return Graph.builder("t", span).input(x).param(v).output("o", output.apply(b, new Node[] {x, v})).build();
   }
@@ -162,7 +162,7 @@ class AlgebraicSimplificationTest {
     assertEquals(1, r.fired());
     Node o = r.graph().outputs().get("o");
     assertTrue(isOp(o, Op.BROADCAST, r.graph().source("v")) && o.shape().equals(fourByTwoBy), o.toString());
-    Feed feed = feed(Map.of("x", Tensor.zeros(1, 3)), Map.of("v", Tensor.vector(1, 2, 3)));
+    Feed feed = feed(Map.of("x", F64Tensor.zeros(1, 3)), Map.of("v", F64Tensor.vector(1, 2, 3)));
     assertSameValues(nested, r.graph(), feed);
 
     Graph same = handBuilt((b, s) -> b.node(Op.BROADCAST, List.of(s[0]), new Attrs.Target(s[0].shape())));
@@ -191,9 +191,9 @@ class AlgebraicSimplificationTest {
   void timesZeroIsNotZeroForAnInfiniteInput() {
     Graph g = program("x * 0");
     assertLeftAlone(new AlgebraicSimplification(), g);
-    Feed feed = feed(Map.of("x", Tensor.matrix(new double[] {Double.POSITIVE_INFINITY, Double.NaN, 2}),
-        "u", Tensor.zeros(1, 3)), Map.of());
-    Tensor o = evaluate(g, feed).output("o");
+    Feed feed = feed(Map.of("x", F64Tensor.matrix(new double[] {Double.POSITIVE_INFINITY, Double.NaN, 2}),
+        "u", F64Tensor.zeros(1, 3)), Map.of());
+    F64Tensor o = evaluate(g, feed).output("o");
     assertTrue(Double.isNaN(o.get(0, 0)) && Double.isNaN(o.get(0, 1)) && o.get(0, 2) == 0, o.toString());
   }
 
@@ -211,14 +211,14 @@ class AlgebraicSimplificationTest {
         + "  loss = sum(o * t)\n}\n");
     Graph before = training(forward);
     Graph after = training(run(new AlgebraicSimplification(), forward).graph());
-    Feed feed = feed(Map.of("t", Tensor.matrix(new double[] {0.25, 0.4, 0.5})),
-        Map.of("w", Tensor.vector(1e308, Double.MIN_VALUE, -1000)));
+    Feed feed = feed(Map.of("t", F64Tensor.matrix(new double[] {0.25, 0.4, 0.5})),
+        Map.of("w", F64Tensor.vector(1e308, Double.MIN_VALUE, -1000)));
     Evaluation was = evaluate(before, feed);
     Evaluation is = evaluate(after, feed);
     assertEquals(was.output("o"), is.output("o"), "the squares: ∞, 0 and 1e6 both ways");
-    assertEquals(Tensor.vector(Double.POSITIVE_INFINITY, Double.MIN_VALUE, -1000), PassTesting.gradient(before, was, "w"),
+    assertEquals(F64Tensor.vector(Double.POSITIVE_INFINITY, Double.MIN_VALUE, -1000), PassTesting.gradient(before, was, "w"),
         "0.25 · (2 · 1e308) overflows; 0.4 · (2 · 4.9e-324) rounds up to 4.9e-324");
-    assertEquals(Tensor.vector(0.5e308, 0, -1000), PassTesting.gradient(after, is, "w"),
+    assertEquals(F64Tensor.vector(0.5e308, 0, -1000), PassTesting.gradient(after, is, "w"),
         "0.25 · 1e308 doubled is 5e307; 0.4 · 4.9e-324 rounds to 0, doubled 0");
   }
 

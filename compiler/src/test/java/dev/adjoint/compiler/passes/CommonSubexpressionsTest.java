@@ -17,11 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.interp.Feed;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.Shape;
@@ -67,17 +67,17 @@ class CommonSubexpressionsTest {
     assertEquals(2, count(g, Op.MODE_SWITCH));
     Feed feed = randomFeed(forward, 8, 2);
     assertSameValues(forward, g, feed);
-    Tensor o = PassTesting.evaluate(g, feed).output("o");
-    assertFalse(o.allClose(Tensor.zeros(8, 3), 0, 0), "two masks, not one: " + o);
+    F64Tensor o = PassTesting.evaluate(g, feed).output("o");
+    assertFalse(o.allClose(F64Tensor.zeros(8, 3), 0, 0), "two masks, not one: " + o);
   }
 
   @Test
   void theSameDrawMerges() {
     SourceSpan span = SourceSpan.synthetic("t");
-    GraphBuilder b = GraphBuilder.start(span, 0);
-    Node x = b.node(Op.INPUT, List.of(), new Attrs.Input("x", DType.F64, Shape.of(Shape.BATCH, 3), false, 0,
+    NodeBuilder b = NodeBuilder.start(span, 0);
+    Node x = b.node(Op.INPUT, List.of(), new Attrs.Input("x", ScalarType.F64, Shape.of(Shape.BATCH, 3), false, 0,
         List.of()));
-    Attrs.Random draw = new Attrs.Random(5, DType.F64, Shape.of(Shape.BATCH, 3));
+    Attrs.Random draw = new Attrs.Random(5, ScalarType.F64, Shape.of(Shape.BATCH, 3));
     Node first = b.node(Op.RANDOM_UNIFORM, List.of(), draw);
     Node second = b.node(Op.RANDOM_UNIFORM, List.of(), draw);
     Graph g = Graph.builder("t", span).input(x).output("o", b.add(b.mul(x, first), second)).build();
@@ -95,8 +95,8 @@ class CommonSubexpressionsTest {
   @Test
   void zerosOfTwoSignsStayApartAndNaNsMerge() {
     SourceSpan span = SourceSpan.synthetic("t");
-    GraphBuilder b = GraphBuilder.start(span, 0);
-    Node x = b.node(Op.INPUT, List.of(), new Attrs.Input("x", DType.F64, Shape.of(Shape.BATCH, 3), false, 0,
+    NodeBuilder b = NodeBuilder.start(span, 0);
+    Node x = b.node(Op.INPUT, List.of(), new Attrs.Input("x", ScalarType.F64, Shape.of(Shape.BATCH, 3), false, 0,
         List.of()));
     Graph g = Graph.builder("t", span).input(x)
         .output("p", b.mul(x, b.constant(0.0, x)))
@@ -107,9 +107,9 @@ class CommonSubexpressionsTest {
     assertEquals(2 + 1, r.fired(), "the second NaN constant, its broadcast and its sum");
     Graph merged = r.graph();
     assertEquals(3, count(merged, Op.CONST), "0.0, -0.0 and one NaN");
-    Feed feed = PassTesting.feed(Map.of("x", Tensor.matrix(new double[] {1, -1000, 1e30})), Map.of());
+    Feed feed = PassTesting.feed(Map.of("x", F64Tensor.matrix(new double[] {1, -1000, 1e30})), Map.of());
     PassTesting.assertIdenticalValues(g, merged, feed, "signed zeros");
-    Tensor q = PassTesting.evaluate(merged, feed).output("q");
+    F64Tensor q = PassTesting.evaluate(merged, feed).output("q");
     assertEquals(-0.0, q.get(0, 0));
     assertEquals(0.0, q.get(0, 1));
   }

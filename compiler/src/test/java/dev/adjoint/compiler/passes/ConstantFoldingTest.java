@@ -16,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.Shape;
@@ -70,14 +70,14 @@ class ConstantFoldingTest {
   @Test
   void integerArithmeticTruncatesAsTheInterpreterDoes() {
     SourceSpan span = SourceSpan.synthetic("t");
-    GraphBuilder b = GraphBuilder.start(span, 0);
-    Node x = b.node(Op.INPUT, List.of(), new Attrs.Input("x", DType.F64, Shape.of(Shape.BATCH, 3), false, 0,
+    NodeBuilder b = NodeBuilder.start(span, 0);
+    Node x = b.node(Op.INPUT, List.of(), new Attrs.Input("x", ScalarType.F64, Shape.of(Shape.BATCH, 3), false, 0,
         List.of()));
-    Node quotient = b.div(b.constant(-7, DType.I32), b.constant(2, DType.I32));
-    Node sevenths = b.broadcastTo(b.constant(1, DType.F64), Shape.of(3));
+    Node quotient = b.div(b.constant(-7, ScalarType.I32), b.constant(2, ScalarType.I32));
+    Node sevenths = b.broadcastTo(b.constant(1, ScalarType.F64), Shape.of(3));
     Graph g = Graph.builder("t", span).input(x)
-        .output("o", b.add(x, b.cast(quotient, DType.F64)))
-        .output("v", b.div(sevenths, b.broadcastTo(b.constant(7, DType.F64), Shape.of(3))))
+        .output("o", b.add(x, b.cast(quotient, ScalarType.F64)))
+        .output("v", b.div(sevenths, b.broadcastTo(b.constant(7, ScalarType.F64), Shape.of(3))))
         .build();
     Pass.Result r = run(new ConstantFolding(), g);
     assertEquals(3, r.fired(), "the division, the cast of its result, and 1/7 over a shape");

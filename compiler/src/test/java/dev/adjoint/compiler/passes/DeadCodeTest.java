@@ -11,9 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.Shape;
@@ -64,11 +64,11 @@ class DeadCodeTest {
   @Test
   void unusedStateLeaves() {
     SourceSpan span = SourceSpan.synthetic("t");
-    GraphBuilder b = GraphBuilder.start(span, 0);
-    Node x = b.node(Op.INPUT, List.of(), new Attrs.Input("x", DType.F64, Shape.of(Shape.BATCH, 2), false, 0,
+    NodeBuilder b = NodeBuilder.start(span, 0);
+    Node x = b.node(Op.INPUT, List.of(), new Attrs.Input("x", ScalarType.F64, Shape.of(Shape.BATCH, 2), false, 0,
         List.of()));
-    Node kept = b.node(Op.STATE, List.of(), new Attrs.State("kept", DType.F64, Shape.of(2), 1));
-    Node dropped = b.node(Op.STATE, List.of(), new Attrs.State("dropped", DType.F64, Shape.of(2), 0));
+    Node kept = b.node(Op.STATE, List.of(), new Attrs.State("kept", ScalarType.F64, Shape.of(2), 1));
+    Node dropped = b.node(Op.STATE, List.of(), new Attrs.State("dropped", ScalarType.F64, Shape.of(2), 0));
     Graph g = Graph.builder("t", span).input(x).state(kept).state(dropped).output("o", b.add(x, kept)).build();
     Pass.Result r = run(new DeadCode(), g);
     assertEquals(1, r.fired());

@@ -15,11 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.interp.Feed;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.Shape;
@@ -110,11 +110,11 @@ class DropoutScaleFoldingTest {
     Node mask = PassTesting.only(g, Op.DROPOUT_MASK);
     for (long step = 0; step < 3; step++) {
       Feed feed = randomFeed(training, 6, 40 + step).withRng(PassTesting.SEED, step);
-      Map<String, Tensor> before = values(training, feed);
-      Map<String, Tensor> after = values(g, feed);
+      Map<String, F64Tensor> before = values(training, feed);
+      Map<String, F64Tensor> after = values(g, feed);
       assertEquals(before.keySet(), after.keySet());
       before.forEach((name, t) -> assertSameTensor(t, after.get(name), name));
-      Tensor m = PassTesting.evaluate(g, feed).value(mask);
+      F64Tensor m = PassTesting.evaluate(g, feed).value(mask);
       int zeros = 0;
       for (double v : m.data()) {
         assertTrue(v == 0 || v == 4.0 / 3, "mask value " + v);
@@ -140,8 +140,8 @@ class DropoutScaleFoldingTest {
     assertEquals((float) 0.1, second.threshold(), "the f32-rounded threshold the graph compares against");
     assertEquals(1 / 0.9, second.scale());
     Feed feed = randomFeed(training, 5, 3);
-    Map<String, Tensor> before = values(training, feed);
-    Map<String, Tensor> after = values(g, feed);
+    Map<String, F64Tensor> before = values(training, feed);
+    Map<String, F64Tensor> after = values(g, feed);
     before.forEach((name, t) -> assertSameTensor(t, after.get(name), name));
   }
 
@@ -154,8 +154,8 @@ class DropoutScaleFoldingTest {
       assertEquals(1, count(g, Op.DROPOUT_MASK), inner);
       assertEquals(0, count(g, Op.RANDOM_UNIFORM), inner);
       Feed feed = randomFeed(training, 7, 9);
-      Map<String, Tensor> before = values(training, feed);
-      Map<String, Tensor> after = values(g, feed);
+      Map<String, F64Tensor> before = values(training, feed);
+      Map<String, F64Tensor> after = values(g, feed);
       before.forEach((name, t) -> assertSameTensor(t, after.get(name), inner + ": " + name));
     }
   }
@@ -167,10 +167,10 @@ class DropoutScaleFoldingTest {
   }
 
   /** A graph computing {@code f(x, u)} from an input x and a uniform draw u, built by hand. */
-  private static Graph handBuilt(Function<GraphBuilder, Function<Node, Node>> body) {
+  private static Graph handBuilt(Function<NodeBuilder, Function<Node, Node>> body) {
     SourceSpan span = SourceSpan.synthetic("t");
-    GraphBuilder b = GraphBuilder.start(span, 0);
-    Node x = b.node(Op.INPUT, List.of(), new Attrs.Input("x", DType.F64, Shape.of(Shape.BATCH, 4), false, 0,
+    NodeBuilder b = NodeBuilder.start(span, 0);
+    Node x = b.node(Op.INPUT, List.of(), new Attrs.Input("x", ScalarType.F64, Shape.of(Shape.BATCH, 4), false, 0,
         List.of()));
     return Graph.builder("t", span).input(x).output("o", body.apply(b).apply(x)).build();
   }
@@ -223,8 +223,8 @@ class DropoutScaleFoldingTest {
         }
         """));
     Graph g = folded(training);
-    Map<String, Tensor> params = Map.of("w", Tensor.vector(1, 1, 1));
-    Feed ones = PassTesting.feed(Map.of("x", Tensor.fill(new int[] {4, 3}, 1), "t", Tensor.fill(new int[] {4, 3}, 1)),
+    Map<String, F64Tensor> params = Map.of("w", F64Tensor.vector(1, 1, 1));
+    Feed ones = PassTesting.feed(Map.of("x", F64Tensor.fill(new int[] {4, 3}, 1), "t", F64Tensor.fill(new int[] {4, 3}, 1)),
         params);
     double[] mask = PassTesting.evaluate(g, ones).value(PassTesting.only(g, Op.DROPOUT_MASK)).data();
     double[] t = new double[mask.length];
@@ -233,11 +233,11 @@ class DropoutScaleFoldingTest {
       t[i] = mask[i] == 0 ? 1.5e308 : 1;
       dropped = mask[i] == 0 && dropped < 0 ? i : dropped;
     }
-    assertTrue(dropped >= 0, "some element is dropped: " + Tensor.of(new int[] {4, 3}, mask));
-    Feed feed = PassTesting.feed(Map.of("x", Tensor.fill(new int[] {4, 3}, 1), "t", Tensor.of(new int[] {4, 3}, t)),
+    assertTrue(dropped >= 0, "some element is dropped: " + F64Tensor.of(new int[] {4, 3}, mask));
+    Feed feed = PassTesting.feed(Map.of("x", F64Tensor.fill(new int[] {4, 3}, 1), "t", F64Tensor.of(new int[] {4, 3}, t)),
         params);
-    Map<String, Tensor> before = values(training, feed);
-    Map<String, Tensor> after = values(g, feed);
+    Map<String, F64Tensor> before = values(training, feed);
+    Map<String, F64Tensor> after = values(g, feed);
     assertSameTensor(before.get("output h"), after.get("output h"), "the forward");
     assertSameTensor(before.get("loss"), after.get("loss"), "the loss");
     double wasGradient = before.get("grad w").flat(dropped % 3);

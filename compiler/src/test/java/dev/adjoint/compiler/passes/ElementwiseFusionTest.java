@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.interp.Feed;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
@@ -40,8 +40,8 @@ class ElementwiseFusionTest {
   private static void assertSameOutputs(Graph expected, Graph actual) {
     for (int batch : new int[] {4, 1, 0}) {
       Feed feed = randomFeed(expected, batch, 21 + batch);
-      Map<String, Tensor> want = values(expected, feed);
-      Map<String, Tensor> got = values(actual, feed);
+      Map<String, F64Tensor> want = values(expected, feed);
+      Map<String, F64Tensor> got = values(actual, feed);
       assertEquals(want.keySet(), got.keySet());
       want.forEach((name, t) -> assertSameTensor(t, got.get(name), name + " with B = " + batch));
     }
@@ -121,12 +121,12 @@ class ElementwiseFusionTest {
     Graph forward = program("  output o = (x + 1e30) - 1e30\n  output p = exp(x) * exp(-x)");
     Graph g = run(new ElementwiseFusion(), forward).graph();
     assertEquals(2, count(g, Op.ELEMENTWISE_KERNEL));
-    Feed feed = PassTesting.feed(Map.of("x", Tensor.matrix(new double[] {1, -1000, 1000}), "u", Tensor.zeros(1, 3)),
-        Map.of("m", Tensor.zeros(3, 3)));
-    Map<String, Tensor> fused = values(g, feed);
+    Feed feed = PassTesting.feed(Map.of("x", F64Tensor.matrix(new double[] {1, -1000, 1000}), "u", F64Tensor.zeros(1, 3)),
+        Map.of("m", F64Tensor.zeros(3, 3)));
+    Map<String, F64Tensor> fused = values(g, feed);
     assertEquals(values(forward, feed), fused);
-    assertEquals(Tensor.matrix(new double[] {0, 0, 0}), fused.get("output o"));
-    Tensor p = fused.get("output p");
+    assertEquals(F64Tensor.matrix(new double[] {0, 0, 0}), fused.get("output o"));
+    F64Tensor p = fused.get("output p");
     assertEquals(Math.exp(1) * Math.exp(-1), p.get(0, 0));
     assertTrue(Double.isNaN(p.get(0, 1)) && Double.isNaN(p.get(0, 2)), p.toString());
   }

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Mode;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
@@ -90,7 +90,7 @@ class InferenceExtractionTest {
     assertTrue(g.gradients().isEmpty());
     assertTrue(g.stateUpdates().isEmpty());
     Feed feed = randomFeed(forward, 4, 8);
-    Tensor expected = evaluate(forward, feed.withMode(Mode.INFERENCE)).loss();
+    F64Tensor expected = evaluate(forward, feed.withMode(Mode.INFERENCE)).loss();
     PassTesting.assertSameTensor(expected, evaluate(g, feed).loss(), "loss");
     assertLeftAlone(new InferenceExtraction(true), g);
   }
@@ -108,23 +108,23 @@ class InferenceExtractionTest {
     for (int batch : new int[] {5, 1, 0}) {
       Feed random = randomFeed(forward, batch, 31 + batch);
       Random r = new Random(batch);
-      Map<String, Tensor> states = new LinkedHashMap<>();
+      Map<String, F64Tensor> states = new LinkedHashMap<>();
       for (Node s : forward.states()) {
         double[] v = new double[4];
         for (int i = 0; i < 4; i++) {
           v[i] = s.sourceName().endsWith("var") ? 0.5 + r.nextDouble() : r.nextGaussian();
         }
-        states.put(s.sourceName(), Tensor.vector(v));
+        states.put(s.sourceName(), F64Tensor.vector(v));
       }
       Feed feed = random.withStates(states);
-      Tensor expected = evaluate(forward, feed.withMode(Mode.INFERENCE)).output("probs");
+      F64Tensor expected = evaluate(forward, feed.withMode(Mode.INFERENCE)).output("probs");
       // the mode no longer matters: there is no switch and no draw left
       for (Mode mode : Mode.values()) {
         PassTesting.assertSameTensor(expected, evaluate(inference, feed.withMode(mode)).output("probs"),
             "probs in " + mode + " with B = " + batch);
       }
       if (batch > 1) {
-        Tensor training = evaluate(forward, feed.withMode(Mode.TRAINING)).output("probs");
+        F64Tensor training = evaluate(forward, feed.withMode(Mode.TRAINING)).output("probs");
         assertFalse(training.allClose(expected, 1e-6, 0), "training mode uses the batch's statistics");
       }
     }
@@ -143,14 +143,14 @@ class InferenceExtractionTest {
     Graph evaluation = run(new InferenceExtraction(true), forward).graph();
     for (int batch : PassTesting.EXTREME_BATCHES) {
       Random r = new Random(100 + batch);
-      Map<String, Tensor> states = new LinkedHashMap<>();
+      Map<String, F64Tensor> states = new LinkedHashMap<>();
       for (Node s : forward.states()) {
         double[] v = new double[4];
         for (int i = 0; i < 4; i++) {
           double scale = new double[] {1e-300, 1, 1000, 1e30}[r.nextInt(4)];
           v[i] = s.sourceName().endsWith("var") ? scale * (0.5 + r.nextDouble()) : scale * r.nextGaussian();
         }
-        states.put(s.sourceName(), Tensor.vector(v));
+        states.put(s.sourceName(), F64Tensor.vector(v));
       }
       Feed feed = PassTesting.extremeFeed(forward, batch, 41 + batch).withStates(states).withMode(Mode.INFERENCE);
       Evaluation expected = evaluate(forward, feed);

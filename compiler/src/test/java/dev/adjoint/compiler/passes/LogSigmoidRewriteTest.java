@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Op;
 import java.util.List;
@@ -59,8 +59,8 @@ class LogSigmoidRewriteTest {
   }
 
   private static Feed extremeFeed() {
-    Tensor w = rows(row(0, 0, 0), row(1, 2, 3), row(-1, 0, 1), row(4, 0, 0), row(0, 0, 0), row(1, 1, 1));
-    return feed(Map.of("x", Tensor.vector(Z), "e", identityRows(6, 6), "w", w, "t", w), Map.of("d", Tensor.zeros(6)));
+    F64Tensor w = rows(row(0, 0, 0), row(1, 2, 3), row(-1, 0, 1), row(4, 0, 0), row(0, 0, 0), row(1, 1, 1));
+    return feed(Map.of("x", F64Tensor.vector(Z), "e", identityRows(6, 6), "w", w, "t", w), Map.of("d", F64Tensor.zeros(6)));
   }
 
   private static double sigmoid(double z) {
@@ -125,8 +125,8 @@ class LogSigmoidRewriteTest {
     // σ(-1000) = 0 and 1 - σ(1000) = 0 in f64: log 0 = -∞
     assertFalse(allFinite(before.output("o")), output + " as written: " + before.output("o"));
     Evaluation after = evaluate(rewritten, extremeFeed());
-    Tensor o = after.output("o");
-    Tensor g = gradient(rewritten, after, "d");
+    F64Tensor o = after.output("o");
+    F64Tensor g = gradient(rewritten, after, "d");
     for (int i = 0; i < Z.length; i++) {
       assertClose(value.applyAsDouble(Z[i]), o.flat(i), output + " at " + Z[i]);
       assertClose(derivative.applyAsDouble(Z[i]), g.flat(i), "derivative of " + output + " at " + Z[i]);
@@ -136,7 +136,7 @@ class LogSigmoidRewriteTest {
   @Test
   void logSigmoidIsExactForExtremeLogitsWithDerivativeOneMinusSigmoid() {
     checkExtremes("log(sigmoid(z))", LogSigmoidRewriteTest::logSigmoid, z -> 1 - sigmoid(z));
-    Tensor o = evaluate(run(new LogSigmoidRewrite(), program("log(sigmoid(z))")).graph(), extremeFeed()).output("o");
+    F64Tensor o = evaluate(run(new LogSigmoidRewrite(), program("log(sigmoid(z))")).graph(), extremeFeed()).output("o");
     assertEquals(-1000.0, o.flat(0), "log σ(-1000)");
     assertEquals(-Math.log(2), o.flat(3), "log σ(0)");
   }
@@ -144,7 +144,7 @@ class LogSigmoidRewriteTest {
   @Test
   void logOfTheComplementIsExactForExtremeLogitsWithDerivativeMinusSigmoid() {
     checkExtremes("log(1 - sigmoid(z))", z -> logSigmoid(-z), z -> -sigmoid(z));
-    Tensor o = evaluate(run(new LogSigmoidRewrite(), program("log(1 - sigmoid(z))")).graph(), extremeFeed())
+    F64Tensor o = evaluate(run(new LogSigmoidRewrite(), program("log(1 - sigmoid(z))")).graph(), extremeFeed())
         .output("o");
     assertEquals(-1000.0, o.flat(1), "log(1 - σ(1000))");
   }
@@ -155,12 +155,12 @@ class LogSigmoidRewriteTest {
     Graph rewritten = run(new LogSigmoidRewrite(), forward).graph();
     double[][] w = {{-1000, 0, 1000}, {2, -1, 0.5}, {0, 0, 0}, {1000, -1000, 3}, {-2, 5, 1}, {0.1, 0.2, 0.3}};
     double[][] t = {{1, 0, 0.5}, {0.2, 0.3, 0.5}, {0, 0, 0}, {0.5, 0, 1}, {1, 1, 1}, {0, 1, 0}};
-    Feed feed = feed(Map.of("x", Tensor.vector(Z), "e", identityRows(6, 6), "w", Tensor.matrix(w),
-        "t", Tensor.matrix(t)), Map.of("d", Tensor.zeros(6)));
+    Feed feed = feed(Map.of("x", F64Tensor.vector(Z), "e", identityRows(6, 6), "w", F64Tensor.matrix(w),
+        "t", F64Tensor.matrix(t)), Map.of("d", F64Tensor.zeros(6)));
     // σ(-1000) = 0 in row 0, where the target is 1: log 0 = -∞
-    Tensor naive = evaluate(training(forward), feed).output("o");
+    F64Tensor naive = evaluate(training(forward), feed).output("o");
     assertFalse(allFinite(naive), "as written: " + naive);
-    Tensor o = evaluate(training(rewritten), feed).output("o");
+    F64Tensor o = evaluate(training(rewritten), feed).output("o");
     assertEquals(1000.0, o.flat(0), "-(1 · log σ(-1000) + 0.5 · log σ(1000))");
     for (int i = 0; i < w.length; i++) {
       double ce = 0;

@@ -24,11 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import dev.adjoint.compiler.composite.Activations;
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.Shape;
@@ -68,12 +68,12 @@ class LogSoftmaxRewriteTest {
     return program(output, "mean(o)");
   }
 
-  private static final Tensor X = rows(row(1000, 0, -1000), row(0.5, -0.25, 2));
-  private static final Tensor T = rows(row(0.2, 0.3, 0.5), row(0.1, 0.6, 0.3));
+  private static final F64Tensor X = rows(row(1000, 0, -1000), row(0.5, -0.25, 2));
+  private static final F64Tensor T = rows(row(0.2, 0.3, 0.5), row(0.1, 0.6, 0.3));
 
   private static Feed extremeFeed() {
-    return feed(Map.of("x", X, "e", identityRows(2, 3), "y", Tensor.vector(2, 1), "t", T),
-        Map.of("d", Tensor.zeros(3, 3)));
+    return feed(Map.of("x", X, "e", identityRows(2, 3), "y", F64Tensor.vector(2, 1), "t", T),
+        Map.of("d", F64Tensor.zeros(3, 3)));
   }
 
   private static double[] logSoftmax(double... z) {
@@ -144,8 +144,8 @@ class LogSoftmaxRewriteTest {
   @Test
   void aGuardWithTheBranchesTheOtherWayRoundIsRewrittenToo() {
     SourceSpan span = SourceSpan.synthetic("t");
-    GraphBuilder b = GraphBuilder.start(span, 0);
-    Node x = b.node(Op.INPUT, List.of(), new Attrs.Input("x", DType.F64, Shape.of(Shape.BATCH, 3), false, 0,
+    NodeBuilder b = NodeBuilder.start(span, 0);
+    Node x = b.node(Op.INPUT, List.of(), new Attrs.Input("x", ScalarType.F64, Shape.of(Shape.BATCH, 3), false, 0,
         List.of()));
     Node keep = b.greater(x, b.constant(-1500, x));
     Node guarded = b.log(b.where(keep, Activations.softmax(b, x, 1), b.constant(1, x)));
@@ -158,7 +158,7 @@ class LogSoftmaxRewriteTest {
     assertEquals(Op.LOG_SOFTMAX, where.input(1).op(), "where(x > -1500, log_softmax(x), 0)");
     assertEquals(0.0, (double) Patterns.constant(where.input(2)));
     Feed feed = feed(Map.of("x", rows(row(1000, 0, -1000), row(-2000, 2, 0.5))), Map.of());
-    Tensor o = evaluate(r.graph(), feed).output("o");
+    F64Tensor o = evaluate(r.graph(), feed).output("o");
     assertFalse(allFinite(evaluate(forward, feed).output("o")), "log 0 where the softmax underflows");
     double[] second = logSoftmax(-2000, 2, 0.5);
     PassTesting.assertValues(o, 0, -1000, -2000, 0, second[1], second[2]);
@@ -187,11 +187,11 @@ class LogSoftmaxRewriteTest {
     for (String output : new String[] {"log(softmax(z))", "log(u / sum(u, axis = -1, keepdims = true))"}) {
       Graph forward = program(output);
       Graph rewritten = run(new LogSoftmaxRewrite(), forward).graph();
-      Tensor naive = evaluate(forward, extremeFeed()).output("o");
+      F64Tensor naive = evaluate(forward, extremeFeed()).output("o");
       // shifted: softmax(z)[2] = e^-2000 underflows to 0 and log 0 = -∞;
       // unshifted: e^1000 overflows and ∞/∞ = NaN
       assertFalse(allFinite(naive), output + " as written: " + naive);
-      Tensor o = evaluate(rewritten, extremeFeed()).output("o");
+      F64Tensor o = evaluate(rewritten, extremeFeed()).output("o");
       assertEquals(0.0, o.get(0, 0), output);
       assertEquals(-1000.0, o.get(0, 1), output);
       assertEquals(-2000.0, o.get(0, 2), output);
@@ -216,7 +216,7 @@ class LogSoftmaxRewriteTest {
     double[] ls = logSoftmax(0.5, -0.25, 2);
     double second = -(0.1 * ls[0] + 0.6 * ls[1] + 0.3 * ls[2]);
     assertClose(1300 + second, after.loss().item(), "loss");
-    Tensor g = gradient(rewritten, after, "d");
+    F64Tensor g = gradient(rewritten, after, "d");
     double[][] t = {{0.2, 0.3, 0.5}, {0.1, 0.6, 0.3}};
     double[][] softmax = {{1, 0, 0}, {Math.exp(ls[0]), Math.exp(ls[1]), Math.exp(ls[2])}};
     for (int i = 0; i < 2; i++) {
@@ -236,7 +236,7 @@ class LogSoftmaxRewriteTest {
     Evaluation after = evaluate(rewritten, extremeFeed());
     double[] ls = logSoftmax(0.5, -0.25, 2);
     assertClose(2000 - ls[1], after.loss().item(), "loss");
-    Tensor g = gradient(rewritten, after, "d");
+    F64Tensor g = gradient(rewritten, after, "d");
     PassTesting.assertValues(g, 1, 0, -1, Math.exp(ls[0]), Math.exp(ls[1]) - 1, Math.exp(ls[2]), 0, 0, 0);
   }
 

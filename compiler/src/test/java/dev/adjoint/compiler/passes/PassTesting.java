@@ -13,8 +13,8 @@ import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
 import dev.adjoint.compiler.interp.Mode;
-import dev.adjoint.compiler.interp.Tensor;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.interp.F64Tensor;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
@@ -145,13 +145,13 @@ final class PassTesting {
   /** Random inputs for a batch and random parameters, training mode, the fixed random keys. */
   static Feed randomFeed(Graph graph, int batch, long seed) {
     Random random = new Random(seed);
-    Map<String, Tensor> inputs = RandomFeeds.inputs(graph, batch, random);
-    Map<String, Tensor> params = RandomFeeds.params(graph, random, 0.5);
+    Map<String, F64Tensor> inputs = RandomFeeds.inputs(graph, batch, random);
+    Map<String, F64Tensor> params = RandomFeeds.params(graph, random, 0.5);
     return new Feed(inputs, params, Map.of(), Mode.TRAINING, SEED, STEP);
   }
 
   /** A feed of the given inputs and parameters, training mode, the fixed random keys. */
-  static Feed feed(Map<String, Tensor> inputs, Map<String, Tensor> params) {
+  static Feed feed(Map<String, F64Tensor> inputs, Map<String, F64Tensor> params) {
     return new Feed(inputs, params, Map.of(), Mode.TRAINING, SEED, STEP);
   }
 
@@ -160,9 +160,9 @@ final class PassTesting {
   }
 
   /** Every value a graph computes, by name: {@code output o}, {@code loss}, {@code state s}, {@code grad w}. */
-  static Map<String, Tensor> values(Graph graph, Feed feed) {
+  static Map<String, F64Tensor> values(Graph graph, Feed feed) {
     Evaluation e = evaluate(graph, feed);
-    Map<String, Tensor> values = new LinkedHashMap<>();
+    Map<String, F64Tensor> values = new LinkedHashMap<>();
     e.outputs().forEach((name, t) -> values.put("output " + name, t));
     if (graph.loss() != null) {
       values.put("loss", e.loss());
@@ -173,7 +173,7 @@ final class PassTesting {
   }
 
   /** The gradient of the loss with respect to a parameter, in an evaluation of a training graph. */
-  static Tensor gradient(Graph training, Evaluation e, String param) {
+  static F64Tensor gradient(Graph training, Evaluation e, String param) {
     Node g = training.gradients().get(param);
     assertNotNull(g, () -> "no gradient of " + param + "; gradients: " + training.gradients().keySet());
     return e.value(g);
@@ -185,11 +185,11 @@ final class PassTesting {
   }
 
   static void assertSameValues(Graph expected, Graph actual, Feed feed, double rtol, double atol) {
-    Map<String, Tensor> want = values(expected, feed);
-    Map<String, Tensor> got = values(actual, feed);
+    Map<String, F64Tensor> want = values(expected, feed);
+    Map<String, F64Tensor> got = values(actual, feed);
     assertEquals(want.keySet(), got.keySet(), "the two graphs compute different things");
-    for (Map.Entry<String, Tensor> e : want.entrySet()) {
-      Tensor g = got.get(e.getKey());
+    for (Map.Entry<String, F64Tensor> e : want.entrySet()) {
+      F64Tensor g = got.get(e.getKey());
       assertTrue(g.allClose(e.getValue(), rtol, atol),
           () -> e.getKey() + " differs: expected " + e.getValue() + ", got " + g);
     }
@@ -215,12 +215,12 @@ final class PassTesting {
    */
   static Feed extremeFeed(Graph graph, int batch, long seed) {
     Random random = new Random(seed);
-    Map<String, Tensor> inputs = new LinkedHashMap<>();
+    Map<String, F64Tensor> inputs = new LinkedHashMap<>();
     RandomFeeds.inputs(graph, batch, random).forEach((name, t) -> {
-      boolean indices = graph.source(name).dtype() == DType.I32;
+      boolean indices = graph.source(name).dtype() == ScalarType.I32;
       inputs.put(name, indices ? t : extremeLike(t, random, EXTREMES));
     });
-    Map<String, Tensor> params = new LinkedHashMap<>();
+    Map<String, F64Tensor> params = new LinkedHashMap<>();
     RandomFeeds.params(graph, random, 0.5).forEach((name, t) -> {
       double[] v = t.data();
       for (int i = 0; i < v.length; i++) {
@@ -228,33 +228,33 @@ final class PassTesting {
           v[i] = new double[] {1000, -1000, 1e30, -1e30}[random.nextInt(4)];
         }
       }
-      params.put(name, Tensor.of(t.shape(), v));
+      params.put(name, F64Tensor.of(t.shape(), v));
     });
     return feed(inputs, params);
   }
 
-  private static Tensor extremeLike(Tensor t, Random random, double[] pool) {
+  private static F64Tensor extremeLike(F64Tensor t, Random random, double[] pool) {
     double[] v = new double[t.size()];
     for (int i = 0; i < v.length; i++) {
       v[i] = pool[random.nextInt(pool.length)];
     }
-    return Tensor.of(t.shape(), v);
+    return F64Tensor.of(t.shape(), v);
   }
 
   /**
-   * Both graphs compute bit for bit the same values, by name ({@link Tensor#equals}: NaN
+   * Both graphs compute bit for bit the same values, by name ({@link F64Tensor#equals}: NaN
    * equals NaN, 0.0 differs from -0.0, an infinity only itself): for a rewrite that is exact.
    */
   static void assertIdenticalValues(Graph expected, Graph actual, Feed feed, String what) {
-    Map<String, Tensor> want = values(expected, feed);
-    Map<String, Tensor> got = values(actual, feed);
+    Map<String, F64Tensor> want = values(expected, feed);
+    Map<String, F64Tensor> got = values(actual, feed);
     assertEquals(want.keySet(), got.keySet(), "the two graphs compute different things");
     want.forEach((name, t) -> assertEquals(t, got.get(name), () -> name + " differs bit for bit (" + what + ")"
         + firstDifference(t, got.get(name))));
   }
 
   /** Where two tensors first differ, each element printed in full (-0.0, 1.0E-300). */
-  private static String firstDifference(Tensor expected, Tensor actual) {
+  private static String firstDifference(F64Tensor expected, F64Tensor actual) {
     if (!expected.sameShape(actual)) {
       return ": shapes differ";
     }
@@ -272,7 +272,7 @@ final class PassTesting {
    * and not only NaN.
    */
   static void assertIdenticalOnExtremes(Graph expected, Graph actual, long seed) {
-    Map<String, Tensor> seen = new LinkedHashMap<>();
+    Map<String, F64Tensor> seen = new LinkedHashMap<>();
     for (int batch : EXTREME_BATCHES) {
       Feed feed = extremeFeed(expected, batch, seed + batch);
       assertIdenticalValues(expected, actual, feed, "extreme inputs, B = " + batch);
@@ -283,7 +283,7 @@ final class PassTesting {
 
   /** As {@link #assertIdenticalOnExtremes}, within tolerances, for a rewrite that rounds differently. */
   static void assertCloseOnExtremes(Graph expected, Graph actual, long seed, double rtol, double atol) {
-    Map<String, Tensor> seen = new LinkedHashMap<>();
+    Map<String, F64Tensor> seen = new LinkedHashMap<>();
     for (int batch : EXTREME_BATCHES) {
       Feed feed = extremeFeed(expected, batch, seed + batch);
       assertSameValues(expected, actual, feed, rtol, atol);
@@ -293,8 +293,8 @@ final class PassTesting {
   }
 
   /** At least one finite element among the values: extreme inputs must not saturate everything to NaN. */
-  static void assertSomeFinite(Map<String, Tensor> values, String what) {
-    for (Tensor t : values.values()) {
+  static void assertSomeFinite(Map<String, F64Tensor> values, String what) {
+    for (F64Tensor t : values.values()) {
       for (double v : t.data()) {
         if (Double.isFinite(v)) {
           return;
@@ -305,7 +305,7 @@ final class PassTesting {
   }
 
   /** Shapes equal and every element equal as numbers (0.0 and -0.0 count as equal, NaN as NaN). */
-  static void assertSameTensor(Tensor expected, Tensor actual, String what) {
+  static void assertSameTensor(F64Tensor expected, F64Tensor actual, String what) {
     assertTrue(actual.allClose(expected, 0, 0), () -> what + ": expected " + expected + ", got " + actual);
   }
 
@@ -319,14 +319,14 @@ final class PassTesting {
     }
   }
 
-  static void assertValues(Tensor t, double... expected) {
+  static void assertValues(F64Tensor t, double... expected) {
     assertEquals(expected.length, t.size(), () -> "size of " + t);
     for (int i = 0; i < expected.length; i++) {
       assertClose(expected[i], t.flat(i), "element " + i + " of " + t);
     }
   }
 
-  static boolean allFinite(Tensor t) {
+  static boolean allFinite(F64Tensor t) {
     for (double v : t.data()) {
       if (!Double.isFinite(v)) {
         return false;
@@ -335,14 +335,14 @@ final class PassTesting {
     return true;
   }
 
-  static void assertFinite(Tensor t, String what) {
+  static void assertFinite(F64Tensor t, String what) {
     assertTrue(allFinite(t), () -> what + " has a non-finite value: " + t);
   }
 
   // ---- tensors ---------------------------------------------------------------------------
 
-  static Tensor rows(double[]... rows) {
-    return Tensor.matrix(rows);
+  static F64Tensor rows(double[]... rows) {
+    return F64Tensor.matrix(rows);
   }
 
   static double[] row(double... values) {
@@ -350,11 +350,11 @@ final class PassTesting {
   }
 
   /** The first {@code batch} rows of the identity of size {@code width}: [batch, width]. */
-  static Tensor identityRows(int batch, int width) {
+  static F64Tensor identityRows(int batch, int width) {
     double[] data = new double[batch * width];
     for (int i = 0; i < batch; i++) {
       data[i * width + i] = 1;
     }
-    return Tensor.of(new int[] {batch, width}, data);
+    return F64Tensor.of(new int[] {batch, width}, data);
   }
 }

@@ -15,7 +15,7 @@ import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.golden.Golden;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Mode;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.TextDump;
@@ -92,7 +92,7 @@ class PipelineTest {
     for (int batch : new int[] {3, 1}) {
       Feed feed = randomFeed(forward, batch, 100 + batch);
       assertSameValues(reference, optimized, feed, RTOL, ATOL);
-      Map<String, Tensor> v = values(optimized, feed);
+      Map<String, F64Tensor> v = values(optimized, feed);
       v.forEach((name, t) -> assertTrue(PassTesting.allFinite(t), forward.name() + " " + name + ": " + t));
     }
   }
@@ -104,11 +104,11 @@ class PipelineTest {
     assertEquals(forward.outputs().keySet(), optimized.outputs().keySet());
     for (int batch : new int[] {3, 1}) {
       Feed feed = randomFeed(forward, batch, 200 + batch).withMode(Mode.INFERENCE);
-      Map<String, Tensor> expected = values(forward, feed);
-      Map<String, Tensor> actual = values(optimized, feed.withMode(Mode.TRAINING));
+      Map<String, F64Tensor> expected = values(forward, feed);
+      Map<String, F64Tensor> actual = values(optimized, feed.withMode(Mode.TRAINING));
       for (String name : optimized.outputs().keySet()) {
-        Tensor want = expected.get("output " + name);
-        Tensor got = actual.get("output " + name);
+        F64Tensor want = expected.get("output " + name);
+        F64Tensor got = actual.get("output " + name);
         assertTrue(got.allClose(want, RTOL, ATOL), forward.name() + " output " + name + ": expected " + want
             + ", got " + got);
       }
@@ -120,8 +120,8 @@ class PipelineTest {
     Graph optimized = results.get(results.size() - 1).graph();
     for (int batch : new int[] {3, 1}) {
       Feed feed = randomFeed(forward, batch, 300 + batch).withMode(Mode.INFERENCE);
-      Tensor want = PassTesting.evaluate(forward, feed).loss();
-      Tensor got = PassTesting.evaluate(optimized, feed.withMode(Mode.TRAINING)).loss();
+      F64Tensor want = PassTesting.evaluate(forward, feed).loss();
+      F64Tensor got = PassTesting.evaluate(optimized, feed.withMode(Mode.TRAINING)).loss();
       assertTrue(got.allClose(want, RTOL, ATOL),
           forward.name() + " evaluation loss: expected " + want + ", got " + got);
     }

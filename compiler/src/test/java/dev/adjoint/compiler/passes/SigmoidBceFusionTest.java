@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
@@ -60,8 +60,8 @@ class SigmoidBceFusionTest {
   }
 
   private static Feed extremeFeed() {
-    return feed(Map.of("x", Tensor.vector(Z), "e", identityRows(8, 8), "y", Tensor.vector(Y), "s", Tensor.vector(Y)),
-        Map.of("d", Tensor.zeros(8)));
+    return feed(Map.of("x", F64Tensor.vector(Z), "e", identityRows(8, 8), "y", F64Tensor.vector(Y), "s", F64Tensor.vector(Y)),
+        Map.of("d", F64Tensor.zeros(8)));
   }
 
   /** max(z, 0) - z·y + log(1 + e^-|z|). */
@@ -155,7 +155,7 @@ class SigmoidBceFusionTest {
       assertFalse(allFinite(before.output("per")), perElement + " as written: " + before.output("per"));
     }
     Evaluation after = evaluate(trained, extremeFeed());
-    Tensor per = after.output("per");
+    F64Tensor per = after.output("per");
     assertEquals(100.0, per.flat(0), "z = 100, y = 0");
     assertEquals(100.0, per.flat(1), "z = -100, y = 1");
     assertEquals(1000.0, per.flat(2), "z = 1000, y = 0");
@@ -168,7 +168,7 @@ class SigmoidBceFusionTest {
       total += bce(Z[i], Y[i]);
     }
     assertClose(total * scale, after.loss().item(), loss);
-    Tensor g = gradient(trained, after, "d");
+    F64Tensor g = gradient(trained, after, "d");
     for (int i = 0; i < Z.length; i++) {
       assertClose((sigmoid(Z[i]) - Y[i]) * scale, g.flat(i), "gradient of element " + i + ": σ(z) - y");
     }
@@ -197,12 +197,12 @@ class SigmoidBceFusionTest {
       Graph fused = run(new SigmoidBceFusion(), forward).graph();
       for (int batch : new int[] {5, 1, 0}) {
         Feed random = randomFeed(forward, batch, 3 + batch);
-        Map<String, Tensor> inputs = new HashMap<>(random.inputs());
+        Map<String, F64Tensor> inputs = new HashMap<>(random.inputs());
         double[] s = random.inputs().get("s").data();
         for (int i = 0; i < s.length; i++) {
           s[i] = sigmoid(s[i]); // a probability target
         }
-        inputs.put("s", Tensor.vector(s));
+        inputs.put("s", F64Tensor.vector(s));
         assertSameValues(training(forward), training(fused), feed(inputs, random.params()));
         // the losses guard only t = 0 (0 · log 0 = 0): a target outside [0, 1] keeps the formula, as the fused node
         assertSameValues(training(forward), training(fused), random);

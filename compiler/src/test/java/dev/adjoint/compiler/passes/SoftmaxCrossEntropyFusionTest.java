@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
@@ -125,7 +125,7 @@ class SoftmaxCrossEntropyFusionTest {
 
   /** The training graphs of a program as written and after the stabilize passes, evaluated on the same feed. */
   private record Both(Graph naive, Graph fused, Evaluation before, Evaluation after) {
-    Tensor naiveLoss() {
+    F64Tensor naiveLoss() {
       return before.loss();
     }
 
@@ -133,17 +133,17 @@ class SoftmaxCrossEntropyFusionTest {
       return after.loss().item();
     }
 
-    Tensor naiveGradient() {
+    F64Tensor naiveGradient() {
       return gradient(naive, before, "d");
     }
 
     /** Row i of d's gradient: the gradient with respect to sample i's logits. */
     double[] logitGradient(int i) {
-      Tensor g = gradient(fused, after, "d");
+      F64Tensor g = gradient(fused, after, "d");
       return new double[] {g.get(i, 0), g.get(i, 1), g.get(i, 2)};
     }
 
-    Tensor perSample() {
+    F64Tensor perSample() {
       return after.output("per");
     }
   }
@@ -162,14 +162,14 @@ class SoftmaxCrossEntropyFusionTest {
       y[i] = Y[i];
       t[i] = T[i];
     }
-    Map<String, Tensor> inputs = Map.of("x", matrix(batch, x), "e", identityRows(batch, 4),
-        "y", Tensor.of(new int[] {batch}, y), "t", matrix(batch, t));
-    Feed feed = feed(inputs, Map.of("d", Tensor.zeros(4, 3)));
+    Map<String, F64Tensor> inputs = Map.of("x", matrix(batch, x), "e", identityRows(batch, 4),
+        "y", F64Tensor.of(new int[] {batch}, y), "t", matrix(batch, t));
+    Feed feed = feed(inputs, Map.of("d", F64Tensor.zeros(4, 3)));
     return new Both(naive, fused, evaluate(naive, feed), evaluate(fused, feed));
   }
 
-  private static Tensor matrix(int batch, double[][] rows) {
-    return batch == 0 ? Tensor.zeros(0, 3) : Tensor.matrix(rows);
+  private static F64Tensor matrix(int batch, double[][] rows) {
+    return batch == 0 ? F64Tensor.zeros(0, 3) : F64Tensor.matrix(rows);
   }
 
   private static void assertRow(double[] expected, double[] actual, String what) {
@@ -392,7 +392,7 @@ class SoftmaxCrossEntropyFusionTest {
               + ")"), 0);
       assertEquals(0.0, b.loss(), o);
       assertEquals(0, b.perSample().size());
-      PassTesting.assertSameTensor(Tensor.zeros(4, 3), gradient(b.fused(), b.after(), "d"), "gradient" + o);
+      PassTesting.assertSameTensor(F64Tensor.zeros(4, 3), gradient(b.fused(), b.after(), "d"), "gradient" + o);
     }
   }
 
@@ -410,7 +410,7 @@ class SoftmaxCrossEntropyFusionTest {
       Graph fused = runAll(forward, new LogSoftmaxRewrite(), new SoftmaxCrossEntropyFusion());
       for (int batch : new int[] {4, 1}) {
         Feed feed = randomFeed(forward, batch, 17 + batch);
-        Map<String, Tensor> inputs = new HashMap<>(feed.inputs());
+        Map<String, F64Tensor> inputs = new HashMap<>(feed.inputs());
         // a distribution target: positive, each row summing to 1
         double[] t = inputs.get("t").data();
         for (int i = 0; i < t.length; i += 3) {
@@ -423,7 +423,7 @@ class SoftmaxCrossEntropyFusionTest {
             t[i + c] /= s;
           }
         }
-        inputs.put("t", Tensor.of(new int[] {batch, 3}, t));
+        inputs.put("t", F64Tensor.of(new int[] {batch, 3}, t));
         inputs.put("e", identityRows(batch, 4));
         assertSameValues(training(forward), training(fused), feed(inputs, feed.params()));
       }

@@ -3,9 +3,9 @@ package dev.adjoint.compiler.passes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.Shape;
@@ -27,24 +27,24 @@ class StreamsTest {
 
   @Test
   void aGraphWithoutRandomNodesStartsAtStreamZero() {
-    GraphBuilder b = GraphBuilder.start(SPAN, 0);
-    assertEquals(0, Streams.next(outputs(b.constant(1, DType.F64))));
+    NodeBuilder b = NodeBuilder.start(SPAN, 0);
+    assertEquals(0, Streams.next(outputs(b.constant(1, ScalarType.F64))));
   }
 
   @Test
   void theNextStreamFollowsTheLargestUniformDraw() {
-    GraphBuilder b = GraphBuilder.start(SPAN, 5);
-    Node first = b.randomUniform(Shape.of(2), DType.F64);
-    Node second = b.randomUniform(Shape.of(2), DType.F64);
+    NodeBuilder b = NodeBuilder.start(SPAN, 5);
+    Node first = b.randomUniform(Shape.of(2), ScalarType.F64);
+    Node second = b.randomUniform(Shape.of(2), ScalarType.F64);
     assertEquals(7, Streams.next(outputs(second, first)));
     assertEquals(6, Streams.next(outputs(first)));
   }
 
   @Test
   void theNextStreamFollowsTheLargestDropoutMask() {
-    GraphBuilder b = GraphBuilder.start(SPAN, 2);
-    Node draw = b.randomUniform(Shape.of(3), DType.F64);
-    Node mask = b.node(Op.DROPOUT_MASK, List.of(), new Attrs.DropoutMask(9, 0.5, 2, DType.F64, Shape.of(3)));
+    NodeBuilder b = NodeBuilder.start(SPAN, 2);
+    Node draw = b.randomUniform(Shape.of(3), ScalarType.F64);
+    Node mask = b.node(Op.DROPOUT_MASK, List.of(), new Attrs.DropoutMask(9, 0.5, 2, ScalarType.F64, Shape.of(3)));
     assertEquals(10, Streams.next(outputs(draw, mask)));
     assertEquals(10, Streams.next(outputs(mask, draw)));
   }

@@ -15,7 +15,7 @@ import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
 import dev.adjoint.compiler.interp.Mode;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.DotDump;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Op;
@@ -84,14 +84,14 @@ class DeepModelTest {
       int batch = 4;
       CompiledModel model = factory.newModel(batch);
       model.initialize(1);
-      Map<String, Tensor> inputs = new LinkedHashMap<>();
-      inputs.put("x", Tensor.of(new int[] {batch, 3}, new double[] {0.5, -1, 2, 0.25, 0, -0.75, 1, 1, 1, -2, 3, 0}));
-      inputs.put("y", Tensor.of(new int[] {batch, 1}, new double[] {0.5, -0.5, 1, 0}));
+      Map<String, F64Tensor> inputs = new LinkedHashMap<>();
+      inputs.put("x", F64Tensor.of(new int[] {batch, 3}, new double[] {0.5, -1, 2, 0.25, 0, -0.75, 1, 1, 1, -2, 3, 0}));
+      inputs.put("y", F64Tensor.of(new int[] {batch, 1}, new double[] {0.5, -0.5, 1, 0}));
       inputs.forEach((name, t) -> copy(t.data(), model.input(name)));
-      Map<String, Tensor> params = new LinkedHashMap<>();
+      Map<String, F64Tensor> params = new LinkedHashMap<>();
       for (dev.adjoint.compiler.ir.Node p : forward.params()) {
         int[] shape = p.shape().concrete(0);
-        params.put(p.sourceName(), Tensor.of(shape, read(model.param(p.sourceName()), (int) p.shape().size(0))));
+        params.put(p.sourceName(), F64Tensor.of(shape, read(model.param(p.sourceName()), (int) p.shape().size(0))));
       }
 
       Graph training = TrainingGraph.of(forward);

@@ -17,18 +17,18 @@ import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
 import dev.adjoint.compiler.interp.Mode;
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Derivative;
 import dev.adjoint.compiler.ir.ElementwiseOp;
 import dev.adjoint.compiler.ir.Graph;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Init;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.ParamRole;
-import dev.adjoint.compiler.ir.ScalarKernel;
+import dev.adjoint.compiler.ir.ElementKernel;
 import dev.adjoint.compiler.ir.Shape;
 import dev.adjoint.compiler.ir.ShapeRules;
 import dev.adjoint.compiler.ir.Verifier;
@@ -52,7 +52,7 @@ import org.junit.jupiter.api.Test;
 class NewPrimitiveTest {
   /** d softsign(x) = 1 / (1 + |x|)². */
   static final ElementwiseOp SOFTSIGN = new ElementwiseOp("softsign", 1, ShapeRules.FLOAT,
-      ScalarKernel.of((a, dtype, attrs) -> a[0] / (1 + Math.abs(a[0])),
+      ElementKernel.of((a, dtype, attrs) -> a[0] / (1 + Math.abs(a[0])),
           o -> CodeBlock.of("$L / ($L + $T.abs($L))", o.get(0), o.literal(1, o.dtype(0)), Math.class, o.get(0))),
       Derivative.elementwise((b, n) -> {
         Node d = b.shift(b.abs(n.input(0)), 1);
@@ -92,8 +92,8 @@ class NewPrimitiveTest {
     Verifier.check(training, "training graph");
     assertEquals(2, training.gradients().size());
 
-    GraphBuilder b = GraphBuilder.start(SourceSpan.synthetic("softsign"), 0);
-    Node p = b.node(Op.PARAM, List.of(), new Attrs.Param("p", DType.F64, Shape.of(7),
+    NodeBuilder b = NodeBuilder.start(SourceSpan.synthetic("softsign"), 0);
+    Node p = b.node(Op.PARAM, List.of(), new Attrs.Param("p", ScalarType.F64, Shape.of(7),
         Init.of(Init.Kind.ZEROS), ParamRole.WEIGHT));
     Node loss = b.sumAll(b.mul(b.node(SOFTSIGN, p), b.node(SOFTSIGN, p)));
     Node gradient = ReverseMode.gradients(b, loss, List.of(p)).get(p);
@@ -119,12 +119,12 @@ class NewPrimitiveTest {
   void interpretsAsItsDefinitionSays() {
     Graph forward = unit().graph();
     Random random = new Random(3);
-    Map<String, Tensor> inputs = RandomFeeds.inputs(forward, 5, random);
-    Map<String, Tensor> params = RandomFeeds.params(forward, random, 0.5);
+    Map<String, F64Tensor> inputs = RandomFeeds.inputs(forward, 5, random);
+    Map<String, F64Tensor> params = RandomFeeds.params(forward, random, 0.5);
     Evaluation e = new Interpreter(forward).evaluate(Feed.of(inputs, params).withMode(Mode.INFERENCE));
     Node softsign = forward.nodes().stream().filter(n -> n.op() == SOFTSIGN).findFirst().orElseThrow();
-    Tensor h = e.value(softsign.input(0));
-    Tensor s = e.value(softsign);
+    F64Tensor h = e.value(softsign.input(0));
+    F64Tensor s = e.value(softsign);
     for (int i = 0; i < h.size(); i++) {
       double x = h.flat(i);
       assertEquals(x / (1 + Math.abs(x)), s.flat(i), 1e-15);
@@ -144,8 +144,8 @@ class NewPrimitiveTest {
     CompiledModel model = ModelCompiler.compile(unit).newModel(8);
     Graph forward = unit.graph();
     Random random = new Random(11);
-    Map<String, Tensor> inputs = rounded(RandomFeeds.inputs(forward, 6, random));
-    Map<String, Tensor> params = rounded(RandomFeeds.params(forward, random, 0.5));
+    Map<String, F64Tensor> inputs = rounded(RandomFeeds.inputs(forward, 6, random));
+    Map<String, F64Tensor> params = rounded(RandomFeeds.params(forward, random, 0.5));
     inputs.forEach((name, t) -> copy(t, model.input(name)));
     params.forEach((name, t) -> copy(t, model.param(name)));
     Feed feed = Feed.of(inputs, params);
@@ -164,29 +164,29 @@ class NewPrimitiveTest {
   }
 
   private static Evaluation evaluate(Graph graph, double[] theta) {
-    return new Interpreter(graph).evaluate(Feed.of(Map.of(), Map.of("p", Tensor.vector(theta))));
+    return new Interpreter(graph).evaluate(Feed.of(Map.of(), Map.of("p", F64Tensor.vector(theta))));
   }
 
-  private static Map<String, Tensor> rounded(Map<String, Tensor> values) {
-    Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+  private static Map<String, F64Tensor> rounded(Map<String, F64Tensor> values) {
+    Map<String, F64Tensor> out = new java.util.LinkedHashMap<>();
     values.forEach((name, t) -> {
       double[] data = t.data();
       for (int i = 0; i < data.length; i++) {
         data[i] = (float) data[i];
       }
-      out.put(name, Tensor.of(t.shape(), data));
+      out.put(name, F64Tensor.of(t.shape(), data));
     });
     return out;
   }
 
-  private static void copy(Tensor from, dev.adjoint.runtime.model.Tensor into) {
+  private static void copy(F64Tensor from, dev.adjoint.runtime.model.Tensor into) {
     double[] values = from.data();
     for (int i = 0; i < values.length; i++) {
       into.set(i, values[i]);
     }
   }
 
-  private static void close(Tensor expected, dev.adjoint.runtime.model.Tensor actual, String what) {
+  private static void close(F64Tensor expected, dev.adjoint.runtime.model.Tensor actual, String what) {
     for (int i = 0; i < expected.size(); i++) {
       double e = expected.flat(i);
       assertEquals(e, actual.get(i), 2e-4 * Math.max(1, Math.abs(e)), what + "[" + i + "]");

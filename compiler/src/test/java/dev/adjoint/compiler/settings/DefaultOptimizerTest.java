@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.Adjoint;
 import dev.adjoint.compiler.frontend.Value;
-import dev.adjoint.compiler.frontend.train.TrainOptions;
+import dev.adjoint.compiler.frontend.trainblock.TrainOptions;
 import dev.adjoint.compiler.golden.Golden;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package dev.adjoint.compiler.testing;
 
-import dev.adjoint.compiler.interp.Tensor;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
+import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import java.util.LinkedHashMap;
@@ -17,25 +17,25 @@ import java.util.Random;
 public final class RandomFeeds {
   private RandomFeeds() {}
 
-  public static Map<String, Tensor> inputs(Graph graph, int batch, Random random) {
-    Map<String, Tensor> inputs = new LinkedHashMap<>();
+  public static Map<String, F64Tensor> inputs(Graph graph, int batch, Random random) {
+    Map<String, F64Tensor> inputs = new LinkedHashMap<>();
     for (Node input : graph.inputs()) {
       inputs.put(input.sourceName(), input(input, batch, random));
     }
     return inputs;
   }
 
-  public static Map<String, Tensor> params(Graph graph, Random random, double scale) {
-    Map<String, Tensor> params = new LinkedHashMap<>();
+  public static Map<String, F64Tensor> params(Graph graph, Random random, double scale) {
+    Map<String, F64Tensor> params = new LinkedHashMap<>();
     for (Node param : graph.params()) {
       params.put(param.sourceName(), gaussian(param.shape().concrete(0), random, scale));
     }
     return params;
   }
 
-  public static Tensor input(Node input, int batch, Random random) {
+  public static F64Tensor input(Node input, int batch, Random random) {
     int[] shape = input.shape().concrete(batch);
-    if (input.dtype() != DType.I32) {
+    if (input.dtype() != ScalarType.I32) {
       return gaussian(shape, random, 1.0);
     }
     int classes = input.attrs(Attrs.Input.class).classes();
@@ -43,15 +43,15 @@ public final class RandomFeeds {
     for (int i = 0; i < values.length; i++) {
       values[i] = classes > 0 ? random.nextInt(classes) : random.nextInt(11) - 1;
     }
-    return Tensor.of(shape, values);
+    return F64Tensor.of(shape, values);
   }
 
-  public static Tensor gaussian(int[] shape, Random random, double scale) {
+  public static F64Tensor gaussian(int[] shape, Random random, double scale) {
     double[] values = new double[size(shape)];
     for (int i = 0; i < values.length; i++) {
       values[i] = random.nextGaussian() * scale;
     }
-    return Tensor.of(shape, values);
+    return F64Tensor.of(shape, values);
   }
 
   private static int size(int[] shape) {

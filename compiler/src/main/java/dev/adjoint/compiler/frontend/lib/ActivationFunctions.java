@@ -8,7 +8,7 @@ import dev.adjoint.compiler.frontend.Kind;
 import dev.adjoint.compiler.frontend.Parameter;
 import dev.adjoint.compiler.frontend.Signature;
 import dev.adjoint.compiler.frontend.Value;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Init;
 import dev.adjoint.compiler.ir.Node;
 import java.util.List;
@@ -25,8 +25,8 @@ public final class ActivationFunctions {
   private ActivationFunctions() {}
 
   public static void register(BuiltinTable table) {
-    simple(table, "sigmoid", "1 / (1 + e^-x)", GraphBuilder::sigmoid);
-    simple(table, "tanh", "hyperbolic tangent", GraphBuilder::tanh);
+    simple(table, "sigmoid", "1 / (1 + e^-x)", NodeBuilder::sigmoid);
+    simple(table, "tanh", "hyperbolic tangent", NodeBuilder::tanh);
     simple(table, "relu", "max(x, 0)", Activations::relu);
     simple(table, "silu", "x * sigmoid(x)", Activations::silu);
     simple(table, "swish", "x * sigmoid(x), the same as silu", Activations::silu);
@@ -55,7 +55,7 @@ public final class ActivationFunctions {
   }
 
   /** Applies the activation named by a layer's {@code act =} option. */
-  public static Node apply(String name, GraphBuilder b, Node x) {
+  public static Node apply(String name, NodeBuilder b, Node x) {
     return switch (name) {
       case "none" -> x;
       case "relu" -> Activations.relu(b, x);
@@ -85,7 +85,7 @@ public final class ActivationFunctions {
   }
 
   private static void simple(BuiltinTable table, String name, String summary,
-      BiFunction<GraphBuilder, Node, Node> f) {
+      BiFunction<NodeBuilder, Node, Node> f) {
     table.add(new Builtin(Signature.of(name, Args.tensor("x")), CATEGORY, summary,
         (a, c) -> tensor(f.apply(c.ops(), floats(a.tensor("x"))))));
   }

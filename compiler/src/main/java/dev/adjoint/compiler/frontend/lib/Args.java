@@ -5,7 +5,7 @@ import dev.adjoint.compiler.frontend.Kind;
 import dev.adjoint.compiler.frontend.Parameter;
 import dev.adjoint.compiler.frontend.Value;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.ShapeException;
@@ -64,11 +64,11 @@ final class Args {
    * constant) takes the floating-point dtype of the other operand, as it does with the
    * operators: {@code maximum(x, 0)} on an f64 {@code x} compares with an f64 zero.
    */
-  static Node[] numbersAdopt(GraphBuilder b, Node x, Node y) {
+  static Node[] numbersAdopt(NodeBuilder b, Node x, Node y) {
     return new Node[] {adopt(b, x, y), adopt(b, y, x)};
   }
 
-  private static Node adopt(GraphBuilder b, Node operand, Node other) {
+  private static Node adopt(NodeBuilder b, Node operand, Node other) {
     boolean number = operand.op() == Op.CONST && operand.shape().isScalar();
     if (!number || operand.dtype() == other.dtype() || !other.dtype().isFloat()) {
       return operand;

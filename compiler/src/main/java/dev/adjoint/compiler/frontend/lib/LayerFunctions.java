@@ -10,8 +10,8 @@ import dev.adjoint.compiler.frontend.Kind;
 import dev.adjoint.compiler.frontend.Parameter;
 import dev.adjoint.compiler.frontend.Signature;
 import dev.adjoint.compiler.frontend.Value;
-import dev.adjoint.compiler.ir.DType;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.ScalarType;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Init;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.ParamRole;
@@ -74,13 +74,13 @@ public final class LayerFunctions {
     Node weight = c.param("W", Shape.of(in, units), x.dtype(), init, ParamRole.WEIGHT);
     Node bias = a.bool("bias") ? c.param("b", Shape.of(units), x.dtype(), Init.of(Init.Kind.ZEROS), ParamRole.BIAS)
         : null;
-    GraphBuilder b = c.ops();
+    NodeBuilder b = c.ops();
     return new Value.Tensor(ActivationFunctions.apply(act, b, Layers.dense(b, x, weight, bias)));
   }
 
   private static Node ids(BoundArgs a) {
     Node ids = a.tensor("ids");
-    if (ids.dtype() != DType.I32) {
+    if (ids.dtype() != ScalarType.I32) {
       throw new ShapeException("ids must be integers, got " + ids.type()
           + "; declare the input as i32[B, ...]");
     }
@@ -93,7 +93,7 @@ public final class LayerFunctions {
 
   private static Value embedding(BoundArgs a, CallContext c) {
     Node ids = ids(a);
-    Node table = c.param("table", Shape.of(a.integer("num"), a.integer("dim")), DType.F32, embeddingInit(a),
+    Node table = c.param("table", Shape.of(a.integer("num"), a.integer("dim")), ScalarType.F32, embeddingInit(a),
         ParamRole.EMBEDDING);
     return new Value.Tensor(c.ops().gather(table, ids));
   }
@@ -113,7 +113,7 @@ public final class LayerFunctions {
       return c.error(a.span("weights"), "embedding_bag(): weights must be floats shaped like the ids "
           + ids.shape() + ", got " + weights.type(), null);
     }
-    Node table = c.param("table", Shape.of(a.integer("num"), a.integer("dim")), DType.F32, embeddingInit(a),
+    Node table = c.param("table", Shape.of(a.integer("num"), a.integer("dim")), ScalarType.F32, embeddingInit(a),
         ParamRole.EMBEDDING);
     if (weights != null && weights.dtype() != table.dtype()) {
       weights = c.ops().cast(weights, table.dtype());

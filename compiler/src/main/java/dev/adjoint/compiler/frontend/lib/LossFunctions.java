@@ -11,8 +11,8 @@ import dev.adjoint.compiler.frontend.Kind;
 import dev.adjoint.compiler.frontend.Parameter;
 import dev.adjoint.compiler.frontend.Signature;
 import dev.adjoint.compiler.frontend.Value;
-import dev.adjoint.compiler.ir.DType;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.ScalarType;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Shape;
 import dev.adjoint.compiler.ir.ShapeException;
@@ -37,9 +37,9 @@ public final class LossFunctions {
         }));
     table.add(new Builtin(Signature.of("hinge", Args.tensor("scores"), Args.tensor("target"), Args.reduction()),
         CATEGORY, "max(0, 1 - y * s) with labels y in {-1, +1} (a class target of 2 maps 0 to -1)", (a, c) -> {
-          GraphBuilder b = c.ops();
+          NodeBuilder b = c.ops();
           Node target = a.tensor("target");
-          boolean classes = target.dtype() == DType.I32;
+          boolean classes = target.dtype() == ScalarType.I32;
           if (classes && MathFunctions.classCount(target) > 2) {
             throw new ShapeException("hinge takes labels -1 and +1 or a class target of 2 classes, got "
                 + MathFunctions.classCount(target) + " classes");
@@ -78,7 +78,7 @@ public final class LossFunctions {
     Node p = probabilities(a.tensor("probs"), "probs");
     Node target = a.tensor("target");
     double smoothing = a.number("label_smoothing");
-    if (target.dtype() == DType.I32) {
+    if (target.dtype() == ScalarType.I32) {
       Node y = classTarget(target, p);
       return tensor(Losses.crossEntropyClasses(c.ops(), p, y, smoothing, ignoreIndex(a), reduction(a)));
     }
@@ -111,7 +111,7 @@ public final class LossFunctions {
 
   /** Class indices [...] matching probabilities [..., C], with a class count that agrees. */
   private static Node classTarget(Node y, Node p) {
-    if (y.dtype() != DType.I32) {
+    if (y.dtype() != ScalarType.I32) {
       throw new ShapeException("the target must be class indices (i32 or a class target), got " + y.type());
     }
     Shape expected = p.shape().slice(0, p.shape().rank() - 1);
@@ -132,7 +132,7 @@ public final class LossFunctions {
    * size-1 axis on one side is dropped, so that [B, 1] against [B] does not silently
    * broadcast to [B, B]. Otherwise the types must agree.
    */
-  static Node[] aligned(GraphBuilder b, Node prediction, Node target) {
+  static Node[] aligned(NodeBuilder b, Node prediction, Node target) {
     Args.requireFloat(prediction, "the prediction");
     Node t = b.cast(target, prediction.dtype());
     Shape ps = prediction.shape();
@@ -149,7 +149,7 @@ public final class LossFunctions {
   }
 
   private interface PairLoss {
-    Node apply(GraphBuilder b, Node prediction, Node target, BoundArgs args);
+    Node apply(NodeBuilder b, Node prediction, Node target, BoundArgs args);
   }
 
   private static void pairwise(BuiltinTable table, String name, String summary, PairLoss loss) {

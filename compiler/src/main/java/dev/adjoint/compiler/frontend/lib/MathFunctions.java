@@ -7,8 +7,8 @@ import dev.adjoint.compiler.frontend.Parameter;
 import dev.adjoint.compiler.frontend.Signature;
 import dev.adjoint.compiler.frontend.Value;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.DType;
-import dev.adjoint.compiler.ir.GraphBuilder;
+import dev.adjoint.compiler.ir.ScalarType;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.Primitive;
@@ -36,14 +36,14 @@ public final class MathFunctions {
           Node[] xy = Args.numbersAdopt(c.ops(), a.tensor("x"), a.tensor("y"));
           return floats(c.ops().pow(float_(xy[0], "x"), xy[1]));
         }));
-    binary(table, "maximum", "elementwise maximum with broadcasting", GraphBuilder::max);
-    binary(table, "minimum", "elementwise minimum with broadcasting", GraphBuilder::min);
+    binary(table, "maximum", "elementwise maximum with broadcasting", NodeBuilder::max);
+    binary(table, "minimum", "elementwise minimum with broadcasting", NodeBuilder::min);
     table.add(new Builtin(Signature.of("clip", Args.tensor("x"), Parameter.required("low", Kind.NUMBER),
         Parameter.required("high", Kind.NUMBER)), CATEGORY, "x limited to [low, high]", (a, c) -> {
           if (a.number("low") > a.number("high")) {
             return c.error(a.span("high"), "clip(): 'high' must not be less than 'low'", null);
           }
-          GraphBuilder b = c.ops();
+          NodeBuilder b = c.ops();
           Node x = a.tensor("x");
           return floats(b.min(b.max(x, b.constant(a.number("low"), x)), b.constant(a.number("high"), x)));
         }));
@@ -66,15 +66,15 @@ public final class MathFunctions {
         CATEGORY, "the same elements in another shape; B stands for the batch, one size may be -1",
         (a, c) -> floats(c.ops().reshape(a.tensor("x"), reshapeTarget(a.tensor("x"), a.value("shape"))))));
     table.add(new Builtin(Signature.of("f32", Args.tensor("x")), CATEGORY, "converts to f32",
-        (a, c) -> floats(c.ops().cast(a.tensor("x"), DType.F32))));
+        (a, c) -> floats(c.ops().cast(a.tensor("x"), ScalarType.F32))));
     table.add(new Builtin(Signature.of("f64", Args.tensor("x")), CATEGORY, "converts to f64",
-        (a, c) -> floats(c.ops().cast(a.tensor("x"), DType.F64))));
+        (a, c) -> floats(c.ops().cast(a.tensor("x"), ScalarType.F64))));
     table.add(new Builtin(Signature.of("one_hot", Args.tensor("y"),
         Parameter.optional("classes", Kind.INT).withCheck(dev.adjoint.compiler.frontend.Checks.positive())),
         CATEGORY, "class indices to rows of zeros with a one; classes default to the target's class count",
         (a, c) -> {
           Node y = a.tensor("y");
-          if (y.dtype() != DType.I32) {
+          if (y.dtype() != ScalarType.I32) {
             throw new ShapeException("one_hot needs class indices (i32 or a class target), got " + y.type());
           }
           int classes = a.has("classes") ? a.integer("classes") : classCount(y);
@@ -82,7 +82,7 @@ public final class MathFunctions {
             return c.error(a.callSpan(), "one_hot(): give the number of classes, e.g. one_hot(y, classes = 10)",
                 null);
           }
-          return floats(c.ops().oneHot(y, classes, DType.F32));
+          return floats(c.ops().oneHot(y, classes, ScalarType.F32));
         }));
   }
 
@@ -116,7 +116,7 @@ public final class MathFunctions {
   }
 
   private static void unary(BuiltinTable table, String name, String summary,
-      BiFunction<GraphBuilder, Node, Node> f) {
+      BiFunction<NodeBuilder, Node, Node> f) {
     table.add(new Builtin(Signature.of(name, Args.tensor("x")), CATEGORY, summary,
         (a, c) -> floats(f.apply(c.ops(), float_(a.tensor("x"), "x")))));
   }
@@ -130,11 +130,11 @@ public final class MathFunctions {
   }
 
   private interface Binary {
-    Node apply(GraphBuilder b, Node x, Node y);
+    Node apply(NodeBuilder b, Node x, Node y);
   }
 
   private interface Reducer {
-    Node apply(GraphBuilder b, Node x, List<Integer> axes, boolean keepDims);
+    Node apply(NodeBuilder b, Node x, List<Integer> axes, boolean keepDims);
   }
 
   private static void reduction(BuiltinTable table, String name, String summary, Reducer f) {

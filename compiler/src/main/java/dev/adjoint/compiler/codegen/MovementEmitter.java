@@ -1,0 +1,92 @@
+package dev.adjoint.compiler.codegen;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.adjoint.compiler.ir.Attrs;
+import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.Shape;
+import java.util.List;
+
+/** Copies that move data: transposes, slices, pads and broadcasts written out in full. */
+final class MovementEmitter {
+  private MovementEmitter() {}
+
+  /** out = in with axes permuted; a matrix transpose gets a plain double loop. */
+  static CodeBlock transpose(Node node, Operand.Array in, Operand.Array out) {
+    List<Integer> perm = node.attrs(Attrs.Permutation.class).perm();
+    Shape s = in.shape();
+    CodeBlock.Builder code = CodeBlock.builder();
+    if (s.rank() == 2) {
+      String rows = Sizes.dim(s.dim(0));
+      String cols = Sizes.dim(s.dim(1));
+      code.beginControlFlow("for (int r = 0; r < $L; r++)", rows);
+      code.beginControlFlow("for (int c = 0; c < $L; c++)", cols);
+      code.addStatement("$L[c * $L + r] = $L[r * $L + c]", out.ref(), rows, in.ref(), cols);
+      code.endControlFlow();
+      return code.endControlFlow().build();
+    }
+    Shape o = out.shape();
+    code.beginControlFlow("for (int i = 0; i < $L; i++)", Sizes.size(o));
+    code.addStatement("int rest = i");
+    code.addStatement("int source = 0");
+    for (int axis = o.rank() - 1; axis >= 0; axis--) {
+      String dim = Sizes.dim(o.dim(axis));
+      int from = perm.get(axis);
+      code.addStatement("source += (rest % $L) * ($L)", dim, Sizes.size(s, from + 1, s.rank()));
+      code.addStatement("rest /= $L", dim);
+    }
+    code.addStatement("$L[i] = $L[source]", out.ref(), in.ref());
+    return code.endControlFlow().build();
+  }
+
+  /** Elements [start, end) of one axis, over a view [outer, dim, inner]. */
+  static CodeBlock slice(Node node, Operand.Array in, Operand.Array out) {
+    Attrs.Slice a = node.attrs(Attrs.Slice.class);
+    Shape s = in.shape();
+    String outer = Sizes.size(s, 0, a.axis());
+    String inner = Sizes.size(s, a.axis() + 1, s.rank());
+    int width = a.end() - a.start();
+    return CodeBlock.builder()
+        .beginControlFlow("for (int o = 0; o < $L; o++)", outer)
+        .addStatement("System.arraycopy($L, (o * $L + $L) * ($L), $L, o * $L * ($L), $L * ($L))", in.ref(),
+            s.dim(a.axis()), a.start(), inner, out.ref(), width, inner, width, inner)
+        .endControlFlow().build();
+  }
+
+  /** Zeros before and after one axis, over a view [outer, dim, inner]. */
+  static CodeBlock pad(Node node, Operand.Array in, Operand.Array out) {
+    Attrs.Pad a = node.attrs(Attrs.Pad.class);
+    Shape s = in.shape();
+    String outer = Sizes.size(s, 0, a.axis());
+    String inner = Sizes.size(s, a.axis() + 1, s.rank());
+    int dim = s.dim(a.axis());
+    int padded = dim + a.before() + a.after();
+    return CodeBlock.builder()
+        .addStatement("java.util.Arrays.fill($L, 0, $L, $L)", out.ref(), Sizes.size(out.shape()),
+            JavaText.literal(0, out.dtype()))
+        .beginControlFlow("for (int o = 0; o < $L; o++)", outer)
+        .addStatement("System.arraycopy($L, o * $L * ($L), $L, (o * $L + $L) * ($L), $L * ($L))", in.ref(), dim,
+            inner, out.ref(), padded, a.before(), inner, dim, inner)
+        .endControlFlow().build();
+  }
+
+  /** Numpy broadcasting written out: each output element reads the source element its indices name. */
+  static CodeBlock broadcast(Operand.Array in, Operand.Array out) {
+    Shape s = in.shape();
+    Shape o = out.shape();
+    int offset = o.rank() - s.rank();
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.beginControlFlow("for (int i = 0; i < $L; i++)", Sizes.size(o));
+    code.addStatement("int rest = i");
+    code.addStatement("int source = 0");
+    for (int axis = o.rank() - 1; axis >= 0; axis--) {
+      String dim = Sizes.dim(o.dim(axis));
+      int from = axis - offset;
+      if (from >= 0 && s.dim(from) != 1) {
+        code.addStatement("source += (rest % $L) * ($L)", dim, Sizes.size(s, from + 1, s.rank()));
+      }
+      code.addStatement("rest /= $L", dim);
+    }
+    code.addStatement("$L[i] = $L[source]", out.ref(), in.ref());
+    return code.endControlFlow().build();
+  }
+}

@@ -1,0 +1,93 @@
+package dev.adjoint.compiler.codegen;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.adjoint.compiler.ir.Attrs;
+import dev.adjoint.compiler.ir.ScalarType;
+import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.Op;
+import dev.adjoint.compiler.ir.Shape;
+import java.util.List;
+
+/**
+ * Loops for sums and maxima. Reduced axes that are adjacent make a view
+ * [outer, reduced, inner]; a reduction over the last axes accumulates in a local (in
+ * double for f32 sums), one over leading axes adds rows into the output. Other axis sets
+ * take a general strided loop.
+ */
+final class ReductionEmitter {
+  private ReductionEmitter() {}
+
+  static CodeBlock emit(Node node, Operand.Array in, Operand.Array out) {
+    List<Integer> axes = node.attrs(Attrs.Axes.class).axes();
+    Shape s = in.shape();
+    boolean sum = node.op() == Op.REDUCE_SUM;
+    if (!adjacent(axes)) {
+      return general(node, in, out, axes, sum);
+    }
+    int first = axes.isEmpty() ? s.rank() : axes.get(0);
+    int last = axes.isEmpty() ? s.rank() : axes.get(axes.size() - 1) + 1;
+    String outer = Sizes.size(s, 0, first);
+    String reduced = Sizes.size(s, first, last);
+    String inner = Sizes.size(s, last, s.rank());
+    String type = JavaText.type(in.dtype());
+    String accumulator = sum && in.dtype() == ScalarType.F32 ? "double" : type;
+    String init = sum ? "0" : in.dtype() == ScalarType.I32 ? "Integer.MIN_VALUE"
+        : JavaText.literal(Double.NEGATIVE_INFINITY, in.dtype());
+    CodeBlock.Builder code = CodeBlock.builder();
+    if (inner.equals("1")) {
+      code.beginControlFlow("for (int o = 0; o < $L; o++)", outer);
+      code.addStatement("$L acc = $L", accumulator, init);
+      code.addStatement("int base = o * $L", reduced);
+      code.beginControlFlow("for (int r = 0; r < $L; r++)", reduced);
+      code.addStatement(sum ? "acc += $L[base + r]" : "acc = Math.max(acc, $L[base + r])", in.ref());
+      code.endControlFlow();
+      code.addStatement("$L[o] = ($L) acc", out.ref(), type);
+      return code.endControlFlow().build();
+    }
+    code.addStatement("java.util.Arrays.fill($L, 0, $L, $L)", out.ref(), Sizes.size(out.shape()),
+        sum ? JavaText.literal(0, in.dtype()) : init);
+    code.beginControlFlow("for (int o = 0; o < $L; o++)", outer);
+    code.addStatement("int d = o * $L", inner);
+    code.beginControlFlow("for (int r = 0; r < $L; r++)", reduced);
+    code.addStatement("int s = (o * $L + r) * $L", reduced, inner);
+    code.beginControlFlow("for (int j = 0; j < $L; j++)", inner);
+    code.addStatement(sum ? "$L[d + j] += $L[s + j]" : "$L[d + j] = Math.max($L[d + j], $L[s + j])",
+        sum ? new Object[] {out.ref(), in.ref()} : new Object[] {out.ref(), out.ref(), in.ref()});
+    code.endControlFlow();
+    code.endControlFlow();
+    return code.endControlFlow().build();
+  }
+
+  private static boolean adjacent(List<Integer> axes) {
+    for (int i = 1; i < axes.size(); i++) {
+      if (axes.get(i) != axes.get(i - 1) + 1) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Any axes: every input element adds into the output element its kept indices name. */
+  private static CodeBlock general(Node node, Operand.Array in, Operand.Array out, List<Integer> axes, boolean sum) {
+    Shape s = in.shape();
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.addStatement("java.util.Arrays.fill($L, 0, $L, $L)", out.ref(), Sizes.size(out.shape()),
+        sum ? JavaText.literal(0, in.dtype()) : JavaText.literal(Double.NEGATIVE_INFINITY, in.dtype()));
+    code.beginControlFlow("for (int i = 0; i < $L; i++)", Sizes.size(s));
+    code.addStatement("int rest = i");
+    code.addStatement("int target = 0");
+    String outStride = "1";
+    for (int axis = s.rank() - 1; axis >= 0; axis--) {
+      String dim = Sizes.dim(s.dim(axis));
+      code.addStatement("int i$L = rest % $L", axis, dim);
+      code.addStatement("rest /= $L", dim);
+      if (!axes.contains(axis)) {
+        code.addStatement("target += i$L * $L", axis, outStride);
+        outStride = outStride.equals("1") ? dim : outStride + " * " + dim;
+      }
+    }
+    code.addStatement(sum ? "$L[target] += $L[i]" : "$L[target] = Math.max($L[target], $L[i])",
+        sum ? new Object[] {out.ref(), in.ref()} : new Object[] {out.ref(), out.ref(), in.ref()});
+    return code.endControlFlow().build();
+  }
+}

@@ -1,0 +1,123 @@
+package dev.adjoint.compiler.runs;
+
+import dev.adjoint.runtime.model.CompiledModel;
+import dev.adjoint.runtime.train.EpochRecord;
+import dev.adjoint.runtime.train.TrainerState;
+import dev.adjoint.runtime.train.TrainingListener;
+import dev.adjoint.runtime.train.TrainingResult;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Reports training on the console: on a terminal a progress bar per epoch with the running
+ * loss; otherwise (a log, a pipe, CI) one plain line per epoch. Improvements of the
+ * monitored value are marked with {@code *}.
+ */
+public final class ConsoleReport implements TrainingListener {
+  private final PrintWriter out;
+  private final boolean terminal;
+  private int epochs;
+  private ProgressBar bar;
+  private boolean improved;
+
+  private final Supplier<ProgressBarConsumer> barOutput;
+
+  public ConsoleReport(PrintWriter out, boolean terminal) {
+    this(out, terminal, null);
+  }
+
+  /** With the bars drawn to a consumer of each rendering (a fresh one per epoch) instead of the console; for tests. */
+  ConsoleReport(PrintWriter out, boolean terminal, Supplier<ProgressBarConsumer> barOutput) {
+    this.out = out;
+    this.terminal = terminal;
+    this.barOutput = barOutput;
+  }
+
+  @Override
+  public void started(int firstEpoch, int totalEpochs, int batches) {
+    epochs = totalEpochs;
+    if (firstEpoch > 0) {
+      out.println("resuming at epoch " + (firstEpoch + 1) + " of " + totalEpochs);
+    }
+  }
+
+  @Override
+  public void batch(int epoch, int batchIndex, int batches, double loss) {
+    if (!terminal) {
+      return;
+    }
+    if (bar == null) {
+      ProgressBarBuilder builder = new ProgressBarBuilder()
+          .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, epochs))
+          .setInitialMax(batches).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate();
+      if (barOutput != null) {
+        builder.setConsumer(barOutput.get());
+      }
+      bar = builder.build();
+    }
+    bar.stepTo(batchIndex + 1);
+    bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
+  }
+
+  @Override
+  public void improved(EpochRecord record, CompiledModel model) {
+    improved = true;
+  }
+
+  @Override
+  public void epoch(EpochRecord record, TrainerState state, CompiledModel model) {
+    if (bar != null) {
+      bar.close();
+      bar = null;
+    }
+    out.println(line(record, epochs) + (improved ? "  *" : ""));
+    out.flush();
+    improved = false;
+  }
+
+  @Override
+  public void finished(TrainingResult result) {
+    if (result.stoppedEarly()) {
+      out.println("stopped early after epoch " + result.history().size() + ": no improvement since epoch "
+          + (result.bestEpoch() + 1));
+    }
+    if (result.restored()) {
+      out.println("restored the weights of epoch " + (result.bestEpoch() + 1));
+    }
+  }
+
+  /** {@code epoch 3/20  loss 0.1234  accuracy 0.9500  val_loss 0.1400  lr 0.00095  2.1s}. */
+  static String line(EpochRecord r, int epochs) {
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d", r.epoch() + 1, epochs));
+    r.train().forEach((k, v) -> s.append(String.format(Locale.ROOT, "  %s %.4f", k, v)));
+    r.validation().forEach((k, v) -> s.append(String.format(Locale.ROOT, "  val_%s %.4f", k, v)));
+    s.append(String.format(Locale.ROOT, "  lr %.3g  %.1fs", r.learningRate(), r.seconds()));
+    return s.toString();
+  }
+
+  /** The end-of-run table: one row per metric, one column per split that has values. */
+  public static String table(Map<String, Map<String, Double>> bySplit) {
+    java.util.Set<String> metrics = new java.util.LinkedHashSet<>();
+    bySplit.values().forEach(m -> metrics.addAll(m.keySet()));
+    int width = Math.max(8, metrics.stream().mapToInt(String::length).max().orElse(0) + 2);
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s", ""));
+    bySplit.keySet().forEach(split -> s.append(String.format(Locale.ROOT, "%12s", split)));
+    s.append('\n');
+    for (String metric : metrics) {
+      s.append(String.format(Locale.ROOT, "%-" + width + "s", metric));
+      for (Map<String, Double> values : bySplit.values()) {
+        Double v = values.get(metric);
+        s.append(v == null || v.isNaN() ? String.format(Locale.ROOT, "%12s", "-")
+            : String.format(Locale.ROOT, "%12.4f", v));
+      }
+      s.append('\n');
+    }
+    return s.toString();
+  }
+}

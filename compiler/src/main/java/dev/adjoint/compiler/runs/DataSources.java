@@ -1,0 +1,94 @@
+package dev.adjoint.compiler.runs;
+
+import dev.adjoint.compiler.ir.Attrs;
+import dev.adjoint.compiler.ir.Graph;
+import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.settings.DataSource;
+import dev.adjoint.compiler.settings.DataSplit;
+import dev.adjoint.compiler.settings.TrainConfig;
+import dev.adjoint.runtime.data.Csv;
+import dev.adjoint.runtime.data.DataException;
+import dev.adjoint.runtime.data.Dataset;
+import dev.adjoint.runtime.data.IdLimit;
+import dev.adjoint.runtime.data.Idx;
+import dev.adjoint.runtime.data.Npy;
+import dev.adjoint.runtime.data.Splits;
+import dev.adjoint.runtime.model.DType;
+import dev.adjoint.runtime.model.TensorSpec;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads the data a train block names ({@code csv}, {@code idx} or {@code npy}), one column
+ * per input and target of the model, with paths relative to the .nn file's folder; the
+ * values of i32 columns are checked against what the model reads ({@link IdLimits}).
+ */
+public final class DataSources {
+  private DataSources() {}
+
+  public static Dataset load(TrainConfig config, Graph graph) {
+    Map<String, TensorSpec> specs = specs(graph);
+    Map<String, Integer> classCounts = new LinkedHashMap<>();
+    Map<String, List<String>> classNames = new LinkedHashMap<>();
+    Set<String> inputs = new LinkedHashSet<>();
+    for (Node n : graph.inputs()) {
+      Attrs.Input a = n.attrs(Attrs.Input.class);
+      if (a.classes() > 0) {
+        classCounts.put(a.name(), a.classes());
+        classNames.put(a.name(), a.classNames());
+      }
+      if (!a.target()) {
+        inputs.add(a.name());
+      }
+    }
+    Map<String, IdLimit> limits = IdLimits.of(graph);
+    Dataset loaded = config.data().match(
+        csv -> Csv.read(config.resolve(csv.path()), csv.header(), csv.delimiter().charAt(0), columns(csv), specs,
+            classNames, classCounts, limits),
+        idx -> Idx.read(files(config, idx.files()), specs, inputs, classCounts, idx.scale(), limits),
+        npy -> Npy.read(files(config, npy.files()), specs, classCounts, limits));
+    checkTrainRows(config, loaded);
+    return loaded;
+  }
+
+  /** Refuses data too small for the split to leave a row to train on, naming the files. */
+  private static void checkTrainRows(TrainConfig config, Dataset loaded) {
+    DataSplit split = config.split();
+    double train = split.train();
+    if (Splits.trainRows(loaded.size(), train, split.val(), split.test()) > 0) {
+      return;
+    }
+    String files = config.data().match(
+        csv -> config.resolve(csv.path()).toString(),
+        idx -> String.join(", ", files(config, idx.files()).values().stream().map(Path::toString).toList()),
+        npy -> String.join(", ", files(config, npy.files()).values().stream().map(Path::toString).toList()));
+    throw new DataException(files + ": " + loaded.size() + (loaded.size() == 1 ? " row" : " rows")
+        + ", of which the split (train = " + train + ") leaves none to train on; add rows or raise train");
+  }
+
+  /** The model's inputs and targets as runtime tensor specs, in model order. */
+  public static Map<String, TensorSpec> specs(Graph graph) {
+    Map<String, TensorSpec> specs = new LinkedHashMap<>();
+    for (Node n : graph.inputs()) {
+      specs.put(n.sourceName(), new TensorSpec(n.sourceName(), DType.valueOf(n.dtype().name()), n.shape().dims()));
+    }
+    return specs;
+  }
+
+  /** The columns the csv source names for each input and target, in the model's order. */
+  private static Map<String, List<String>> columns(DataSource.CsvFile csv) {
+    Map<String, List<String>> columns = new LinkedHashMap<>();
+    csv.columns().forEach((name, written) -> columns.put(name, written.names()));
+    return columns;
+  }
+
+  private static Map<String, Path> files(TrainConfig config, Map<String, String> written) {
+    Map<String, Path> files = new LinkedHashMap<>();
+    written.forEach((name, path) -> files.put(name, config.resolve(path)));
+    return files;
+  }
+}

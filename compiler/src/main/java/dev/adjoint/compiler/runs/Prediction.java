@@ -1,0 +1,250 @@
+package dev.adjoint.compiler.runs;
+
+import dev.adjoint.compiler.codegen.ModelCompiler;
+import dev.adjoint.compiler.codegen.ModelFactory;
+import dev.adjoint.compiler.frontend.ModelUnit;
+import dev.adjoint.compiler.ir.Attrs;
+import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.settings.DataSource;
+import dev.adjoint.runtime.checkpoint.Checkpoint;
+import dev.adjoint.runtime.data.Csv;
+import dev.adjoint.runtime.data.DataException;
+import dev.adjoint.runtime.data.Dataset;
+import dev.adjoint.runtime.data.Standardizer;
+import dev.adjoint.runtime.model.CompiledModel;
+import dev.adjoint.runtime.model.DType;
+import dev.adjoint.runtime.model.Tensor;
+import dev.adjoint.runtime.model.TensorSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A checkpoint's predictions on the rows of a CSV file: the model's inputs are read as the
+ * train block reads them (its CSV column names when the file has a header naming them, or
+ * else every column in order for a model of one input; an {@code idx} source's
+ * {@code scale} applied; standardized with the statistics saved in the checkpoint), and
+ * each row's outputs are written as CSV, with the most likely class named for an output
+ * of one score per class.
+ */
+public final class Prediction {
+  private final ModelUnit unit;
+  private final CompiledModel model;
+  private final Standardizer standardizer;
+
+  private Prediction(ModelUnit unit, CompiledModel model, Standardizer standardizer) {
+    this.unit = unit;
+    this.model = model;
+    this.standardizer = standardizer;
+  }
+
+  /** The unit's model compiled, with the checkpoint's parameters and statistics loaded (checked to fit). */
+  public static Prediction load(ModelUnit unit, Path checkpoint) {
+    return load(unit, checkpoint, false);
+  }
+
+  /** As {@link #load(ModelUnit, Path)}, accepting a checkpoint with non-finite weights only when allowed. */
+  public static Prediction load(ModelUnit unit, Path checkpoint, boolean allowNonFiniteWeights) {
+    ModelFactory factory = ModelCompiler.compile(unit);
+    CompiledModel model = factory.newModel(Math.max(1, unit.train().batch()));
+    Map<String, String> metadata = Checkpoint.load(checkpoint, model, factory.key(), allowNonFiniteWeights);
+    return new Prediction(unit, model, Standardizer.fromMap(metadata));
+  }
+
+  /**
+   * What {@link #write} wrote: the number of rows, and how many of them have an output that
+   * is not finite (NaN or infinite), with the first such row (1-based, -1 when none).
+   */
+  public record Written(int rows, int nonFiniteRows, int firstNonFiniteRow) {}
+
+  /**
+   * Writes a header line and one line of outputs per row of {@code input}. A row whose
+   * outputs are not all finite is written as it is, with its class cells left empty (an
+   * arg-max over NaN names no class); {@link Written} counts such rows, so that the caller
+   * can fail.
+   *
+   * @throws DataException naming the file, line and column of a bad cell or a missing column
+   */
+  public Written write(Path input, Appendable out) {
+    Dataset rows = standardizer.apply(read(input));
+    List<OutputColumns> outputs = outputColumns();
+    int nonFinite = 0;
+    int first = -1;
+    try {
+      out.append(String.join(",", outputs.stream().flatMap(o -> o.header().stream()).toList())).append('\n');
+      int batch = model.maxBatch();
+      StringBuilder line = new StringBuilder();
+      for (int from = 0; from < rows.size(); from += batch) {
+        int count = Math.min(batch, rows.size() - from);
+        fill(rows, from, count);
+        model.predict(count);
+        for (int r = 0; r < count; r++) {
+          line.setLength(0);
+          boolean finite = true;
+          for (OutputColumns o : outputs) {
+            finite &= o.appendRow(r, line);
+          }
+          if (!finite) {
+            nonFinite++;
+            first = first < 0 ? from + r + 1 : first;
+          }
+          out.append(line).append('\n');
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the predictions", e);
+    }
+    return new Written(rows.size(), nonFinite, first);
+  }
+
+  /** The inputs of the model (its targets left out), as a data set read from the CSV file. */
+  private Dataset read(Path input) {
+    DataSource data = unit.train().data();
+    DataSource.CsvFile csv = data.match(c -> c, idx -> null, npy -> null);
+    char delimiter = csv != null ? csv.delimiter().charAt(0) : ',';
+    Map<String, TensorSpec> specs = new LinkedHashMap<>();
+    Map<String, List<String>> columns = new LinkedHashMap<>();
+    for (Node n : unit.graph().inputs()) {
+      Attrs.Input a = n.attrs(Attrs.Input.class);
+      if (!a.target()) {
+        specs.put(a.name(), new TensorSpec(a.name(), DType.valueOf(n.dtype().name()), n.shape().dims()));
+        if (csv != null && csv.columns().containsKey(a.name())) {
+          columns.put(a.name(), csv.columns().get(a.name()).names());
+        }
+      }
+    }
+    boolean header = Csv.startsWithHeader(input, delimiter);
+    if (!header && specs.size() == 1) {
+      columns.clear();
+    }
+    if (columns.isEmpty() && specs.size() > 1) {
+      throw new DataException(input + ": model " + unit.name() + " has several inputs (" + String.join(", ",
+          specs.keySet()) + "), so its train block must name their columns, and the file needs a header with "
+          + "those names");
+    }
+    Dataset read = Csv.read(input, header, delimiter, columns, specs, Map.of(), Map.of(), IdLimits.of(unit.graph()));
+    return data.match(c -> read, idx -> scaled(read, idx.scale()), npy -> read);
+  }
+
+  /** Floating-point inputs multiplied by the idx source's scale, as training saw them. */
+  private static Dataset scaled(Dataset data, double scale) {
+    Dataset.Builder out = Dataset.builder(data.size());
+    for (String name : data.columns()) {
+      TensorSpec spec = data.spec(name);
+      switch (spec.dtype()) {
+        case F32 -> {
+          float[] v = data.f32(name);
+          for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (v[i] * scale);
+          }
+          out.add(spec, v);
+        }
+        case F64 -> {
+          double[] v = data.f64(name);
+          for (int i = 0; i < v.length; i++) {
+            v[i] *= scale;
+          }
+          out.add(spec, v);
+        }
+        default -> out.add(spec, data.i32(name));
+      }
+    }
+    return out.build();
+  }
+
+  /** Copies rows {@code from .. from + count} of every input column into the model's buffers. */
+  private void fill(Dataset rows, int from, int count) {
+    for (String name : rows.columns()) {
+      Tensor t = model.input(name);
+      int k = t.spec().sampleSize();
+      for (int r = 0; r < count; r++) {
+        for (int e = 0; e < k; e++) {
+          t.set(r * k + e, rows.get(name, from + r, e));
+        }
+      }
+    }
+  }
+
+  /** One group of CSV columns per output of the model. */
+  private List<OutputColumns> outputColumns() {
+    List<String> classNames = List.of();
+    int classCount = -1;
+    int classTargets = 0;
+    for (Node n : unit.graph().inputs()) {
+      Attrs.Input a = n.attrs(Attrs.Input.class);
+      if (a.target() && a.classes() > 0) {
+        classTargets++;
+        classCount = a.classes();
+        classNames = a.classNames();
+      }
+    }
+    List<OutputColumns> out = new ArrayList<>();
+    for (Tensor t : model.outputs().values()) {
+      int k = t.spec().sampleSize();
+      boolean classes = classTargets == 1 && k == classCount && k > 1;
+      out.add(new OutputColumns(t, k, classes ? classNames : null));
+    }
+    return out;
+  }
+
+  /**
+   * The columns of one output: its values ({@code probs[fr]} when classes have names,
+   * {@code probs[3]} otherwise, the bare name for one value per sample) and, for one score
+   * per class, the most likely class ({@code probs.class}).
+   *
+   * @param classNames null when the output is not one score per class; empty for classes without names
+   */
+  private record OutputColumns(Tensor tensor, int width, List<String> classNames) {
+    List<String> header() {
+      String name = tensor.name();
+      List<String> out = new ArrayList<>();
+      if (width == 1) {
+        out.add(name);
+      }
+      for (int e = 0; width > 1 && e < width; e++) {
+        boolean named = classNames != null && !classNames.isEmpty();
+        out.add(name + "[" + (named ? classNames.get(e) : Integer.toString(e)) + "]");
+      }
+      if (classNames != null) {
+        out.add(name + ".class");
+      }
+      return out.stream().map(Prediction::quoted).toList();
+    }
+
+    /** Appends the row's cells; returns false when a value is not finite (its class cell is then empty). */
+    boolean appendRow(int row, StringBuilder line) {
+      int best = 0;
+      boolean finite = true;
+      for (int e = 0; e < width; e++) {
+        double v = tensor.get(row * width + e);
+        finite &= Double.isFinite(v);
+        if (line.length() > 0) {
+          line.append(',');
+        }
+        line.append(tensor.spec().dtype() == DType.I32 ? Integer.toString((int) v) : Float.toString((float) v));
+        if (v > tensor.get(row * width + best)) {
+          best = e;
+        }
+      }
+      if (classNames != null) {
+        line.append(',');
+        if (finite) {
+          line.append(classNames.isEmpty() ? Integer.toString(best) : quoted(classNames.get(best)));
+        }
+      }
+      return finite;
+    }
+  }
+
+  /** A CSV cell, quoted when it holds a comma, a quote or a line break. */
+  private static String quoted(String cell) {
+    if (cell.indexOf(',') < 0 && cell.indexOf('"') < 0 && cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0) {
+      return cell;
+    }
+    return '"' + cell.replace("\"", "\"\"") + '"';
+  }
+}
