@@ -23,11 +23,14 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * How compile time and step time grow with the model: {@code depthD} is D hidden relu layers
- * of width 256, {@code widthW} one hidden relu layer of width W; both take 256 features to
- * 10 classes (softmax cross-entropy, SGD, batch 64, one thread). The .nn text is generated,
- * one statement per layer.
+ * of width 256, {@code widthW} one hidden relu layer of width W, {@code towerD} the tower of
+ * docs/language.md section 13 (D blocks of a gelu {@code dense} and {@code layer_norm}, width
+ * 32; at 1,000 and 10,000 blocks, the depths where compilation must stay near-linear in the
+ * nodes); all take 256 features to 10 classes (softmax cross-entropy, SGD, batch 64, one
+ * thread). The .nn text is generated, one statement per layer. The fork's heap is 8 GB: the
+ * deepest tower's generated source and class files are large.
  */
-@Fork(value = 1, jvmArgsAppend = {Jvm.VECTOR, Jvm.XMS, Jvm.XMX})
+@Fork(value = 1, jvmArgsAppend = {Jvm.VECTOR, Jvm.XMS, Jvm.XMX, "-Xmx8g"})
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class ScalingBenchmark {
   static final int FEATURES = 256;
@@ -37,7 +40,8 @@ public class ScalingBenchmark {
   /** The generated model on disk, beside its batch. */
   @State(Scope.Thread)
   public static class Source {
-    @Param({"depth2", "depth10", "depth50", "depth100", "width64", "width256", "width1024", "width4096"})
+    @Param({"depth2", "depth10", "depth50", "depth100", "width64", "width256", "width1024", "width4096", "tower1000",
+        "tower10000"})
     public String model;
     Path file;
 
@@ -98,11 +102,14 @@ public class ScalingBenchmark {
     return trainer.model.trainStep(BATCH);
   }
 
-  /** The .nn text of {@code depthD} or {@code widthW}. */
+  /** The .nn text of {@code depthD}, {@code widthW} or {@code towerD}. */
   static String text(String model) {
+    if (model.startsWith("tower")) {
+      return tower(Integer.parseInt(model.substring("tower".length())));
+    }
     boolean depth = model.startsWith("depth");
     if (!depth && !model.startsWith("width")) {
-      throw new IllegalArgumentException("model is depthD or widthW, got " + model);
+      throw new IllegalArgumentException("model is depthD, widthW or towerD, got " + model);
     }
     int size = Integer.parseInt(model.substring("depth".length()));
     int hidden = depth ? size : 1;
@@ -116,8 +123,29 @@ public class ScalingBenchmark {
           .append(", act = relu)\n");
       previous = "l" + i;
     }
-    s.append("  logits = dense(").append(previous).append(", ").append(CLASSES).append(")\n")
-        .append("  output probs = softmax(logits)\n")
+    return end(s.append("  logits = dense(").append(previous).append(", ").append(CLASSES).append(")\n"));
+  }
+
+  /** The tower of docs/language.md section 13 with {@code depth} blocks, unrolled by {@code repeat}. */
+  private static String tower(int depth) {
+    StringBuilder s = new StringBuilder("def block(x, width) {\n")
+        .append("  h = dense(x, width, act = gelu)\n")
+        .append("  return layer_norm(h)\n")
+        .append("}\n\n")
+        .append("model scaling(hidden = 32, depth = ").append(depth).append(") {\n")
+        .append("  input  x: f32[B, ").append(FEATURES).append("]\n")
+        .append("  target y: class[B] of ").append(CLASSES).append("\n")
+        .append("  h = dense(x, hidden)\n")
+        .append("  repeat depth {\n")
+        .append("    h = block(h, hidden)\n")
+        .append("  }\n")
+        .append("  logits = dense(h, ").append(CLASSES).append(")\n");
+    return end(s);
+  }
+
+  /** The output, loss and train block every scaling model ends with. */
+  private static String end(StringBuilder s) {
+    s.append("  output probs = softmax(logits)\n")
         .append("  loss = cross_entropy(probs, y)\n")
         .append("}\n\n")
         .append("train scaling {\n")

@@ -2,6 +2,7 @@ package dev.adjoint.compiler.autodiff;
 
 import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.PostOrder;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -28,7 +29,7 @@ public final class ForwardMode {
       }
     }
     Map<Node, Node> tangent = new IdentityHashMap<>(seeds);
-    for (Node node : Topology.order(new ArrayList<>(roots))) {
+    for (Node node : PostOrder.of(new ArrayList<>(roots))) {
       if (tangent.containsKey(node) || node.inputs().isEmpty()) {
         continue;
       }

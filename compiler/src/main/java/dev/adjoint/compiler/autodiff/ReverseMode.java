@@ -2,6 +2,7 @@ package dev.adjoint.compiler.autodiff;
 
 import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.PostOrder;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -28,7 +29,7 @@ public final class ReverseMode {
     if (!output.shape().isScalar()) {
       throw new IllegalArgumentException("reverse mode starts from a scalar, got " + output.type());
     }
-    List<Node> order = Topology.order(List.of(output));
+    List<Node> order = PostOrder.of(List.of(output));
     Set<Node> needed = Topology.dependingOn(order, wrt);
     Map<Node, Node> cotangents = new IdentityHashMap<>();
     if (needed.contains(output)) {

@@ -57,6 +57,9 @@ public final class AdjointCli {
     int status;
     try {
       status = cli.execute(args);
+    } catch (OutOfMemoryError e) { // the model or its data does not fit the heap: not a bug
+      err.println("adjoint: " + describe(e));
+      status = INPUT_ERRORS;
     } catch (Throwable e) { // picocli's handler sees only exceptions: errors such as StackOverflowError end here
       err.println("adjoint: internal error: " + describe(e)
           + (debug() ? "" : " (set ADJOINT_DEBUG=1 to see the stack trace)"));

@@ -3,6 +3,7 @@ package dev.adjoint.compiler.cli;
 import dev.adjoint.compiler.runs.RunFolderException;
 import dev.adjoint.runtime.checkpoint.CheckpointException;
 import dev.adjoint.runtime.data.DataException;
+import dev.adjoint.runtime.model.ModelSizeException;
 import dev.adjoint.runtime.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,14 +15,15 @@ import java.nio.file.NotDirectoryException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 
-/** Errors of running a model that the user can fix (data, checkpoints, divergence), said plainly. */
+/** Errors of running a model that the user can fix (data, checkpoints, divergence, a batch too large), said plainly. */
 final class RunErrors {
   private RunErrors() {}
 
   static int report(PrintWriter err, Callable<Integer> run) {
     try {
       return run.call();
-    } catch (DataException | CheckpointException | TrainingDivergedException | RunFolderException e) {
+    } catch (DataException | CheckpointException | TrainingDivergedException | RunFolderException
+        | ModelSizeException e) {
       err.println("error: " + e.getMessage());
       return AdjointCli.INPUT_ERRORS;
     } catch (UncheckedIOException e) {

@@ -47,14 +47,15 @@ final class GradientClipping {
   }
 
   /**
-   * Before an update loop: the scale as a local {@code scale} of the parameter's dtype, so
-   * that the loop multiplies in that dtype; null without global-norm clipping.
+   * Before an update loop: the scale (read as {@code scaleField}, {@code this.clipScale}) as a
+   * local {@code scale} of the parameter's dtype, so that the loop multiplies in that dtype;
+   * null without global-norm clipping.
    */
   String hoistScale(ScalarType dtype, String scaleField) {
     if (maxNorm == null) {
       return null;
     }
-    return dtype == ScalarType.F32 ? "float scale = (float) this." + scaleField : "double scale = this." + scaleField;
+    return dtype == ScalarType.F32 ? "float scale = (float) " + scaleField : "double scale = " + scaleField;
   }
 
   /** A gradient element as the update uses it: clamped, then times the hoisted {@code scale}. */
@@ -71,7 +72,10 @@ final class GradientClipping {
         + gradient + "))";
   }
 
-  /** The body of one gradient's part of the norm: its clamped squares summed in double into the field. */
+  /**
+   * The body of one gradient's part of the norm: its clamped squares summed in double into
+   * the field, read as {@code squaresField} ({@code this.gradientSquares}).
+   */
   CodeBlock squares(String gradient, ScalarType dtype, String size, String squaresField) {
     return CodeBlock.builder()
         .addStatement("double sum = 0")
@@ -79,7 +83,7 @@ final class GradientClipping {
         .addStatement("double g = $L", clamped(gradient, dtype))
         .addStatement("sum += g * g")
         .endControlFlow()
-        .addStatement("this.$L += sum", squaresField)
+        .addStatement("$L += sum", squaresField)
         .build();
   }
 

@@ -69,11 +69,13 @@ final class Lowering {
   /** Matrix products whose only reader adds a bias row: the product computes the sum, the add aliases it. */
   private final Map<Node, Node> epilogues = new IdentityHashMap<>();
   private final java.util.Set<Node> fusedAdds = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  private final java.util.Set<Node> roots = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
   private Lowering(Graph graph, Fields fields, BufferPool pool) {
     this.graph = graph;
     this.fields = fields;
     this.pool = pool;
+    this.roots.addAll(graph.roots());
   }
 
   static Plan lower(Graph graph, Fields fields, BufferPool pool) {
@@ -202,12 +204,7 @@ final class Lowering {
   }
 
   private boolean isRoot(Node n) {
-    for (Node r : graph.roots()) {
-      if (r == n) {
-        return true;
-      }
-    }
-    return false;
+    return roots.contains(n);
   }
 
   private Node ownerOf(Node n) {
@@ -240,7 +237,7 @@ final class Lowering {
       int at = position.get(n);
       Operand.Array out = fields.outputFieldFor(graph, n);
       if (out == null) {
-        String field = pool.acquire(n.dtype(), n.shape(), at, lastRead.getOrDefault(n, at));
+        String field = pool.acquire(n, at, lastRead.getOrDefault(n, at));
         out = new Operand.Array(field, n.dtype(), n.shape());
       }
       operands.put(n, out);
@@ -258,8 +255,8 @@ final class Lowering {
       case LITERAL -> new Operand.Scalar(n.op() == Op.COUNT ? count(n)
           : JavaText.literal(n.attrs(Attrs.Fill.class).value(), n.dtype()), n.dtype(), n.shape());
       case ALIAS -> in instanceof Operand.Array a ? new Operand.Array(a.field(), a.dtype(), n.shape())
-          : new Operand.Scalar(((Operand.Scalar) in).expression(), n.dtype(), n.shape());
-      case ELEMENT -> new Operand.Scalar(((Operand.Array) in).ref() + "[0]", n.dtype(), n.shape());
+          : new Operand.Scalar(((Operand.Scalar) in).text(), ((Operand.Scalar) in).element(), n.dtype(), n.shape());
+      case ELEMENT -> Operand.Scalar.element((Operand.Array) in, n.dtype(), n.shape());
       case VIEW -> {
         Operand.Array a = (Operand.Array) in;
         yield new Operand.View(a, n.shape(), pattern(a.shape(), n.shape()));

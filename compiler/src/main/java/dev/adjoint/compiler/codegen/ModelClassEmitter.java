@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -103,7 +104,7 @@ final class ModelClassEmitter {
   }
 
   private String emitClass() {
-    CodeBlock.Builder constructor = CodeBlock.builder();
+    List<Statement> constructor = new ArrayList<>();
     interfaceFields(constructor);
     boolean trainable = graphs.training() != null;
     String clipScale = names.field("clipScale");
@@ -125,28 +126,33 @@ final class ModelClassEmitter {
     MethodSpec predict = entryPoint("predict", Lowering.lower(graphs.prediction(), fields, pool), null);
     for (BufferPool.Slot slot : pool.slots()) {
       addArray(slot.field, slot.dtype);
-      constructor.addStatement("this.$L = new $L[$L]", slot.field, JavaText.type(slot.dtype), slot.allocation());
+      constructor.add(r -> CodeBlock.builder().addStatement("$L = new $L[$L]", r.field(slot.field),
+          JavaText.type(slot.dtype), slot.allocation()).build());
     }
     for (OptimizerEmitter.StateBuffer buffer : optimizerEmitter.buffers()) {
       addArray(buffer.field(), buffer.like().dtype());
-      constructor.addStatement("this.$L = ($L) registerOptimizerState(new $T($S, $T.$L, $L), new $L[$L])",
-          buffer.field(), JavaText.arrayType(buffer.like().dtype()), RuntimeTypes.TENSOR_SPEC, buffer.name(),
-          RuntimeTypes.DTYPE, buffer.like().dtype().name(), dims(buffer.like().shape()),
-          JavaText.type(buffer.like().dtype()), Sizes.size(buffer.like().shape()));
+      constructor.add(r -> CodeBlock.builder().addStatement("$L = ($L) $L(new $T($S, $T.$L, $L), new $L[$L])",
+          r.field(buffer.field()), JavaText.arrayType(buffer.like().dtype()), r.register("OptimizerState"),
+          RuntimeTypes.TENSOR_SPEC, buffer.name(), RuntimeTypes.DTYPE, buffer.like().dtype().name(),
+          dims(buffer.like().shape()), JavaText.type(buffer.like().dtype()), Sizes.size(buffer.like().shape()))
+          .build());
     }
     if (trainable) {
       registerGradients(constructor);
       if (!split) {
-        constructor.addStatement("this.learningRate = $L", JavaText.doubleLiteral(optimizerEmitter.initialLearningRate()));
+        // in a method of the model class: the field is protected
+        constructor.add(r -> CodeBlock.builder().addStatement("this.learningRate = $L",
+            JavaText.doubleLiteral(optimizerEmitter.initialLearningRate())).build());
       }
     }
     MethodSpec.Builder constructorMethod = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
         .addParameter(int.class, "maxBatch")
         .addStatement("super(maxBatch)");
+    checkFits(constructorMethod);
     if (split) {
       bridges();
     }
-    for (CodeBlock part : split("allocate", constructor.build(), int.class, "maxBatch")) {
+    for (CodeBlock part : split("allocate", constructor, int.class, "maxBatch")) {
       constructorMethod.addCode(part);
     }
     if (split && trainable) {
@@ -175,13 +181,42 @@ final class ModelClassEmitter {
             JavaText.comment(graphs.forward().name(), 100))
         .skipJavaLangImports(true)
         .indent("  ");
-    String source = file.build().toString();
-    return split && !parts.isEmpty() ? parts.rewrite(source) : source;
+    return file.build().toString();
+  }
+
+  /**
+   * {@code checkFits(maxBatch, 784L, "input x: f32[B,784]")} for the tensor with the most
+   * elements per sample, before anything is allocated: every other batched size, and every
+   * {@code B * n} a step computes in int, is smaller.
+   */
+  private void checkFits(MethodSpec.Builder constructor) {
+    long largest = 0;
+    String tensor = null;
+    List<Map.Entry<String, Map<String, Operand.Array>>> groups = List.of(Map.entry("input", fields.inputs()),
+        Map.entry("output", fields.outputs()));
+    for (Map.Entry<String, Map<String, Operand.Array>> group : groups) {
+      for (Map.Entry<String, Operand.Array> e : group.getValue().entrySet()) {
+        Shape shape = e.getValue().shape();
+        if (shape.hasBatch() && shape.staticSize() > largest) {
+          largest = shape.staticSize();
+          tensor = group.getKey() + " " + e.getKey() + ": " + e.getValue().dtype().text() + shape;
+        }
+      }
+    }
+    for (BufferPool.Slot slot : pool.slots()) {
+      if (slot.perSample > largest) {
+        largest = slot.perSample;
+        tensor = "the temporary buffer of " + slot.largest;
+      }
+    }
+    if (tensor != null) {
+      constructor.addStatement("checkFits(maxBatch, $LL, $S)", largest, tensor);
+    }
   }
 
   /** The package-private bridges through which part classes register the buffers they allocate. */
   private void bridges() {
-    for (String group : PartClasses.REGISTERED) {
+    for (String group : List.of("Input", "Output", "Param", "State", "OptimizerState", "Gradient")) {
       methods.add(MethodSpec.methodBuilder("register" + group + "Buffer").returns(Object.class)
           .addJavadoc("{@link #register$L} for the part classes, which may not call protected methods.\n", group)
           .addParameter(RuntimeTypes.TENSOR_SPEC, "spec").addParameter(Object.class, "data")
@@ -203,6 +238,11 @@ final class ModelClassEmitter {
     return split ? parts.call(method, fromPart, arguments) : method + "(" + arguments + ")";
   }
 
+  /** The receiver of the per-node methods: the model, or {@code m} in part classes. */
+  private Receiver placed() {
+    return split ? Receiver.PART : Receiver.MODEL;
+  }
+
   /** Private, or package-private when part classes read the field. */
   private Modifier[] fieldModifiers() {
     return split ? new Modifier[0] : new Modifier[] {Modifier.PRIVATE};
@@ -210,34 +250,37 @@ final class ModelClassEmitter {
 
   // ---- fields ------------------------------------------------------------------------
 
-  private void interfaceFields(CodeBlock.Builder constructor) {
-    register(constructor, "registerInput", fields.inputs(),
+  private void interfaceFields(List<Statement> constructor) {
+    register(constructor, "Input", fields.inputs(),
         graphs.forward().inputs().stream().filter(n -> fields.inputs().containsKey(n.sourceName())).toList());
-    register(constructor, "registerParam", fields.params(), graphs.forward().params());
-    register(constructor, "registerState", fields.states(), graphs.forward().states());
+    register(constructor, "Param", fields.params(), graphs.forward().params());
+    register(constructor, "State", fields.states(), graphs.forward().states());
     graphs.forward().outputs().forEach((name, node) -> {
       Operand.Array a = fields.outputs().get(name);
       addArray(a.field(), a.dtype());
-      constructor.addStatement("this.$L = ($L) registerOutput(new $T($S, $T.$L, $L), new $L[$L])", a.field(),
-          JavaText.arrayType(a.dtype()), RuntimeTypes.TENSOR_SPEC, name, RuntimeTypes.DTYPE, a.dtype().name(),
-          dims(a.shape()), JavaText.type(a.dtype()), allocation(a.shape()));
+      constructor.add(registration("Output", a, name));
     });
     for (Node state : graphs.forward().states()) {
       Operand.Array a = fields.states().get(state.sourceName());
-      constructor.addStatement("java.util.Arrays.fill(this.$L, $L)", a.field(),
-          JavaText.literal(state.attrs(Attrs.State.class).initial(), a.dtype()));
+      constructor.add(r -> CodeBlock.builder().addStatement("java.util.Arrays.fill($L, $L)", r.field(a.field()),
+          JavaText.literal(state.attrs(Attrs.State.class).initial(), a.dtype())).build());
     }
   }
 
-  private void register(CodeBlock.Builder constructor, String method, Map<String, Operand.Array> group,
+  private void register(List<Statement> constructor, String group, Map<String, Operand.Array> arrays,
       List<Node> nodes) {
     for (Node n : nodes) {
-      Operand.Array a = group.get(n.sourceName());
+      Operand.Array a = arrays.get(n.sourceName());
       addArray(a.field(), a.dtype());
-      constructor.addStatement("this.$L = ($L) $L(new $T($S, $T.$L, $L), new $L[$L])", a.field(),
-          JavaText.arrayType(a.dtype()), method, RuntimeTypes.TENSOR_SPEC, n.sourceName(), RuntimeTypes.DTYPE,
-          a.dtype().name(), dims(a.shape()), JavaText.type(a.dtype()), allocation(a.shape()));
+      constructor.add(registration(group, a, n.sourceName()));
     }
+  }
+
+  /** {@code this.x = (float[]) registerInput(new TensorSpec("x", ...), new float[maxBatch * 4])}. */
+  private static Statement registration(String group, Operand.Array a, String name) {
+    return r -> CodeBlock.builder().addStatement("$L = ($L) $L(new $T($S, $T.$L, $L), new $L[$L])", r.field(a.field()),
+        JavaText.arrayType(a.dtype()), r.register(group), RuntimeTypes.TENSOR_SPEC, name, RuntimeTypes.DTYPE,
+        a.dtype().name(), dims(a.shape()), JavaText.type(a.dtype()), allocation(a.shape())).build();
   }
 
   /** An array field; assigned once, by the constructor's allocation methods. */
@@ -245,24 +288,28 @@ final class ModelClassEmitter {
     type.addField(FieldSpec.builder(ArrayTypeName.of(primitive(dtype)), name, fieldModifiers()).build());
   }
 
+  /** One single-line statement, written for the receiver of the method it lands in. */
+  private interface Statement extends Function<Receiver, CodeBlock> {}
+
   /**
    * Statements as calls of part methods of at most {@link #STATEMENTS_PER_METHOD} statements
    * each, or as they are when they are few: long bodies stay under the JIT's limit.
    */
-  private List<CodeBlock> split(String prefix, CodeBlock statements, Class<?> parameterType, String parameter) {
-    List<String> lines = new ArrayList<>();
-    for (String line : statements.toString().split("\n")) {
-      if (!line.isBlank()) {
-        if (!line.endsWith(";")) {
-          throw new IllegalStateException("only single-line statements can be split into parts: " + line);
-        }
-        lines.add(line);
-      }
-    }
+  private List<CodeBlock> split(String prefix, List<Statement> statements, Class<?> parameterType, String parameter) {
     List<CodeBlock> out = new ArrayList<>();
-    if (lines.size() <= STATEMENTS_PER_METHOD) {
-      out.add(statements);
+    if (statements.size() <= STATEMENTS_PER_METHOD) {
+      CodeBlock.Builder all = CodeBlock.builder();
+      statements.forEach(statement -> all.add(statement.apply(Receiver.MODEL)));
+      out.add(all.build());
       return out;
+    }
+    List<String> lines = new ArrayList<>();
+    for (Statement statement : statements) {
+      String line = statement.apply(placed()).toString().strip();
+      if (!line.endsWith(";") || line.contains("\n")) {
+        throw new IllegalStateException("only single-line statements can be split into parts: " + line);
+      }
+      lines.add(line);
     }
     for (int from = 0; from < lines.size(); from += STATEMENTS_PER_METHOD) {
       MethodSpec.Builder part = MethodSpec.methodBuilder(names.method(prefix + (from / STATEMENTS_PER_METHOD)))
@@ -309,7 +356,7 @@ final class ModelClassEmitter {
    * update of that parameter before its own update reads it: it gets a buffer of its own,
    * filled by a copy after the backward pass.
    */
-  private void planGradients(Lowering.Plan train, CodeBlock.Builder constructor) {
+  private void planGradients(Lowering.Plan train, List<Statement> constructor) {
     Set<String> sources = new java.util.HashSet<>();
     fields.params().values().forEach(a -> sources.add(a.field()));
     fields.states().values().forEach(a -> sources.add(a.field()));
@@ -319,8 +366,8 @@ final class ModelClassEmitter {
         Operand.Array param = fields.params().get(name);
         Operand.Array copy = new Operand.Array(names.field(param.field() + "_grad"), param.dtype(), param.shape());
         addArray(copy.field(), copy.dtype());
-        constructor.addStatement("this.$L = new $L[$L]", copy.field(), JavaText.type(copy.dtype()),
-            allocation(copy.shape()));
+        constructor.add(r -> CodeBlock.builder().addStatement("$L = new $L[$L]", r.field(copy.field()),
+            JavaText.type(copy.dtype()), allocation(copy.shape())).build());
         gradientCopies.add(CodeBlock.of("System.arraycopy($L, 0, $L, 0, $L)", a.ref(), copy.ref(),
             Sizes.size(copy.shape())));
         value = copy;
@@ -330,11 +377,12 @@ final class ModelClassEmitter {
   }
 
   /** Views of the gradient buffers, so that callers can read what the last training step computed. */
-  private void registerGradients(CodeBlock.Builder constructor) {
+  private void registerGradients(List<Statement> constructor) {
     gradients.forEach((name, value) -> {
       if (value instanceof Operand.Array a) {
-        constructor.addStatement("registerGradient(new $T($S, $T.$L, $L), this.$L)", RuntimeTypes.TENSOR_SPEC, name,
-            RuntimeTypes.DTYPE, a.dtype().name(), dims(fields.params().get(name).shape()), a.field());
+        constructor.add(r -> CodeBlock.builder().addStatement("$L(new $T($S, $T.$L, $L), $L)", r.register("Gradient"),
+            RuntimeTypes.TENSOR_SPEC, name, RuntimeTypes.DTYPE, a.dtype().name(),
+            dims(fields.params().get(name).shape()), r.field(a.field())).build());
       }
     });
   }
@@ -438,12 +486,15 @@ final class ModelClassEmitter {
     body.add("// $L  $L\n", JavaText.comment(span.shortLocation(), 120), JavaText.comment(line, 140));
     body.add("// $L\n", JavaText.comment(TextDump.line(numbers, node), 180));
     Node epilogue = plan.epilogue(node);
+    Receiver model = placed();
+    List<Operand> in = NodeEmitter.inputs(node, plan).stream().map(o -> o.in(model)).toList();
+    Operand.Array out = step.out().in(model);
     if (epilogue == null) {
-      body.add(NodeEmitter.emit(node, NodeEmitter.inputs(node, plan), step.out()));
+      body.add(NodeEmitter.emit(node, in, out));
     } else {
       body.add("// $L  (the bias add, computed by the product)\n", JavaText.comment(TextDump.line(numbers, epilogue), 180));
       Operand.View bias = (Operand.View) plan.operand(epilogue.input(1));
-      body.add(NodeEmitter.matmulBias(node, NodeEmitter.inputs(node, plan), step.out(), bias.source()));
+      body.add(NodeEmitter.matmulBias(node, in, out, bias.source().in(model)));
     }
     return MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE).addParameter(int.class, "B")
         .addCode(body.build()).build();
@@ -459,8 +510,8 @@ final class ModelClassEmitter {
     Set<String> decayed = optimizer.decayOn().resolve(graph);
     List<String> calls = new ArrayList<>();
     gradients.forEach((name, gradient) -> {
-      OptimizerEmitter.Target target = new OptimizerEmitter.Target(name, fields.params().get(name),
-          gradient, decayed.contains(name));
+      OptimizerEmitter.Target target = new OptimizerEmitter.Target(name, fields.params().get(name).in(placed()),
+          gradient.in(placed()), decayed.contains(name));
       MethodSpec method = MethodSpec.methodBuilder(names.method("update_" + fields.params().get(name).field()))
           .addModifiers(Modifier.PRIVATE).addParameter(int.class, "part").addParameter(int.class, "parts")
           .addCode(optimizerEmitter.update(target)).build();
@@ -498,11 +549,13 @@ final class ModelClassEmitter {
     List<String> calls = new ArrayList<>();
     gradients.forEach((name, value) -> {
       Operand.Array param = fields.params().get(name);
-      String element = value instanceof Operand.Array a ? a.ref() + "[i]" : ((Operand.Scalar) value).expression();
+      Operand read = value.in(placed());
+      String element = read instanceof Operand.Array a ? a.ref() + "[i]" : ((Operand.Scalar) read).expression();
       MethodSpec method = MethodSpec.methodBuilder(names.method("squares_" + param.field()))
           .addModifiers(Modifier.PRIVATE).addParameter(int.class, "B")
           .addCode("// $L: its part of the global norm\n", JavaText.comment(name, 80))
-          .addCode(clipping.squares(element, param.dtype(), Sizes.size(param.shape()), squares)).build();
+          .addCode(clipping.squares(element, param.dtype(), Sizes.size(param.shape()), placed().field(squares)))
+          .build();
       place(method);
       calls.add(method.name());
     });
@@ -526,35 +579,39 @@ final class ModelClassEmitter {
 
   /** {@code initialize(seed)}: each parameter drawn by its initializer from its own stream. */
   private MethodSpec initialize(OptimizerEmitter optimizerEmitter) {
-    CodeBlock.Builder m = CodeBlock.builder();
+    List<Statement> m = new ArrayList<>();
     if (!split) {
-      m.addStatement("this.seed = seed").addStatement("this.step = 0");
+      m.add(r -> CodeBlock.builder().addStatement("this.seed = seed").build());
+      m.add(r -> CodeBlock.builder().addStatement("this.step = 0").build());
     }
     int stream = 0;
     for (Node p : graphs.forward().params()) {
       Attrs.Param param = p.attrs(Attrs.Param.class);
       Init init = param.init();
       double[] options = options(init);
-      m.addStatement("$T.fill($S, this.$L, $L, $L, $L, seed, $T.FIRST_STREAM + $L)", RuntimeTypes.INITIALIZERS,
-          init.kind().text(), fields.params().get(param.name()).field(), dims(p.shape()),
-          JavaText.doubleLiteral(options[0]), JavaText.doubleLiteral(options[1]), RuntimeTypes.INITIALIZERS,
-          stream++);
+      String field = fields.params().get(param.name()).field();
+      int own = stream++;
+      m.add(r -> CodeBlock.builder().addStatement("$T.fill($S, $L, $L, $L, $L, seed, $T.FIRST_STREAM + $L)",
+          RuntimeTypes.INITIALIZERS, init.kind().text(), r.field(field), dims(p.shape()),
+          JavaText.doubleLiteral(options[0]), JavaText.doubleLiteral(options[1]), RuntimeTypes.INITIALIZERS, own)
+          .build());
     }
     for (Node state : graphs.forward().states()) {
-      m.addStatement("java.util.Arrays.fill(this.$L, $L)", fields.states().get(state.sourceName()).field(),
-          JavaText.literal(state.attrs(Attrs.State.class).initial(), state.dtype()));
+      String field = fields.states().get(state.sourceName()).field();
+      m.add(r -> CodeBlock.builder().addStatement("java.util.Arrays.fill($L, $L)", r.field(field),
+          JavaText.literal(state.attrs(Attrs.State.class).initial(), state.dtype())).build());
     }
     for (OptimizerEmitter.StateBuffer buffer : optimizerEmitter.buffers()) {
-      m.addStatement("java.util.Arrays.fill(this.$L, $L)", buffer.field(),
-          JavaText.literal(buffer.initial(), buffer.like().dtype()));
+      m.add(r -> CodeBlock.builder().addStatement("java.util.Arrays.fill($L, $L)", r.field(buffer.field()),
+          JavaText.literal(buffer.initial(), buffer.like().dtype())).build());
     }
     MethodSpec.Builder method = MethodSpec.methodBuilder("initialize").addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC).addParameter(long.class, "seed");
     if (split) {
-      // the parts (in part classes) read the seed just set as m.seed()
+      // protected fields, which the part classes may not write
       method.addStatement("this.seed = seed").addStatement("this.step = 0");
     }
-    split("initializePart", m.build(), long.class, split ? null : "seed").forEach(method::addCode);
+    split("initializePart", m, long.class, "seed").forEach(method::addCode);
     return method.build();
   }
 

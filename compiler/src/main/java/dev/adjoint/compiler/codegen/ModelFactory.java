@@ -17,13 +17,21 @@ public final class ModelFactory {
     loaded.anchor().hold(this);
   }
 
-  /** A new model with buffers for batches of up to {@code maxBatch}, parameters initialized with seed 0. */
+  /**
+   * A new model with buffers for batches of up to {@code maxBatch}, parameters initialized with
+   * seed 0. Throws {@link dev.adjoint.runtime.model.ModelSizeException} when a buffer for that
+   * batch would not fit one Java array, and {@link OutOfMemoryError} when the buffers do not
+   * fit the heap.
+   */
   public CompiledModel newModel(int maxBatch) {
     try {
       return loaded.type().getConstructor(int.class).newInstance(maxBatch);
     } catch (InvocationTargetException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
+      }
+      if (e.getCause() instanceof Error error) { // out of memory for the buffers: the caller says so
+        throw error;
       }
       throw new IllegalStateException("the generated constructor failed", e.getCause());
     } catch (ReflectiveOperationException e) {

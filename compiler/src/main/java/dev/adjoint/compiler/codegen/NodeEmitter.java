@@ -113,7 +113,8 @@ final class NodeEmitter {
   private static CodeBlock random(int stream, Attrs.DropoutMask mask, double scale, Operand.Array out) {
     CodeBlock.Builder code = CodeBlock.builder()
         .beginControlFlow("for (int i = 0; i < $L; i++)", Sizes.size(out.shape()));
-    CodeBlock draw = CodeBlock.of("$T.uniform(seed, step, $L, i)", RuntimeTypes.COUNTER_RNG, stream);
+    CodeBlock draw = CodeBlock.of("$T.uniform($L, $L, $L, i)", RuntimeTypes.COUNTER_RNG, out.receiver().seed(),
+        out.receiver().step(), stream);
     String cast = out.dtype() == ScalarType.F32 ? "" : "(double) ";
     if (mask == null) {
       code.addStatement("$L[i] = $L$L", out.ref(), cast, draw);

@@ -13,16 +13,55 @@ sealed interface Operand {
 
   Shape shape();
 
-  /** Elements {@code field[0 .. size)} laid out row-major in {@code shape}. */
-  record Array(String field, ScalarType dtype, Shape shape) implements Operand {
-    /** The field as code reads it: {@code this.h_W}, so that no local can shadow it. */
+  /** The same value as read from a method whose model is {@code receiver}. */
+  Operand in(Receiver receiver);
+
+  /**
+   * Elements {@code field[0 .. size)} laid out row-major in {@code shape}, read through
+   * {@code receiver} (see {@link Receiver}).
+   */
+  record Array(String field, ScalarType dtype, Shape shape, Receiver receiver) implements Operand {
+    /** An array read from the model's own methods. */
+    Array(String field, ScalarType dtype, Shape shape) {
+      this(field, dtype, shape, Receiver.MODEL);
+    }
+
+    /** The field as code reads it: {@code this.h_W} (or {@code m.h_W}), so that no local can shadow it. */
     String ref() {
-      return "this." + field;
+      return receiver.field(field);
+    }
+
+    @Override
+    public Array in(Receiver other) {
+      return other == receiver ? this : new Array(field, dtype, shape, other);
     }
   }
 
-  /** One value: a literal such as {@code 0.5f} or an expression such as {@code (float) B}. */
-  record Scalar(String expression, ScalarType dtype, Shape shape) implements Operand {}
+  /**
+   * One value: a literal such as {@code 0.5f}, an expression such as {@code (float) B}, or
+   * (with {@code element}) element 0 of an array, {@code this.t3[0]}.
+   */
+  record Scalar(String text, Array element, ScalarType dtype, Shape shape) implements Operand {
+    /** A value that reads no field. */
+    Scalar(String expression, ScalarType dtype, Shape shape) {
+      this(expression, null, dtype, shape);
+    }
+
+    /** Element 0 of {@code array}, read as a scalar. */
+    static Scalar element(Array array, ScalarType dtype, Shape shape) {
+      return new Scalar(null, array, dtype, shape);
+    }
+
+    /** The value as a Java expression. */
+    String expression() {
+      return element == null ? text : element.ref() + "[0]";
+    }
+
+    @Override
+    public Scalar in(Receiver receiver) {
+      return element == null ? this : new Scalar(null, element.in(receiver), dtype, shape);
+    }
+  }
 
   /**
    * An array broadcast to {@code shape}: ROW repeats a [.., C] source over the leading axes
@@ -33,6 +72,11 @@ sealed interface Operand {
     @Override
     public ScalarType dtype() {
       return source.dtype();
+    }
+
+    @Override
+    public View in(Receiver receiver) {
+      return new View(source.in(receiver), shape, pattern);
     }
   }
 

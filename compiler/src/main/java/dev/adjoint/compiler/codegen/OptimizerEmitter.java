@@ -18,7 +18,10 @@ import java.util.List;
  */
 final class OptimizerEmitter {
 
-  /** A parameter to update: its array, its gradient and its name in the .nn file. */
+  /**
+   * A parameter to update: its array, its gradient and its name in the .nn file; the update
+   * reaches the model through the parameter's {@link Receiver}.
+   */
   record Target(String name, Operand.Array param, Operand gradient, boolean decayed) {}
 
   /**
@@ -90,9 +93,10 @@ final class OptimizerEmitter {
    */
   CodeBlock update(Target target) {
     CodeBlock.Builder code = CodeBlock.builder();
-    code.addStatement("long t = step + 1");
-    code.addStatement("double lr = learningRate");
-    String scale = clipping.hoistScale(target.param().dtype(), clipScale);
+    Receiver model = target.param().receiver();
+    code.addStatement("long t = $L + 1", model.step());
+    code.addStatement("double lr = $L", model.learningRate());
+    String scale = clipping.hoistScale(target.param().dtype(), model.field(clipScale));
     if (scale != null) {
       code.addStatement("$L", scale);
     }
@@ -121,7 +125,7 @@ final class OptimizerEmitter {
   private String state(Target target, String slot, double initial) {
     String field = names.field(target.param().field() + "_" + slot);
     buffers.add(new StateBuffer(target.name() + "/" + slot, field, target.param(), initial));
-    return "this." + field;
+    return target.param().receiver().field(field);
   }
 
   private CodeBlock loop(Target target) {

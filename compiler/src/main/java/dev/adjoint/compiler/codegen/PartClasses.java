@@ -10,8 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -24,13 +22,9 @@ import javax.lang.model.element.Modifier;
  * methods (each at most a few constant-pool entries: a field or method reference, a
  * literal) reach {@link #TOKENS_PER_CLASS}.
  *
- * <p>Methods are written for the model class first, then moved: their code lines (not
- * their comments) get {@code m.} for {@code this.}, and the getters {@code m.seed()},
- * {@code m.step()} and {@code m.learningRate()} for the protected fields of
- * {@link dev.adjoint.runtime.model.CompiledModel}, which a nested class may not read
- * (Janino, like the JVM, allows protected access from subclasses only); calls of its
- * protected {@code registerParam} and the like become calls of the model's package-private
- * bridges {@code m.registerParamBuffer}.
+ * <p>The methods it takes are written for it: their code reaches the model through
+ * {@link Receiver#PART} ({@code m.h_W}, {@code m.seed()}, {@code m.registerParamBuffer}),
+ * so moving a method only makes it static and gives it the parameter {@code m}.
  */
 final class PartClasses {
   /** Distinct tokens in one class: fewer than 20,000 constant-pool entries. */
@@ -46,13 +40,6 @@ final class PartClasses {
   /** The receiver of a part class's methods. */
   static final String MODEL = "m";
 
-  private static final Pattern TOKEN = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|[A-Za-z_$][\\w$]*|\\d[\\w.]*");
-  private static final Pattern THIS = Pattern.compile("(?<![\\w$.])this\\.");
-  private static final Pattern REGISTER =
-      Pattern.compile("(?<![\\w$.])register(Input|Output|Param|State|OptimizerState|Gradient)\\(");
-  /** The model's bridges to the protected register methods, which the part classes' allocation calls. */
-  static final List<String> REGISTERED = List.of("Input", "Output", "Param", "State", "OptimizerState", "Gradient");
-  private static final Pattern INHERITED = Pattern.compile("(?<![\\w$.\"])(seed|step|learningRate)(?![\\w$(])");
 
   private final ClassName model;
   private final Names names;
@@ -67,7 +54,10 @@ final class PartClasses {
     this.names = names;
   }
 
-  /** Moves {@code method} (written as the model's own) into a part class as a static method taking the model. */
+  /**
+   * Moves {@code method} (written for {@link Receiver#PART}) into a part class as a static
+   * method taking the model.
+   */
   void add(MethodSpec method) {
     Set<String> own = tokens(method.code().toString());
     int added = 0;
@@ -125,56 +115,63 @@ final class PartClasses {
     return classes.isEmpty();
   }
 
-  /** The first part class's declaration line in the file, from which the rest of the file is part classes. */
-  String firstDeclaration() {
-    return "  static final class " + classNames.get(0) + " {";
-  }
-
   /**
-   * The file's part classes (from {@link #firstDeclaration} on) rewritten for their static
-   * methods: on code lines, {@code this.} becomes {@code m.} and the inherited fields their getters.
+   * Distinct identifiers, numbers and string literals of some code, outside {@code //}
+   * comments. One pass over the text, without regular expressions: a name or a string
+   * thousands of characters long costs its length, not stack.
    */
-  String rewrite(String file) {
-    int start = file.indexOf("\n" + firstDeclaration() + "\n");
-    if (start < 0) {
-      throw new IllegalStateException("no part class in the generated file");
-    }
-    StringBuilder out = new StringBuilder(file.length() + file.length() / 16).append(file, 0, start);
-    for (String line : file.substring(start).split("\n", -1)) {
-      String code = line.strip();
-      if (code.startsWith("//") || code.startsWith("*") || code.startsWith("/**")) {
-        out.append(line).append('\n');
-        continue;
-      }
-      // outside string literals (the names of tensors, which hold no quotes) only
-      String[] pieces = line.split("\"", -1);
-      for (int i = 0; i < pieces.length; i++) {
-        if (i % 2 == 0) {
-          String piece = THIS.matcher(pieces[i]).replaceAll(MODEL + ".");
-          piece = INHERITED.matcher(piece).replaceAll(MODEL + ".$1()");
-          out.append(REGISTER.matcher(piece).replaceAll(MODEL + ".register$1Buffer("));
-        } else {
-          out.append(pieces[i]);
-        }
-        out.append(i + 1 < pieces.length ? "\"" : "\n");
-      }
-    }
-    out.setLength(out.length() - 1);
-    return out.toString();
-  }
-
-  /** Distinct identifiers, numbers and string literals of some code. */
   static Set<String> tokens(String code) {
     Set<String> out = new HashSet<>();
-    for (String line : code.split("\n")) {
-      if (line.strip().startsWith("//")) {
+    int n = code.length();
+    int i = 0;
+    while (i < n) {
+      char c = code.charAt(i);
+      int start = i;
+      if (c == '/' && i + 1 < n && code.charAt(i + 1) == '/') {
+        i = lineEnd(code, i);
         continue;
       }
-      Matcher m = TOKEN.matcher(line);
-      while (m.find()) {
-        out.add(m.group());
+      if (c == '"') {
+        i = stringEnd(code, i);
+      } else if (Character.isJavaIdentifierStart(c)) {
+        do {
+          i++;
+        } while (i < n && Character.isJavaIdentifierPart(code.charAt(i)));
+      } else if (c >= '0' && c <= '9') {
+        do {
+          i++;
+        } while (i < n && (Character.isLetterOrDigit(code.charAt(i)) || code.charAt(i) == '.'
+            || code.charAt(i) == '_'));
+      } else {
+        i++;
+        continue;
       }
+      out.add(code.substring(start, i));
     }
     return out;
+  }
+
+  /** The index after the line that {@code from} is on (its newline included). */
+  private static int lineEnd(String code, int from) {
+    int newline = code.indexOf('\n', from);
+    return newline < 0 ? code.length() : newline + 1;
+  }
+
+  /** The index after the string literal that starts at {@code from} (or the line's end, if unclosed). */
+  private static int stringEnd(String code, int from) {
+    int i = from + 1;
+    while (i < code.length()) {
+      char c = code.charAt(i);
+      if (c == '\\') {
+        i += 2;
+      } else if (c == '"') {
+        return i + 1;
+      } else if (c == '\n') {
+        return i;
+      } else {
+        i++;
+      }
+    }
+    return code.length();
   }
 }

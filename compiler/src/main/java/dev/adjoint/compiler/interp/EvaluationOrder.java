@@ -2,16 +2,13 @@ package dev.adjoint.compiler.interp;
 
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
+import dev.adjoint.compiler.ir.PostOrder;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The nodes an evaluation needs, each after its inputs. A MODE_SWITCH needs only the input
  * its mode chooses, so the other branch (say, a dropout mask in inference) is never
- * evaluated. Iterative, so that deep graphs do not overflow the stack.
+ * evaluated.
  */
 final class EvaluationOrder {
   private EvaluationOrder() {}
@@ -28,37 +25,6 @@ final class EvaluationOrder {
 
   /** Every node the targets need, in an order that puts each after what it needs. */
   static List<Node> of(List<Node> targets, Mode mode) {
-    List<Node> order = new ArrayList<>();
-    Set<Node> done = Collections.newSetFromMap(new IdentityHashMap<>());
-    List<Node> stack = new ArrayList<>();
-    List<Integer> nextInput = new ArrayList<>();
-    for (Node target : targets) {
-      if (done.contains(target)) {
-        continue;
-      }
-      stack.add(target);
-      nextInput.add(0);
-      while (!stack.isEmpty()) {
-        int top = stack.size() - 1;
-        Node node = stack.get(top);
-        List<Node> needs = needs(node, mode);
-        int i = nextInput.get(top);
-        if (i < needs.size()) {
-          nextInput.set(top, i + 1);
-          Node in = needs.get(i);
-          if (!done.contains(in)) {
-            stack.add(in);
-            nextInput.add(0);
-          }
-        } else {
-          stack.remove(top);
-          nextInput.remove(top);
-          if (done.add(node)) {
-            order.add(node);
-          }
-        }
-      }
-    }
-    return order;
+    return PostOrder.of(targets, node -> needs(node, mode));
   }
 }

@@ -144,42 +144,10 @@ public final class Graph {
           }
         }
       }
-      for (Node root : roots()) {
-        visit(root, seen, order);
-      }
+      PostOrder.appendTo(order, seen, roots(), Node::inputs);
       topologicalOrder = Collections.unmodifiableList(order);
     }
     return topologicalOrder;
-  }
-
-  private static void visit(Node root, Set<Node> seen, List<Node> order) {
-    // iterative post-order: deep models must not overflow the stack
-    List<Node> stack = new ArrayList<>();
-    List<Integer> next = new ArrayList<>();
-    if (seen.contains(root)) {
-      return;
-    }
-    stack.add(root);
-    next.add(0);
-    while (!stack.isEmpty()) {
-      int top = stack.size() - 1;
-      Node node = stack.get(top);
-      int i = next.get(top);
-      if (i < node.inputs().size()) {
-        next.set(top, i + 1);
-        Node in = node.input(i);
-        if (!seen.contains(in)) { // acyclic: a node on the path cannot be its own input
-          stack.add(in);
-          next.add(0);
-        }
-      } else {
-        stack.remove(top);
-        next.remove(top);
-        if (seen.add(node)) {
-          order.add(node);
-        }
-      }
-    }
   }
 
   /** Builds a graph; the front end and passes use it. */

@@ -98,7 +98,7 @@ final class TrainedModels {
     return out;
   }
 
-  private static synchronized Path data() {
+  static synchronized Path data() {
     if (csv == null) {
       try {
         Path folder = Files.createTempDirectory("adjoint-trained-models");

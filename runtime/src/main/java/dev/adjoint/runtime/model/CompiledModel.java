@@ -49,6 +49,9 @@ public abstract class CompiledModel {
   /** The learning rate the next step uses; schedules set it between steps. */
   protected double learningRate;
 
+  /** The most elements one Java array holds (HotSpot's limit, with java.util.ArrayList's margin). */
+  public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
   protected CompiledModel(int maxBatch) {
     if (maxBatch < 1) {
       throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
@@ -244,6 +247,21 @@ public abstract class CompiledModel {
         + "' and was called from thread '" + current.getName() + "': a model is not thread-safe (its buffers hold "
         + "one call's values), so it refuses a second thread; give each thread its own model (newModel), or take "
         + "models from a pool whose borrowers call release() before giving them back");
+  }
+
+  /**
+   * Throws {@link ModelSizeException} unless {@code maxBatch} samples of a tensor of
+   * {@code perSample} elements each fit one Java array; the generated constructor checks its
+   * largest tensor ({@code tensor}, a name and type such as {@code output h: f32[B, 784]})
+   * before allocating anything, so that no size computed in int can overflow.
+   */
+  protected static void checkFits(int maxBatch, long perSample, String tensor) {
+    long elements = (long) maxBatch * perSample;
+    if (elements > MAX_ELEMENTS) {
+      throw new ModelSizeException(String.format("batch %,d is too large: %s would hold %,d elements, more than one"
+          + " Java array holds (%,d); the largest batch that fits is %,d", maxBatch, tensor, elements, MAX_ELEMENTS,
+          MAX_ELEMENTS / perSample));
+    }
   }
 
   /** For models without a loss: what trainStep and evaluate throw. */
