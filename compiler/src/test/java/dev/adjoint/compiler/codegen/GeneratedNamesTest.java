@@ -92,6 +92,9 @@ class GeneratedNamesTest {
    * package of a qualified name) is reserved, so no field can take it: the list in
    * {@link RuntimeTypes} covers what the emitters write, in {@code $T} or in text.
    */
+  /** A Java string literal: its text (a tensor's name, a .nn position) is no qualifier. */
+  private static final Pattern STRING_LITERAL = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
+
   @Test
   void everyQualifierInGeneratedCodeIsReserved() throws Exception {
     Pattern qualifier = Pattern.compile("(?<![\\w$.\"])([A-Za-z_$][\\w$]*)\\.(?=[A-Za-z_$])");
@@ -110,7 +113,7 @@ class GeneratedNamesTest {
                 || code.startsWith("import ")) {
               continue;
             }
-            Matcher m = qualifier.matcher(line);
+            Matcher m = qualifier.matcher(STRING_LITERAL.matcher(line).replaceAll("\"\""));
             while (m.find()) {
               String name = m.group(1);
               if (!name.equals("this") && !name.equals("m") && !name.matches("Part\\d+")

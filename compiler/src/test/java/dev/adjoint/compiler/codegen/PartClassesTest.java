@@ -93,8 +93,17 @@ class PartClassesTest {
 
   @Test
   void aParameterNameOfTwoThousandCharactersCompilesWholeAndSplit() {
-    String name = "w" + "x".repeat(1999);
-    ModelUnit unit = unit(model(name));
+    // a name has at most 128 characters, but def calls nest them: 16 levels of 120 give ~2,000
+    StringBuilder defs = new StringBuilder("def level0(x) {\n  return dense(x, 8)\n}\n");
+    for (int level = 1; level <= 16; level++) {
+      String binding = "n" + level + "x".repeat(118);
+      defs.append("def level").append(level).append("(x) {\n  ").append(binding).append(" = level").append(level - 1)
+          .append("(x)\n  return ").append(binding).append("\n}\n");
+    }
+    String text = defs + model("w").replace("h = dropout(x @ w, 0.25)", "h = dropout(level16(x) + x @ w, 0.25)");
+    ModelUnit unit = unit(text);
+    int longest = unit.graph().params().stream().mapToInt(n -> n.sourceName().length()).max().orElse(0);
+    assertTrue(longest > 1900, "the nested defs should make a name of ~2,000 characters, got " + longest);
     List<float[]> whole = run(ModelCompiler.generate(unit, ModelCompiler.DEFAULT_PACKAGE, "Whole"));
     List<float[]> split = run(ModelCompiler.generateSplit(unit, ModelCompiler.DEFAULT_PACKAGE, "Split"));
     for (int i = 0; i < whole.size(); i++) {
