@@ -1,6 +1,7 @@
 package dev.adjoint.compiler.frontend;
 
 import dev.adjoint.compiler.frontend.lib.ActivationFunctions;
+import dev.adjoint.compiler.frontend.lib.AnalysisFunctions;
 import dev.adjoint.compiler.frontend.lib.LayerFunctions;
 import dev.adjoint.compiler.frontend.lib.LossFunctions;
 import dev.adjoint.compiler.frontend.lib.MathFunctions;
@@ -35,6 +36,7 @@ public final class BuiltinTable {
   private static BuiltinTable create() {
     BuiltinTable table = new BuiltinTable();
     MathFunctions.register(table);
+    AnalysisFunctions.register(table);
     ActivationFunctions.register(table);
     LayerFunctions.register(table);
     LossFunctions.register(table);

@@ -171,6 +171,19 @@ public final class NodeBuilder {
     return node(Op.SIGN, x);
   }
 
+  public Node sin(Node x) {
+    return node(Op.SIN, x);
+  }
+
+  public Node cos(Node x) {
+    return node(Op.COS, x);
+  }
+
+  /** x, seen by differentiation as a constant. */
+  public Node stopGradient(Node x) {
+    return node(Op.STOP_GRADIENT, x);
+  }
+
   public Node tanh(Node x) {
     return node(Op.TANH, x);
   }

@@ -58,6 +58,21 @@ public enum Op implements Primitive {
   /** d erf x = 2/√π · e^(-x²). */
   ERF(ShapeRules.FLOAT, ElementKernel.unary(Erf::erf, Templates.scalars("erf")), Derivative.elementwise(
       (b, n) -> b.scale(b.exp(b.neg(b.mul(n.input(0), n.input(0)))), 2 / Math.sqrt(Math.PI)))),
+  /** d sin x = cos x. */
+  SIN(ShapeRules.FLOAT, ElementKernel.unary(Math::sin, Templates.math("sin")),
+      Derivative.elementwise((b, n) -> b.cos(n.input(0)))),
+  /** d cos x = -sin x. */
+  COS(ShapeRules.FLOAT, ElementKernel.unary(Math::cos, Templates.math("cos")),
+      Derivative.elementwise((b, n) -> b.neg(b.sin(n.input(0))))),
+  /** The largest integer not above x; its derivative is zero (almost everywhere). */
+  FLOOR(ShapeRules.FLOAT, ElementKernel.unary(Math::floor, Templates.math("floor")), Derivative.piecewiseConstant(1)),
+  /** The nearest integer, halves to even (as NumPy and PyTorch round); zero derivative. */
+  ROUND(ShapeRules.FLOAT, ElementKernel.unary(Math::rint, Templates.math("rint")), Derivative.piecewiseConstant(1)),
+  /**
+   * x itself, which differentiation treats as a constant: its derivative is zero. The
+   * optimizer removes it once the graph is differentiated, so it costs nothing at run time.
+   */
+  STOP_GRADIENT(ShapeRules.SAME, ElementKernel.unary(x -> x, o -> o.get(0)), Derivative.piecewiseConstant(1)),
   /** Converts the dtype; only float to float carries a derivative. */
   CAST(OpGroup.ELEMENTWISE, 1, Attrs.Cast.class, ShapeRules::cast,
       ElementKernel.of((a, t, attrs) -> cast(a[0], ((Attrs.Cast) attrs).dtype()),

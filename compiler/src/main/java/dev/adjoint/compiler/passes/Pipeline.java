@@ -77,6 +77,7 @@ public final class Pipeline {
 
   private static List<Stage> optimize(String phase) {
     return List.of(
+        new Stage(phase, new StopGradientRemoval()),
         new Stage(phase, new ConstantFolding()),
         new Stage(phase, new AlgebraicSimplification()),
         new Stage(phase, new DropoutScaleFolding()),

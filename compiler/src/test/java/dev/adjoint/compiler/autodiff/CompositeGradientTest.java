@@ -6,6 +6,7 @@ import static dev.adjoint.compiler.autodiff.GradientChecker.POSITIVE;
 import dev.adjoint.compiler.autodiff.GradientChecker.Domain;
 import dev.adjoint.compiler.autodiff.GradientChecker.GraphContext;
 import dev.adjoint.compiler.composite.Activations;
+import dev.adjoint.compiler.composite.Analysis;
 import dev.adjoint.compiler.composite.Layers;
 import dev.adjoint.compiler.composite.Losses;
 import dev.adjoint.compiler.composite.Losses.Reduction;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every composite function (activations, losses, layers) against central finite
+ * Every composite function (activations, losses, layers, logsumexp, norm, cumsum) against central finite
  * differences, at [4, 6], [1, 6], [2, 17] and [3, 1] where the composite allows (swiglu
  * needs an even width).
  */
@@ -86,6 +87,15 @@ class CompositeGradientTest {
         add("kl_div" + red, List.of(x, x), List.of(ANY, ANY), c -> Losses.klDivergence(c.b(),
             Activations.softmax(c.b(), c.p(0), 1), Activations.softmax(c.b(), c.p(1), 1), r));
       }
+      add("logsumexp" + at, List.of(x), List.of(ANY), c -> Analysis.logSumExp(c.b(), c.p(0), List.of(1), false));
+      add("logsumexp axis 0 keepdims" + at, List.of(x), List.of(ANY),
+          c -> Analysis.logSumExp(c.b(), c.p(0), List.of(0), true));
+      add("logsumexp all axes" + at, List.of(x), List.of(ANY), c -> Analysis.logSumExp(c.b(), c.p(0), List.of(0, 1), false));
+      add("norm" + at, List.of(x), List.of(ANY), c -> Analysis.norm(c.b(), c.p(0), List.of(1), false));
+      add("norm all axes keepdims" + at, List.of(x), List.of(ANY), c -> Analysis.norm(c.b(), c.p(0), List.of(0, 1), true));
+      add("cumsum" + at, List.of(x), List.of(ANY), c -> Analysis.cumsum(c.b(), c.p(0), 1));
+      add("cumsum axis 0" + at, List.of(x), List.of(ANY), c -> Analysis.cumsum(c.b(), c.p(0), 0));
+      add("rsqrt" + at, List.of(x), List.of(POSITIVE), c -> c.b().recip(c.b().sqrt(c.p(0))));
       add("dense" + at, List.of(x, Shape.of(width, 3), Shape.of(3)), List.of(ANY, ANY, ANY),
           c -> Layers.dense(c.b(), c.p(0), c.p(1), c.p(2)));
       add("layer_norm" + at, List.of(x, Shape.of(width), Shape.of(width)), List.of(ANY, ANY, ANY),

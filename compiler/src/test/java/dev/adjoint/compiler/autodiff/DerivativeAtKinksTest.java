@@ -3,6 +3,7 @@ package dev.adjoint.compiler.autodiff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.adjoint.compiler.composite.Activations;
+import dev.adjoint.compiler.composite.Analysis;
 import dev.adjoint.compiler.composite.Losses;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
@@ -56,5 +57,15 @@ class DerivativeAtKinksTest {
   @Test
   void reluHasDerivativeZeroAtZeroAsPyTorchDefines() {
     assertEquals(0, derivativeAtZero((b, z) -> Activations.relu(b, z)), 0);
+  }
+
+  @Test
+  void normHasDerivativeZeroAtZeroNotNaN() {
+    assertEquals(0, derivativeAtZero((b, z) -> Analysis.norm(b, b.broadcastTo(z, Shape.of(3)), List.of(0), false)), 0);
+  }
+
+  @Test
+  void stopGradientHidesItsInputFromTheDerivative() {
+    assertEquals(1, derivativeAtZero((b, z) -> b.add(z, b.stopGradient(b.scale(z, 5)))), 0);
   }
 }

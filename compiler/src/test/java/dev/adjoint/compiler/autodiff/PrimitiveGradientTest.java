@@ -69,6 +69,8 @@ class PrimitiveGradientTest {
     unary(Op.TANH, ANY);
     unary(Op.SIGMOID, ANY);
     unary(Op.ERF, ANY);
+    unary(Op.SIN, ANY);
+    unary(Op.COS, ANY);
     for (Shape sh : ELEMENTWISE_SHAPES) {
       add("cast " + sh, Op.CAST, List.of(sh), List.of(ANY),
           c -> c.b().node(Op.CAST, List.of(c.p(0)), new Attrs.Cast(ScalarType.F64)));

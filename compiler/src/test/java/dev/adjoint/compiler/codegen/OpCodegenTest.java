@@ -3,6 +3,7 @@ package dev.adjoint.compiler.codegen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.adjoint.compiler.composite.Analysis;
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
@@ -209,12 +210,16 @@ class OpCodegenTest {
     Node p = m.positive("p", t, B, 3, 4);
     Node v = m.gaussian("v", t, 4);
     Node s = m.gaussian("s", t);
-    for (Op op : List.of(Op.NEG, Op.ABS, Op.SIGN, Op.TANH, Op.SIGMOID, Op.ERF, Op.EXP)) {
+    for (Op op : List.of(Op.NEG, Op.ABS, Op.SIGN, Op.TANH, Op.SIGMOID, Op.ERF, Op.EXP, Op.SIN, Op.COS,
+        Op.FLOOR, Op.ROUND, Op.STOP_GRADIENT)) {
       m.out(op.text(), b.node(op, x));
     }
     for (Op op : List.of(Op.RECIP, Op.LOG, Op.LOG1P, Op.SQRT)) {
       m.out(op.text(), b.node(op, p));
     }
+    m.out("logsumexp", Analysis.logSumExp(b, x, List.of(2), false));
+    m.out("norm", Analysis.norm(b, x, List.of(1, 2), true));
+    m.out("cumsum", Analysis.cumsum(b, x, 2));
     m.out("tanh_rank1", b.tanh(v));
     m.out("exp_scalar", b.exp(s));
     m.out("sigmoid_scalar", b.sigmoid(s));

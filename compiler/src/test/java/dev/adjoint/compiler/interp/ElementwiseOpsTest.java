@@ -60,6 +60,11 @@ class ElementwiseOpsTest {
   @Test
   void erf() {
     assertValues(unary(Op.ERF, 0.5, -1.5, 0), dims(3), 0.5204998778130465, -0.9661051464753108, 0);
+    assertValues(unary(Op.SIN, 0, Math.PI / 2, -1), dims(3), 0, 1, -0.8414709848078965);
+    assertValues(unary(Op.COS, 0, Math.PI, 1), dims(3), 1, -1, 0.5403023058681398);
+    assertValues(unary(Op.FLOOR, -1.5, 2.7, 3), dims(3), -2, 2, 3);
+    assertValues(unary(Op.ROUND, 0.5, 1.5, -2.6), dims(3), 0, 2, -3);
+    assertValues(unary(Op.STOP_GRADIENT, -1.5, 2.7, 0), dims(3), -1.5, 2.7, 0);
   }
 
   @Test

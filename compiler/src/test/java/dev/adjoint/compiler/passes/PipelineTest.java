@@ -159,6 +159,14 @@ class PipelineTest {
     }
   }
 
+  @Test
+  void stopGradientLeavesNoNodeInTheOptimizedGraphs() throws IOException {
+    Graph forward = models(Golden.resources().resolve("programs/valid/analysis.nn")).get(0).graph();
+    assertTrue(PassTesting.count(forward, Op.STOP_GRADIENT) > 0);
+    assertEquals(0, PassTesting.count(Pipeline.training().apply(forward), Op.STOP_GRADIENT));
+    assertEquals(0, PassTesting.count(Pipeline.inference().apply(forward), Op.STOP_GRADIENT));
+  }
+
   // ---- stages ----------------------------------------------------------------------------
 
   @Test
@@ -166,7 +174,8 @@ class PipelineTest {
     List<String> front = List.of("canonicalize/cse", "canonicalize/constant-folding",
         "canonicalize/algebraic-simplification", "stabilize/log-softmax", "stabilize/softmax-cross-entropy",
         "stabilize/sigmoid-bce", "stabilize/log-sigmoid", "stabilize/cse");
-    List<String> optimize = List.of("optimize/constant-folding", "optimize/algebraic-simplification",
+    List<String> optimize = List.of("optimize/stop-gradient-removal", "optimize/constant-folding",
+        "optimize/algebraic-simplification",
         "optimize/dropout-scale-folding", "optimize/transpose-folding", "optimize/cse", "optimize/dce",
         "fuse/elementwise-fusion");
     List<String> training = new ArrayList<>(front);

@@ -48,8 +48,12 @@ public final class LossFunctions {
           Node signs = classes ? b.shift(b.scale(st[1], 2), -1) : st[1];
           return tensor(Losses.hinge(b, st[0], signs, reduction(a)));
         }));
-    pairwise(table, "bce", "binary cross-entropy of probabilities", (b, p, t, a) -> Losses.bce(b, p, t,
-        reduction(a)));
+    table.add(new Builtin(Signature.of("bce", Args.tensor("prediction"), Args.tensor("target"), Args.reduction()),
+        CATEGORY, "binary cross-entropy of probabilities", (a, c) -> {
+          Node[] pt = aligned(c.ops(), a.tensor("prediction"), a.tensor("target"));
+          warnUnlessProbabilities(c, a, "prediction", pt[0], "bce(sigmoid(z), y), or bce_with_logits(z, y)");
+          return tensor(Losses.bce(c.ops(), pt[0], pt[1], reduction(a)));
+        }));
     pairwise(table, "bce_with_logits", "binary cross-entropy of sigmoid(z), stable for any z",
         (b, p, t, a) -> Losses.bceWithLogits(b, p, t, reduction(a)));
     table.add(new Builtin(Signature.of("cross_entropy", Args.tensor("probs"), Args.tensor("target"),
@@ -76,6 +80,7 @@ public final class LossFunctions {
 
   private static Value crossEntropy(BoundArgs a, CallContext c) {
     Node p = probabilities(a.tensor("probs"), "probs");
+    warnUnlessProbabilities(c, a, "probs", p, "cross_entropy(softmax(z), y), or nll(log_softmax(z), y)");
     Node target = a.tensor("target");
     double smoothing = a.number("label_smoothing");
     if (target.dtype() == ScalarType.I32) {
@@ -91,6 +96,20 @@ public final class LossFunctions {
           + ", got " + target.type() + "; class indices are i32 or a class target");
     }
     return tensor(Losses.crossEntropyDistribution(c.ops(), p, target, smoothing, reduction(a)));
+  }
+
+  /**
+   * The logits trap: a loss of probabilities given values not known to lie in [0, 1] (most
+   * often logits, which PyTorch's losses take) takes the log of negative numbers. Warns at
+   * the argument with the fix.
+   */
+  private static void warnUnlessProbabilities(CallContext c, BoundArgs a, String parameter, Node p, String fix) {
+    if (!UnitInterval.holds(p)) {
+      c.diagnostics().warning(a.span(parameter), a.signature().name() + "(): '" + parameter
+          + "' is not known to be a probability (not the result of softmax, sigmoid or another "
+          + "normalization the compiler can see); if it holds logits, the loss takes the log of negative numbers",
+          "write " + fix);
+    }
   }
 
   private static Integer ignoreIndex(BoundArgs a) {
