@@ -33,12 +33,12 @@ public final class CheckpointEvaluation {
       boolean allowNonFiniteWeights) {
     TrainConfig config = unit.train();
     ModelFactory factory = ModelCompiler.compile(unit);
-    CompiledModel model = factory.newModel(config.batch());
-    Map<String, String> metadata = Checkpoint.load(checkpoint, model, factory.key(), allowNonFiniteWeights);
-    Standardizer standardizer = Standardizer.fromMap(metadata);
     Dataset all = DataSources.load(config, unit.graph());
     DataSplit split = config.split();
     Splits parts = Splits.split(all, split.train(), split.val(), split.test(), config.seed());
+    CompiledModel model = factory.newModel(TrainingRun.bufferBatch(config.batch(), parts));
+    Map<String, String> metadata = Checkpoint.load(checkpoint, model, factory.key(), allowNonFiniteWeights);
+    Standardizer standardizer = Standardizer.fromMap(metadata);
     Map<String, Dataset> byName = Map.of("train", parts.train(), "val", parts.val(), "test", parts.test());
     Map<String, Map<String, Double>> out = new LinkedHashMap<>();
     for (String name : splits) {

@@ -68,6 +68,16 @@ class ResourceLimitsTest {
   }
 
   @Test
+  void trainAndEvalSizeTheirBuffersByTheDataNotByADeclaredBatchOfABillion() throws IOException {
+    CliRun r = train("6", 1_000_000_000L);
+    assertEquals(0, r.status(), r.err());
+    CliRun eval = CliRun.of("eval", temp.resolve("quadrant.nn").toString(), "--checkpoint",
+        temp.resolve("run").resolve("last.safetensors").toString(), "--split", "all");
+    assertEquals(0, eval.status(), eval.err());
+    assertTrue(eval.out().contains("loss"), eval.out());
+  }
+
+  @Test
   void buffersLargerThanTheHeapAreOutOfMemoryWithTheHeapHint() throws IOException {
     // 10 x 100,000,000 floats fit one array (1e9 elements) but not the test's heap (4 GB each)
     CliRun r = train("100000000", 10);
