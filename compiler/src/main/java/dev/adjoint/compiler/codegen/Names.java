@@ -49,8 +49,8 @@ final class Names {
    * Every name handed out so far: JavaPoet writes any class with one of these simple names
    * fully qualified ({@code TypeSpec.Builder.alwaysQualify}), whatever class a template names.
    */
-  String[] allocated() {
-    return allocated.toArray(String[]::new);
+  Set<String> allocated() {
+    return Collections.unmodifiableSet(allocated);
   }
 
   private String allocate(String suggestion) {
