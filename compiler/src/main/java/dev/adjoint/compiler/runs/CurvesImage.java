@@ -1,5 +1,6 @@
 package dev.adjoint.compiler.runs;
 
+import dev.adjoint.runtime.checkpoint.AtomicFile;
 import dev.adjoint.runtime.train.EpochRecord;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -8,6 +9,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +21,8 @@ import javax.imageio.ImageIO;
 
 /**
  * The training curves as a PNG: one panel per metric (loss first), training in blue and
- * validation in orange, against the epoch. Drawn with Java2D, headless.
+ * validation in orange, against the epoch. Drawn with Java2D, headless, and written
+ * atomically like the checkpoints: a crash leaves the previous image or the new one.
  */
 public final class CurvesImage {
   private static final int PANEL_WIDTH = 420;
@@ -61,7 +64,11 @@ public final class CurvesImage {
     }
     g.dispose();
     Files.createDirectories(file.toAbsolutePath().getParent());
-    ImageIO.write(image, "png", file.toFile());
+    AtomicFile.write(file, channel -> {
+      if (!ImageIO.write(image, "png", Channels.newOutputStream(channel))) {
+        throw new IOException("this Java runtime has no PNG writer");
+      }
+    });
   }
 
   private static void panel(Graphics2D g, List<EpochRecord> history, String metric, int x0, int y0) {
