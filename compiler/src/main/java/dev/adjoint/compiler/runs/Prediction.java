@@ -32,6 +32,9 @@ import java.util.Map;
  * of one score per class.
  */
 public final class Prediction {
+  /** The most rows one inference pass holds; larger inputs are predicted in chunks of this many. */
+  static final int MAX_PREDICTION_BATCH = 1024;
+
   private final ModelUnit unit;
   private final CompiledModel model;
   private final Standardizer standardizer;
@@ -50,9 +53,18 @@ public final class Prediction {
   /** As {@link #load(ModelUnit, Path)}, accepting a checkpoint with non-finite weights only when allowed. */
   public static Prediction load(ModelUnit unit, Path checkpoint, boolean allowNonFiniteWeights) {
     ModelFactory factory = ModelCompiler.compile(unit);
-    CompiledModel model = factory.newModel(Math.max(1, unit.train().batch()));
+    CompiledModel model = factory.newModel(predictionBatch(unit.train().batch()));
     Map<String, String> metadata = Checkpoint.load(checkpoint, model, factory.key(), allowNonFiniteWeights);
     return new Prediction(unit, model, Standardizer.fromMap(metadata));
+  }
+
+  /**
+   * The rows predicted at once: the declared batch, at most {@link #MAX_PREDICTION_BATCH}.
+   * Rows are independent at inference, so the chunk size changes no output; the cap keeps a
+   * train block's huge batch (sized for its data) from sizing the predictor's buffers.
+   */
+  static int predictionBatch(int declared) {
+    return Math.max(1, Math.min(declared, MAX_PREDICTION_BATCH));
   }
 
   /**

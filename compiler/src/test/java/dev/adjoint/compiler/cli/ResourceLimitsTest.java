@@ -68,13 +68,19 @@ class ResourceLimitsTest {
   }
 
   @Test
-  void trainAndEvalSizeTheirBuffersByTheDataNotByADeclaredBatchOfABillion() throws IOException {
+  void trainEvalAndPredictSizeTheirBuffersByTheDataNotByADeclaredBatchOfABillion() throws IOException {
     CliRun r = train("6", 1_000_000_000L);
     assertEquals(0, r.status(), r.err());
     CliRun eval = CliRun.of("eval", temp.resolve("quadrant.nn").toString(), "--checkpoint",
         temp.resolve("run").resolve("last.safetensors").toString(), "--split", "all");
     assertEquals(0, eval.status(), eval.err());
     assertTrue(eval.out().contains("loss"), eval.out());
+    Path rows = temp.resolve("rows.csv");
+    Files.writeString(rows, "u,v\n0.1,0.9\n0.9,0.1\n");
+    CliRun predict = CliRun.of("predict", temp.resolve("quadrant.nn").toString(), "--checkpoint",
+        temp.resolve("run").resolve("last.safetensors").toString(), "--input", rows.toString());
+    assertEquals(0, predict.status(), predict.err());
+    assertEquals(3, predict.out().lines().count(), predict.out());
   }
 
   @Test

@@ -161,6 +161,49 @@ class TrainerTest {
     assertArrayEquals(best, new float[] {model.w[0], model.b[0]});
   }
 
+  /** Validation rows of y = 3x - 1 whose targets are infinite in the first {@code infinite} passes. */
+  private static BatchSource infiniteAtFirst(int n, int infinite) {
+    BatchSource rows = rows(n);
+    return new BatchSource() {
+      private int fills;
+
+      @Override
+      public int size() {
+        return n;
+      }
+
+      @Override
+      public void fill(int[] order, int from, int count, CompiledModel model) {
+        rows.fill(order, from, count, model);
+        if (fills++ < infinite) {
+          model.input("y").f32()[0] = Float.POSITIVE_INFINITY;
+        }
+      }
+    };
+  }
+
+  @Test
+  void anInfiniteValidationLossIsNeverTheBestEpoch() {
+    // one validation batch per epoch: the first epoch's val_loss is infinite, the later ones learn
+    Line model = new Line(8);
+    TrainingOptions options = new TrainingOptions(8, 6, 7, false, 0.5, Schedule.constant(),
+        List::of, new EarlyStopping("val_loss", 5, 0, false, true));
+    TrainingResult r = Trainer.train(model, rows(8), infiniteAtFirst(8, 1), options, TrainingListener.NONE);
+    assertEquals(Double.POSITIVE_INFINITY, r.history().get(0).value("val_loss"));
+    assertFalse(r.stoppedEarly());
+    assertEquals(5, r.bestEpoch(), "the loss falls every epoch after the infinite one");
+
+    // all infinite: no epoch is best, nothing is restored, patience still stops the run
+    Line never = new Line(8);
+    TrainingOptions patient = new TrainingOptions(8, 10, 7, false, 0.5, Schedule.constant(),
+        List::of, new EarlyStopping("val_loss", 3, 0, false, true));
+    TrainingResult all = Trainer.train(never, rows(8), infiniteAtFirst(8, 100), patient, TrainingListener.NONE);
+    assertTrue(all.stoppedEarly());
+    assertEquals(3, all.history().size(), "three epochs without improvement");
+    assertFalse(all.restored(), "no finite epoch to restore");
+    assertTrue(all.bestEpoch() < 0, "best epoch " + all.bestEpoch());
+  }
+
   @Test
   void aResumedRunTakesExactlyTheStepsOfAnUninterruptedOne() {
     TrainingOptions opts = options(6, Schedule.cosine(20, 0.01, Schedule.Unit.STEP), null);
