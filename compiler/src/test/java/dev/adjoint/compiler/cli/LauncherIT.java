@@ -27,11 +27,16 @@ class LauncherIT {
     command.addAll(List.of(args));
     Path out = Files.createTempFile("adjoint", ".out");
     Path err = Files.createTempFile("adjoint", ".err");
-    Process p = new ProcessBuilder(command).directory(Golden.repo().toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "bin/adjoint did not finish");
-    return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    try {
+      Process p = new ProcessBuilder(command).directory(Golden.repo().toFile())
+          .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "bin/adjoint did not finish");
+      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
   }
 
   @Test

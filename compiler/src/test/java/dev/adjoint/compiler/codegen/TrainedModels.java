@@ -102,10 +102,11 @@ final class TrainedModels {
     if (csv == null) {
       try {
         Path folder = Files.createTempDirectory("adjoint-trained-models");
+        // deleteOnExit runs in reverse order of registration: the file first, then its folder
+        folder.toFile().deleteOnExit();
         csv = folder.resolve("reg.csv");
         Files.writeString(csv, "a,b,c,d,e\n1,2,3,4,5\n");
         csv.toFile().deleteOnExit();
-        folder.toFile().deleteOnExit();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -52,6 +52,23 @@ class SafetensorsLayoutTest {
         "a = 258, little-endian");
   }
 
+  /**
+   * Names of one dtype are ordered by code point, as the reference writer orders UTF-8 bytes:
+   * a prefix first, and a character beyond U+FFFF (a surrogate pair in Java) after U+FFFD,
+   * where Java's own String order would put it before.
+   */
+  @Test
+  void namesAreOrderedByCodePointNotByUtf16Unit() throws IOException {
+    Map<String, TensorData> tensors = new LinkedHashMap<>();
+    for (String name : new String[] {"\ud83d\ude00", "ab", "\ufffd", "a", "b"}) {
+      tensors.put(name, TensorData.f32(new int[] {1}, new float[] {tensors.size()}));
+    }
+    Path file = dir.resolve("order.safetensors");
+    Safetensors.write(file, tensors, Map.of());
+    assertEquals(java.util.List.of("a", "ab", "b", "\ufffd", "\ud83d\ude00"),
+        java.util.List.copyOf(Safetensors.read(file).tensors().keySet()));
+  }
+
   /** The reference implementation's own test vector: one f32 tensor [1,2,3] holding 0..5, no metadata. */
   @Test
   void matchesTheReferenceWriterByteForByte() throws IOException {

@@ -161,6 +161,56 @@ class TrainerTest {
     assertArrayEquals(best, new float[] {model.w[0], model.b[0]});
   }
 
+  /** A line that records, before each step, its weights, learning rate and first input. */
+  static final class RecordingLine extends Line {
+    final List<float[]> before = new ArrayList<>();
+
+    RecordingLine(int maxBatch) {
+      super(maxBatch);
+    }
+
+    @Override
+    public double trainStep(int batch) {
+      before.add(new float[] {w[0], b[0], (float) learningRate, x[0]});
+      return super.trainStep(batch);
+    }
+  }
+
+  private static float[] snapshot(Line m) {
+    return new float[] {m.w[0], m.b[0], (float) m.learningRate(), m.x[0]};
+  }
+
+  @Test
+  void replayPutsTheModelJustBeforeTheAskedStepWithItsBatchAndRate() {
+    // 10 rows in batches of 4: steps 0-2 in epoch 0 (4, 4, 2 rows), 3-5 in epoch 1; warm-up makes every rate differ
+    TrainingOptions options = new TrainingOptions(4, 2, 7, true, 0.4, Schedule.warmup(8, 0.05, Schedule.constant()),
+        List::of, null);
+    RecordingLine trained = new RecordingLine(4);
+    Trainer.train(trained, rows(10), null, options, TrainingListener.NONE);
+    assertEquals(6, trained.before.size());
+
+    Line replay = new Line(4);
+    replay.initialize(0);
+    assertEquals(4, Trainer.replayUntil(replay, rows(10), options, 0, 1));
+    assertArrayEquals(trained.before.get(1), snapshot(replay), "weights, rate and batch before step 1");
+    assertEquals(1, replay.step(), "step 1 itself is not taken");
+
+    Line last = new Line(4);
+    last.initialize(0);
+    assertEquals(2, Trainer.replayUntil(last, rows(10), options, 0, 2), "the last batch is partial");
+    assertArrayEquals(trained.before.get(2), snapshot(last));
+    last.trainStep(2);
+    // from the state at the start of epoch 1, which visits the rows in another order
+    assertEquals(4, Trainer.replayUntil(last, rows(10), options, 1, 4));
+    assertArrayEquals(trained.before.get(4), snapshot(last), "epoch 1's own shuffle and rates");
+
+    Line beyond = new Line(4);
+    beyond.initialize(0);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Trainer.replayUntil(beyond, rows(10), options, 0, 3));
+    assertEquals("step 3 is not a step of epoch 1 from the model's state (step 3)", e.getMessage());
+  }
+
   /** Validation rows of y = 3x - 1 whose targets are infinite in the first {@code infinite} passes. */
   private static BatchSource infiniteAtFirst(int n, int infinite) {
     BatchSource rows = rows(n);
