@@ -193,6 +193,64 @@ class CheckpointTest {
   }
 
   @Test
+  void countersAtTheirLimitsLoad() {
+    TinyModel model = trained();
+    Path file = saved(model, Map.of());
+    TensorFile read = Safetensors.read(file);
+    Map<String, String> metadata = new HashMap<>(read.metadata());
+    metadata.put(Checkpoint.LEARNING_RATE_KEY, "0");
+    metadata.put(Checkpoint.STEP_KEY, "0");
+    metadata.put(Checkpoint.SEED_KEY, "-5");
+    Safetensors.write(file, read.tensors(), metadata);
+    TinyModel target = new TinyModel(4, 3);
+    Checkpoint.load(file, target);
+    assertEquals(0.0, target.learningRate(), "a learning rate of 0 (the end of a schedule) is valid");
+    assertEquals(0, target.step());
+    assertEquals(-5, target.seed(), "any whole number is a seed");
+
+    metadata.put(Checkpoint.STEP_KEY, "-1");
+    Safetensors.write(file, read.tensors(), metadata);
+    assertEquals("has metadata adjoint.step = \"-1\", which is not a non-negative whole number",
+        failure(file, target, null));
+    metadata.put(Checkpoint.STEP_KEY, "1");
+    metadata.put(Checkpoint.SEED_KEY, "0.5");
+    Safetensors.write(file, read.tensors(), metadata);
+    assertEquals("has metadata adjoint.seed = \"0.5\", which is not a whole number", failure(file, target, null));
+  }
+
+  @Test
+  void aLongListOfDifferencesIsCutAfterTwenty() {
+    TinyModel wide = new TinyModel(4, 3);
+    Path file = saved(wide, Map.of());
+    assertEquals(2, failure(file, new TinyModel(5, 3), null).lines().filter(l -> l.startsWith("  - ")).count(),
+        "h.W and its momentum differ");
+    // 21 differences: all but one listed, then the count of the rest
+    Map<String, TensorData> many = new LinkedHashMap<>(Safetensors.read(file).tensors());
+    for (int i = 0; i < 21; i++) {
+      many.put("param/extra" + i, TensorData.f32(new int[] {1}, new float[1]));
+    }
+    Safetensors.write(file, many, Safetensors.read(file).metadata());
+    String message = failure(file, new TinyModel(4, 3), null);
+    assertTrue(message.startsWith("does not fit model tiny (21 differences):"), message);
+    assertEquals(20, message.lines().filter(l -> l.startsWith("  - ")).count(), message);
+    assertTrue(message.endsWith("\n  ... and 1 more"), message);
+    many.remove("param/extra20");
+    Safetensors.write(file, many, Safetensors.read(file).metadata());
+    String twenty = failure(file, new TinyModel(4, 3), null);
+    assertEquals(20, twenty.lines().filter(l -> l.startsWith("  - ")).count(), twenty);
+    assertTrue(!twenty.contains("more"), twenty);
+  }
+
+  @Test
+  void oneNonFiniteValueIsNamedWithoutACount() {
+    TinyModel original = trained();
+    original.b[1] = Float.NaN;
+    String message = failure(saved(original, Map.of()), new TinyModel(4, 3), null);
+    assertTrue(message.startsWith("tensor 'param/h.b' holds NaN at element 1: the run that saved it diverged"),
+        message);
+  }
+
+  @Test
   void extraMetadataCannotOverrideTheCounters() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
         Checkpoint.save(dir.resolve("x.safetensors"), trained(), Map.of(Checkpoint.STEP_KEY, "0")));
