@@ -149,6 +149,12 @@ class MetricTest {
         Arguments.of("mse, a batch of one", Metric.error("mse", "out", "t", true), VALUES.subList(3, 4), new int[] {1},
             9.0),
         Arguments.of("mae, 3 + 2", Metric.error("mae", "out", "t", false), VALUES, new int[] {3, 2}, 6.5 / 5),
+        Arguments.of("multiclass, a tie goes to the first class", Metric.multiclassAccuracy("acc", "out", "t"),
+            List.of(row(v(0.5, 0.5, 0.1), 0), row(v(0.2, 0.4, 0.4), 2)), new int[] {2}, 1 / 2.0),
+        Arguments.of("binary, a target of exactly 0.5 is positive", Metric.thresholdAccuracy("acc", "out", "t", 0.5),
+            List.of(row(v(0.9), 0.5), row(v(0.1), 0.5)), new int[] {2}, 1 / 2.0),
+        Arguments.of("mse of two outputs per row", Metric.error("mse", "out", "t", true), LABELS, new int[] {2, 1},
+            1.22 / 6),
         Arguments.of("mean, 4 + a partial 1", Metric.mean("m", "out"), VALUES, new int[] {4, 1}, 6.0 / 5),
         Arguments.of("mean of a multilabel output", Metric.mean("m", "out"), LABELS, new int[] {1, 2}, 3.2 / 6));
   }

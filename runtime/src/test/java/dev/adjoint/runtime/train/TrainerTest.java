@@ -297,7 +297,19 @@ class TrainerTest {
     TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
         () -> Trainer.train(model, rows(10), null, exploding, TrainingListener.NONE));
     assertTrue(e.getMessage().contains("training diverged; try a lower learning rate"), e.getMessage());
-    assertFalse(e.getMessage().isEmpty());
+    assertTrue(e.getMessage().matches("the loss of line became (Infinity|NaN) at step " + e.step() + " \\(epoch "
+        + (e.epoch() + 1) + "\\): .*"), e.getMessage());
+    assertEquals(model.step() - 1, e.step(), "the step that produced it, counted from 0");
+  }
+
+  @Test
+  void theSmallestBatchAndNoEpochsAreValidOptions() {
+    TrainingOptions one = new TrainingOptions(1, 0, 7, true, 0.1, Schedule.constant(), List::of, null);
+    assertEquals(1, one.batch());
+    assertEquals(0, Trainer.train(new Line(1), rows(3), null, one, TrainingListener.NONE).history().size());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new TrainingOptions(0, 1, 7, true, 0.1, Schedule.constant(), List::of, null));
+    assertEquals("batch must be at least 1, got 0", e.getMessage());
   }
 
   private static TrainingListener lossesInto(List<Double> losses) {
