@@ -4,11 +4,10 @@ import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Shape;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
- * Joining and splitting built from CONCAT, SLICE, PAD, RESHAPE and BROADCAST: stack,
+ * Joining and splitting built from CONCAT, SLICE, PAD, WHERE, RESHAPE and BROADCAST: stack,
  * pieces (split and chunk), pad with a value, tile and repeat_interleave. Arguments are
  * checked by the caller (the front end); the IR's shape rules reject what slips through.
  */
@@ -53,11 +52,20 @@ public final class Joins {
     return b.where(inside, padded, b.constant(value, padded));
   }
 
-  /** x repeated whole {@code reps.get(axis)} times along each axis: one CONCAT of copies per axis. */
+  /**
+   * x repeated whole {@code reps.get(axis)} times along each axis: per repeated axis, a new
+   * axis of 1 before it, broadcast to the count, and the two merged (so that a large count
+   * costs no more nodes than a small one; the gradient sums over the copies).
+   */
   public static Node tile(NodeBuilder b, Node x, List<Integer> reps) {
     Node out = x;
     for (int axis = 0; axis < reps.size(); axis++) {
-      out = b.concat(Collections.nCopies(reps.get(axis), out), axis);
+      int r = reps.get(axis);
+      if (r != 1) {
+        Shape s = out.shape();
+        Node spread = b.broadcastTo(b.reshape(out, insert(s, axis, 1)), insert(s, axis, r));
+        out = b.reshape(spread, s.with(axis, s.dim(axis) * r));
+      }
     }
     return out;
   }
