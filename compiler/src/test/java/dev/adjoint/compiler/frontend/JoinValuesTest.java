@@ -97,4 +97,10 @@ class JoinValuesTest {
     assertRejects("model t {\n  input x: f64[B, 4]\n  a, b = (x, x, x)\n}\n", "3:10",
         "cannot unpack 3 values into 2 names");
   }
+
+  @Test
+  void splittingIntoTooManyPiecesIsRefusedBeforeBuildingThem() {
+    assertRejects("model t {\n  input x: f32[B, 20000]\n  output y = concat(split(x, 1))\n}\n", "3:21",
+        "split(): this would cut axis 1 of f32[B,20000] into 20000 pieces, more than 10,000");
+  }
 }

@@ -26,6 +26,8 @@ import java.util.List;
 public final class JoinFunctions {
   private static final String CATEGORY = "math";
   private static final Value LAST_AXIS = new Value.Int(-1);
+  /** The most pieces split and chunk give: each is a node and a name to bind, far beyond real models. */
+  static final int MAX_PIECES = 10_000;
 
   private JoinFunctions() {}
 
@@ -215,6 +217,10 @@ public final class JoinFunctions {
   }
 
   private static Value pieces(NodeBuilder b, Node x, int axis, List<Integer> sizes) {
+    if (sizes.size() > MAX_PIECES) {
+      throw new ShapeException("this would cut axis " + axis + " of " + x.type() + " into " + sizes.size()
+          + " pieces, more than " + String.format("%,d", MAX_PIECES), "cut it into fewer, larger pieces");
+    }
     return new Value.Tuple(Joins.pieces(b, x, axis, sizes).stream().<Value>map(Value.Tensor::new).toList());
   }
 
