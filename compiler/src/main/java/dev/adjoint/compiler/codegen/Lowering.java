@@ -156,6 +156,7 @@ final class Lowering {
           throw new IllegalStateException("a mode switch reached code generation; the pipeline resolves them");
       case REDUCE_SUM, REDUCE_MAX, TRANSPOSE, SLICE, PAD, GATHER, SCATTER_ADD, ONE_HOT, MATMUL, RANDOM_UNIFORM,
           LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY, DROPOUT_MASK, ELEMENTWISE_KERNEL -> Form.COMPUTED;
+      case CONCAT -> Form.COMPUTED; // one copy of each operand into its buffer
     };
   }
 

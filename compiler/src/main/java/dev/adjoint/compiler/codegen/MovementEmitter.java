@@ -6,7 +6,7 @@ import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Shape;
 import java.util.List;
 
-/** Copies that move data: transposes, slices, pads and broadcasts written out in full. */
+/** Copies that move data: transposes, slices, pads, concatenations and broadcasts written out in full. */
 final class MovementEmitter {
   private MovementEmitter() {}
 
@@ -67,6 +67,27 @@ final class MovementEmitter {
         .addStatement("System.arraycopy($L, o * $L * ($L), $L, (o * $L + $L) * ($L), $L * ($L))", in.ref(), dim,
             inner, out.ref(), padded, a.before(), inner, dim, inner)
         .endControlFlow().build();
+  }
+
+  /**
+   * The inputs side by side along one axis, over views [outer, dim, inner]: per input, one
+   * copy of each of its outer blocks into its place in the output's.
+   */
+  static CodeBlock concat(Node node, List<Operand.Array> in, Operand.Array out) {
+    int axis = node.attrs(Attrs.Concat.class).axis();
+    Shape o = out.shape();
+    String outer = Sizes.size(o, 0, axis);
+    String inner = Sizes.size(o, axis + 1, o.rank());
+    int joined = o.dim(axis);
+    CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("for (int o = 0; o < $L; o++)", outer);
+    int offset = 0;
+    for (Operand.Array a : in) {
+      int dim = a.shape().dim(axis);
+      code.addStatement("System.arraycopy($L, o * $L * ($L), $L, (o * $L + $L) * ($L), $L * ($L))", a.ref(), dim,
+          inner, out.ref(), joined, offset, inner, dim, inner);
+      offset += dim;
+    }
+    return code.endControlFlow().build();
   }
 
   /** Numpy broadcasting written out: each output element reads the source element its indices name. */

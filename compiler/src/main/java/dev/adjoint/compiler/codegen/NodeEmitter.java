@@ -36,6 +36,7 @@ final class NodeEmitter {
       case TRANSPOSE -> MovementEmitter.transpose(node, array(in.get(0)), out);
       case SLICE -> MovementEmitter.slice(node, array(in.get(0)), out);
       case PAD -> MovementEmitter.pad(node, array(in.get(0)), out);
+      case CONCAT -> MovementEmitter.concat(node, in.stream().map(NodeEmitter::array).toList(), out);
       case GATHER -> CodeBlock.of("$T.gather($L, $L, $L, $L, $L, $L);\n", RuntimeTypes.INDEXING, array(in.get(0)).ref(),
           node.input(0).shape().dim(0), node.input(0).shape().dim(1), array(in.get(1)).ref(),
           Sizes.size(node.input(1).shape()), out.ref());

@@ -2,6 +2,7 @@ package dev.adjoint.compiler.frontend;
 
 import dev.adjoint.compiler.frontend.lib.ActivationFunctions;
 import dev.adjoint.compiler.frontend.lib.AnalysisFunctions;
+import dev.adjoint.compiler.frontend.lib.JoinFunctions;
 import dev.adjoint.compiler.frontend.lib.LayerFunctions;
 import dev.adjoint.compiler.frontend.lib.LossFunctions;
 import dev.adjoint.compiler.frontend.lib.MathFunctions;
@@ -37,6 +38,7 @@ public final class BuiltinTable {
     BuiltinTable table = new BuiltinTable();
     MathFunctions.register(table);
     AnalysisFunctions.register(table);
+    JoinFunctions.register(table);
     ActivationFunctions.register(table);
     LayerFunctions.register(table);
     LossFunctions.register(table);

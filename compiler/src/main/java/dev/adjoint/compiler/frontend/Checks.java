@@ -79,7 +79,7 @@ public final class Checks {
       return s.name();
     }
     if (v instanceof Value.Tuple t) {
-      return t.items().stream().map(Checks::show).collect(Collectors.joining(", ", "(", ")"));
+      return t.items().stream().map(Checks::show).collect(Collectors.joining(", ", "(", t.items().size() == 1 ? ",)" : ")"));
     }
     return v.describe();
   }

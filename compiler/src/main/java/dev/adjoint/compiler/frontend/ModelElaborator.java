@@ -171,6 +171,8 @@ final class ModelElaborator {
       declareParam(frame, s);
     } else if (statement instanceof Statement.Assign s) {
       assign(frame, s);
+    } else if (statement instanceof Statement.Unpack s) {
+      unpack(frame, s);
     } else if (statement instanceof Statement.Repeat s) {
       repeat(frame, s);
     } else if (statement instanceof Statement.Return s) {
@@ -236,20 +238,67 @@ final class ModelElaborator {
     frame.bind(s.name(), new Value.Tensor(node), s.nameSpan());
   }
 
+  /** Whether an assignment may bind {@code name}: not B, an input or a hyperparameter (each reported). */
+  private boolean rebindable(Frame frame, String name, SourceSpan at) {
+    if (name.equals("B")) {
+      diagnostics.error(at, "'B' is the batch dimension and cannot be a name", "choose another name");
+      return false;
+    }
+    if (frame.inputs.contains(name)) {
+      diagnostics.error(at, "'" + name + "' is an input of the model and cannot be rebound",
+          "bind the result to a new name, e.g. '" + name + "2 = ...'");
+      return false;
+    }
+    if (frame.isModel && hyperparameters.containsKey(name)) {
+      diagnostics.error(at, "'" + name + "' is a hyperparameter of the model and cannot be rebound",
+          "bind the result to a new name, e.g. '" + name + "2 = ...'; to change its value, override it: train "
+              + model.name() + "(" + name + " = ...)");
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * {@code a, b = expr}: the tuple's items bound in order, as many names as items. Layers
+   * the expression creates are named after the first name.
+   */
+  private void unpack(Frame frame, Statement.Unpack s) {
+    List<Integer> bindable = new ArrayList<>();
+    for (int i = 0; i < s.names().size(); i++) {
+      String name = s.names().get(i);
+      if (s.names().subList(0, i).contains(name)) {
+        diagnostics.error(s.nameSpans().get(i), "'" + name + "' is named twice on the left of '='",
+            "give each value its own name");
+      } else if (rebindable(frame, name, s.nameSpans().get(i))) {
+        bindable.add(i);
+      }
+    }
+    if (bindable.size() < s.names().size()) {
+      bindable.forEach(i -> frame.bind(s.names().get(i), Value.POISON, s.nameSpans().get(i)));
+      return;
+    }
+    currentStatement = new StatementScope(frame, s.names().get(0));
+    Value value = evaluate(frame, s.value());
+    int count = s.names().size();
+    if (!(value instanceof Value.Poison)) {
+      if (!(value instanceof Value.Tuple t)) {
+        diagnostics.error(s.value().span(), "cannot unpack " + value.describe() + " into " + count + " names",
+            "only a tuple unpacks, such as the result of split(...) or chunk(...)");
+        value = Value.POISON;
+      } else if (t.items().size() != count) {
+        diagnostics.error(s.value().span(), "cannot unpack " + t.items().size() + " values into " + count + " names",
+            "write one name per value: the tuple has " + t.items().size());
+        value = Value.POISON;
+      }
+    }
+    for (int i = 0; i < count; i++) {
+      Value item = value instanceof Value.Tuple t ? t.items().get(i) : Value.POISON;
+      frame.bind(s.names().get(i), item, s.nameSpans().get(i));
+    }
+  }
+
   private void assign(Frame frame, Statement.Assign s) {
-    if (s.name().equals("B")) {
-      diagnostics.error(s.nameSpan(), "'B' is the batch dimension and cannot be a name", "choose another name");
-      return;
-    }
-    if (frame.inputs.contains(s.name())) {
-      diagnostics.error(s.nameSpan(), "'" + s.name() + "' is an input of the model and cannot be rebound",
-          "bind the result to a new name, e.g. '" + s.name() + "2 = ...'");
-      return;
-    }
-    if (frame.isModel && hyperparameters.containsKey(s.name())) {
-      diagnostics.error(s.nameSpan(), "'" + s.name() + "' is a hyperparameter of the model and cannot be rebound",
-          "bind the result to a new name, e.g. '" + s.name() + "2 = ...'; to change its value, override it: train "
-              + model.name() + "(" + s.name() + " = ...)");
+    if (!rebindable(frame, s.name(), s.nameSpan())) {
       return;
     }
     if (s.output() && frame.isModel && outputSpans.containsKey(s.name())) {
@@ -499,6 +548,8 @@ final class ModelElaborator {
         at = p.nameSpan();
       } else if (s instanceof Statement.Assign a && a.name().equals(name)) {
         at = a.nameSpan();
+      } else if (s instanceof Statement.Unpack u && u.names().contains(name)) {
+        at = u.nameSpans().get(u.names().indexOf(name));
       } else if (s instanceof Statement.Repeat r) {
         at = bindingAfter(r.body(), name, use);
       }

@@ -3,7 +3,7 @@ package dev.adjoint.compiler.interp;
 import java.util.Arrays;
 import java.util.List;
 
-/** RESHAPE, BROADCAST, TRANSPOSE, SLICE and PAD: data moved, not computed. */
+/** RESHAPE, BROADCAST, TRANSPOSE, SLICE, PAD and CONCAT: data moved, not computed. */
 final class MovementKernels {
   private MovementKernels() {}
 
@@ -69,6 +69,29 @@ final class MovementKernels {
     for (int i = 0; i < out.length; i++) {
       out[i] = in[Strides.flat(index, fromStrides) + start * fromStrides[axis]];
       Strides.next(index, to);
+    }
+    return F64Tensor.wrap(to, out);
+  }
+
+  /** The inputs side by side along one axis. */
+  static F64Tensor concat(List<F64Tensor> inputs, int axis) {
+    int[] to = inputs.get(0).shape().clone();
+    to[axis] = 0;
+    for (F64Tensor x : inputs) {
+      to[axis] += x.shape()[axis];
+    }
+    int[] toStrides = Strides.of(to);
+    double[] out = new double[Strides.size(to)];
+    int offset = 0;
+    for (F64Tensor x : inputs) {
+      int[] from = x.shape();
+      double[] in = x.raw();
+      int[] index = new int[from.length];
+      for (int i = 0; i < in.length; i++) {
+        out[Strides.flat(index, toStrides) + offset * toStrides[axis]] = in[i];
+        Strides.next(index, from);
+      }
+      offset += from[axis];
     }
     return F64Tensor.wrap(to, out);
   }

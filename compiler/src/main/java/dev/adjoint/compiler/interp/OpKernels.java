@@ -39,6 +39,7 @@ final class OpKernels {
         Attrs.Pad p = node.attrs(Attrs.Pad.class);
         yield MovementKernels.pad(in.get(0), p.axis(), p.before(), p.after());
       }
+      case CONCAT -> MovementKernels.concat(in, node.attrs(Attrs.Concat.class).axis());
       case GATHER -> IndexingKernels.gather(in.get(0), in.get(1));
       case SCATTER_ADD ->
           IndexingKernels.scatterAdd(in.get(0), in.get(1), batch.concrete(node.attrs(Attrs.Target.class).shape()));

@@ -143,6 +143,14 @@ public sealed interface Attrs {
     }
   }
 
+  /** The axis CONCAT joins its inputs along. */
+  record Concat(int axis) implements Attrs {
+    @Override
+    public String text() {
+      return "axis=" + axis;
+    }
+  }
+
   /** ONE_HOT's class count and the dtype of its 0/1 output. */
   record OneHot(int classes, ScalarType dtype) implements Attrs {
     @Override

@@ -18,6 +18,7 @@ public enum BackendKernel implements Kernel {
   TRANSPOSE,
   SLICE,
   PAD,
+  CONCAT,
   GATHER,
   SCATTER_ADD,
   ONE_HOT,

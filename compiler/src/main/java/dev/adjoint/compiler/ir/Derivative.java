@@ -40,11 +40,18 @@ public final class Derivative {
   private final Vjp vjp;
   private final Jvp jvp;
   private final boolean[] differentiable;
+  /** True for a rule over any number of inputs, every one differentiable. */
+  private final boolean everyInput;
 
   private Derivative(String kind, Vjp vjp, Jvp jvp, boolean... differentiable) {
+    this(kind, vjp, jvp, false, differentiable);
+  }
+
+  private Derivative(String kind, Vjp vjp, Jvp jvp, boolean everyInput, boolean[] differentiable) {
     this.kind = kind;
     this.vjp = vjp;
     this.jvp = jvp;
+    this.everyInput = everyInput;
     this.differentiable = differentiable;
   }
 
@@ -60,11 +67,14 @@ public final class Derivative {
 
   /** Whether input {@code i} has a derivative at all (not ids, class indices or conditions). */
   public boolean differentiable(int input) {
-    return input < differentiable.length && differentiable[input];
+    return everyInput || input < differentiable.length && differentiable[input];
   }
 
   /** True when no input is differentiable: sources, comparisons, ids to one-hot. */
   public boolean isConstant() {
+    if (everyInput) {
+      return false;
+    }
     for (boolean d : differentiable) {
       if (d) {
         return false;
@@ -146,6 +156,24 @@ public final class Derivative {
       return b.node(n.op(), inputs, n.attrs());
     };
     return new Derivative("linear", transpose, jvp, differentiable);
+  }
+
+  /**
+   * An op of any number of inputs, linear in each (CONCAT): the tangent is the op applied
+   * to the tangents (zero tangents filled in), the cotangents come from its transpose.
+   */
+  public static Derivative linearInEach(Vjp transpose) {
+    Jvp jvp = (b, n, t) -> {
+      if (t.stream().allMatch(java.util.Objects::isNull)) {
+        return null;
+      }
+      List<Node> inputs = new ArrayList<>();
+      for (int i = 0; i < n.inputs().size(); i++) {
+        inputs.add(t.get(i) == null ? zerosLike(b, n.input(i)) : t.get(i));
+      }
+      return b.node(n.op(), inputs, n.attrs());
+    };
+    return new Derivative("linear", transpose, jvp, true, new boolean[0]);
   }
 
   /** A single-input linear op. */

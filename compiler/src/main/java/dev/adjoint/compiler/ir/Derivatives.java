@@ -18,6 +18,19 @@ final class Derivatives {
     return b.div(attains, b.broadcastTo(count, x.shape()));
   }
 
+  /** Cotangents of a CONCAT: each input's slice of the output's cotangent {@code g}. */
+  static List<Node> concatTranspose(NodeBuilder b, Node n, Node g) {
+    int axis = n.attrs(Attrs.Concat.class).axis();
+    List<Node> out = new java.util.ArrayList<>();
+    int start = 0;
+    for (Node input : n.inputs()) {
+      int end = start + input.shape().dim(axis);
+      out.add(b.slice(g, axis, start, end));
+      start = end;
+    }
+    return out;
+  }
+
   /** Cotangents of a @ b for each transposition flag; see {@link Op#MATMUL}. */
   static List<Node> matmulTranspose(NodeBuilder b, Node n, Node g) {
     Attrs.Matmul m = n.attrs(Attrs.Matmul.class);

@@ -259,6 +259,11 @@ public final class NodeBuilder {
     return node(Op.PAD, List.of(x), new Attrs.Pad(axis, before, after));
   }
 
+  /** The inputs side by side along {@code axis}; one input is itself. */
+  public Node concat(List<Node> inputs, int axis) {
+    return inputs.size() == 1 ? inputs.get(0) : node(Op.CONCAT, inputs, new Attrs.Concat(axis));
+  }
+
   // ---- indexing, matmul, random, control ------------------------------------------
 
   public Node gather(Node table, Node ids) {

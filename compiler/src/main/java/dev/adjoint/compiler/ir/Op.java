@@ -160,6 +160,13 @@ public enum Op implements Primitive {
     return List.of(b.slice(g, p.axis(), p.before(), p.before() + n.input(0).shape().dim(p.axis())));
   })),
 
+  /**
+   * Its inputs side by side along one axis (not the batch's), each copied once. Linear in
+   * each input: an input's cotangent is its slice of the output's.
+   */
+  CONCAT(OpGroup.MOVEMENT, Op.VARIADIC, Attrs.Concat.class, ShapeRules::concat, BackendKernel.CONCAT,
+      Derivative.linearInEach(Derivatives::concatTranspose)),
+
   // indexing; ids never have a derivative
   /** gather(table[N, D], ids[...]) gives [..., D]; a negative id gives a row of zeros (padding). */
   GATHER(OpGroup.INDEXING, 2, Attrs.None.class, ShapeRules::gather, BackendKernel.GATHER, Derivative.linear(

@@ -288,6 +288,41 @@ public final class ShapeRules {
     return new TensorType(x.dtype(), shape.with(p.axis(), shape.dim(p.axis()) + p.before() + p.after()));
   }
 
+  /**
+   * CONCAT: one or more inputs of one dtype and rank, alike in every dimension but the axis,
+   * which may not be the batch's (that would mix samples); the result's axis is their sum.
+   */
+  static TensorType concat(Primitive op, List<TensorType> in, Attrs attrs) {
+    int axis = ((Attrs.Concat) attrs).axis();
+    if (in.isEmpty()) {
+      throw new ShapeException("concat needs at least one tensor");
+    }
+    Shape first = in.get(0).shape();
+    if (axis < 0 || axis >= first.rank()) {
+      throw new ShapeException("concat: axis " + axis + " is out of range for " + in.get(0));
+    }
+    if (first.dim(axis) == Shape.BATCH) {
+      throw new ShapeException("concat: axis " + axis + " of " + in.get(0) + " is the batch B, which cannot be joined",
+          "every sample of a batch is computed apart; join along another axis");
+    }
+    long total = 0;
+    for (int i = 0; i < in.size(); i++) {
+      TensorType t = in.get(i);
+      if (t.dtype() != in.get(0).dtype()) {
+        throw new ShapeException("concat: tensors " + in.get(0) + " and " + t + " differ in dtype");
+      }
+      if (t.shape().rank() != first.rank() || !t.shape().with(axis, 1).equals(first.with(axis, 1))) {
+        throw new ShapeException("concat along axis " + axis + ": shapes " + in.get(0) + " and " + t
+            + " differ in another axis", "all dimensions but the one joined must be equal");
+      }
+      total += t.shape().dim(axis);
+    }
+    if (total > Shape.MAX_ELEMENTS) {
+      throw new ShapeException("concat: axis " + axis + " would have " + total + " elements");
+    }
+    return new TensorType(in.get(0).dtype(), first.with(axis, (int) total));
+  }
+
   static TensorType gather(Primitive op, List<TensorType> in, Attrs attrs) {
     TensorType table = in.get(0);
     TensorType ids = in.get(1);

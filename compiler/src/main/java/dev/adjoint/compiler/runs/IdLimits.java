@@ -102,7 +102,7 @@ public final class IdLimits {
   /** The value of a scalar constant, seen through ops that only move it; null for anything else. */
   private static Double constant(Node n) {
     Node at = n;
-    while (at.op().group() == OpGroup.MOVEMENT) {
+    while (at.op().group() == OpGroup.MOVEMENT && at.inputs().size() == 1) { // not a concat of several
       at = at.input(0);
     }
     return at.op() == Op.CONST ? at.attrs(Attrs.Fill.class).value() : null;

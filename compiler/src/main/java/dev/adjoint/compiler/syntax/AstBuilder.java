@@ -103,9 +103,16 @@ final class AstBuilder extends AdjointBaseVisitor<Object> {
     return new Statement.Assign(ctx.name.getText(), span(ctx.name), expr(ctx.value), true, span(ctx));
   }
 
+  /** {@code h = expr}, or with more names, {@code a, b = expr}: an unpacking. */
   @Override
   public Statement visitAssignStatement(AdjointParser.AssignStatementContext ctx) {
-    return new Statement.Assign(ctx.name.getText(), span(ctx.name), expr(ctx.value), false, span(ctx));
+    if (ctx.names.isEmpty()) {
+      return new Statement.Assign(ctx.name.getText(), span(ctx.name), expr(ctx.value), false, span(ctx));
+    }
+    List<Token> names = new ArrayList<>(List.of(ctx.name));
+    names.addAll(ctx.names);
+    return new Statement.Unpack(names.stream().map(Token::getText).toList(), names.stream().map(this::span).toList(),
+        expr(ctx.value), span(ctx));
   }
 
   @Override

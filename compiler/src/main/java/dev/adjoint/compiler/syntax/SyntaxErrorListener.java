@@ -219,6 +219,12 @@ final class SyntaxErrorListener extends BaseErrorListener {
         return;
       }
     }
+    if (types.size() == 2 && types.contains(type("'='")) && types.contains(type("','"))
+        && context instanceof AdjointParser.AssignStatementContext && startsExpression(token)) {
+      // a name, then a value: an assignment without its '=' (or an unpacking a, b = ... without a ',')
+      diagnostics.error(span, "missing '=' before " + found, null);
+      return;
+    }
     String expectation = describeExpected(expected);
     String message = "unexpected " + found + (expectation == null ? "" : "; expected " + expectation);
     diagnostics.error(span, message, typo != null ? typo : hintFor(token, types, context));

@@ -7,6 +7,7 @@ import dev.adjoint.compiler.autodiff.GradientChecker.Domain;
 import dev.adjoint.compiler.autodiff.GradientChecker.GraphContext;
 import dev.adjoint.compiler.composite.Activations;
 import dev.adjoint.compiler.composite.Analysis;
+import dev.adjoint.compiler.composite.Joins;
 import dev.adjoint.compiler.composite.Layers;
 import dev.adjoint.compiler.composite.Losses;
 import dev.adjoint.compiler.composite.Losses.Reduction;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every composite function (activations, losses, layers, logsumexp, norm, cumsum) against central finite
+ * Every composite function (activations, losses, layers, logsumexp, norm, cumsum, joins) against central finite
  * differences, at [4, 6], [1, 6], [2, 17] and [3, 1] where the composite allows (swiglu
  * needs an even width).
  */
@@ -96,6 +97,23 @@ class CompositeGradientTest {
       add("cumsum" + at, List.of(x), List.of(ANY), c -> Analysis.cumsum(c.b(), c.p(0), 1));
       add("cumsum axis 0" + at, List.of(x), List.of(ANY), c -> Analysis.cumsum(c.b(), c.p(0), 0));
       add("rsqrt" + at, List.of(x), List.of(POSITIVE), c -> c.b().recip(c.b().sqrt(c.p(0))));
+      add("stack" + at, List.of(x, x), List.of(ANY, ANY), c -> Joins.stack(c.b(), List.of(c.p(0), c.p(1)), 1));
+      add("stack new last axis" + at, List.of(x, x), List.of(ANY, ANY),
+          c -> Joins.stack(c.b(), List.of(c.p(0), c.b().tanh(c.p(1)), c.p(0)), 2));
+      if (width > 1) { // split into two pieces, joined back the other way round and scaled apart
+        add("split" + at, List.of(x), List.of(ANY), c -> {
+          List<Node> p = Joins.pieces(c.b(), c.p(0), 1, List.of(1, width - 1));
+          return c.b().concat(List.of(c.b().exp(p.get(1)), c.b().scale(p.get(0), 3)), 1);
+        });
+      }
+      add("pad with a value" + at, List.of(x), List.of(ANY),
+          c -> Joins.pad(c.b(), c.p(0), List.of(new int[] {0, 0}, new int[] {2, 1}), -1.5));
+      add("pad with zeros" + at, List.of(x), List.of(ANY),
+          c -> Joins.pad(c.b(), c.p(0), List.of(new int[] {1, 0}, new int[] {0, 2}), 0));
+      add("tile" + at, List.of(x), List.of(ANY), c -> Joins.tile(c.b(), c.p(0), List.of(2, 3)));
+      add("repeat_interleave" + at, List.of(x), List.of(ANY), c -> Joins.repeatInterleave(c.b(), c.p(0), 1, 3));
+      add("repeat_interleave axis 0" + at, List.of(x), List.of(ANY),
+          c -> Joins.repeatInterleave(c.b(), c.p(0), 0, 2));
       add("dense" + at, List.of(x, Shape.of(width, 3), Shape.of(3)), List.of(ANY, ANY, ANY),
           c -> Layers.dense(c.b(), c.p(0), c.p(1), c.p(2)));
       add("layer_norm" + at, List.of(x, Shape.of(width), Shape.of(width)), List.of(ANY, ANY, ANY),

@@ -111,6 +111,14 @@ class PrimitiveGradientTest {
     add("slice", Op.SLICE, List.of(s(2, 5)), List.of(ANY), c -> c.b().slice(c.p(0), 1, 1, 4));
     add("slice first axis", Op.SLICE, List.of(s(4, 2)), List.of(ANY), c -> c.b().slice(c.p(0), 0, 0, 1));
     add("pad", Op.PAD, List.of(s(2, 3)), List.of(ANY), c -> c.b().pad(c.p(0), 1, 2, 1));
+    add("concat last axis", Op.CONCAT, List.of(s(2, 3), s(2, 1)), List.of(ANY, ANY),
+        c -> c.b().concat(List.of(c.p(0), c.p(1)), 1));
+    add("concat batch of one, three inputs", Op.CONCAT, List.of(s(1, 2), s(1, 3), s(1, 1)), List.of(ANY, ANY, ANY),
+        c -> c.b().concat(List.of(c.p(0), c.p(1), c.p(2)), 1));
+    add("concat first axis", Op.CONCAT, List.of(s(2, 3, 2), s(1, 3, 2)), List.of(ANY, ANY),
+        c -> c.b().concat(List.of(c.p(0), c.p(1)), 0));
+    add("concat middle axis, one input twice", Op.CONCAT, List.of(s(2, 2, 3)), List.of(ANY),
+        c -> c.b().concat(List.of(c.p(0), c.b().exp(c.p(0)), c.p(0)), 1));
     add("gather", Op.GATHER, List.of(s(5, 3)), List.of(ANY),
         c -> c.b().gather(c.p(0), ids(c, new int[] {2, 3}, 0, 4, 4, -1, 2, 1)));
     add("scatter_add", Op.SCATTER_ADD, List.of(s(4, 3)), List.of(ANY),

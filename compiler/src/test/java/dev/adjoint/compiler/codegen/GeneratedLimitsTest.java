@@ -149,8 +149,30 @@ class GeneratedLimitsTest {
 
   @Test
   void aSteadyStateTrainingStepAndPredictionAllocateNothing() {
-    CompiledModel model = ModelCompiler.compile(Frontend.compile(SourceFile.of("mlp.nn", MLP)).models().get(0))
-        .newModel(32);
+    assertNoAllocation(ModelCompiler.compile(Frontend.compile(SourceFile.of("mlp.nn", MLP)).models().get(0))
+        .newModel(32));
+  }
+
+  /** Joins and splits: each a copy into buffers planned once, forward and backward. */
+  @Test
+  void joiningAndSplittingAllocateNothing() {
+    String joins = """
+        model joins {
+          input  x: f32[B, 6]
+          target y: class[B] of 4
+          a, b = split(x, (2, 4))
+          p, q = chunk(pad(x, ((0, 0), (1, 1)), value = 0.5), 2)
+          s = stack((p, q), axis = 1)
+          t = concat((b, a, tile(a, (1, 2)), repeat_interleave(a, 2), reshape(s, (B, 8))))
+          output probs = softmax(dense(t, 4))
+          loss = cross_entropy(probs, y)
+        }
+        """;
+    assertNoAllocation(ModelCompiler.compile(Frontend.compile(SourceFile.of("joins.nn", joins)).models().get(0))
+        .newModel(32));
+  }
+
+  private static void assertNoAllocation(CompiledModel model) {
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long thread = Thread.currentThread().getId();

@@ -341,6 +341,10 @@ class OpCodegenTest {
     m.out("pad_last", b.pad(x, 2, 0, 3));
     m.out("pad_before_batch", b.pad(u, 0, 1, 1));
     m.out("slice_pad", b.pad(b.slice(q, 2, 1, 3), 2, 1, 0));
+    m.out("concat_last", b.concat(List.of(x, b.slice(w, 1, 0, 3), x), 2));
+    m.out("concat_middle", b.concat(List.of(w, x), 1));
+    m.out("concat_before_batch", b.concat(List.of(u, b.exp(u)), 0));
+    m.out("concat_after_batch", b.concat(List.of(b.slice(q, 3, 0, 1), q), 3));
   }
 
   private static void indexing(Model m, ScalarType t) {
@@ -454,6 +458,7 @@ class OpCodegenTest {
     m.out("transpose", b.transpose(x, List.of(2, 0, 1)));
     m.out("slice", b.slice(x, 1, 1, 3));
     m.out("pad", b.pad(x, 2, 1, 1));
+    m.out("concat", b.concat(List.of(x, b.slice(x, 1, 0, 1)), 1));
     m.out("broadcast", b.broadcastTo(row, Shape.of(B, 3, 4)));
     m.out("shifted_ids", b.add(ids, b.constant(1, t)));
     m.out("gather", b.gather(table, ids));

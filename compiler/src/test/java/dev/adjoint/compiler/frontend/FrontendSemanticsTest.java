@@ -128,8 +128,8 @@ class FrontendSemanticsTest {
 
     @Test
     void repeatsInsideADefCombineWithThePrefix() {
-      Graph g = graph("def stack(x) {\n  h = x\n  repeat 2 {\n    h = dense(h, 3)\n  }\n  return h\n}\n"
-          + "model t {\n  input x: f32[B, 3]\n  repeat 2 {\n    z = stack(x)\n  }\n  output y = z\n}\n");
+      Graph g = graph("def tower(x) {\n  h = x\n  repeat 2 {\n    h = dense(h, 3)\n  }\n  return h\n}\n"
+          + "model t {\n  input x: f32[B, 3]\n  repeat 2 {\n    z = tower(x)\n  }\n  output y = z\n}\n");
       assertEquals(List.of("z.1.h.1.W", "z.1.h.1.b", "z.1.h.2.W", "z.1.h.2.b",
           "z.2.h.1.W", "z.2.h.1.b", "z.2.h.2.W", "z.2.h.2.b"), paramNames(g));
     }

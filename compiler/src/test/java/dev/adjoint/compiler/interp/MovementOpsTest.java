@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** RESHAPE, BROADCAST, TRANSPOSE, SLICE and PAD against hand-written results. */
+/** RESHAPE, BROADCAST, TRANSPOSE, SLICE, PAD and CONCAT against hand-written results. */
 class MovementOpsTest {
   private final NodeBuilder gb = Fixtures.builder();
   private final Node x = input("x", ScalarType.F64, 2, 3);
@@ -102,6 +102,26 @@ class MovementOpsTest {
     assertValues(eval(gb.slice(x, 0, 1, 2), in), dims(1, 3), 4, 5, 6);
     assertValues(eval(gb.pad(x, 1, 1, 0), in), dims(2, 4), 0, 1, 2, 3, 0, 4, 5, 6);
     assertValues(eval(gb.pad(x, 0, 0, 1), in), dims(3, 3), 1, 2, 3, 4, 5, 6, 0, 0, 0);
+  }
+
+  @Test
+  void concatJoinsAlongAnyAxis() {
+    Node y = input("y", ScalarType.F64, 2, 1);
+    Map<String, F64Tensor> both = Map.of("x", in.get("x"), "y", F64Tensor.of(dims(2, 1), 7, 8));
+    assertValues(eval(gb.concat(List.of(x, y), 1), both), dims(2, 4), 1, 2, 3, 7, 4, 5, 6, 8);
+    assertValues(eval(gb.concat(List.of(y, x, y), 1), both), dims(2, 5), 7, 1, 2, 3, 7, 8, 4, 5, 6, 8);
+    assertValues(eval(gb.concat(List.of(x, x), 0), in), dims(4, 3), 1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6);
+    assertEquals(in.get("x"), eval(gb.slice(gb.concat(List.of(y, x), 1), 1, 1, 4), both));
+  }
+
+  @Test
+  void concatOfBatchedTensorsAlongAnotherAxis() {
+    Node b = input("b", ScalarType.F64, Shape.BATCH, 2);
+    Node c = input("c", ScalarType.F64, Shape.BATCH, 1);
+    assertValues(eval(gb.concat(List.of(c, b), 1), Map.of("b", F64Tensor.of(dims(2, 2), 1, 2, 3, 4),
+        "c", F64Tensor.of(dims(2, 1), 9, 8))), dims(2, 3), 9, 1, 2, 8, 3, 4);
+    assertValues(eval(gb.concat(List.of(c, b), 1), Map.of("b", F64Tensor.zeros(0, 2), "c", F64Tensor.zeros(0, 1))),
+        dims(0, 3));
   }
 
   @Test

@@ -34,6 +34,7 @@ final class UnitInterval {
       case GATHER -> unit(n.input(0), d);
       case MUL, MAX, MODE_SWITCH -> unit(n.input(0), d) && unit(n.input(1), d);
       case WHERE -> unit(n.input(1), d) && unit(n.input(2), d);
+      case CONCAT -> n.inputs().stream().allMatch(i -> unit(i, d));
       case SUB -> constantIn(n.input(0), 1, 1) && unit(n.input(1), d);
       case MIN -> (unit(n.input(0), d) || unit(n.input(1), d))
           && nonNegative(n.input(0), d) && nonNegative(n.input(1), d);
@@ -56,6 +57,7 @@ final class UnitInterval {
       case ADD, DIV, MIN, MODE_SWITCH -> nonNegative(n.input(0), d) && nonNegative(n.input(1), d);
       case MAX -> nonNegative(n.input(0), d) || nonNegative(n.input(1), d);
       case WHERE -> nonNegative(n.input(1), d) && nonNegative(n.input(2), d);
+      case CONCAT -> n.inputs().stream().allMatch(i -> nonNegative(i, d));
       default -> false;
     };
   }
