@@ -36,7 +36,8 @@ public final class Suggestions {
 
   /**
    * The candidate closest to {@code wrong}, ignoring case, within a distance that scales with
-   * its length (1 to 3 edits), or else one that the wrong name abbreviates or extends
+   * its length (1 to 3 edits, and fewer than half its characters: {@code concat} is no
+   * suggestion for {@code conv2d}), or else one that the wrong name abbreviates or extends
    * ({@code act} for {@code activation}), or null. A candidate that shares nothing with a
    * short name ({@code x} for {@code h}) is no suggestion.
    */
@@ -47,7 +48,7 @@ public final class Suggestions {
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : candidates) {
       int d = distance(a, candidate.toLowerCase(Locale.ROOT), limit);
-      if (d <= limit && d < bestDistance && d < wrong.length()) {
+      if (d <= limit && d < bestDistance && 2 * d < wrong.length()) {
         best = candidate;
         bestDistance = d;
       }
