@@ -177,7 +177,7 @@ final class Subscripts {
     int first = from != null ? (s > 0 ? from : Math.min(from, dim - 1)) : (s > 0 ? 0 : dim - 1);
     int last = to != null ? to : (s > 0 ? dim : -1);
     int length = (int) Math.max(0, s > 0 ? ((long) last - first + s - 1) / s : ((long) first - last - s - 1) / -s);
-    return new Pick(first, last, s, length, false);
+    return length == 0 ? new Pick(0, 0, 1, 0, false) : new Pick(first, last, s, length, false);
   }
 
   /** A slice bound in {@code -dim..dim}, negative ones counted from the end; null when absent or wrong. */

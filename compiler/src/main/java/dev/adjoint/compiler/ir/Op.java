@@ -155,7 +155,7 @@ public enum Op implements Primitive {
   SLICE(OpGroup.MOVEMENT, 1, Attrs.Slice.class, ShapeRules::slice, BackendKernel.SLICE, Derivative.linear((b, n, g) -> {
     Attrs.Slice s = n.attrs(Attrs.Slice.class);
     int size = n.input(0).shape().dim(s.axis());
-    return List.of(s.step() == 1 ? b.pad(g, s.axis(), s.start(), size - s.end())
+    return List.of(s.step() == 1 ? b.pad(g, s.axis(), s.start(), size - s.start() - s.length())
         : b.unslice(g, s.axis(), s.start(), s.step(), size));
   })),
   /** A strided slice's elements back at their places in zeros: the derivative of SLICE with a step. */

@@ -121,6 +121,9 @@ class PrimitiveGradientTest {
     add("slice empty", Op.SLICE, List.of(s(2, 3)), List.of(ANY),
         c -> c.b().add(c.b().sum(c.b().slice(c.p(0), 1, 2, 2), List.of(1), false), c.b().sum(c.p(0), List.of(1),
             false)));
+    add("slice empty, end before start", Op.SLICE, List.of(s(2, 4)), List.of(ANY),
+        c -> c.b().add(c.b().sum(c.b().slice(c.p(0), 1, 3, 1), List.of(1), false), c.b().sum(c.p(0), List.of(1),
+            false)));
     add("slice of the last axis, empty by step", Op.SLICE, List.of(s(1, 3)), List.of(ANY),
         c -> c.b().slice(c.p(0), 1, 0, 0, 2));
     add("unslice", Op.UNSLICE, List.of(s(2, 3)), List.of(ANY), c -> c.b().unslice(c.p(0), 1, 0, 2, 6));
