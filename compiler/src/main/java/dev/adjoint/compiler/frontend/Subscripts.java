@@ -163,7 +163,7 @@ final class Subscripts {
     if (step == null || r.start() != null && start == null || r.end() != null && end == null) {
       return null;
     }
-    if (step == 0 || Math.abs(step) > Integer.MAX_VALUE) {
+    if (step == 0 || step < -Integer.MAX_VALUE || step > Integer.MAX_VALUE) {
       diagnostics.error(r.step().span(), "slice step " + step + " is " + (step == 0 ? "zero" : "too large"),
           "a step counts elements: 2 takes every other one, -1 reverses the axis");
       return null;
