@@ -55,8 +55,8 @@ final class MovementEmitter {
               s.dim(a.axis()), a.start(), inner, out.ref(), width, inner, width, inner)
           .endControlFlow().build();
     }
-    return strided(in.ref(), "o * " + s.dim(a.axis()) + " + " + a.start() + " + j * (" + a.step() + ")",
-        out.ref(), "o * " + width + " + j", outer, width, inner);
+    return strided(in.ref(), "o * " + s.dim(a.axis()) + " + " + a.start() + stepped(a.step()), out.ref(),
+        "o * " + width + " + j", outer, width, inner);
   }
 
   /** Zeros, then element j of one axis copied to start + j * step: the inverse of a strided slice. */
@@ -70,8 +70,13 @@ final class MovementEmitter {
         .addStatement("java.util.Arrays.fill($L, 0, $L, $L)", out.ref(), Sizes.size(out.shape()),
             JavaText.literal(0, out.dtype()))
         .add(strided(in.ref(), "o * " + length + " + j", out.ref(),
-            "o * " + a.size() + " + " + a.start() + " + j * (" + a.step() + ")", outer, length, inner))
+            "o * " + a.size() + " + " + a.start() + stepped(a.step()), outer, length, inner))
         .build();
+  }
+
+  /** {@code " + j * 2"} or {@code " - j * 3"}: the j-th step from a start. */
+  private static String stepped(int step) {
+    return (step > 0 ? " + j * " : " - j * ") + Math.abs((long) step);
   }
 
   /** For each outer index o and each j below {@code length}: the [inner] block at row {@code from} to row {@code to}. */
