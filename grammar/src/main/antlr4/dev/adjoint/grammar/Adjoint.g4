@@ -94,10 +94,18 @@ expr
     | head=ID tail+=nameTail*                                  # nameExpr
     | value=NUMBER                                             # numberExpr
     | value=STRING                                             # stringExpr
+    | base=expr open='[' items+=subscript (',' items+=subscript)* ','? ']'  # indexExpr
     | <assoc=right> left=expr op='**' right=expr               # powerExpr
     | op='-' operand=expr                                      # negateExpr
     | left=expr op=('*' | '/' | '@') right=expr                # productExpr
     | left=expr op=('+' | '-') right=expr                      # sumExpr
+    ;
+
+// One item of a subscript: `2:5`, `::2`, `:`, `...`, `-1`, `None`
+subscript
+    : start=expr? colon=':' stop=expr? (':' step=expr?)?       # rangeSubscript
+    | ellipsis='...'                                           # ellipsisSubscript
+    | index=expr                                               # indexSubscript
     ;
 
 // `.W` in h.W; `.2` (lexed as a number) in h.2.W, the parameters of a repeated layer

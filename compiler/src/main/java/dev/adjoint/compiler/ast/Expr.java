@@ -41,6 +41,13 @@ public sealed interface Expr {
   /** {@code a + b}, {@code a @ b}, {@code a ** 2}; {@code opSpan} points at the operator. */
   record Binary(BinaryOperator op, Expr left, Expr right, SourceSpan opSpan, SourceSpan span) implements Expr {}
 
+  /** {@code x[:, 2:5]}, {@code softmax(h)[:, 0]}: a subscript of {@code base}; {@code bracket} is its {@code [}. */
+  record Index(Expr base, List<Subscript> items, SourceSpan bracket, SourceSpan span) implements Expr {
+    public Index {
+      items = List.copyOf(items);
+    }
+  }
+
   /** {@code (0, 1)}. */
   record Tuple(List<Expr> items, SourceSpan span) implements Expr {
     public Tuple {

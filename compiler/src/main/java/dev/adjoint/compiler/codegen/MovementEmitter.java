@@ -6,7 +6,7 @@ import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Shape;
 import java.util.List;
 
-/** Copies that move data: transposes, slices, pads, concatenations and broadcasts written out in full. */
+/** Copies that move data: transposes, slices (strided too), unslices, pads, concatenations and broadcasts written out in full. */
 final class MovementEmitter {
   private MovementEmitter() {}
 
@@ -38,18 +38,60 @@ final class MovementEmitter {
     return code.endControlFlow().build();
   }
 
-  /** Elements [start, end) of one axis, over a view [outer, dim, inner]. */
+  /**
+   * Elements start, start + step, ... of one axis, over a view [outer, dim, inner]: a step of
+   * one is one copy per outer index; another step copies each picked [inner] block.
+   */
   static CodeBlock slice(Node node, Operand.Array in, Operand.Array out) {
     Attrs.Slice a = node.attrs(Attrs.Slice.class);
     Shape s = in.shape();
     String outer = Sizes.size(s, 0, a.axis());
     String inner = Sizes.size(s, a.axis() + 1, s.rank());
-    int width = a.end() - a.start();
+    int width = a.length();
+    if (a.step() == 1) {
+      return CodeBlock.builder()
+          .beginControlFlow("for (int o = 0; o < $L; o++)", outer)
+          .addStatement("System.arraycopy($L, (o * $L + $L) * ($L), $L, o * $L * ($L), $L * ($L))", in.ref(),
+              s.dim(a.axis()), a.start(), inner, out.ref(), width, inner, width, inner)
+          .endControlFlow().build();
+    }
+    return strided(in.ref(), "o * " + s.dim(a.axis()) + " + " + a.start() + stepped(a.step()), out.ref(),
+        "o * " + width + " + j", outer, width, inner);
+  }
+
+  /** Zeros, then element j of one axis copied to start + j * step: the inverse of a strided slice. */
+  static CodeBlock unslice(Node node, Operand.Array in, Operand.Array out) {
+    Attrs.Unslice a = node.attrs(Attrs.Unslice.class);
+    Shape s = in.shape();
+    String outer = Sizes.size(s, 0, a.axis());
+    String inner = Sizes.size(s, a.axis() + 1, s.rank());
+    int length = s.dim(a.axis());
     return CodeBlock.builder()
+        .addStatement("java.util.Arrays.fill($L, 0, $L, $L)", out.ref(), Sizes.size(out.shape()),
+            JavaText.literal(0, out.dtype()))
+        .add(strided(in.ref(), "o * " + length + " + j", out.ref(),
+            "o * " + a.size() + " + " + a.start() + stepped(a.step()), outer, length, inner))
+        .build();
+  }
+
+  /** {@code " + j * 2"} or {@code " - j * 3"}: the j-th step from a start. */
+  private static String stepped(int step) {
+    return (step > 0 ? " + j * " : " - j * ") + Math.abs((long) step);
+  }
+
+  /** For each outer index o and each j below {@code length}: the [inner] block at row {@code from} to row {@code to}. */
+  private static CodeBlock strided(String in, String from, String out, String to, String outer, int length,
+      String inner) {
+    CodeBlock.Builder code = CodeBlock.builder()
         .beginControlFlow("for (int o = 0; o < $L; o++)", outer)
-        .addStatement("System.arraycopy($L, (o * $L + $L) * ($L), $L, o * $L * ($L), $L * ($L))", in.ref(),
-            s.dim(a.axis()), a.start(), inner, out.ref(), width, inner, width, inner)
-        .endControlFlow().build();
+        .beginControlFlow("for (int j = 0; j < $L; j++)", length);
+    if (inner.equals("1")) {
+      code.addStatement("$L[$L] = $L[$L]", out, to, in, from);
+    } else {
+      code.addStatement("System.arraycopy($L, ($L) * ($L), $L, ($L) * ($L), $L)", in, from, inner, out, to, inner,
+          inner);
+    }
+    return code.endControlFlow().endControlFlow().build();
   }
 
   /** Zeros before and after one axis, over a view [outer, dim, inner]. */

@@ -35,6 +35,7 @@ final class NodeEmitter {
       case REDUCE_SUM, REDUCE_MAX -> ReductionEmitter.emit(node, array(in.get(0)), out);
       case TRANSPOSE -> MovementEmitter.transpose(node, array(in.get(0)), out);
       case SLICE -> MovementEmitter.slice(node, array(in.get(0)), out);
+      case UNSLICE -> MovementEmitter.unslice(node, array(in.get(0)), out);
       case PAD -> MovementEmitter.pad(node, array(in.get(0)), out);
       case CONCAT -> MovementEmitter.concat(node, in.stream().map(NodeEmitter::array).toList(), out);
       case GATHER -> CodeBlock.of("$T.gather($L, $L, $L, $L, $L, $L);\n", RuntimeTypes.INDEXING, array(in.get(0)).ref(),

@@ -5,6 +5,7 @@ import dev.adjoint.compiler.frontend.lib.AnalysisFunctions;
 import dev.adjoint.compiler.frontend.lib.JoinFunctions;
 import dev.adjoint.compiler.frontend.lib.LayerFunctions;
 import dev.adjoint.compiler.frontend.lib.LossFunctions;
+import dev.adjoint.compiler.frontend.lib.AxisFunctions;
 import dev.adjoint.compiler.frontend.lib.MathFunctions;
 import java.util.Collection;
 import java.util.Collections;
@@ -37,6 +38,7 @@ public final class BuiltinTable {
   private static BuiltinTable create() {
     BuiltinTable table = new BuiltinTable();
     MathFunctions.register(table);
+    AxisFunctions.register(table);
     AnalysisFunctions.register(table);
     JoinFunctions.register(table);
     ActivationFunctions.register(table);

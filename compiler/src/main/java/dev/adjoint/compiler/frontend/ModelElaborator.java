@@ -451,7 +451,26 @@ final class ModelElaborator {
     if (expr instanceof Expr.Call c) {
       return call(frame, c);
     }
+    if (expr instanceof Expr.Index i) {
+      return index(frame, i);
+    }
     throw new IllegalStateException("unknown expression " + expr);
+  }
+
+  /** {@code x[i][j]...}: the innermost base first, then each subscript, in a loop as {@link #binary} does. */
+  private Value index(Frame frame, Expr.Index expr) {
+    List<Expr.Index> chain = new ArrayList<>();
+    Expr e = expr;
+    while (e instanceof Expr.Index i) {
+      chain.add(i);
+      e = i.base();
+    }
+    Value value = evaluate(frame, e);
+    for (int i = chain.size() - 1; i >= 0; i--) {
+      Expr.Index index = chain.get(i);
+      value = Subscripts.apply(value, index, item -> evaluate(frame, item), root.at(index.span()), diagnostics);
+    }
+    return value;
   }
 
   /**

@@ -3,7 +3,7 @@ package dev.adjoint.compiler.interp;
 import java.util.Arrays;
 import java.util.List;
 
-/** RESHAPE, BROADCAST, TRANSPOSE, SLICE, PAD and CONCAT: data moved, not computed. */
+/** RESHAPE, BROADCAST, TRANSPOSE, SLICE, UNSLICE, PAD and CONCAT: data moved, not computed. */
 final class MovementKernels {
   private MovementKernels() {}
 
@@ -57,17 +57,20 @@ final class MovementKernels {
     return F64Tensor.wrap(to, out);
   }
 
-  /** Elements {@code [start, end)} of one axis. */
-  static F64Tensor slice(F64Tensor x, int axis, int start, int end) {
+  /** Elements {@code start, start + step, ...} of one axis, {@code length} of them. */
+  static F64Tensor slice(F64Tensor x, int axis, int start, int step, int length) {
     int[] from = x.shape();
     int[] to = from.clone();
-    to[axis] = end - start;
+    to[axis] = length;
     int[] fromStrides = Strides.of(from);
     double[] in = x.raw();
     double[] out = new double[Strides.size(to)];
     int[] index = new int[to.length];
     for (int i = 0; i < out.length; i++) {
-      out[i] = in[Strides.flat(index, fromStrides) + start * fromStrides[axis]];
+      int j = index[axis];
+      index[axis] = start + j * step;
+      out[i] = in[Strides.flat(index, fromStrides)];
+      index[axis] = j;
       Strides.next(index, to);
     }
     return F64Tensor.wrap(to, out);
@@ -92,6 +95,25 @@ final class MovementKernels {
         Strides.next(index, from);
       }
       offset += from[axis];
+    }
+    return F64Tensor.wrap(to, out);
+  }
+
+  /** Element {@code j} of one axis placed at {@code start + j * step} of an axis of {@code size} zeros. */
+  static F64Tensor unslice(F64Tensor x, int axis, int start, int step, int size) {
+    int[] from = x.shape();
+    int[] to = from.clone();
+    to[axis] = size;
+    int[] toStrides = Strides.of(to);
+    double[] in = x.raw();
+    double[] out = new double[Strides.size(to)];
+    int[] index = new int[from.length];
+    for (int i = 0; i < in.length; i++) {
+      int j = index[axis];
+      index[axis] = start + j * step;
+      out[Strides.flat(index, toStrides)] = in[i];
+      index[axis] = j;
+      Strides.next(index, from);
     }
     return F64Tensor.wrap(to, out);
   }

@@ -33,7 +33,11 @@ final class OpKernels {
       case TRANSPOSE -> MovementKernels.transpose(in.get(0), node.attrs(Attrs.Permutation.class).perm());
       case SLICE -> {
         Attrs.Slice s = node.attrs(Attrs.Slice.class);
-        yield MovementKernels.slice(in.get(0), s.axis(), s.start(), s.end());
+        yield MovementKernels.slice(in.get(0), s.axis(), s.start(), s.step(), s.length());
+      }
+      case UNSLICE -> {
+        Attrs.Unslice u = node.attrs(Attrs.Unslice.class);
+        yield MovementKernels.unslice(in.get(0), u.axis(), u.start(), u.step(), u.size());
       }
       case PAD -> {
         Attrs.Pad p = node.attrs(Attrs.Pad.class);

@@ -127,11 +127,50 @@ public sealed interface Attrs {
     }
   }
 
-  /** Elements {@code [start, end)} of one axis. */
-  record Slice(int axis, int start, int end) implements Attrs {
+  /**
+   * Elements {@code start, start + step, ...} of one axis, up to {@code end} exclusive, as
+   * Python's {@code range(start, end, step)}: with a negative step it counts down, and an
+   * {@code end} of -1 reaches index 0.
+   */
+  record Slice(int axis, int start, int end, int step) implements Attrs {
+    public Slice {
+      if (step == 0) {
+        throw new IllegalArgumentException("slice step 0");
+      }
+    }
+
+    /** Elements {@code [start, end)}, every one. */
+    public Slice(int axis, int start, int end) {
+      this(axis, start, end, 1);
+    }
+
+    /** How many elements the slice takes: {@code len(range(start, end, step))}. */
+    public int length() {
+      long span = step > 0 ? (long) end - start : (long) start - end;
+      long magnitude = Math.abs((long) step);
+      return span <= 0 ? 0 : (int) ((span + magnitude - 1) / magnitude);
+    }
+
     @Override
     public String text() {
-      return "axis=" + axis + " " + start + ":" + end;
+      return "axis=" + axis + " " + start + ":" + end + (step == 1 ? "" : ":" + step);
+    }
+  }
+
+  /**
+   * The inverse of a strided SLICE: input element {@code j} of the axis lands at position
+   * {@code start + j * step} of an axis of {@code size} elements, zeros everywhere else.
+   */
+  record Unslice(int axis, int start, int step, int size) implements Attrs {
+    public Unslice {
+      if (step == 0) {
+        throw new IllegalArgumentException("unslice step 0");
+      }
+    }
+
+    @Override
+    public String text() {
+      return "axis=" + axis + " start=" + start + " step=" + step + " size=" + size;
     }
   }
 

@@ -17,6 +17,7 @@ public enum BackendKernel implements Kernel {
   BROADCAST,
   TRANSPOSE,
   SLICE,
+  UNSLICE,
   PAD,
   CONCAT,
   GATHER,

@@ -255,6 +255,16 @@ public final class NodeBuilder {
     return node(Op.SLICE, List.of(x), new Attrs.Slice(axis, start, end));
   }
 
+  /** Elements {@code start, start + step, ...} of one axis, before {@code end} (Python's range). */
+  public Node slice(Node x, int axis, int start, int end, int step) {
+    return node(Op.SLICE, List.of(x), new Attrs.Slice(axis, start, end, step));
+  }
+
+  /** The inverse of a strided slice: x's elements at {@code start + j * step} of a zero axis of {@code size}. */
+  public Node unslice(Node x, int axis, int start, int step, int size) {
+    return node(Op.UNSLICE, List.of(x), new Attrs.Unslice(axis, start, step, size));
+  }
+
   public Node pad(Node x, int axis, int before, int after) {
     return node(Op.PAD, List.of(x), new Attrs.Pad(axis, before, after));
   }

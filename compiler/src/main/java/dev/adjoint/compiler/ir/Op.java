@@ -151,10 +151,20 @@ public enum Op implements Primitive {
   TRANSPOSE(OpGroup.MOVEMENT, 1, Attrs.Permutation.class, ShapeRules::transpose, BackendKernel.TRANSPOSE,
       Derivative.linear(
       (b, n, g) -> List.of(b.transpose(g, Derivative.inverse(n.attrs(Attrs.Permutation.class).perm()))))),
+  /** Every step-th element of one axis; its derivative puts the gradient back in zeros. */
   SLICE(OpGroup.MOVEMENT, 1, Attrs.Slice.class, ShapeRules::slice, BackendKernel.SLICE, Derivative.linear((b, n, g) -> {
     Attrs.Slice s = n.attrs(Attrs.Slice.class);
-    return List.of(b.pad(g, s.axis(), s.start(), n.input(0).shape().dim(s.axis()) - s.end()));
+    int size = n.input(0).shape().dim(s.axis());
+    return List.of(s.step() == 1 ? b.pad(g, s.axis(), s.start(), size - s.start() - s.length())
+        : b.unslice(g, s.axis(), s.start(), s.step(), size));
   })),
+  /** A strided slice's elements back at their places in zeros: the derivative of SLICE with a step. */
+  UNSLICE(OpGroup.MOVEMENT, 1, Attrs.Unslice.class, ShapeRules::unslice, BackendKernel.UNSLICE,
+      Derivative.linear((b, n, g) -> {
+        Attrs.Unslice u = n.attrs(Attrs.Unslice.class);
+        int length = n.input(0).shape().dim(u.axis());
+        return List.of(b.slice(g, u.axis(), u.start(), u.start() + length * u.step(), u.step()));
+      })),
   PAD(OpGroup.MOVEMENT, 1, Attrs.Pad.class, ShapeRules::pad, BackendKernel.PAD, Derivative.linear((b, n, g) -> {
     Attrs.Pad p = n.attrs(Attrs.Pad.class);
     return List.of(b.slice(g, p.axis(), p.before(), p.before() + n.input(0).shape().dim(p.axis())));

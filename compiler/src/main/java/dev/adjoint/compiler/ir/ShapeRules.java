@@ -271,10 +271,36 @@ public final class ShapeRules {
     if (s.axis() < 0 || s.axis() >= shape.rank() || shape.dim(s.axis()) == Shape.BATCH) {
       throw new ShapeException("slice: axis " + s.axis() + " of " + shape + " cannot be sliced");
     }
-    if (s.start() < 0 || s.end() > shape.dim(s.axis()) || s.start() >= s.end()) {
-      throw new ShapeException("slice: " + s.start() + ":" + s.end() + " is out of range for " + shape);
+    int dim = shape.dim(s.axis());
+    int length = s.length();
+    boolean inRange = length == 0 ? s.start() >= -1 && s.start() <= dim
+        : within(s.start(), dim) && within(s.start() + (long) (length - 1) * s.step(), dim);
+    if (!inRange) {
+      throw new ShapeException("slice: " + s.start() + ":" + s.end() + (s.step() == 1 ? "" : ":" + s.step())
+          + " is out of range for " + shape);
     }
-    return new TensorType(x.dtype(), shape.with(s.axis(), s.end() - s.start()));
+    return new TensorType(x.dtype(), shape.with(s.axis(), length));
+  }
+
+  private static boolean within(long index, int dim) {
+    return index >= 0 && index < dim;
+  }
+
+  static TensorType unslice(Primitive op, List<TensorType> in, Attrs attrs) {
+    TensorType x = in.get(0);
+    Attrs.Unslice u = (Attrs.Unslice) attrs;
+    Shape shape = x.shape();
+    if (u.axis() < 0 || u.axis() >= shape.rank() || shape.dim(u.axis()) == Shape.BATCH) {
+      throw new ShapeException("unslice: axis " + u.axis() + " of " + shape + " cannot be unsliced");
+    }
+    int length = shape.dim(u.axis());
+    boolean inRange = u.size() >= 0 && (length == 0 || within(u.start(), u.size())
+        && within(u.start() + (long) (length - 1) * u.step(), u.size()));
+    if (!inRange) {
+      throw new ShapeException("unslice: " + length + " elements from " + u.start() + " by " + u.step()
+          + " do not fit an axis of " + u.size());
+    }
+    return new TensorType(x.dtype(), shape.with(u.axis(), u.size()));
   }
 
   static TensorType pad(Primitive op, List<TensorType> in, Attrs attrs) {

@@ -6,6 +6,7 @@ import dev.adjoint.compiler.ast.Declaration;
 import dev.adjoint.compiler.ast.Expr;
 import dev.adjoint.compiler.ast.Program;
 import dev.adjoint.compiler.ast.Statement;
+import dev.adjoint.compiler.ast.Subscript;
 import dev.adjoint.compiler.ast.TypeExpr;
 import dev.adjoint.compiler.diag.Diagnostics;
 import dev.adjoint.compiler.source.SourceFile;
@@ -168,6 +169,48 @@ final class AstBuilder extends AdjointBaseVisitor<Object> {
       items.add(expr(e));
     }
     return new Expr.Tuple(items, span(ctx));
+  }
+
+  /**
+   * {@code x[i][j]...}: built from the innermost base out, in a loop, so that a long chain of
+   * subscripts does not deepen the builder's stack.
+   */
+  @Override
+  public Expr visitIndexExpr(AdjointParser.IndexExprContext ctx) {
+    List<AdjointParser.IndexExprContext> chain = new ArrayList<>();
+    AdjointParser.ExprContext e = ctx;
+    while (e instanceof AdjointParser.IndexExprContext index) {
+      chain.add(index);
+      e = index.base;
+    }
+    Expr result = expr(e);
+    for (int i = chain.size() - 1; i >= 0; i--) {
+      AdjointParser.IndexExprContext index = chain.get(i);
+      List<Subscript> items = new ArrayList<>();
+      for (AdjointParser.SubscriptContext item : index.items) {
+        items.add(subscript(item));
+      }
+      result = new Expr.Index(result, items, span(index.open), span(index));
+    }
+    return result;
+  }
+
+  private Subscript subscript(AdjointParser.SubscriptContext ctx) {
+    if (ctx instanceof AdjointParser.RangeSubscriptContext r) {
+      return new Subscript.Range(optional(r.start), optional(r.stop), optional(r.step), span(ctx));
+    }
+    if (ctx instanceof AdjointParser.EllipsisSubscriptContext) {
+      return new Subscript.Ellipsis(span(ctx));
+    }
+    Expr index = expr(((AdjointParser.IndexSubscriptContext) ctx).index);
+    if (index instanceof Expr.Name n && n.isSimple() && n.joined().equals("None")) {
+      return new Subscript.NewAxis(span(ctx));
+    }
+    return new Subscript.At(index, span(ctx));
+  }
+
+  private Expr optional(AdjointParser.ExprContext ctx) {
+    return ctx == null ? null : expr(ctx);
   }
 
   /** {@code h.2.W}: the lexer reads {@code .2} as a number, which the grammar takes as a name part. */

@@ -215,7 +215,9 @@ final class SyntaxErrorListener extends BaseErrorListener {
       }
       if (open != null && previous != null && startsExpression(token)) {
         diagnostics.error(span, "missing ',' before " + found,
-            "separate " + (open.getText().equals("[") ? "dimensions" : "arguments") + " with ','");
+            "separate " + (!open.getText().equals("[") ? "arguments"
+                : enclosing(context, AdjointParser.IndexExprContext.class) != null ? "subscripts" : "dimensions")
+                + " with ','");
         return;
       }
     }

@@ -39,9 +39,31 @@ class HessianVectorProductTest {
       }
       """;
 
+  /** Strided and reversed slices: their gradients scatter into zeros (UNSLICE), differentiated again here. */
+  private static final String SLICED = """
+      model sliced {
+        input  x: f64[B, 3]
+        target y: f64[B, 3]
+        h = dense(x, 6, act = tanh)
+        a = h[:, ::2]
+        b = h[:, ::-1][:, 1:4]
+        output p = a * b + h[:, None, -1]
+        loss = mse(p, y)
+      }
+      """;
+
   @Test
   void hessianVectorProductOfAnMlpAgreesWithFiniteDifferencesOfItsGradient() {
-    Compilation c = Frontend.compile(SourceFile.of("mlp.nn", MLP));
+    check("mlp.nn", MLP);
+  }
+
+  @Test
+  void hessianVectorProductThroughStridedSubscriptsAgreesWithFiniteDifferencesOfItsGradient() {
+    check("sliced.nn", SLICED);
+  }
+
+  private static void check(String file, String source) {
+    Compilation c = Frontend.compile(SourceFile.of(file, source));
     assertTrue(c.ok(), c.diagnostics().format());
     Graph training = TrainingGraph.of(c.models().get(0).graph());
 

@@ -48,10 +48,15 @@ class ModelGradientTest {
   }
 
   private static void check(Graph graph) {
+    check(graph, 3);
+  }
+
+  /** The gradient of a differentiated graph's loss along a random direction, on a batch of {@code batch}. */
+  static void check(Graph graph, int batch) {
     Verifier.check(graph, "after differentiation");
     assertEquals(graph.params().size(), graph.gradients().size());
     Random random = new Random(graph.name().hashCode());
-    Map<String, F64Tensor> inputs = RandomFeeds.inputs(graph, 3, random);
+    Map<String, F64Tensor> inputs = RandomFeeds.inputs(graph, batch, random);
     Map<String, F64Tensor> theta = RandomFeeds.params(graph, random, 0.5);
     Map<String, F64Tensor> v = RandomFeeds.params(graph, random, 1.0);
     Interpreter interpreter = new Interpreter(graph);

@@ -110,6 +110,25 @@ class PrimitiveGradientTest {
     add("transpose last two", Op.TRANSPOSE, List.of(s(3, 2)), List.of(ANY), c -> c.b().transposeLast(c.p(0)));
     add("slice", Op.SLICE, List.of(s(2, 5)), List.of(ANY), c -> c.b().slice(c.p(0), 1, 1, 4));
     add("slice first axis", Op.SLICE, List.of(s(4, 2)), List.of(ANY), c -> c.b().slice(c.p(0), 0, 0, 1));
+    add("slice by 2", Op.SLICE, List.of(s(2, 5)), List.of(ANY), c -> c.b().slice(c.p(0), 1, 0, 5, 2));
+    add("slice by 3 from 1, rank 3", Op.SLICE, List.of(s(2, 7, 3)), List.of(ANY),
+        c -> c.b().slice(c.p(0), 1, 1, 7, 3));
+    add("slice reversed", Op.SLICE, List.of(s(3, 4)), List.of(ANY), c -> c.b().slice(c.p(0), 1, 3, -1, -1));
+    add("slice reversed by 2, batch of one", Op.SLICE, List.of(s(1, 5)), List.of(ANY),
+        c -> c.b().slice(c.p(0), 1, 4, 0, -2));
+    add("slice strided, batch of one", Op.SLICE, List.of(s(1, 6, 2)), List.of(ANY),
+        c -> c.b().slice(c.p(0), 1, 1, 6, 2));
+    add("slice empty", Op.SLICE, List.of(s(2, 3)), List.of(ANY),
+        c -> c.b().add(c.b().sum(c.b().slice(c.p(0), 1, 2, 2), List.of(1), false), c.b().sum(c.p(0), List.of(1),
+            false)));
+    add("slice empty, end before start", Op.SLICE, List.of(s(2, 4)), List.of(ANY),
+        c -> c.b().add(c.b().sum(c.b().slice(c.p(0), 1, 3, 1), List.of(1), false), c.b().sum(c.p(0), List.of(1),
+            false)));
+    add("slice of the last axis, empty by step", Op.SLICE, List.of(s(1, 3)), List.of(ANY),
+        c -> c.b().slice(c.p(0), 1, 0, 0, 2));
+    add("unslice", Op.UNSLICE, List.of(s(2, 3)), List.of(ANY), c -> c.b().unslice(c.p(0), 1, 0, 2, 6));
+    add("unslice reversed, batch of one", Op.UNSLICE, List.of(s(1, 3, 2)), List.of(ANY),
+        c -> c.b().unslice(c.p(0), 1, 4, -2, 5));
     add("pad", Op.PAD, List.of(s(2, 3)), List.of(ANY), c -> c.b().pad(c.p(0), 1, 2, 1));
     add("concat last axis", Op.CONCAT, List.of(s(2, 3), s(2, 1)), List.of(ANY, ANY),
         c -> c.b().concat(List.of(c.p(0), c.p(1)), 1));

@@ -345,6 +345,13 @@ class OpCodegenTest {
     m.out("concat_middle", b.concat(List.of(w, x), 1));
     m.out("concat_before_batch", b.concat(List.of(u, b.exp(u)), 0));
     m.out("concat_after_batch", b.concat(List.of(b.slice(q, 3, 0, 1), q), 3));
+    m.out("slice_by_2", b.slice(w, 1, 0, 5, 2));
+    m.out("slice_last_reversed", b.slice(w, 2, 3, -1, -1));
+    m.out("slice_before_batch_by_3", b.slice(u, 0, 4, -1, -3));
+    m.out("slice_empty", b.slice(w, 1, 2, 2));
+    m.out("unslice_middle", b.unslice(x, 1, 1, 2, 6));
+    m.out("unslice_last_reversed", b.unslice(x, 2, 6, -2, 7));
+    m.out("unslice_before_batch", b.unslice(u, 0, 0, 3, 13));
   }
 
   private static void indexing(Model m, ScalarType t) {
@@ -457,6 +464,8 @@ class OpCodegenTest {
     m.out("reshape", b.reshape(x, Shape.of(B, 12)));
     m.out("transpose", b.transpose(x, List.of(2, 0, 1)));
     m.out("slice", b.slice(x, 1, 1, 3));
+    m.out("slice_strided", b.slice(x, 2, 3, -1, -2));
+    m.out("unslice", b.unslice(x, 1, 0, 2, 5));
     m.out("pad", b.pad(x, 2, 1, 1));
     m.out("concat", b.concat(List.of(x, b.slice(x, 1, 0, 1)), 1));
     m.out("broadcast", b.broadcastTo(row, Shape.of(B, 3, 4)));

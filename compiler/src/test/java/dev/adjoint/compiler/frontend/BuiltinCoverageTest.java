@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
  * test method of the value tests, and every name there is a real built-in.
  */
 class BuiltinCoverageTest {
-  private static final List<Class<?>> VALUE_TESTS = List.of(ActivationValuesTest.class, MathValuesTest.class, AnalysisValuesTest.class,
-      LayerValuesTest.class, LossValuesTest.class, JoinValuesTest.class);
+  private static final List<Class<?>> VALUE_TESTS = List.of(ActivationValuesTest.class, MathValuesTest.class,
+      AnalysisValuesTest.class, AxisValuesTest.class, LayerValuesTest.class, LossValuesTest.class, JoinValuesTest.class);
 
   private static Set<String> covered() {
     Set<String> names = new TreeSet<>();

@@ -125,6 +125,22 @@ class MovementOpsTest {
   }
 
   @Test
+  void stridedAndReversedSlices() {
+    assertValues(eval(gb.slice(x, 1, 0, 3, 2), in), dims(2, 2), 1, 3, 4, 6);
+    assertValues(eval(gb.slice(x, 1, 2, -1, -1), in), dims(2, 3), 3, 2, 1, 6, 5, 4);
+    assertValues(eval(gb.slice(x, 0, 1, -1, -1), in), dims(2, 3), 4, 5, 6, 1, 2, 3);
+    assertValues(eval(gb.slice(x, 1, 1, 1), in), dims(2, 0));
+  }
+
+  @Test
+  void unslicePlacesAStridedSliceBackInZeros() {
+    assertValues(eval(gb.unslice(x, 1, 0, 2, 6), in), dims(2, 6), 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0);
+    assertValues(eval(gb.unslice(x, 1, 3, -1, 4), in), dims(2, 4), 0, 3, 2, 1, 0, 6, 5, 4);
+    Node strided = gb.slice(gb.unslice(x, 0, 4, -3, 5), 0, 4, -1, -3);
+    assertEquals(in.get("x"), eval(strided, in));
+  }
+
+  @Test
   void sliceUndoesPad() {
     Node padded = gb.pad(x, 1, 2, 1);
     assertValues(eval(padded, in), dims(2, 6), 0, 0, 1, 2, 3, 0, 0, 0, 4, 5, 6, 0);
