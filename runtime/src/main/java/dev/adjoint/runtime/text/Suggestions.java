@@ -36,19 +36,19 @@ public final class Suggestions {
 
   /**
    * The candidate closest to {@code wrong}, ignoring case, within a distance that scales with
-   * its length (1 to 3 edits, and fewer than half its characters: {@code concat} is no
-   * suggestion for {@code conv2d}), or else one that the wrong name abbreviates or extends
+   * its length (1 edit up to 2 letters, 2 up to 6, 3 from 7: {@code concat} is 3 edits from
+   * {@code conv2d}, too far), or else one that the wrong name abbreviates or extends
    * ({@code act} for {@code activation}), or null. A candidate that shares nothing with a
    * short name ({@code x} for {@code h}) is no suggestion.
    */
   public static String closest(String wrong, Collection<String> candidates) {
     String a = wrong.toLowerCase(Locale.ROOT);
-    int limit = Math.max(1, Math.min(MAX_EDITS, wrong.length() / 3 + 1));
+    int limit = Math.min(MAX_EDITS, (wrong.length() + 1) / 4 + 1);
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : candidates) {
       int d = distance(a, candidate.toLowerCase(Locale.ROOT), limit);
-      if (d <= limit && d < bestDistance && 2 * d < wrong.length()) {
+      if (d <= limit && d < bestDistance && d < wrong.length()) {
         best = candidate;
         bestDistance = d;
       }

@@ -28,6 +28,8 @@ class SuggestionsRulesTest {
   void theLimitGrowsWithTheLengthOfTheWrongName() {
     assertEquals("abxy", Suggestions.closest("abcd", List.of("abxy")), "a distance of 2 is close for 4 letters");
     assertNull(Suggestions.closest("abcd", List.of("xyzd")), "a distance of 3 is not");
+    assertNull(Suggestions.closest("conv2d", List.of("concat")), "nor for 6 letters");
+    assertEquals("abcxyzg", Suggestions.closest("abcdefg", List.of("abcxyzg")), "3 is close for 7 letters");
     assertEquals("abcdefxyz", Suggestions.closest("abcdefghi", List.of("abcdefxyz")), "3 is close for 9 letters");
     assertNull(Suggestions.closest("abcdefghijkl", List.of("abcdefghwxyz")), "never more than 3");
     assertNull(Suggestions.closest("abc", List.of("xyz")));
