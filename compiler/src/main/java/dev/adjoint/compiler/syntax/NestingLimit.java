@@ -43,7 +43,7 @@ final class NestingLimit {
           chain = enclosing.remove(enclosing.size() - 1);
           chainsAbove -= chain;
         }
-      } else if ("'**'".equals(literal) || "'-'".equals(literal) && !endsOperand(previous)) {
+      } else if ("'**'".equals(literal) || "'not'".equals(literal) || "'-'".equals(literal) && !endsOperand(previous)) {
         chain++;
       } else if (!endsOperand(type) && !"'.'".equals(literal)) {
         chain = 0; // a binary operator, a comma, the end of a statement: what nested here is closed
