@@ -73,6 +73,7 @@ final class NestingLimit {
     } else {
       diagnostics.error(at, "expression nested too deeply (more than " + MAX_DEPTH + " levels)", "'-'".equals(literal)
           ? "each '-' negates what follows, so two in a row cancel out: write one or none"
+          : "'not'".equals(literal) ? "each 'not' complements what follows, so two in a row cancel out: write one or none"
           : "bind inner parts to names on lines of their own, e.g. t = ..., then use t");
     }
   }
