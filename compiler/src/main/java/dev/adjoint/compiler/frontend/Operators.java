@@ -147,7 +147,7 @@ final class Operators {
     return v instanceof Value.Tensor t ? t.node().type().toString() : Checks.show(v);
   }
 
-  static String hint(BinaryOperator op, Value left, Value right) {
+  private static String hint(BinaryOperator op, Value left, Value right) {
     if (!(left instanceof Value.Tensor l) || !(right instanceof Value.Tensor r)) {
       return null;
     }
@@ -157,7 +157,7 @@ final class Operators {
         && b.shape().dim(1) == a.shape().last()) {
       return "the right operand looks transposed: try transpose(...)";
     }
-    if (op != BinaryOperator.MATMUL && !op.isComparison() && !op.isLogical() && a.shape().rank() == 2 && b.shape().rank() == 2
+    if (op != BinaryOperator.MATMUL && a.shape().rank() == 2 && b.shape().rank() == 2
         && a.shape().dim(1) == b.shape().dim(0)) {
       return "for a matrix product write '@'";
     }
