@@ -87,6 +87,8 @@ argName
     : ID | 'train' | 'input' | 'target' | 'output' | 'param' | 'model'
     ;
 
+// Precedence from tightest to loosest, as in Python: ** then unary -, then * / @, + -,
+// the comparisons (which do not chain: the AST builder refuses a < b < c), not, and, or.
 expr
     : callee=ID '(' args=arguments? ')'                        # callExpr
     | '(' inner=expr ')'                                       # parenExpr
@@ -99,6 +101,10 @@ expr
     | op='-' operand=expr                                      # negateExpr
     | left=expr op=('*' | '/' | '@') right=expr                # productExpr
     | left=expr op=('+' | '-') right=expr                      # sumExpr
+    | left=expr op=('<' | '<=' | '>' | '>=' | '==' | '!=') right=expr # compareExpr
+    | op='not' operand=expr                                    # notExpr
+    | left=expr op='and' right=expr                            # andExpr
+    | left=expr op='or' right=expr                             # orExpr
     ;
 
 // One item of a subscript: `2:5`, `::2`, `:`, `...`, `-1`, `None`

@@ -7,7 +7,15 @@ public enum BinaryOperator {
   MULTIPLY("*"),
   DIVIDE("/"),
   MATMUL("@"),
-  POWER("**");
+  POWER("**"),
+  LESS("<"),
+  LESS_EQUAL("<="),
+  GREATER(">"),
+  GREATER_EQUAL(">="),
+  EQUAL("=="),
+  NOT_EQUAL("!="),
+  AND("and"),
+  OR("or");
 
   private final String symbol;
 
@@ -17,6 +25,17 @@ public enum BinaryOperator {
 
   public String symbol() {
     return symbol;
+  }
+
+  /** Whether the operator compares its operands, giving a mask. */
+  public boolean isComparison() {
+    return this == LESS || this == LESS_EQUAL || this == GREATER || this == GREATER_EQUAL || this == EQUAL
+        || this == NOT_EQUAL;
+  }
+
+  /** Whether the operator combines masks ({@code and}, {@code or}). */
+  public boolean isLogical() {
+    return this == AND || this == OR;
   }
 
   public static BinaryOperator of(String symbol) {

@@ -38,7 +38,10 @@ public sealed interface Expr {
   /** {@code -x}. */
   record Negate(Expr operand, SourceSpan span) implements Expr {}
 
-  /** {@code a + b}, {@code a @ b}, {@code a ** 2}; {@code opSpan} points at the operator. */
+  /** {@code not m}: the complement of a mask. */
+  record Not(Expr operand, SourceSpan span) implements Expr {}
+
+  /** {@code a + b}, {@code a @ b}, {@code a ** 2}, {@code a < b}, {@code m and n}; {@code opSpan} points at the operator. */
   record Binary(BinaryOperator op, Expr left, Expr right, SourceSpan opSpan, SourceSpan span) implements Expr {}
 
   /** {@code x[:, 2:5]}, {@code softmax(h)[:, 0]}: a subscript of {@code base}; {@code bracket} is its {@code [}. */

@@ -33,6 +33,7 @@ final class NodeEmitter {
       case RESHAPE, BROADCAST -> copy(in.get(0), out, node);
       case MATMUL -> matmul(node, array(in.get(0)), array(in.get(1)), out, null);
       case REDUCE_SUM, REDUCE_MAX -> ReductionEmitter.emit(node, array(in.get(0)), out);
+      case ARGMAX -> ReductionEmitter.argmax(node, array(in.get(0)), out);
       case TRANSPOSE -> MovementEmitter.transpose(node, array(in.get(0)), out);
       case SLICE -> MovementEmitter.slice(node, array(in.get(0)), out);
       case UNSLICE -> MovementEmitter.unslice(node, array(in.get(0)), out);

@@ -9,7 +9,7 @@ import dev.adjoint.compiler.ir.Shape;
 import java.util.List;
 
 /**
- * Loops for sums and maxima. Reduced axes that are adjacent make a view
+ * Loops for sums, maxima and the index of the maximum. Reduced axes that are adjacent make a view
  * [outer, reduced, inner]; a reduction over the last axes accumulates in a local (in
  * double for f32 sums), one over leading axes adds rows into the output. Other axis sets
  * take a general strided loop.
@@ -54,6 +54,33 @@ final class ReductionEmitter {
     code.addStatement(sum ? "$L[d + j] += $L[s + j]" : "$L[d + j] = Math.max($L[d + j], $L[s + j])",
         sum ? new Object[] {out.ref(), in.ref()} : new Object[] {out.ref(), out.ref(), in.ref()});
     code.endControlFlow();
+    code.endControlFlow();
+    return code.endControlFlow().build();
+  }
+
+  /**
+   * The index of the largest element along one axis, seen as [outer, n, inner]: the first on
+   * a tie, an element taken only when larger than the best so far (as the interpreter does).
+   */
+  static CodeBlock argmax(Node node, Operand.Array in, Operand.Array out) {
+    int axis = node.attrs(Attrs.Axes.class).axes().get(0);
+    Shape s = in.shape();
+    String n = Sizes.dim(s.dim(axis));
+    String inner = Sizes.size(s, axis + 1, s.rank());
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.beginControlFlow("for (int o = 0; o < $L; o++)", Sizes.size(s, 0, axis));
+    code.beginControlFlow("for (int j = 0; j < $L; j++)", inner);
+    code.addStatement("int base = o * $L * $L + j", n, inner);
+    code.addStatement("$L best = $L[base]", JavaText.type(in.dtype()), in.ref());
+    code.addStatement("int index = 0");
+    code.beginControlFlow("for (int r = 1; r < $L; r++)", n);
+    code.addStatement("$L v = $L[base + r * $L]", JavaText.type(in.dtype()), in.ref(), inner);
+    code.beginControlFlow("if (v > best)");
+    code.addStatement("best = v");
+    code.addStatement("index = r");
+    code.endControlFlow();
+    code.endControlFlow();
+    code.addStatement("$L[o * $L + j] = index", out.ref(), inner);
     code.endControlFlow();
     return code.endControlFlow().build();
   }

@@ -7,6 +7,7 @@ import dev.adjoint.compiler.frontend.lib.LayerFunctions;
 import dev.adjoint.compiler.frontend.lib.LossFunctions;
 import dev.adjoint.compiler.frontend.lib.AxisFunctions;
 import dev.adjoint.compiler.frontend.lib.MathFunctions;
+import dev.adjoint.compiler.frontend.lib.SelectionFunctions;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -44,6 +45,7 @@ public final class BuiltinTable {
     ActivationFunctions.register(table);
     LayerFunctions.register(table);
     LossFunctions.register(table);
+    SelectionFunctions.register(table);
     return table;
   }
 

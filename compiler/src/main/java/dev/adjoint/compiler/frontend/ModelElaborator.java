@@ -121,6 +121,7 @@ final class ModelElaborator {
       diagnostics.error(at, "the loss must be a scalar, got " + node.type(),
           "reduce it to one number, e.g. loss = mean(...) or pass reduction = mean");
     } else {
+      IndexGradients.check(node, diagnostics);
       graph.loss(node);
     }
   }
@@ -444,6 +445,9 @@ final class ModelElaborator {
     }
     if (expr instanceof Expr.Negate n) {
       return Operators.negate(evaluate(frame, n.operand()), n, root.at(n.span()), diagnostics);
+    }
+    if (expr instanceof Expr.Not n) {
+      return Selection.not(evaluate(frame, n.operand()), n, root.at(n.span()), diagnostics);
     }
     if (expr instanceof Expr.Binary b) {
       return binary(frame, b);

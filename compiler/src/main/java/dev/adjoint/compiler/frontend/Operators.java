@@ -38,6 +38,9 @@ final class Operators {
       return Value.POISON;
     }
     BinaryOperator op = expr.op();
+    if (op.isComparison() || op.isLogical()) {
+      return Selection.binary(expr, left, right, ops, diagnostics);
+    }
     if (Value.isNumber(left) && Value.isNumber(right)) {
       return fold(op, left, right, expr, diagnostics);
     }
@@ -62,7 +65,8 @@ final class Operators {
     return Value.POISON;
   }
 
-  private static Node tensorOperand(Value v, Value other, NodeBuilder ops) {
+  /** A tensor operand, or a number made a constant of the other operand's dtype; null for anything else. */
+  static Node tensorOperand(Value v, Value other, NodeBuilder ops) {
     if (v instanceof Value.Tensor t) {
       return t.node();
     }
@@ -85,6 +89,8 @@ final class Operators {
       case DIVIDE -> Op.DIV;
       case POWER -> Op.POW;
       case MATMUL -> throw new IllegalStateException("matmul is not elementwise");
+      case LESS, LESS_EQUAL, GREATER, GREATER_EQUAL, EQUAL, NOT_EQUAL, AND, OR ->
+          throw new IllegalStateException("comparisons and logical operators are Selection's");
     };
     if (a.dtype() != b.dtype()) {
       throw new ShapeException("the dtypes differ; convert one with f32(...) or f64(...)");
@@ -123,7 +129,7 @@ final class Operators {
     return ops.matmul(a, b, false, false);
   }
 
-  private static String verb(BinaryOperator op) {
+  static String verb(BinaryOperator op) {
     return switch (op) {
       case ADD -> "add";
       case SUBTRACT -> "subtract";
@@ -131,11 +137,13 @@ final class Operators {
       case DIVIDE -> "divide";
       case POWER -> "raise";
       case MATMUL -> "matrix-multiply";
+      case LESS, LESS_EQUAL, GREATER, GREATER_EQUAL, EQUAL, NOT_EQUAL -> "compare";
+      case AND, OR -> "combine";
     };
   }
 
   /** An operand as the message shows it: a tensor's type, a number as written. */
-  private static String operand(Value v) {
+  static String operand(Value v) {
     return v instanceof Value.Tensor t ? t.node().type().toString() : Checks.show(v);
   }
 

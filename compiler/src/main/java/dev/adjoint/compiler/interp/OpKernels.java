@@ -28,6 +28,7 @@ final class OpKernels {
       case COUNT -> ReductionKernels.count(in.get(0), node.attrs(Attrs.Axes.class));
       case REDUCE_SUM -> ReductionKernels.sum(in.get(0), node.attrs(Attrs.Axes.class));
       case REDUCE_MAX -> ReductionKernels.max(in.get(0), node.attrs(Attrs.Axes.class));
+      case ARGMAX -> ReductionKernels.argmax(in.get(0), node.attrs(Attrs.Axes.class));
       case RESHAPE -> MovementKernels.reshape(in.get(0), batch.concrete(node.attrs(Attrs.Target.class).shape()));
       case BROADCAST -> MovementKernels.broadcast(in.get(0), batch.concrete(node.attrs(Attrs.Target.class).shape()));
       case TRANSPOSE -> MovementKernels.transpose(in.get(0), node.attrs(Attrs.Permutation.class).perm());

@@ -4,7 +4,7 @@ import dev.adjoint.compiler.ir.Attrs;
 import java.util.Arrays;
 import java.util.function.DoubleBinaryOperator;
 
-/** REDUCE_SUM, REDUCE_MAX and COUNT over sorted, distinct axes. */
+/** REDUCE_SUM, REDUCE_MAX and COUNT over sorted, distinct axes; ARGMAX along one. */
 final class ReductionKernels {
   private ReductionKernels() {}
 
@@ -16,6 +16,45 @@ final class ReductionKernels {
   /** The maximum over the axes; -∞ over an empty extent; NaN if any element is NaN. */
   static F64Tensor max(F64Tensor x, Attrs.Axes axes) {
     return reduce(x, axes, Double.NEGATIVE_INFINITY, Math::max);
+  }
+
+  /**
+   * The index of the largest element along the one axis: the first on a tie; an element is
+   * taken only when it is larger than the best so far, so a NaN wins only in first place.
+   */
+  static F64Tensor argmax(F64Tensor x, Attrs.Axes axes) {
+    int[] shape = x.shape();
+    int axis = axes.axes().get(0);
+    int outer = Strides.size(java.util.Arrays.copyOfRange(shape, 0, axis));
+    int n = shape[axis];
+    int inner = Strides.size(java.util.Arrays.copyOfRange(shape, axis + 1, shape.length));
+    double[] in = x.raw();
+    double[] out = new double[outer * inner];
+    for (int o = 0; o < outer; o++) {
+      for (int j = 0; j < inner; j++) {
+        int base = o * n * inner + j;
+        double best = in[base];
+        int index = 0;
+        for (int r = 1; r < n; r++) {
+          if (in[base + r * inner] > best) {
+            best = in[base + r * inner];
+            index = r;
+          }
+        }
+        out[o * inner + j] = index;
+      }
+    }
+    int[] outShape = axes.keepDims() ? shape.clone() : new int[shape.length - 1];
+    if (axes.keepDims()) {
+      outShape[axis] = 1;
+    } else {
+      for (int i = 0, k = 0; i < shape.length; i++) {
+        if (i != axis) {
+          outShape[k++] = shape[i];
+        }
+      }
+    }
+    return F64Tensor.wrap(outShape, out);
   }
 
   /** max(1, the number of elements of x along the axes), as a scalar. */

@@ -13,6 +13,7 @@ public enum BackendKernel implements Kernel {
   COUNT,
   REDUCE_SUM,
   REDUCE_MAX,
+  ARGMAX,
   RESHAPE,
   BROADCAST,
   TRANSPOSE,

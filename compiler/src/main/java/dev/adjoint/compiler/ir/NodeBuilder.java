@@ -214,6 +214,11 @@ public final class NodeBuilder {
     return node(Op.REDUCE_MAX, List.of(x), new Attrs.Axes(sorted(axes), keepDims));
   }
 
+  /** The i32 index of the largest element along one axis. */
+  public Node argmax(Node x, int axis, boolean keepDims) {
+    return node(Op.ARGMAX, List.of(x), new Attrs.Axes(List.of(axis), keepDims));
+  }
+
   /** max(1, element count over the axes), a scalar. */
   public Node count(Node x, List<Integer> axes) {
     return node(Op.COUNT, List.of(x), new Attrs.Axes(sorted(axes), false));

@@ -142,6 +142,14 @@ public enum Op implements Primitive {
           List.of(b.mul(t.get(0), Derivatives.maxShare(b, n))), n.attrs()),
       true)),
 
+  /**
+   * The index of the largest element along one axis, as i32: the first on a tie, and the first
+   * element when the others are not larger (so a NaN there wins, one elsewhere never does).
+   * An index has no derivative; a float computed from one is a constant to training.
+   */
+  ARGMAX(OpGroup.REDUCTION, 1, Attrs.Axes.class, ShapeRules::argmax, BackendKernel.ARGMAX,
+      Derivative.piecewiseConstant(1)),
+
   // movement
   RESHAPE(OpGroup.MOVEMENT, 1, Attrs.Target.class, ShapeRules::reshape, BackendKernel.RESHAPE, Derivative.linear(
       (b, n, g) -> List.of(b.reshape(g, n.input(0).shape())))),

@@ -196,6 +196,20 @@ public final class ShapeRules {
     return new TensorType(x.dtype(), Shape.of(dims));
   }
 
+  /** One axis of a non-empty extent, dropped or kept as size 1; the result holds i32 indices. */
+  static TensorType argmax(Primitive op, List<TensorType> in, Attrs attrs) {
+    Attrs.Axes a = (Attrs.Axes) attrs;
+    if (a.axes().size() != 1) {
+      throw new ShapeException(op.text() + " works along one axis, got " + a.axes().size());
+    }
+    TensorType reduced = reduce(op, in, attrs);
+    int axis = a.axes().get(0);
+    if (in.get(0).shape().dim(axis) == 0) {
+      throw new ShapeException(op.text() + ": axis " + axis + " of " + in.get(0) + " is empty, so it has no largest element");
+    }
+    return new TensorType(ScalarType.I32, reduced.shape());
+  }
+
   static TensorType reshape(Primitive op, List<TensorType> in, Attrs attrs) {
     TensorType x = in.get(0);
     Shape to = ((Attrs.Target) attrs).shape();

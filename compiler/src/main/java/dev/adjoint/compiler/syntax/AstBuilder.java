@@ -268,6 +268,26 @@ final class AstBuilder extends AdjointBaseVisitor<Object> {
   }
 
   @Override
+  public Expr visitCompareExpr(AdjointParser.CompareExprContext ctx) {
+    return binary(ctx);
+  }
+
+  @Override
+  public Expr visitAndExpr(AdjointParser.AndExprContext ctx) {
+    return binary(ctx);
+  }
+
+  @Override
+  public Expr visitOrExpr(AdjointParser.OrExprContext ctx) {
+    return binary(ctx);
+  }
+
+  @Override
+  public Expr visitNotExpr(AdjointParser.NotExprContext ctx) {
+    return new Expr.Not(expr(ctx.operand), span(ctx));
+  }
+
+  @Override
   public Expr visitNegateExpr(AdjointParser.NegateExprContext ctx) {
     return new Expr.Negate(expr(ctx.operand), span(ctx));
   }
@@ -288,6 +308,10 @@ final class AstBuilder extends AdjointBaseVisitor<Object> {
     Expr result = expr(e);
     for (int i = spine.size() - 1; i >= 0; i--) {
       Operation o = spine.get(i);
+      if (o.ctx() instanceof AdjointParser.CompareExprContext && o.left() instanceof AdjointParser.CompareExprContext) {
+        diagnostics.error(span(o.op()), "comparisons do not chain: '" + o.op().getText()
+            + "' compares the mask on its left", "write (a < b) and (b < c)");
+      }
       result = new Expr.Binary(BinaryOperator.of(o.op().getText()), result, expr(o.right()), span(o.op()),
           span(o.ctx()));
     }
@@ -307,6 +331,15 @@ final class AstBuilder extends AdjointBaseVisitor<Object> {
       }
       if (e instanceof AdjointParser.PowerExprContext p) {
         return new Operation(p, p.op, p.left, p.right);
+      }
+      if (e instanceof AdjointParser.CompareExprContext c) {
+        return new Operation(c, c.op, c.left, c.right);
+      }
+      if (e instanceof AdjointParser.AndExprContext a) {
+        return new Operation(a, a.op, a.left, a.right);
+      }
+      if (e instanceof AdjointParser.OrExprContext o) {
+        return new Operation(o, o.op, o.left, o.right);
       }
       return null;
     }

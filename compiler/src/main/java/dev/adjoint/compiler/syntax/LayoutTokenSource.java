@@ -14,7 +14,8 @@ import org.antlr.v4.runtime.TokenSource;
  */
 final class LayoutTokenSource implements TokenSource {
   private static final Set<String> CONTINUES_LINE =
-      Set.of("'+'", "'-'", "'*'", "'/'", "'@'", "'**'", "'='", "','", "':'", "'of'", "'('", "'['");
+      Set.of("'+'", "'-'", "'*'", "'/'", "'@'", "'**'", "'='", "','", "':'", "'of'", "'('", "'['",
+          "'<'", "'<='", "'>'", "'>='", "'=='", "'!='", "'not'", "'and'", "'or'");
 
   private final TokenSource lexer;
   private int depth;

@@ -43,7 +43,7 @@ final class NestingLimit {
           chain = enclosing.remove(enclosing.size() - 1);
           chainsAbove -= chain;
         }
-      } else if ("'**'".equals(literal) || "'-'".equals(literal) && !endsOperand(previous)) {
+      } else if ("'**'".equals(literal) || "'not'".equals(literal) || "'-'".equals(literal) && !endsOperand(previous)) {
         chain++;
       } else if (!endsOperand(type) && !"'.'".equals(literal)) {
         chain = 0; // a binary operator, a comma, the end of a statement: what nested here is closed
@@ -73,6 +73,7 @@ final class NestingLimit {
     } else {
       diagnostics.error(at, "expression nested too deeply (more than " + MAX_DEPTH + " levels)", "'-'".equals(literal)
           ? "each '-' negates what follows, so two in a row cancel out: write one or none"
+          : "'not'".equals(literal) ? "each 'not' complements what follows, so two in a row cancel out: write one or none"
           : "bind inner parts to names on lines of their own, e.g. t = ..., then use t");
     }
   }

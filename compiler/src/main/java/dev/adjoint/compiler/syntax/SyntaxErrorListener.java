@@ -369,7 +369,7 @@ final class SyntaxErrorListener extends BaseErrorListener {
     }
     for (int type : types) {
       if (expression && (type == AdjointLexer.ID || type == AdjointLexer.NUMBER || type == AdjointLexer.STRING
-          || "'('".equals(literal(type)) || "'-'".equals(literal(type)))) {
+          || "'('".equals(literal(type)) || "'-'".equals(literal(type)) || "'not'".equals(literal(type)))) {
         continue;
       }
       words.add(tokenWord(type));

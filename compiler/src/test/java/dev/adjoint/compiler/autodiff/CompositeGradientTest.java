@@ -11,6 +11,7 @@ import dev.adjoint.compiler.composite.Joins;
 import dev.adjoint.compiler.composite.Layers;
 import dev.adjoint.compiler.composite.Losses;
 import dev.adjoint.compiler.composite.Losses.Reduction;
+import dev.adjoint.compiler.composite.Selections;
 import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Node;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every composite function (activations, losses, layers, logsumexp, norm, cumsum, joins) against central finite
+ * Every composite function (activations, losses, layers, logsumexp, norm, cumsum, joins, where,
+ * masked_mean, take_along_axis) against central finite
  * differences, at [4, 6], [1, 6], [2, 17] and [3, 1] where the composite allows (swiglu
  * needs an even width).
  */
@@ -114,6 +116,17 @@ class CompositeGradientTest {
       add("repeat_interleave" + at, List.of(x), List.of(ANY), c -> Joins.repeatInterleave(c.b(), c.p(0), 1, 3));
       add("repeat_interleave axis 0" + at, List.of(x), List.of(ANY),
           c -> Joins.repeatInterleave(c.b(), c.p(0), 0, 2));
+      add("where" + at, List.of(x, x), List.of(ANY, ANY), c -> c.b().where(
+          c.b().greater(mask(c, batch, width, 3), c.b().constant(0.5, ScalarType.F64)), c.b().sin(c.p(0)), c.p(1)));
+      add("masked_mean" + at, List.of(x, x), List.of(ANY, ANY), c -> Selections.maskedMean(c.b(),
+          c.b().mul(c.b().sub(c.p(0), c.p(1)), c.b().sub(c.p(0), c.p(1))),
+          c.b().greater(mask(c, batch, width, 3), c.b().constant(0.5, ScalarType.F64))));
+      add("masked_mean all false" + at, List.of(x), List.of(ANY), c -> Selections.maskedMean(c.b(), c.p(0),
+          c.b().greater(mask(c, batch, width, 1), c.b().constant(0.5, ScalarType.F64))));
+      add("take_along_axis" + at, List.of(x), List.of(ANY), c -> Selections.takeAlongAxis(c.b(), c.p(0),
+          c.fixed("idx", ScalarType.I32, F64Tensor.of(new int[] {batch, 3}, indices(batch * 3, width))), 1));
+      add("take_along_axis axis 0" + at, List.of(x), List.of(ANY), c -> Selections.takeAlongAxis(c.b(), c.p(0),
+          c.fixed("idx", ScalarType.I32, F64Tensor.of(new int[] {2, width}, indices(2 * width, batch))), 0));
       add("dense" + at, List.of(x, Shape.of(width, 3), Shape.of(3)), List.of(ANY, ANY, ANY),
           c -> Layers.dense(c.b(), c.p(0), c.p(1), c.p(2)));
       add("layer_norm" + at, List.of(x, Shape.of(width), Shape.of(width)), List.of(ANY, ANY, ANY),
@@ -136,6 +149,24 @@ class CompositeGradientTest {
           return c.b().add(c.b().sumAll(r.runningMean()), c.b().sumAll(r.runningVar()));
         });
     add("dropout (training)", List.of(Shape.of(6, 8)), List.of(ANY), c -> Layers.dropout(c.b(), c.p(0), 0.3));
+  }
+
+  /** 1 at every {@code every}-th element (i % every == 2, so every = 1 gives none), else 0. */
+  private static Node mask(GraphContext c, int batch, int width, int every) {
+    double[] values = new double[batch * width];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = i % every == 2 ? 1 : 0;
+    }
+    return c.fixed("mask", ScalarType.F64, F64Tensor.of(new int[] {batch, width}, values));
+  }
+
+  /** Indices into an axis of size n, with one out of range (which picks 0) when there are several. */
+  private static double[] indices(int count, int n) {
+    double[] ids = new double[count];
+    for (int i = 0; i < count; i++) {
+      ids[i] = count > 2 && i == count - 1 ? n : (i * 5 + 1) % n;
+    }
+    return ids;
   }
 
   private static double[] bagIds(int batch) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.composite.Analysis;
+import dev.adjoint.compiler.composite.Selections;
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
@@ -194,6 +195,7 @@ class OpCodegenTest {
       cases.add(new Case("reductions" + d, m -> reductions(m, t)));
       cases.add(new Case("movement" + d, m -> movement(m, t)));
       cases.add(new Case("indexing" + d, m -> indexing(m, t)));
+      cases.add(new Case("selection" + d, m -> selection(m, t)));
       cases.add(new Case("matmul" + d, m -> matmul(m, t)));
       cases.add(new Case("sources and random" + d, m -> sources(m, t)));
       cases.add(new Case("softmax and losses" + d, m -> losses(m, t)));
@@ -366,6 +368,28 @@ class OpCodegenTest {
     m.out("scatter_add", b.scatterAdd(ids, updates, Shape.of(10, 4)));
     m.out("one_hot", b.oneHot(classes, 10, t));
     m.out("one_hot_used", b.mul(b.oneHot(single, 3, t), b.constant(2, t)));
+  }
+
+  /** argmax along every kind of axis (ties from small integers), argmin, take_along_axis, masked means. */
+  private static void selection(Model m, ScalarType t) {
+    NodeBuilder b = m.b;
+    Node x = m.gaussian("x", t, B, 3, 4);
+    Node k = m.input("k", t, Draw.SMALL_INTEGERS, B, 3, 4);
+    Node n = m.input("n", ScalarType.I32, Draw.SMALL_INTEGERS, B, 5);
+    Node idx = m.input("idx", ScalarType.I32, Draw.CLASS_IDS, B, 3, 2);
+    Node rows = m.input("rows", ScalarType.I32, Draw.CLASS_IDS, B, 2, 4);
+    m.out("argmax_last", b.argmax(k, 2, false));
+    m.out("argmax_middle", b.argmax(k, 1, true));
+    m.out("argmax_batch", b.argmax(x, 0, false));
+    m.out("argmax_i32", b.argmax(n, 1, false));
+    m.out("argmin", Selections.argmin(b, k, 2, false));
+    m.out("argmax_used", b.cast(b.argmax(x, 2, false), t));
+    m.out("take_along_last", Selections.takeAlongAxis(b, x, idx, 2));
+    m.out("take_along_middle", Selections.takeAlongAxis(b, x, rows, 1));
+    Node positive = b.greater(x, b.constant(0, t));
+    m.out("masked_mean", Selections.maskedMean(b, b.mul(x, x), positive));
+    m.out("masked_mean_none", Selections.maskedMean(b, x, b.greater(x, b.constant(100, t))));
+    m.out("where_mask", b.where(b.mul(positive, b.sub(b.constant(1, t), b.equal(k, b.constant(0, t)))), x, k));
   }
 
   private static void matmul(Model m, ScalarType t) {

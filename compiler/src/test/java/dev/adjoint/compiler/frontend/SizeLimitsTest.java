@@ -41,6 +41,8 @@ class SizeLimitsTest {
     onTheDefaultStack(() -> {
       Graph g = graph(model("  h = x" + " + x".repeat(19_999)));
       assertEquals(19_999, g.nodes().stream().filter(n -> n.op() == Op.ADD && n.span().line() == 4).count());
+      Graph masks = graph(model("  h = x > 0" + " and x > 0".repeat(9_999)));
+      assertEquals(9_999, masks.nodes().stream().filter(n -> n.op() == Op.MUL && n.span().line() == 4).count());
       Graph products = graph(model("  h = x" + " * x".repeat(9_999) + " - x / x".repeat(5_000)));
       assertEquals(9_999, products.nodes().stream().filter(n -> n.op() == Op.MUL && n.span().line() == 4).count());
       assertEquals(5_000, products.nodes().stream().filter(n -> n.op() == Op.SUB && n.span().line() == 4).count());
@@ -54,6 +56,7 @@ class SizeLimitsTest {
       graph(model("  h = " + "(".repeat(levels) + "x" + ")".repeat(levels)));
       graph(model("  h = " + "abs(".repeat(levels) + "x" + ")".repeat(levels)));
       graph(model("  h = " + "-".repeat(levels) + "x"));
+      graph(model("  h = " + "not ".repeat(levels) + "x > 0"));
       graph(model("  h = " + "-(".repeat(levels / 2) + "x" + ")".repeat(levels / 2)));
       graph(model("  h = x" + " ** 1".repeat(levels)));
       graph(model("  h = x\n" + "  repeat 1 {\n".repeat(levels - 1) + "  h = tanh(h)\n" + "}\n".repeat(levels - 1)));
@@ -79,6 +82,8 @@ class SizeLimitsTest {
     assertTrue(report(model("  h = " + "abs(".repeat(levels) + "x" + ")".repeat(levels))).contains(nested));
     String minus = report(model("  h = " + "-".repeat(levels) + "x"));
     assertTrue(minus.startsWith("t.nn:4:262" + nested) && minus.contains("two in a row cancel out"), minus);
+    String nots = report(model("  h = " + "not ".repeat(levels) + "x > 0"));
+    assertTrue(nots.contains(nested) && nots.contains("two in a row cancel out"), nots);
     String powers = report(model("  h = x" + " ** 1".repeat(levels)));
     assertTrue(powers.startsWith("t.nn:4:1284" + nested), powers);
     String blocks = report(model("  h = x\n" + "  repeat 1 {\n".repeat(levels) + "  h = tanh(h)\n"

@@ -4,6 +4,7 @@ import static dev.adjoint.compiler.interp.Fixtures.assertValues;
 import static dev.adjoint.compiler.interp.Fixtures.dims;
 import static dev.adjoint.compiler.interp.Fixtures.eval;
 import static dev.adjoint.compiler.interp.Fixtures.input;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.NodeBuilder;
@@ -13,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** REDUCE_SUM, REDUCE_MAX and COUNT, with and without kept dimensions and over empty extents. */
+/** REDUCE_SUM, REDUCE_MAX, ARGMAX and COUNT, with and without kept dimensions and over empty extents. */
 class ReductionOpsTest {
   private final NodeBuilder gb = Fixtures.builder();
   private final Node x = input("x", ScalarType.F64, 2, 3);
@@ -32,6 +33,19 @@ class ReductionOpsTest {
     F64Tensor values = F64Tensor.of(dims(2, 2, 2), 0, 1, 2, 3, 4, 5, 6, 7);
     assertValues(eval(gb.sum(cube, List.of(1), false), Map.of("c", values)), dims(2, 2), 2, 4, 10, 12);
     assertValues(eval(gb.reduceMax(cube, List.of(0, 2), true), Map.of("c", values)), dims(1, 2, 1), 5, 7);
+  }
+
+  @Test
+  void argmaxTakesTheFirstLargestAlongOneAxis() {
+    Node cube = input("c", ScalarType.F64, 2, 3, 2);
+    F64Tensor values = F64Tensor.of(dims(2, 3, 2), 0, 9, 7, 9, 7, 1, 5, 5, 5, 5, 5, 5);
+    assertValues(eval(gb.argmax(cube, 1, false), Map.of("c", values)), dims(2, 2), 1, 0, 0, 0);
+    assertValues(eval(gb.argmax(cube, 2, true), Map.of("c", values)), dims(2, 3, 1), 1, 1, 0, 0, 0, 0);
+    assertValues(eval(gb.argmax(x, 0, false), in), dims(3), 1, 1, 1);
+    // a NaN wins only in first place: no element is larger than it, and it is larger than none
+    F64Tensor nan = F64Tensor.matrix(new double[] {Double.NaN, 1, 2}, new double[] {1, Double.NaN, 2});
+    assertValues(eval(gb.argmax(x, 1, false), Map.of("x", nan)), dims(2), 0, 2);
+    assertEquals(ScalarType.I32, gb.argmax(x, 1, false).dtype());
   }
 
   @Test
