@@ -154,7 +154,7 @@ final class Lowering {
       case BROADCAST -> broadcastForm(n);
       case MODE_SWITCH ->
           throw new IllegalStateException("a mode switch reached code generation; the pipeline resolves them");
-      case REDUCE_SUM, REDUCE_MAX, TRANSPOSE, SLICE, PAD, GATHER, SCATTER_ADD, ONE_HOT, MATMUL, RANDOM_UNIFORM,
+      case REDUCE_SUM, REDUCE_MAX, TRANSPOSE, SLICE, PAD, GATHER, SCATTER_ADD, ONE_HOT, MATMUL, BATCH_MATMUL, RANDOM_UNIFORM,
           LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY, DROPOUT_MASK, ELEMENTWISE_KERNEL -> Form.COMPUTED;
     };
   }

@@ -5,6 +5,7 @@ import dev.adjoint.compiler.frontend.lib.AnalysisFunctions;
 import dev.adjoint.compiler.frontend.lib.LayerFunctions;
 import dev.adjoint.compiler.frontend.lib.LossFunctions;
 import dev.adjoint.compiler.frontend.lib.MathFunctions;
+import dev.adjoint.compiler.frontend.lib.ProductFunctions;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -36,6 +37,7 @@ public final class BuiltinTable {
   private static BuiltinTable create() {
     BuiltinTable table = new BuiltinTable();
     MathFunctions.register(table);
+    ProductFunctions.register(table);
     AnalysisFunctions.register(table);
     ActivationFunctions.register(table);
     LayerFunctions.register(table);
