@@ -77,8 +77,10 @@ final class MatrixProducts {
     int rank = s.rank();
     for (int axis = Math.max(0, rank - 2); axis < rank; axis++) {
       if (s.dim(axis) == Shape.BATCH) {
+        String hint = rank == 2 && axis == 0 && side.equals("right")
+            ? "for one vector per sample, make it a column: reshape(..., (B, " + s.last() + ", 1))" : null;
         throw new ShapeException("@ multiplies the last two axes as matrices, and B is one of the " + side
-            + " operand's " + s + "; B can only be a batch (leading) axis");
+            + " operand's " + s + "; B can only be a batch (leading) axis", hint);
       }
     }
   }

@@ -119,7 +119,8 @@ final class Operators {
     Node a = l.node();
     Node b = r.node();
     if (op == BinaryOperator.MATMUL && a.shape().rank() >= 1 && b.shape().rank() >= 2
-        && b.shape().last() == a.shape().last() && b.shape().dim(b.shape().rank() - 2) != a.shape().last()) {
+        && b.shape().last() == a.shape().last() && b.shape().dim(b.shape().rank() - 2) != a.shape().last()
+        && b.shape().dim(b.shape().rank() - 2) != Shape.BATCH) {
       return "the right operand looks transposed: try transpose(...)";
     }
     if (op != BinaryOperator.MATMUL && a.shape().rank() == 2 && b.shape().rank() == 2
