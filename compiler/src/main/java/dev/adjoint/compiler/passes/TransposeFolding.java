@@ -10,7 +10,12 @@ import dev.adjoint.compiler.ir.Op;
  * {@code a @ transpose(w)}, and replaces it with a product that reads the operand
  * transposed (the A·Bᵀ and Aᵀ·B kernels), so that no transpose is materialized. A batch of
  * products ({@code q @ transpose(k)} in attention) folds a transpose of the last two axes the
- * same way, also where the product already reads that operand transposed (the two cancel).
+ * same way, also where the product already reads that operand transposed (the two cancel);
+ * and a transpose of such a product that reads one operand transposed becomes the product
+ * the other way round, (A·Bᵀ)ᵀ = B·Aᵀ and (Aᵀ·B)ᵀ = Bᵀ·A: the backward pass of
+ * {@code q @ transpose(k)} then makes k's gradient directly, without a transposed copy. (Were
+ * that product read elsewhere too, it would be computed twice; the backward pass makes it for
+ * the transpose alone.)
  */
 final class TransposeFolding extends RewritePass {
 
@@ -23,6 +28,13 @@ final class TransposeFolding extends RewritePass {
   Node rewrite(Node n, NodeBuilder b) {
     if (n.op() == Op.BATCH_MATMUL) {
       return batched(n, b);
+    }
+    if (swapsLastTwo(n) && n.input(0).op() == Op.BATCH_MATMUL) {
+      Attrs.Matmul m = n.input(0).attrs(Attrs.Matmul.class);
+      Node product = n.input(0);
+      if (m.transposeA() != m.transposeB()) {
+        return b.batchMatmul(product.input(1), product.input(0), m.transposeA(), m.transposeB());
+      }
     }
     if (n.op() != Op.MATMUL) {
       return null;
