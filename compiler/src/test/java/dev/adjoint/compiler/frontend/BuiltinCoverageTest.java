@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class BuiltinCoverageTest {
   private static final List<Class<?>> VALUE_TESTS = List.of(ActivationValuesTest.class, MathValuesTest.class, AnalysisValuesTest.class,
-      LayerValuesTest.class, LossValuesTest.class);
+      LayerValuesTest.class, LossValuesTest.class, ProductValuesTest.class);
 
   private static Set<String> covered() {
     Set<String> names = new TreeSet<>();
