@@ -9,6 +9,7 @@ import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
+import dev.adjoint.compiler.source.SourceFile;
 import dev.adjoint.compiler.testing.RandomFeeds;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,6 +74,61 @@ class ProductValuesTest {
     assertTrue(s.op() == Op.BATCH_MATMUL && s.input(0).op() == Op.INPUT && s.input(1).op() == Op.INPUT,
         "q·kᵀ on the inputs as they are, got " + s.op().text() + " of " + s.input(0).op().text() + ", "
             + s.input(1).op().text());
+  }
+
+  /**
+   * Random subscripts over random operands: each either compiles to the direct sum's values
+   * or is refused with a diagnostic, never an exception.
+   */
+  @Test
+  @Covers("einsum")
+  void randomSubscriptsGiveTheDirectSumOrADiagnostic() {
+    Random random = new Random(11);
+    String letters = "bijk";
+    int compiled = 0;
+    for (int trial = 0; trial < 300; trial++) {
+      int operands = 1 + random.nextInt(2);
+      List<String> groups = new ArrayList<>();
+      List<String> types = new ArrayList<>();
+      for (int o = 0; o < operands; o++) {
+        StringBuilder group = new StringBuilder();
+        StringBuilder type = new StringBuilder();
+        int rank = random.nextInt(4);
+        for (int axis = 0; axis < rank; axis++) {
+          char c = letters.charAt(random.nextInt(letters.length()));
+          group.append(c);
+          // b is the batch where it leads an operand, else a size of 2 or 3 (sometimes mismatched)
+          String dim = c == 'b' && axis == 0 && random.nextInt(4) > 0 ? "B"
+              : Integer.toString(c == 'b' ? 2 : 2 + (c - 'i' + random.nextInt(8) / 7) % 2);
+          type.append(axis == 0 ? "" : ", ").append(dim);
+        }
+        groups.add(group.toString());
+        types.add("f64[" + type + "]");
+      }
+      String output = random.nextInt(5) == 0 ? "" : "->" + shuffledSubset(String.join("", groups), random);
+      String spec = String.join(",", groups) + output;
+      String text = "model t {\n" + declare("a", types.get(0)) + (operands == 2 ? declare("b", types.get(1)) : "")
+          + "  output y = einsum(\"" + spec + "\", " + (operands == 2 ? "a, b" : "a") + ")\n}\n";
+      if (Frontend.compile(SourceFile.of("t.nn", text)).ok()) {
+        compiled++;
+        checkAgainstDirectSum(text, spec.contains("->") ? spec : spec + "->" + implicitOutput(spec), random);
+      }
+    }
+    assertTrue(compiled > 30, "only " + compiled + " of the random programs compiled");
+  }
+
+  /** Distinct letters of {@code labels} in a random order, some left out. */
+  private static String shuffledSubset(String labels, Random random) {
+    List<Character> distinct = new ArrayList<>();
+    for (char c : labels.toCharArray()) {
+      if (!distinct.contains(c) && random.nextInt(3) > 0) {
+        distinct.add(c);
+      }
+    }
+    java.util.Collections.shuffle(distinct, random);
+    StringBuilder out = new StringBuilder();
+    distinct.forEach(out::append);
+    return out.toString();
   }
 
   /** @ on stacks of matrices, as the einsum it is. */
@@ -141,7 +197,7 @@ class ProductValuesTest {
   /** Σ over every assignment of the letters of the product of the operands' elements. */
   static F64Tensor directSum(String spec, List<F64Tensor> operands) {
     String[] sides = spec.split("->", -1);
-    String[] inputs = sides[0].split(",");
+    String[] inputs = sides[0].split(",", -1);
     String output = sides[1];
     Map<Character, Integer> sizes = new HashMap<>();
     for (int i = 0; i < inputs.length; i++) {
