@@ -114,6 +114,7 @@ public final class ResultsTable {
             "≥ 80% of fp32 peak");
       }
     }
+    batchedRows();
     compileRows();
     allocationRows();
     scalingRows();
@@ -135,6 +136,25 @@ public final class ResultsTable {
     out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s |%n", label, threads,
         adjoint.map(ResultsTable::number).orElse("—"), pytorch.map(ResultsTable::number).orElse("—"), unit,
         ratio == null ? "—" : String.format(Locale.ROOT, "%.2f×", ratio), target);
+  }
+
+  /** BatchedMatmulBenchmark beside PyTorchBatchedMatmul: forward (one product) and training (three), in GFLOP/s. */
+  private void batchedRows() {
+    List<String> shapes = results.stream().filter(r -> r.method().endsWith(".bmmForward")
+        || r.method().endsWith(".bmmTraining")).map(r -> r.params().get("shape")).distinct().sorted().toList();
+    for (String shape : shapes) {
+      for (String method : List.of("bmmForward", "bmmTraining")) {
+        double gflop = BatchedMatmulBenchmark.forwardFlops(shape) * (method.equals("bmmForward") ? 1 : 3) / 1e9;
+        for (int threads : threads(method)) {
+          Optional<Double> a = find(false, method, threads, Map.of("shape", shape)).map(r -> r.score() * gflop);
+          Optional<Double> p = find(true, method, threads, Map.of("shape", shape)).map(r -> r.score() * gflop);
+          String[] s = shape.split("x");
+          row("[" + s[0] + ", " + s[1] + ", " + s[2] + "] @ [" + s[0] + ", " + s[2] + ", " + s[1] + "] "
+              + (method.equals("bmmForward") ? "forward" : "forward + backward"), threads, a, p, "GFLOP/s",
+              a.isPresent() && p.isPresent() ? a.get() / p.get() : null, "≥ 1.0");
+        }
+      }
+    }
   }
 
   private void compileRows() {

@@ -32,6 +32,7 @@ final class NodeEmitter {
       case COUNT -> fill(out, Lowering.count(node));
       case RESHAPE, BROADCAST -> copy(in.get(0), out, node);
       case MATMUL -> matmul(node, array(in.get(0)), array(in.get(1)), out, null);
+      case BATCH_MATMUL -> batchMatmul(node, array(in.get(0)), array(in.get(1)), out);
       case REDUCE_SUM, REDUCE_MAX -> ReductionEmitter.emit(node, array(in.get(0)), out);
       case ARGMAX -> ReductionEmitter.argmax(node, array(in.get(0)), out);
       case TRANSPOSE -> MovementEmitter.transpose(node, array(in.get(0)), out);
@@ -110,6 +111,24 @@ final class NodeEmitter {
     Object kernel = node.dtype() == ScalarType.F64 ? RuntimeTypes.DOUBLE_GEMM : RuntimeTypes.GEMM;
     return CodeBlock.of("$T.multiply($L, $L, $L, $L, $L, $L, 0, $L, 0, $L, 0, false);\n", kernel, m.transposeA(),
         m.transposeB(), rows, cols, inner, a.ref(), b.ref(), out.ref());
+  }
+
+  /**
+   * One call for the whole batch of products: consecutive [m, k], [k, n] and [m, n] blocks of
+   * the operands and the output, so nothing is copied.
+   */
+  private static CodeBlock batchMatmul(Node node, Operand.Array a, Operand.Array b, Operand.Array out) {
+    Attrs.Matmul f = node.attrs(Attrs.Matmul.class);
+    Shape s = out.shape();
+    int rank = s.rank();
+    int m = s.dim(rank - 2);
+    int n = s.dim(rank - 1);
+    Shape sa = a.shape();
+    int k = f.transposeA() ? sa.dim(rank - 2) : sa.last();
+    Object kernel = node.dtype() == ScalarType.F64 ? RuntimeTypes.DOUBLE_GEMM : RuntimeTypes.GEMM;
+    return CodeBlock.of("$T.multiplyBatched($L, $L, $L, $L, $L, $L, $L, 0, $L, $L, 0, $L, $L, 0, $L, false);\n", kernel,
+        f.transposeA(), f.transposeB(), Sizes.size(s, 0, rank - 2), m, n, k, a.ref(), m * k, b.ref(), k * n, out.ref(),
+        m * n);
   }
 
   /** Uniform draws, or a dropout mask: the scale where the draw is at least the threshold. */

@@ -8,6 +8,7 @@ import dev.adjoint.compiler.frontend.lib.LossFunctions;
 import dev.adjoint.compiler.frontend.lib.AxisFunctions;
 import dev.adjoint.compiler.frontend.lib.MathFunctions;
 import dev.adjoint.compiler.frontend.lib.SelectionFunctions;
+import dev.adjoint.compiler.frontend.lib.ProductFunctions;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -40,6 +41,7 @@ public final class BuiltinTable {
     BuiltinTable table = new BuiltinTable();
     MathFunctions.register(table);
     AxisFunctions.register(table);
+    ProductFunctions.register(table);
     AnalysisFunctions.register(table);
     JoinFunctions.register(table);
     ActivationFunctions.register(table);

@@ -53,7 +53,7 @@ final class Operators {
           diagnostics.error(expr.opSpan(), "cannot apply '" + op.symbol() + "' to a tensor and " + other.describe());
           return Value.POISON;
         }
-        return new Value.Tensor(op == BinaryOperator.MATMUL ? matmul(a, b, ops) : elementwise(op, a, b, ops));
+        return new Value.Tensor(op == BinaryOperator.MATMUL ? MatrixProducts.matmul(a, b, ops) : elementwise(op, a, b, ops));
       } catch (ShapeException e) {
         diagnostics.error(expr.opSpan(), "cannot " + verb(op) + " " + operand(left) + " and " + operand(right)
             + ": " + Checks.withoutOpName(e.getMessage()), e.hint() != null ? e.hint() : hint(op, left, right));
@@ -102,33 +102,6 @@ final class Operators {
     return ops.binary(primitive, a, b);
   }
 
-  /**
-   * a @ b: b must be a matrix (or a vector, read as one column) without the batch dimension;
-   * a may have any leading dimensions.
-   */
-  private static Node matmul(Node a, Node b, NodeBuilder ops) {
-    if (a.shape().rank() == 0) {
-      throw new ShapeException("the left operand of @ must have at least one dimension");
-    }
-    if (b.shape().hasBatch() || b.shape().rank() == 0 || b.shape().rank() > 2) {
-      throw new ShapeException("the right operand of @ must be a matrix [k, n] or a vector [k], without B");
-    }
-    if (a.dtype() != b.dtype()) {
-      throw new ShapeException("the dtypes differ; convert one with f32(...) or f64(...)");
-    }
-    int k = b.shape().dim(0);
-    if (a.shape().last() != k) {
-      throw new ShapeException("inner dimensions differ (" + Shape.dimText(a.shape().last()) + " vs " + k + ")");
-    }
-    if (b.shape().rank() == 1) {
-      Node column = ops.reshape(b, Shape.of(k, 1));
-      Node product = ops.matmul(a, column, false, false);
-      Shape s = product.shape();
-      return ops.reshape(product, s.slice(0, s.rank() - 1));
-    }
-    return ops.matmul(a, b, false, false);
-  }
-
   static String verb(BinaryOperator op) {
     return switch (op) {
       case ADD -> "add";
@@ -153,8 +126,9 @@ final class Operators {
     }
     Node a = l.node();
     Node b = r.node();
-    if (op == BinaryOperator.MATMUL && a.shape().rank() >= 1 && b.shape().rank() == 2
-        && b.shape().dim(1) == a.shape().last()) {
+    if (op == BinaryOperator.MATMUL && a.shape().rank() >= 1 && b.shape().rank() >= 2
+        && b.shape().last() == a.shape().last() && b.shape().dim(b.shape().rank() - 2) != a.shape().last()
+        && b.shape().dim(b.shape().rank() - 2) != Shape.BATCH) {
       return "the right operand looks transposed: try transpose(...)";
     }
     if (op != BinaryOperator.MATMUL && a.shape().rank() == 2 && b.shape().rank() == 2

@@ -19,6 +19,42 @@ final class Matmul {
     return flags.transposeA() ? transposedLeft(a, b) : plain(a, b, flags.transposeB());
   }
 
+  /**
+   * BATCH_MATMUL: a[..., m, k] @ b[..., k, n] for each index of the shared leading
+   * dimensions, either operand read transposed as its flag says.
+   */
+  static F64Tensor batched(F64Tensor a, F64Tensor b, Attrs.Matmul flags) {
+    int rank = a.rank();
+    int[] sa = a.shape();
+    int[] sb = b.shape();
+    int m = flags.transposeA() ? sa[rank - 1] : sa[rank - 2];
+    int k = flags.transposeA() ? sa[rank - 2] : sa[rank - 1];
+    int n = flags.transposeB() ? sb[rank - 2] : sb[rank - 1];
+    int batches = Strides.size(Arrays.copyOf(sa, rank - 2));
+    double[] x = a.raw();
+    double[] y = b.raw();
+    double[] out = new double[batches * m * n];
+    for (int t = 0; t < batches; t++) {
+      int aBase = t * m * k;
+      int bBase = t * k * n;
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          double sum = 0;
+          for (int p = 0; p < k; p++) {
+            double left = flags.transposeA() ? x[aBase + p * m + i] : x[aBase + i * k + p];
+            double right = flags.transposeB() ? y[bBase + j * k + p] : y[bBase + p * n + j];
+            sum += left * right;
+          }
+          out[t * m * n + i * n + j] = sum;
+        }
+      }
+    }
+    int[] shape = sa.clone();
+    shape[rank - 2] = m;
+    shape[rank - 1] = n;
+    return F64Tensor.wrap(shape, out);
+  }
+
   /** a[rows, k] @ b[k, n], or @ b[n, k]ᵀ. */
   private static F64Tensor plain(F64Tensor a, F64Tensor b, boolean transposeB) {
     int k = a.dim(a.rank() - 1);

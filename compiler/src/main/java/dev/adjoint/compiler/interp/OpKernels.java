@@ -50,6 +50,7 @@ final class OpKernels {
           IndexingKernels.scatterAdd(in.get(0), in.get(1), batch.concrete(node.attrs(Attrs.Target.class).shape()));
       case ONE_HOT -> IndexingKernels.oneHot(in.get(0), node.attrs(Attrs.OneHot.class).classes());
       case MATMUL -> Matmul.apply(in.get(0), in.get(1), node.attrs(Attrs.Matmul.class));
+      case BATCH_MATMUL -> Matmul.batched(in.get(0), in.get(1), node.attrs(Attrs.Matmul.class));
       case RANDOM_UNIFORM -> randomUniform(node.attrs(Attrs.Random.class), batch, feed);
       case LOG_SOFTMAX -> FusedKernels.logSoftmax(in.get(0), node.attrs(Attrs.Axes.class));
       case SOFTMAX_CROSS_ENTROPY -> FusedKernels.softmaxCrossEntropy(in.get(0), in.get(1),

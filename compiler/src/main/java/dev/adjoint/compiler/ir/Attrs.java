@@ -117,7 +117,7 @@ public sealed interface Attrs {
     }
   }
 
-  /** Whether MATMUL reads its left or right operand transposed. */
+  /** Whether MATMUL (or BATCH_MATMUL) reads its left or right operand transposed. */
   record Matmul(boolean transposeA, boolean transposeB) implements Attrs {
     public static final Matmul PLAIN = new Matmul(false, false);
 

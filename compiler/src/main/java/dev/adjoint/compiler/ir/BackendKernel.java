@@ -25,6 +25,7 @@ public enum BackendKernel implements Kernel {
   SCATTER_ADD,
   ONE_HOT,
   MATMUL,
+  BATCH_MATMUL,
   RANDOM_UNIFORM,
   /** Resolved before evaluation (the interpreter takes the chosen input) and before code generation. */
   MODE_SWITCH,

@@ -33,16 +33,34 @@ final class Derivatives {
 
   /** Cotangents of a @ b for each transposition flag; see {@link Op#MATMUL}. */
   static List<Node> matmulTranspose(NodeBuilder b, Node n, Node g) {
+    return productCotangents(b::matmul, n, g);
+  }
+
+  /** Cotangents of a batch of products, each as for {@link Op#MATMUL}; see {@link Op#BATCH_MATMUL}. */
+  static List<Node> batchMatmulTranspose(NodeBuilder b, Node n, Node g) {
+    return productCotangents(b::batchMatmul, n, g);
+  }
+
+  /** A product of two nodes with transposition flags: MATMUL or BATCH_MATMUL. */
+  private interface Product {
+    Node apply(Node a, Node b, boolean transposeA, boolean transposeB);
+  }
+
+  /**
+   * For y = a·w: (g·wᵀ, aᵀ·g); for y = aᵀ·w: (w·gᵀ, a·g); for y = a·wᵀ: (g·w, gᵀ·a). Each
+   * a product of the same kind, reading its operands transposed in place.
+   */
+  private static List<Node> productCotangents(Product product, Node n, Node g) {
     Attrs.Matmul m = n.attrs(Attrs.Matmul.class);
     Node a = n.input(0);
     Node w = n.input(1);
     if (m.transposeA()) {
-      return List.of(b.matmul(w, g, false, true), b.matmul(a, g, false, false));
+      return List.of(product.apply(w, g, false, true), product.apply(a, g, false, false));
     }
     if (m.transposeB()) {
-      return List.of(b.matmul(g, w, false, false), b.matmul(g, a, true, false));
+      return List.of(product.apply(g, w, false, false), product.apply(g, a, true, false));
     }
-    return List.of(b.matmul(g, w, false, true), b.matmul(a, g, true, false));
+    return List.of(product.apply(g, w, false, true), product.apply(a, g, true, false));
   }
 
   /** The target distribution of a SOFTMAX_CROSS_ENTROPY node: the smoothed one-hot of indices, or as given. */

@@ -297,6 +297,11 @@ public final class NodeBuilder {
     return node(Op.MATMUL, List.of(a, b), new Attrs.Matmul(transposeA, transposeB));
   }
 
+  /** A batch of products over equal leading dimensions; see {@link Op#BATCH_MATMUL}. */
+  public Node batchMatmul(Node a, Node b, boolean transposeA, boolean transposeB) {
+    return node(Op.BATCH_MATMUL, List.of(a, b), new Attrs.Matmul(transposeA, transposeB));
+  }
+
   /** Uniform values in [0, 1) from a fresh random stream. */
   public Node randomUniform(Shape shape, ScalarType dtype) {
     int stream = counters.nextStream++;

@@ -203,6 +203,15 @@ public enum Op implements Primitive {
    * is ever materialized.
    */
   MATMUL(OpGroup.MATMUL, 2, Attrs.Matmul.class, ShapeRules::matmul, BackendKernel.MATMUL, Derivative.bilinear(Derivatives::matmulTranspose)),
+  /**
+   * A batch of matrix products over shared leading (batch) dimensions: a[..., m, k] @
+   * b[..., k, n] gives [..., m, n]; with transposeA a is [..., k, m], with transposeB b is
+   * [..., n, k] (not both). The leading dimensions are equal (the front end broadcasts
+   * first) and the last two static. Its cotangents are batched products with the other
+   * operand, transposed as MATMUL's are, so no transpose is materialized.
+   */
+  BATCH_MATMUL(OpGroup.MATMUL, 2, Attrs.Matmul.class, ShapeRules::batchMatmul, BackendKernel.BATCH_MATMUL,
+      Derivative.bilinear(Derivatives::batchMatmulTranspose)),
 
   RANDOM_UNIFORM(OpGroup.RANDOM, 0, Attrs.Random.class, ShapeRules::random, BackendKernel.RANDOM_UNIFORM,
       Derivative.leaf()),

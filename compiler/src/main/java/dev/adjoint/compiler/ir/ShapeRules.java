@@ -468,4 +468,39 @@ public final class ShapeRules {
     }
     return new TensorType(a.dtype(), sa.slice(0, sa.rank() - 1).append(n));
   }
+
+  static TensorType batchMatmul(Primitive op, List<TensorType> in, Attrs attrs) {
+    TensorType a = in.get(0);
+    TensorType b = in.get(1);
+    Attrs.Matmul m = (Attrs.Matmul) attrs;
+    if (a.dtype() != b.dtype() || !a.dtype().isFloat()) {
+      throw new ShapeException("batch_matmul needs two floating-point operands of one dtype, got " + a + " and " + b);
+    }
+    Shape sa = a.shape();
+    Shape sb = b.shape();
+    if (sa.rank() < 3 || sa.rank() != sb.rank()) {
+      throw new ShapeException("batch_matmul needs operands of one rank, 3 or more, got " + sa + " and " + sb);
+    }
+    if (m.transposeA() && m.transposeB()) {
+      throw new ShapeException("batch_matmul: transposing both operands is not supported");
+    }
+    int rank = sa.rank();
+    Shape batch = sa.slice(0, rank - 2);
+    if (!batch.equals(sb.slice(0, rank - 2))) {
+      throw new ShapeException("batch_matmul: batch dimensions of " + sa + " and " + sb + " differ");
+    }
+    for (int axis = rank - 2; axis < rank; axis++) {
+      if (sa.dim(axis) == Shape.BATCH || sb.dim(axis) == Shape.BATCH) {
+        throw new ShapeException("batch_matmul: B must be a batch dimension, not a matrix's, in " + sa + " and " + sb);
+      }
+    }
+    int rows = m.transposeA() ? sa.last() : sa.dim(rank - 2);
+    int k = m.transposeA() ? sa.dim(rank - 2) : sa.last();
+    int bk = m.transposeB() ? sb.last() : sb.dim(rank - 2);
+    int n = m.transposeB() ? sb.dim(rank - 2) : sb.last();
+    if (k != bk) {
+      throw new ShapeException("batch_matmul: inner dimensions differ: " + k + " vs " + bk + " in " + sa + " and " + sb);
+    }
+    return new TensorType(a.dtype(), batch.append(rows, n));
+  }
 }

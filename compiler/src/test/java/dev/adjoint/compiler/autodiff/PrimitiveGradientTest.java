@@ -156,6 +156,16 @@ class PrimitiveGradientTest {
         c -> c.b().matmul(c.p(0), c.p(1), true, false));
     add("matmul transposed A rank 3", Op.MATMUL, List.of(s(2, 2, 3), s(2, 2, 5)), List.of(ANY, ANY),
         c -> c.b().matmul(c.p(0), c.p(1), true, false));
+    add("batch_matmul", Op.BATCH_MATMUL, List.of(s(2, 3, 4), s(2, 4, 2)), List.of(ANY, ANY),
+        c -> c.b().batchMatmul(c.p(0), c.p(1), false, false));
+    add("batch_matmul batch of one", Op.BATCH_MATMUL, List.of(s(1, 3, 2), s(1, 2, 3)), List.of(ANY, ANY),
+        c -> c.b().batchMatmul(c.p(0), c.p(1), false, false));
+    add("batch_matmul rank 4", Op.BATCH_MATMUL, List.of(s(2, 2, 1, 3), s(2, 2, 3, 2)), List.of(ANY, ANY),
+        c -> c.b().batchMatmul(c.p(0), c.p(1), false, false));
+    add("batch_matmul transposed B", Op.BATCH_MATMUL, List.of(s(2, 3, 4), s(2, 5, 4)), List.of(ANY, ANY),
+        c -> c.b().batchMatmul(c.p(0), c.p(1), false, true));
+    add("batch_matmul transposed A", Op.BATCH_MATMUL, List.of(s(3, 4, 2), s(3, 4, 3)), List.of(ANY, ANY),
+        c -> c.b().batchMatmul(c.p(0), c.p(1), true, false));
     add("mode_switch", Op.MODE_SWITCH, List.of(s(2, 3)), List.of(ANY),
         c -> c.b().modeSwitch(c.b().exp(c.p(0)), c.b().scale(c.p(0), 2)));
     for (int axis : new int[] {0, 1}) {
@@ -211,6 +221,7 @@ class PrimitiveGradientTest {
     assertEquals(true, Op.GREATER.derivative().isConstant());
     assertEquals("linear", Op.RESHAPE.derivative().kind());
     assertEquals("bilinear", Op.MATMUL.derivative().kind());
+    assertEquals("bilinear", Op.BATCH_MATMUL.derivative().kind());
   }
 
   /** Fused loops exist only after differentiation; asking for their derivative says so. */

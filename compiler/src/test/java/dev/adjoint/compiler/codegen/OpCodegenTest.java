@@ -406,6 +406,20 @@ class OpCodegenTest {
     m.out("rank3", b.matmul(a3, w, false, false));
     m.out("rank3_transpose_b", b.matmul(a3, wt, false, true));
     m.out("rank3_transpose_a", b.matmul(a3, c3, true, false));
+    // batches of products: per sample, per sample and head, and over a static batch
+    Node q = m.gaussian("q", t, B, 5, 3);
+    Node k = m.gaussian("k", t, B, 5, 3);
+    Node v = m.gaussian("v", t, B, 3, 4);
+    Node h = m.gaussian("h", t, B, 2, 5, 3);
+    Node hk = m.gaussian("hk", t, B, 2, 3, 4);
+    Node s = m.gaussian("s", t, 3, 2, 4);
+    Node sw = m.gaussian("sw", t, 3, 4, 5);
+    m.out("batched", b.batchMatmul(q, v, false, false));
+    m.out("batched_transpose_b", b.batchMatmul(q, k, false, true));
+    m.out("batched_transpose_a", b.batchMatmul(q, k, true, false));
+    m.out("batched_folded_transpose", b.batchMatmul(q, b.transposeLast(k), false, false));
+    m.out("batched_heads", b.batchMatmul(h, hk, false, false));
+    m.out("batched_static", b.batchMatmul(s, sw, false, false));
   }
 
   private static void sources(Model m, ScalarType t) {

@@ -120,4 +120,43 @@ class MatmulTest {
     assertValues(eval(gb.matmul(a, b, true, false), in), dims(2, 3), 0, 0, 0, 0, 0, 0);
     assertValues(eval(gb.matmul(a, w, false, false), in), dims(0, 3));
   }
+
+  /** BATCH_MATMUL: each product of the batch as MATMUL computes it on that slice, in every layout. */
+  @Test
+  void batchedIsOneProductPerBatchIndex() {
+    int[][] layouts = {{0, 0}, {1, 0}, {0, 1}};
+    for (int[] flags : layouts) {
+      boolean ta = flags[0] == 1;
+      boolean tb = flags[1] == 1;
+      F64Tensor a = randomTensor(2, 3, ta ? 4 : 5, ta ? 5 : 4);
+      F64Tensor b = randomTensor(2, 3, tb ? 6 : 4, tb ? 4 : 6);
+      Node na = input("a", ScalarType.F64, a.shape());
+      Node nb = input("b", ScalarType.F64, b.shape());
+      F64Tensor out = eval(gb.batchMatmul(na, nb, ta, tb), Map.of("a", a, "b", b));
+      assertArrayEquals(dims(2, 3, 5, 6), out.shape());
+      for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 3; j++) {
+          F64Tensor one = matmul(slice(a, i, j), slice(b, i, j), ta, tb);
+          for (int r = 0; r < 5; r++) {
+            for (int c = 0; c < 6; c++) {
+              assertEquals(one.get(r, c), out.get(i, j, r, c), 0, "tA=" + ta + " tB=" + tb);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The matrix at batch index (i, j) of a rank-4 tensor. */
+  private static F64Tensor slice(F64Tensor t, int i, int j) {
+    int rows = t.dim(2);
+    int cols = t.dim(3);
+    double[] values = new double[rows * cols];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        values[r * cols + c] = t.get(i, j, r, c);
+      }
+    }
+    return F64Tensor.of(new int[] {rows, cols}, values);
+  }
 }

@@ -126,4 +126,34 @@ class TransposeFoldingTest {
     assertIdenticalOnExtremes(training, run(new TransposeFolding(), training).graph(), 40);
     assertIdenticalOnExtremes(training, training(run(new TransposeFolding(), forward).graph()), 50);
   }
+
+  /**
+   * Attention's scores {@code q @ transpose(k)} and a product with a transposed left operand,
+   * through the training pipeline: no transpose is left, forward or backward (k's gradient is
+   * the product gᵀ·q rather than a transposed copy of qᵀ·g), and the values are those of the
+   * graph before the pipeline at batches of 3, 1 and 0.
+   */
+  @Test
+  void batchedProductsFoldTheirTransposesForwardAndBackward() {
+    Graph forward = compile("""
+        model t {
+          input  q: f64[B, 3, 4]
+          input  k: f64[B, 5, 4]
+          target y: f64[B]
+          param  w: f64[4, 4]
+          s = (q @ w) @ transpose(k @ w)
+          r = transpose(s) @ (q @ w)
+          loss = mse(sum(s, axis = (1, 2)) + sum(r, axis = (1, 2)), y)
+        }
+        """);
+    assertEquals(2, count(forward, Op.TRANSPOSE));
+    Graph training = training(forward);
+    Graph g = Pipeline.training().apply(forward);
+    Verifier.check(g, "after the training pipeline");
+    assertEquals(0, count(g, Op.TRANSPOSE), "transposes left in the training graph");
+    assertTrue(count(g, Op.BATCH_MATMUL) >= 4, "the batched products and their cotangents");
+    for (int batch : new int[] {3, 1, 0}) {
+      assertSameValues(training, run(new TransposeFolding(), training).graph(), randomFeed(training, batch, 7 + batch));
+    }
+  }
 }

@@ -11,7 +11,8 @@ package dev.adjoint.runtime.kernels;
  *   <li>{@code transposeA}: C = Aᵀ · B with A stored [k,m] (dW = Xᵀ·dY)
  * </ul>
  *
- * With {@code accumulate}, C += the product (gradient accumulation). See {@link GemmEngine}
+ * {@code multiplyBatched} runs a batch of such products at fixed strides (batched matrix
+ * products: one per sample and head). With {@code accumulate}, C += the product (gradient accumulation). See {@link GemmEngine}
  * for the details and for an engine with an explicit thread count.
  */
 public final class Gemm {
@@ -28,6 +29,18 @@ public final class Gemm {
       boolean accumulate) {
     Shared.ENGINE.multiply(transposeA, transposeB, m, n, k, a, aOffset, b, bOffset, c, cOffset,
         accumulate);
+  }
+
+  /**
+   * A batch of products C_i = A_i·B_i (or += when {@code accumulate}), operand i starting at
+   * its offset plus i times its stride, on the shared engine; see
+   * {@link GemmEngine#multiplyBatched}.
+   */
+  public static void multiplyBatched(boolean transposeA, boolean transposeB, int batches, int m,
+      int n, int k, float[] a, int aOffset, int aStride, float[] b, int bOffset, int bStride,
+      float[] c, int cOffset, int cStride, boolean accumulate) {
+    Shared.ENGINE.multiplyBatched(transposeA, transposeB, batches, m, n, k, a, aOffset, aStride,
+        b, bOffset, bStride, c, cOffset, cStride, accumulate);
   }
 
   /** C = A·B + bias (broadcast over rows), then ReLU when {@code relu}, on the shared engine. */

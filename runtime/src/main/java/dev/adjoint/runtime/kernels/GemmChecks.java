@@ -31,6 +31,38 @@ final class GemmChecks {
     disjoint("b", b, bOffset, bSize, c, cOffset, cSize);
   }
 
+  /**
+   * Checks a batch of products: sizes and strides, that every product's slices lie inside
+   * their arrays, that C's products do not overlap one another, and that C overlaps neither
+   * A nor B anywhere in the batch.
+   */
+  static void batched(int batches, int m, int n, int k, float[] a, int aOffset, int aStride,
+      float[] b, int bOffset, int bStride, float[] c, int cOffset, int cStride) {
+    nonNegative("batches", batches);
+    nonNegative("m", m);
+    nonNegative("n", n);
+    nonNegative("k", k);
+    nonNegative("aStride", aStride);
+    nonNegative("bStride", bStride);
+    nonNegative("cStride", cStride);
+    long last = Math.max(0, batches - 1);
+    long aSize = (long) m * k;
+    long bSize = (long) k * n;
+    long cSize = (long) m * n;
+    long aSpan = batches == 0 ? 0 : last * aStride + aSize;
+    long bSpan = batches == 0 ? 0 : last * bStride + bSize;
+    long cSpan = batches == 0 ? 0 : last * cStride + cSize;
+    extent("a", a, "aOffset", aOffset, aSpan, "(batches-1)*aStride + m*k");
+    extent("b", b, "bOffset", bOffset, bSpan, "(batches-1)*bStride + k*n");
+    extent("c", c, "cOffset", cOffset, cSpan, "(batches-1)*cStride + m*n");
+    if (batches > 1 && cSize > 0 && cStride < cSize) {
+      throw new IllegalArgumentException("cStride " + cStride + " is less than m*n = " + cSize
+          + ": the products of the batch would overlap in c");
+    }
+    disjoint("a", a, aOffset, aSpan, c, cOffset, cSpan);
+    disjoint("b", b, bOffset, bSpan, c, cOffset, cSpan);
+  }
+
   /** Checks a thread count. */
   static void threads(int threads) {
     if (threads < 1) {

@@ -33,6 +33,7 @@ public final class GemmEngine implements AutoCloseable {
   private final WorkerPool pool;
   private final ReentrantLock lock = new ReentrantLock();
   private final ParallelProduct parallel;
+  private final BatchedProduct batched;
   private final PartsJob parts;
   private final boolean closeable;
   private volatile boolean closed;
@@ -45,6 +46,7 @@ public final class GemmEngine implements AutoCloseable {
     this.closeable = closeable;
     this.pool = threads > 1 ? new WorkerPool(threads - 1, "adjoint-gemm") : null;
     this.parallel = pool != null ? new ParallelProduct(kernel, threads, pool) : null;
+    this.batched = pool != null ? new BatchedProduct(kernel, threads, pool) : null;
     this.parts = pool != null ? new PartsJob(threads, pool) : null;
   }
 
@@ -115,6 +117,47 @@ public final class GemmEngine implements AutoCloseable {
     GemmChecks.check(m, n, k, a, aOffset, b, bOffset, c, cOffset, true, bias, biasOffset);
     compute(transposeA, transposeB, m, n, k, a, aOffset, b, bOffset, c, cOffset, false,
         bias, biasOffset, relu);
+  }
+
+  /**
+   * A batch of products: for each {@code i < batches}, C_i = A_i·B_i (or C_i += A_i·B_i), where
+   * A_i starts at {@code aOffset + i·aStride}, and so on, each laid out as for {@link #multiply}.
+   * A stride of 0 reads the same operand for every product. A batch of products each too small
+   * to split (below the parallel threshold) but large enough together is shared out whole
+   * products per thread; larger ones are split one by one as {@link #multiply} splits them.
+   * Results are those of {@code batches} calls of {@link #multiply}, bit for bit.
+   *
+   * @throws IllegalArgumentException as {@link #multiply}, also for a negative batch count or
+   *     stride, and for C's products overlapping one another
+   * @throws NullPointerException if an array is null
+   * @throws IllegalStateException if the engine is closed
+   */
+  public void multiplyBatched(boolean transposeA, boolean transposeB, int batches, int m, int n,
+      int k, float[] a, int aOffset, int aStride, float[] b, int bOffset, int bStride, float[] c,
+      int cOffset, int cStride, boolean accumulate) {
+    GemmChecks.batched(batches, m, n, k, a, aOffset, aStride, b, bOffset, bStride, c, cOffset,
+        cStride);
+    if (closed) {
+      throw new IllegalStateException("this GemmEngine is closed");
+    }
+    if (batches == 0 || m == 0 || n == 0) {
+      return;
+    }
+    boolean shareBatches = pool != null && k > 0 && batches >= threads
+        && work(m, n, k) * batches >= parallelFlops;
+    if (shareBatches && lock.tryLock()) {
+      try {
+        batched.run(transposeA, transposeB, batches, m, n, k, a, aOffset, aStride, b, bOffset,
+            bStride, c, cOffset, cStride, accumulate, Workspace.current());
+      } finally {
+        lock.unlock();
+      }
+      return;
+    }
+    for (int i = 0; i < batches; i++) {
+      compute(transposeA, transposeB, m, n, k, a, aOffset + i * aStride, b, bOffset + i * bStride,
+          c, cOffset + i * cStride, accumulate, null, 0, false);
+    }
   }
 
   /**

@@ -16,7 +16,7 @@ final class Workspace {
    * worker {@code w} (1-based). Pinned jobs give block {@code index} to this thread first.
    */
   final int index;
-  /** The product being computed by this thread (caller side only). */
+  /** The product being computed by this thread: a caller's, or one of a batch on any thread. */
   final GemmTask task = new GemmTask();
   /** Edge tiles of the micro-kernel. */
   final float[] scratch = new float[SCRATCH];

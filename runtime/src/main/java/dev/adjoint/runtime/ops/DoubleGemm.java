@@ -8,6 +8,16 @@ package dev.adjoint.runtime.ops;
 public final class DoubleGemm {
   private DoubleGemm() {}
 
+  /** A batch of such products, operand i starting at its offset plus i times its stride. */
+  public static void multiplyBatched(boolean transposeA, boolean transposeB, int batches, int m, int n, int k,
+      double[] a, int aOffset, int aStride, double[] b, int bOffset, int bStride, double[] c, int cOffset, int cStride,
+      boolean accumulate) {
+    for (int i = 0; i < batches; i++) {
+      multiply(transposeA, transposeB, m, n, k, a, aOffset + i * aStride, b, bOffset + i * bStride, c,
+          cOffset + i * cStride, accumulate);
+    }
+  }
+
   /**
    * C[m,n] (=|+=) op(A)·op(B): plain A[m,k]·B[k,n]; transposeB A[m,k]·B[n,k]ᵀ; transposeA
    * A[k,m]ᵀ·B[k,n].

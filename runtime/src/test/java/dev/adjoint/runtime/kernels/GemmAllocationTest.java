@@ -64,5 +64,7 @@ class GemmAllocationTest {
     // Fewer than four rows: the unpacked path.
     engine.multiply(false, true, 1, n, k, a, 1, b, 2, c, 3, false);
     engine.multiplyBias(true, false, 3, n, k, a, 1, b, 2, c, 3, bias, 0, false);
+    // A batch: shared out whole products on two threads, each through its thread's task.
+    engine.multiplyBatched(false, true, 4, 6, 7, 30, a, 1, 6 * 30, b, 2, 7 * 30, c, 3, 6 * 7, false);
   }
 }
