@@ -7,6 +7,7 @@ import dev.adjoint.compiler.frontend.lib.LayerFunctions;
 import dev.adjoint.compiler.frontend.lib.LossFunctions;
 import dev.adjoint.compiler.frontend.lib.AxisFunctions;
 import dev.adjoint.compiler.frontend.lib.MathFunctions;
+import dev.adjoint.compiler.frontend.lib.PoolFunctions;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -43,6 +44,7 @@ public final class BuiltinTable {
     JoinFunctions.register(table);
     ActivationFunctions.register(table);
     LayerFunctions.register(table);
+    PoolFunctions.register(table);
     LossFunctions.register(table);
     return table;
   }

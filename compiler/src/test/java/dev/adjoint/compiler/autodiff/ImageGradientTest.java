@@ -1,0 +1,78 @@
+package dev.adjoint.compiler.autodiff;
+
+import static dev.adjoint.compiler.autodiff.GradientChecker.ANY;
+import static dev.adjoint.compiler.autodiff.GradientChecker.POSITIVE;
+
+import dev.adjoint.compiler.autodiff.GradientChecker.Domain;
+import dev.adjoint.compiler.autodiff.GradientChecker.GraphContext;
+import dev.adjoint.compiler.composite.Layers;
+import dev.adjoint.compiler.composite.Pooling;
+import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Pooling and batch norm over channels-last images against central finite differences in
+ * f64: odd sizes (7x5), a kernel of 3x2, strides 1 to 3, padding, remainders cut off,
+ * one and two spatial axes, a batch of two and a batch of one.
+ */
+class ImageGradientTest {
+  private record Case(String name, List<Shape> shapes, List<Domain> domains, Function<GraphContext, Node> f) {}
+
+  private static final List<Case> CASES = new ArrayList<>();
+
+  private static void add(String name, List<Shape> shapes, List<Domain> domains, Function<GraphContext, Node> f) {
+    CASES.add(new Case(name, shapes, domains, f));
+  }
+
+  private static Pooling.Window window(int[] kernel, int[] stride, int[] padding) {
+    return new Pooling.Window(kernel, stride, padding);
+  }
+
+  static {
+    List<Pooling.Window> windows = List.of(
+        window(new int[] {3, 2}, new int[] {2, 2}, new int[] {0, 0}),
+        window(new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 1}),
+        window(new int[] {3, 2}, new int[] {3, 2}, new int[] {0, 0}),
+        window(new int[] {2, 2}, new int[] {1, 3}, new int[] {1, 0}));
+    for (int batch : new int[] {2, 1}) {
+      Shape image = Shape.of(batch, 7, 5, 3);
+      for (Pooling.Window w : windows) {
+        String at = " " + w + " (batch " + batch + ")";
+        add("max_pool2d" + at, List.of(image), List.of(ANY), c -> Pooling.maxPool(c.b(), c.p(0), w));
+        add("avg_pool2d" + at, List.of(image), List.of(ANY), c -> Pooling.avgPool(c.b(), c.p(0), w));
+      }
+      Shape signal = Shape.of(batch, 7, 2);
+      Pooling.Window w1 = window(new int[] {3}, new int[] {2}, new int[] {1});
+      add("max_pool1d (batch " + batch + ")", List.of(signal), List.of(ANY), c -> Pooling.maxPool(c.b(), c.p(0), w1));
+      add("avg_pool1d (batch " + batch + ")", List.of(signal), List.of(ANY), c -> Pooling.avgPool(c.b(), c.p(0), w1));
+      add("global_max_pool (batch " + batch + ")", List.of(image), List.of(ANY),
+          c -> Pooling.globalPool(c.b(), c.p(0), true));
+      add("global_avg_pool (batch " + batch + ")", List.of(image), List.of(ANY),
+          c -> Pooling.globalPool(c.b(), c.p(0), false));
+      Shape channels = Shape.of(3);
+      List<Shape> norm = List.of(image, channels, channels, channels, channels);
+      List<Domain> domains = List.of(ANY, ANY, ANY, ANY, POSITIVE);
+      add("batch_norm of images training (batch " + batch + ")", norm, domains, c -> Layers.batchNorm(c.b(), c.p(0),
+          c.p(1), c.p(2), c.p(3), c.p(4), 0.1, 1e-5).output());
+      add("batch_norm of images running statistics (batch " + batch + ")", norm, domains, c -> {
+        Layers.BatchNormResult r = Layers.batchNorm(c.b(), c.p(0), c.p(1), c.p(2), c.p(3), c.p(4), 0.1, 1e-5);
+        return c.b().add(c.b().sumAll(r.runningMean()), c.b().sumAll(r.runningVar()));
+      });
+      add("batch_norm of signals training (batch " + batch + ")", List.of(signal, Shape.of(2), Shape.of(2),
+          Shape.of(2), Shape.of(2)), domains, c -> Layers.batchNorm(c.b(), c.p(0), c.p(1), c.p(2), c.p(3), c.p(4),
+          0.1, 1e-5).output());
+    }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyImageOpAgreesWithFiniteDifferences() {
+    return CASES.stream().map(k -> DynamicTest.dynamicTest(k.name(),
+        () -> GradientChecker.check(k.name(), k.shapes(), k.domains(), k.f(), k.name().hashCode())));
+  }
+}
