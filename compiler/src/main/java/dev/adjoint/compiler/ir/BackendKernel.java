@@ -23,6 +23,9 @@ public enum BackendKernel implements Kernel {
   GATHER,
   SCATTER_ADD,
   ONE_HOT,
+  POOL_ARGMAX,
+  SPATIAL_TAKE,
+  SPATIAL_PUT,
   MATMUL,
   RANDOM_UNIFORM,
   /** Resolved before evaluation (the interpreter takes the chosen input) and before code generation. */

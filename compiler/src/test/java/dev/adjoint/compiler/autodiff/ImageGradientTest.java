@@ -7,6 +7,7 @@ import dev.adjoint.compiler.autodiff.GradientChecker.Domain;
 import dev.adjoint.compiler.autodiff.GradientChecker.GraphContext;
 import dev.adjoint.compiler.composite.Layers;
 import dev.adjoint.compiler.composite.Pooling;
+import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Shape;
 import java.util.ArrayList;
@@ -30,25 +31,25 @@ class ImageGradientTest {
     CASES.add(new Case(name, shapes, domains, f));
   }
 
-  private static Pooling.Window window(int[] kernel, int[] stride, int[] padding) {
-    return new Pooling.Window(kernel, stride, padding);
+  private static Attrs.Pool window(List<Integer> kernel, List<Integer> stride, List<Integer> padding) {
+    return new Attrs.Pool(kernel, stride, padding);
   }
 
   static {
-    List<Pooling.Window> windows = List.of(
-        window(new int[] {3, 2}, new int[] {2, 2}, new int[] {0, 0}),
-        window(new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 1}),
-        window(new int[] {3, 2}, new int[] {3, 2}, new int[] {0, 0}),
-        window(new int[] {2, 2}, new int[] {1, 3}, new int[] {1, 0}));
+    List<Attrs.Pool> windows = List.of(
+        window(List.of(3, 2), List.of(2, 2), List.of(0, 0)),
+        window(List.of(3, 2), List.of(2, 1), List.of(1, 1)),
+        window(List.of(3, 2), List.of(3, 2), List.of(0, 0)),
+        window(List.of(2, 2), List.of(1, 3), List.of(1, 0)));
     for (int batch : new int[] {2, 1}) {
       Shape image = Shape.of(batch, 7, 5, 3);
-      for (Pooling.Window w : windows) {
-        String at = " " + w + " (batch " + batch + ")";
+      for (Attrs.Pool w : windows) {
+        String at = " " + w.text() + " (batch " + batch + ")";
         add("max_pool2d" + at, List.of(image), List.of(ANY), c -> Pooling.maxPool(c.b(), c.p(0), w));
         add("avg_pool2d" + at, List.of(image), List.of(ANY), c -> Pooling.avgPool(c.b(), c.p(0), w));
       }
       Shape signal = Shape.of(batch, 7, 2);
-      Pooling.Window w1 = window(new int[] {3}, new int[] {2}, new int[] {1});
+      Attrs.Pool w1 = window(List.of(3), List.of(2), List.of(1));
       add("max_pool1d (batch " + batch + ")", List.of(signal), List.of(ANY), c -> Pooling.maxPool(c.b(), c.p(0), w1));
       add("avg_pool1d (batch " + batch + ")", List.of(signal), List.of(ANY), c -> Pooling.avgPool(c.b(), c.p(0), w1));
       add("global_max_pool (batch " + batch + ")", List.of(image), List.of(ANY),

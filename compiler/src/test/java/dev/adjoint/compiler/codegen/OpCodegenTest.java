@@ -194,6 +194,7 @@ class OpCodegenTest {
       cases.add(new Case("reductions" + d, m -> reductions(m, t)));
       cases.add(new Case("movement" + d, m -> movement(m, t)));
       cases.add(new Case("indexing" + d, m -> indexing(m, t)));
+      cases.add(new Case("pooling" + d, m -> pooling(m, t)));
       cases.add(new Case("matmul" + d, m -> matmul(m, t)));
       cases.add(new Case("sources and random" + d, m -> sources(m, t)));
       cases.add(new Case("softmax and losses" + d, m -> losses(m, t)));
@@ -366,6 +367,21 @@ class OpCodegenTest {
     m.out("scatter_add", b.scatterAdd(ids, updates, Shape.of(10, 4)));
     m.out("one_hot", b.oneHot(classes, 10, t));
     m.out("one_hot_used", b.mul(b.oneHot(single, 3, t), b.constant(2, t)));
+  }
+
+  private static void pooling(Model m, ScalarType t) {
+    NodeBuilder b = m.b;
+    Node x = m.gaussian("x", t, B, 7, 5, 3);
+    Node s = m.gaussian("s", t, B, 7, 2);
+    Node at = b.poolArgmax(x, new Attrs.Pool(List.of(3, 2), List.of(2, 1), List.of(1, 1)));
+    Node tiled = b.poolArgmax(x, new Attrs.Pool(List.of(2, 2), List.of(2, 2), List.of(0, 0)));
+    Node atS = b.poolArgmax(s, new Attrs.Pool(List.of(3), List.of(2), List.of(1)));
+    Node updates = m.gaussian("updates", t, B, 4, 6, 3);
+    m.out("pool_argmax", at);
+    m.out("max_pool", b.spatialTake(x, at));
+    m.out("max_pool_tiled", b.spatialTake(x, tiled));
+    m.out("max_pool1d", b.spatialTake(s, atS));
+    m.out("spatial_put", b.spatialPut(at, updates, x.shape()));
   }
 
   private static void matmul(Model m, ScalarType t) {

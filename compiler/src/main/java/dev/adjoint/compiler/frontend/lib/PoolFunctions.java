@@ -9,9 +9,11 @@ import dev.adjoint.compiler.frontend.Kind;
 import dev.adjoint.compiler.frontend.Parameter;
 import dev.adjoint.compiler.frontend.Signature;
 import dev.adjoint.compiler.frontend.Value;
+import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Shape;
 import dev.adjoint.compiler.ir.ShapeException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,8 +26,8 @@ import java.util.List;
 public final class PoolFunctions {
   private static final String CATEGORY = "pooling";
   /**
-   * The most elements an overlapping or padded window holds: it is gathered by one strided
-   * slice per element (see {@link Pooling}), far beyond the 3x3 to 7x7 windows of real models.
+   * The most elements an overlapping or padded averaging window holds: it is gathered by one
+   * strided slice per element (see {@link Pooling}), far beyond the 3x3 to 7x7 windows of real models.
    */
   static final int MAX_OVERLAPPING_WINDOW = 256;
 
@@ -42,7 +44,7 @@ public final class PoolFunctions {
                 : "H and W of [B, H, W, C]") + "; stride defaults to the kernel" + (max ? ""
                 : ", padded zeros count"), (a, c) -> {
                   Node x = spatialInput(a.tensor("x"), spatial, name);
-                  Pooling.Window w = window(a, x, spatial, name);
+                  Attrs.Pool w = window(a, x, spatial, max);
                   return new Value.Tensor(max ? Pooling.maxPool(c.ops(), x, w) : Pooling.avgPool(c.ops(), x, w));
                 }));
       }
@@ -93,7 +95,7 @@ public final class PoolFunctions {
     }
   }
 
-  private static Pooling.Window window(BoundArgs a, Node x, int spatial, String name) {
+  private static Attrs.Pool window(BoundArgs a, Node x, int spatial, boolean max) {
     int[] kernel = sizes(a, "kernel", spatial, 1);
     int[] stride = a.has("stride") ? sizes(a, "stride", spatial, 1) : kernel.clone();
     int[] padding = sizes(a, "padding", spatial, 0);
@@ -113,12 +115,16 @@ public final class PoolFunctions {
             + " long", "a window must fit the input: use a kernel of at most " + (size + 2 * padding[i]));
       }
     }
-    if (!tiles && windowSize > MAX_OVERLAPPING_WINDOW) {
+    if (!max && !tiles && windowSize > MAX_OVERLAPPING_WINDOW) {
       throw new ShapeException("a window of " + windowSize + " elements is more than " + MAX_OVERLAPPING_WINDOW
           + " with a stride or padding that makes windows overlap", "windows side by side (stride = kernel, no"
           + " padding) can be of any size; global_max_pool and global_avg_pool pool all of space");
     }
-    return new Pooling.Window(kernel, stride, padding);
+    return new Attrs.Pool(list(kernel), list(stride), list(padding));
+  }
+
+  private static List<Integer> list(int[] values) {
+    return Arrays.stream(values).boxed().toList();
   }
 
   /** One size per spatial axis from a number or a tuple, each at least {@code min}. */
