@@ -2,19 +2,33 @@ package dev.adjoint.compiler.autodiff;
 
 import static dev.adjoint.compiler.autodiff.GradientChecker.ANY;
 import static dev.adjoint.compiler.autodiff.GradientChecker.POSITIVE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.adjoint.compiler.autodiff.GradientChecker.Domain;
 import dev.adjoint.compiler.autodiff.GradientChecker.GraphContext;
 import dev.adjoint.compiler.composite.Layers;
 import dev.adjoint.compiler.composite.Pooling;
 import dev.adjoint.compiler.ir.Attrs;
+import dev.adjoint.compiler.interp.Evaluation;
+import dev.adjoint.compiler.interp.F64Tensor;
+import dev.adjoint.compiler.interp.Feed;
+import dev.adjoint.compiler.interp.Interpreter;
+import dev.adjoint.compiler.ir.Graph;
+import dev.adjoint.compiler.ir.Init;
 import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.NodeBuilder;
+import dev.adjoint.compiler.ir.Op;
+import dev.adjoint.compiler.ir.ParamRole;
+import dev.adjoint.compiler.ir.ScalarType;
+import dev.adjoint.compiler.source.SourceSpan;
+import java.util.Map;
 import dev.adjoint.compiler.ir.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -69,6 +83,22 @@ class ImageGradientTest {
           Shape.of(2), Shape.of(2)), domains, c -> Layers.batchNorm(c.b(), c.p(0), c.p(1), c.p(2), c.p(3), c.p(4),
           0.1, 1e-5).output());
     }
+  }
+
+  /** At a tie, max pooling's gradient goes to the first maximum only (PyTorch's choice), and nothing to padding. */
+  @Test
+  void theGradientOfATieGoesToTheFirstMaximum() {
+    NodeBuilder b = NodeBuilder.start(SourceSpan.synthetic("tie"), 0);
+    Node x = b.node(Op.PARAM, List.of(), new Attrs.Param("x", ScalarType.F64, Shape.of(1, 2, 3, 1),
+        Init.of(Init.Kind.ZEROS), ParamRole.WEIGHT));
+    Node pooled = Pooling.maxPool(b, x, window(List.of(2, 2), List.of(2, 2), List.of(1, 1)));
+    Node loss = b.sumAll(pooled);
+    Node gradient = ReverseMode.gradients(b, loss, List.of(x)).get(x);
+    Graph g = Graph.builder("tie", b.span()).param(x).loss(loss).gradient("x", gradient).build();
+    Evaluation e = new Interpreter(g).evaluate(Feed.of(Map.of(),
+        Map.of("x", F64Tensor.of(new int[] {1, 2, 3, 1}, 3, 3, 3, 3, 2, -2))));
+    // windows (padding 1): {x00}, {x01, x02} (a tie of 3s), {x10}, {x11, x12}
+    assertArrayEquals(new double[] {1, 1, 0, 1, 1, 0}, e.value(gradient).data(), 0);
   }
 
   @TestFactory

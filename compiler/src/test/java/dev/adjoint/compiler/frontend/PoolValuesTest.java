@@ -6,6 +6,7 @@ import static dev.adjoint.compiler.frontend.Programs.graph;
 import static dev.adjoint.compiler.frontend.Programs.of;
 import static dev.adjoint.compiler.frontend.Programs.run;
 import static dev.adjoint.compiler.frontend.Programs.shape;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.interp.F64Tensor;
 import java.util.Random;
@@ -95,8 +96,17 @@ class PoolValuesTest {
         "289 elements is more than 256");
     assertRejects("model t {\n  input x: f32[B, 16]\n  output y = max_pool2d(x, 2)\n}\n", "3:14", "rank 4");
     assertRejects("model t {\n  input x: f32[B, 16]\n  output y = avg_pool1d(x, 2)\n}\n", "3:14", "rank 3");
+
     assertRejects("model t {\n  input x: f32[B, 16]\n  output y = global_avg_pool(x)\n}\n", "3:14",
         "spatial axes");
+  }
+
+  @Test
+  @Covers("max_pool2d")
+  void aNaNInAWindowIsItsMaximum() {
+    String text = "model t {\n  input x: f64[B, 2, 2, 1]\n  output m = max_pool2d(x, 2)\n}\n";
+    var e = run(graph(text)).input("x", of(shape(1, 2, 2, 1), 1, Double.NaN, 3, 2)).evaluate();
+    assertTrue(Double.isNaN(e.output("m").item()));
   }
 
   /** PyTorch's pooling by its definition, on [B, h, w, C] in channels-last order. */

@@ -70,14 +70,25 @@ public final class PoolFunctions {
     if (x.shape().rank() != spatial + 2) {
       String layout = spatial == 1 ? "[B, L, C]" : "[B, H, W, C]";
       throw new ShapeException("the input must have rank " + (spatial + 2) + ", " + layout + ", got " + x.type(),
-          "tensors are channels-last; reshape flat features first, e.g. reshape(x, " + example(x, spatial) + ")");
+          "channels go last; reshape first, e.g. reshape(x, " + example(x, spatial) + ")");
     }
     requireSpatial(x, name);
     return x;
   }
 
-  /** A reshape target for flat features {@code [B, n]}: a square image of one channel when n is a square. */
+  /**
+   * A reshape target: a channel axis of 1 added to {@code [B, H, W]} (or {@code [B, L]}), a
+   * square image of one channel for flat features {@code [B, n]} when n is a square.
+   */
   private static String example(Node x, int spatial) {
+    Shape s = x.shape();
+    if (s.rank() == spatial + 1 && s.dim(0) == Shape.BATCH && s.batchAxis() == 0) {
+      StringBuilder target = new StringBuilder("(B");
+      for (int axis = 1; axis < s.rank(); axis++) {
+        target.append(", ").append(s.dim(axis));
+      }
+      return target.append(", 1)").toString();
+    }
     int n = x.shape().rank() == 2 ? x.shape().last() : -1;
     if (spatial == 1) {
       return n > 0 ? "(B, " + n + ", 1)" : "(B, L, C)";
