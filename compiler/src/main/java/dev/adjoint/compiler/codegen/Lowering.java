@@ -155,7 +155,7 @@ final class Lowering {
       case MODE_SWITCH ->
           throw new IllegalStateException("a mode switch reached code generation; the pipeline resolves them");
       case REDUCE_SUM, REDUCE_MAX, ARGMAX, TRANSPOSE, SLICE, UNSLICE, PAD, GATHER, SCATTER_ADD, ONE_HOT, MATMUL,
-          BATCH_MATMUL, RANDOM_UNIFORM, LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY, DROPOUT_MASK, ELEMENTWISE_KERNEL -> Form.COMPUTED;
+          BATCH_MATMUL, RANDOM_UNIFORM, POOL_ARGMAX, SPATIAL_TAKE, SPATIAL_PUT, LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY, DROPOUT_MASK, ELEMENTWISE_KERNEL -> Form.COMPUTED;
       case CONCAT -> Form.COMPUTED; // one copy of each operand into its buffer
     };
   }

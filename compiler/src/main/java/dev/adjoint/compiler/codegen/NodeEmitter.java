@@ -49,6 +49,13 @@ final class NodeEmitter {
           out.ref());
       case ONE_HOT -> CodeBlock.of("$T.oneHot($L, $L, $L, $L);\n", RuntimeTypes.INDEXING, array(in.get(0)).ref(),
           Sizes.size(node.input(0).shape()), node.attrs(Attrs.OneHot.class).classes(), out.ref());
+      case POOL_ARGMAX -> poolArgmax(node, array(in.get(0)), out);
+      case SPATIAL_TAKE -> CodeBlock.of("$T.take($L, $L, $L, $L, $L, $L, $L);\n", RuntimeTypes.MAX_POOL,
+          array(in.get(0)).ref(), positions(node.input(0).shape()), node.shape().last(), array(in.get(1)).ref(),
+          positions(node.shape()), Sizes.size(node.shape()), out.ref());
+      case SPATIAL_PUT -> CodeBlock.of("$T.put($L, $L, $L, $L, $L, $L, $L);\n", RuntimeTypes.MAX_POOL,
+          array(in.get(0)).ref(), array(in.get(1)).ref(), positions(node.input(0).shape()), node.shape().last(),
+          Sizes.size(node.input(0).shape()), positions(node.shape()), out.ref());
       case RANDOM_UNIFORM -> random(node.attrs(Attrs.Random.class).stream(), null, 0, out);
       case DROPOUT_MASK -> {
         Attrs.DropoutMask m = node.attrs(Attrs.DropoutMask.class);
@@ -59,6 +66,22 @@ final class NodeEmitter {
       case ELEMENTWISE_KERNEL -> ElementwiseEmitter.emit(node, in, out);
       case SOURCE, MODE_SWITCH -> throw new IllegalStateException(node.op().text() + " has no step of its own");
     };
+  }
+
+  /** The spatial positions of one sample of [B, S..., C]: the product of S. */
+  private static int positions(Shape s) {
+    return (int) s.slice(1, s.rank() - 1).staticSize();
+  }
+
+  /** The argmax of each pooling window, as a 2-D window (a 1-D one has width 1). */
+  private static CodeBlock poolArgmax(Node node, Operand.Array x, Operand.Array out) {
+    Attrs.Pool w = node.attrs(Attrs.Pool.class);
+    Shape in = node.input(0).shape();
+    boolean two = w.kernel().size() == 2;
+    return CodeBlock.of("$T.argmax($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L);\n", RuntimeTypes.MAX_POOL,
+        x.ref(), in.dim(1), two ? in.dim(2) : 1, in.last(), w.kernel().get(0), two ? w.kernel().get(1) : 1,
+        w.stride().get(0), two ? w.stride().get(1) : 1, w.padding().get(0), two ? w.padding().get(1) : 0,
+        node.shape().dim(1), two ? node.shape().dim(2) : 1, Sizes.size(node.shape()), out.ref());
   }
 
   /** The operand as an array; the lowering gives arrays to every op that is not elementwise. */

@@ -21,6 +21,7 @@ final class RuntimeTypes {
   static final ClassName PARTED_WORK = ClassName.get("dev.adjoint.runtime.kernels", "PartedWork");
   static final ClassName DOUBLE_GEMM = ClassName.get("dev.adjoint.runtime.ops", "DoubleGemm");
   static final ClassName INDEXING = ClassName.get("dev.adjoint.runtime.ops", "Indexing");
+  static final ClassName MAX_POOL = ClassName.get("dev.adjoint.runtime.ops", "MaxPool");
   static final ClassName SOFTMAX = ClassName.get("dev.adjoint.runtime.ops", "Softmax");
   static final ClassName SCALARS = ClassName.get("dev.adjoint.runtime.ops", "Scalars");
   static final ClassName COUNTER_RNG = ClassName.get("dev.adjoint.runtime.random", "CounterRng");

@@ -9,6 +9,7 @@ import dev.adjoint.compiler.frontend.lib.AxisFunctions;
 import dev.adjoint.compiler.frontend.lib.MathFunctions;
 import dev.adjoint.compiler.frontend.lib.SelectionFunctions;
 import dev.adjoint.compiler.frontend.lib.ProductFunctions;
+import dev.adjoint.compiler.frontend.lib.PoolFunctions;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -46,6 +47,7 @@ public final class BuiltinTable {
     JoinFunctions.register(table);
     ActivationFunctions.register(table);
     LayerFunctions.register(table);
+    PoolFunctions.register(table);
     LossFunctions.register(table);
     SelectionFunctions.register(table);
     return table;

@@ -48,6 +48,10 @@ final class OpKernels {
       case GATHER -> IndexingKernels.gather(in.get(0), in.get(1));
       case SCATTER_ADD ->
           IndexingKernels.scatterAdd(in.get(0), in.get(1), batch.concrete(node.attrs(Attrs.Target.class).shape()));
+      case POOL_ARGMAX -> PoolKernels.argmax(in.get(0), node.attrs(Attrs.Pool.class));
+      case SPATIAL_TAKE -> PoolKernels.take(in.get(0), in.get(1));
+      case SPATIAL_PUT ->
+          PoolKernels.put(in.get(0), in.get(1), batch.concrete(node.attrs(Attrs.Target.class).shape()));
       case ONE_HOT -> IndexingKernels.oneHot(in.get(0), node.attrs(Attrs.OneHot.class).classes());
       case MATMUL -> Matmul.apply(in.get(0), in.get(1), node.attrs(Attrs.Matmul.class));
       case BATCH_MATMUL -> Matmul.batched(in.get(0), in.get(1), node.attrs(Attrs.Matmul.class));

@@ -105,6 +105,35 @@ public sealed interface Attrs {
     }
   }
 
+  /**
+   * A pooling window over the spatial axes of a channels-last {@code [B, S..., C]} tensor:
+   * its size, stride and zero padding (both sides) per spatial axis.
+   */
+  record Pool(List<Integer> kernel, List<Integer> stride, List<Integer> padding) implements Attrs {
+    public Pool {
+      kernel = List.copyOf(kernel);
+      stride = List.copyOf(stride);
+      padding = List.copyOf(padding);
+      if (stride.size() != kernel.size() || padding.size() != kernel.size()) {
+        throw new IllegalArgumentException("one kernel size, stride and padding per spatial axis");
+      }
+    }
+
+    /** The output size along spatial axis {@code i} for an input of {@code size}: PyTorch's floor rule. */
+    public int outputSize(int i, int size) {
+      return (size + 2 * padding.get(i) - kernel.get(i)) / stride.get(i) + 1;
+    }
+
+    @Override
+    public String text() {
+      return "kernel=" + tuple(kernel) + " stride=" + tuple(stride) + " padding=" + tuple(padding);
+    }
+
+    private static String tuple(List<Integer> values) {
+      return "(" + String.join(",", values.stream().map(String::valueOf).toList()) + ")";
+    }
+  }
+
   /** Output axis i is input axis {@code perm.get(i)}. */
   record Permutation(List<Integer> perm) implements Attrs {
     public Permutation {

@@ -289,6 +289,18 @@ public final class NodeBuilder {
     return node(Op.SCATTER_ADD, List.of(ids, updates), new Attrs.Target(to));
   }
 
+  public Node poolArgmax(Node x, Attrs.Pool window) {
+    return node(Op.POOL_ARGMAX, List.of(x), window);
+  }
+
+  public Node spatialTake(Node x, Node at) {
+    return node(Op.SPATIAL_TAKE, x, at);
+  }
+
+  public Node spatialPut(Node at, Node updates, Shape to) {
+    return node(Op.SPATIAL_PUT, List.of(at, updates), new Attrs.Target(to));
+  }
+
   public Node oneHot(Node ids, int classes, ScalarType dtype) {
     return node(Op.ONE_HOT, List.of(ids), new Attrs.OneHot(classes, dtype));
   }

@@ -192,6 +192,26 @@ public enum Op implements Primitive {
   /** scatter_add(ids[...], updates[..., D]) into zeros of the target shape [N, D]; negative ids are skipped. */
   SCATTER_ADD(OpGroup.INDEXING, 2, Attrs.Target.class, ShapeRules::scatterAdd, BackendKernel.SCATTER_ADD, Derivative.linear(
       (b, n, g) -> Arrays.asList(null, b.gather(g, n.input(0))), false, true)),
+  /**
+   * pool_argmax(x[B, S..., C]) gives i32 [B, O..., C]: for each pooling window and channel,
+   * the flat spatial index (row-major over S...) of its first maximum. Max pooling keeps it
+   * for its backward pass; an index has no derivative.
+   */
+  POOL_ARGMAX(OpGroup.INDEXING, 1, Attrs.Pool.class, ShapeRules::poolArgmax, BackendKernel.POOL_ARGMAX,
+      Derivative.piecewiseConstant(1)),
+  /**
+   * spatial_take(x[B, S..., C], at[B, O..., C]) gives [B, O..., C]: each channel's value at the
+   * flat spatial index {@code at} of the same sample. Linear in x: its cotangent is put back.
+   */
+  SPATIAL_TAKE(OpGroup.INDEXING, 2, Attrs.None.class, ShapeRules::spatialTake, BackendKernel.SPATIAL_TAKE,
+      Derivative.linear((b, n, g) -> Arrays.asList(b.spatialPut(n.input(1), g, n.input(0).shape()), null), true,
+          false)),
+  /**
+   * spatial_put(at[B, O..., C], updates[B, O..., C]) into zeros of [B, S..., C]: each update added
+   * at its flat spatial index. Linear in the updates: their cotangent is taken back.
+   */
+  SPATIAL_PUT(OpGroup.INDEXING, 2, Attrs.Target.class, ShapeRules::spatialPut, BackendKernel.SPATIAL_PUT,
+      Derivative.linear((b, n, g) -> Arrays.asList(null, b.spatialTake(g, n.input(0))), false, true)),
   /** one_hot(ids[...]) gives [..., C]; an id outside [0, C) gives a row of zeros. */
   ONE_HOT(OpGroup.INDEXING, 1, Attrs.OneHot.class, ShapeRules::oneHot, BackendKernel.ONE_HOT, Derivative.piecewiseConstant(1)),
 

@@ -388,6 +388,58 @@ public final class ShapeRules {
     return new TensorType(updates.dtype(), to);
   }
 
+  static TensorType poolArgmax(Primitive op, List<TensorType> in, Attrs attrs) {
+    TensorType x = in.get(0);
+    Attrs.Pool w = (Attrs.Pool) attrs;
+    requireFloat(op, x.dtype());
+    Shape s = x.shape();
+    int spatial = w.kernel().size();
+    if (s.rank() != spatial + 2 || s.batchAxis() > 0) {
+      throw new ShapeException(op.text() + " needs [B, S..., C] with " + spatial + " spatial axes, got " + x);
+    }
+    int[] out = s.dims();
+    for (int i = 0; i < spatial; i++) {
+      int k = w.kernel().get(i);
+      int st = w.stride().get(i);
+      int p = w.padding().get(i);
+      if (k < 1 || st < 1 || p < 0 || 2 * p > k || s.dim(i + 1) + 2 * p < k) {
+        throw new ShapeException(op.text() + ": window " + w.text() + " does not fit " + x);
+      }
+      out[i + 1] = w.outputSize(i, s.dim(i + 1));
+    }
+    return new TensorType(ScalarType.I32, Shape.of(out));
+  }
+
+  static TensorType spatialTake(Primitive op, List<TensorType> in, Attrs attrs) {
+    TensorType x = in.get(0);
+    TensorType at = in.get(1);
+    requireFloat(op, x.dtype());
+    requireIds(op, at);
+    requireSpatialPair(op, x.shape(), at.shape());
+    return new TensorType(x.dtype(), at.shape());
+  }
+
+  static TensorType spatialPut(Primitive op, List<TensorType> in, Attrs attrs) {
+    TensorType at = in.get(0);
+    TensorType updates = in.get(1);
+    Shape to = ((Attrs.Target) attrs).shape();
+    requireIds(op, at);
+    requireFloat(op, updates.dtype());
+    if (!updates.shape().equals(at.shape())) {
+      throw new ShapeException(op.text() + ": updates " + updates + " do not match the indices " + at);
+    }
+    requireSpatialPair(op, to, at.shape());
+    return new TensorType(updates.dtype(), to);
+  }
+
+  /** A tensor [B, S..., C] and indices [B, O..., C] into it: the same rank, batch and channels. */
+  private static void requireSpatialPair(Primitive op, Shape x, Shape at) {
+    if (x.rank() < 3 || at.rank() != x.rank() || x.batchAxis() > 0 || at.dim(0) != x.dim(0)
+        || at.last() != x.last()) {
+      throw new ShapeException(op.text() + " needs [B, S..., C] and indices [B, O..., C], got " + x + " and " + at);
+    }
+  }
+
   static TensorType softmaxCrossEntropy(Primitive op, List<TensorType> in, Attrs attrs) {
     TensorType logits = in.get(0);
     TensorType target = in.get(1);

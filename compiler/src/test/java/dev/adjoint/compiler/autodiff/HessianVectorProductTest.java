@@ -52,6 +52,24 @@ class HessianVectorProductTest {
       }
       """;
 
+  /** Pooling over images: max pooling's gradient puts at the argmax, and that is taken back here. */
+  private static final String POOLED = """
+      model pooled {
+        input  x: f64[B, 7, 5, 2]
+        target y: f64[B, 2]
+        h = tanh(batch_norm(x) * 3)
+        m = max_pool2d(h * h, (3, 2), stride = 2, padding = 1)
+        a = avg_pool2d(h, 2, stride = 1)
+        output p = dense(global_avg_pool(m) + global_max_pool(a * a), 2, act = tanh)
+        loss = mse(p, y)
+      }
+      """;
+
+  @Test
+  void hessianVectorProductThroughPoolingAgreesWithFiniteDifferencesOfItsGradient() {
+    check("pooled.nn", POOLED);
+  }
+
   @Test
   void hessianVectorProductOfAnMlpAgreesWithFiniteDifferencesOfItsGradient() {
     check("mlp.nn", MLP);

@@ -54,6 +54,15 @@ class PrimitiveGradientTest {
     return Shape.of(dims);
   }
 
+  /** n flat spatial indices below {@code positions}, repeating some (a put then adds). */
+  private static double[] spatialIndices(int n, int positions) {
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = (i * 7 + i / 5) % positions;
+    }
+    return out;
+  }
+
   private static Node ids(GraphContext c, int[] shape, double... values) {
     return c.fixed("ids", ScalarType.I32, F64Tensor.of(shape, values));
   }
@@ -142,6 +151,13 @@ class PrimitiveGradientTest {
         c -> c.b().gather(c.p(0), ids(c, new int[] {2, 3}, 0, 4, 4, -1, 2, 1)));
     add("scatter_add", Op.SCATTER_ADD, List.of(s(4, 3)), List.of(ANY),
         c -> c.b().scatterAdd(ids(c, new int[] {4}, 1, 1, -1, 3), c.p(0), s(5, 3)));
+    for (int batch : new int[] {2, 1}) {
+      int[] at = {batch, 4, 5, 3};
+      add("spatial_take (batch " + batch + ")", Op.SPATIAL_TAKE, List.of(s(batch, 7, 5, 3)), List.of(ANY),
+          c -> c.b().spatialTake(c.p(0), ids(c, at, spatialIndices(batch * 60, 35))));
+      add("spatial_put (batch " + batch + ")", Op.SPATIAL_PUT, List.of(s(batch, 4, 5, 3)), List.of(ANY),
+          c -> c.b().spatialPut(ids(c, at, spatialIndices(batch * 60, 35)), c.p(0), s(batch, 7, 5, 3)));
+    }
     add("matmul", Op.MATMUL, List.of(s(2, 3), s(3, 4)), List.of(ANY, ANY),
         c -> c.b().matmul(c.p(0), c.p(1), false, false));
     add("matmul batch of one", Op.MATMUL, List.of(s(1, 3), s(3, 2)), List.of(ANY, ANY),

@@ -172,6 +172,28 @@ class GeneratedLimitsTest {
         .newModel(32));
   }
 
+  /** Pooling and batch norm over images: tiling and overlapping windows, methods under the JIT limit. */
+  @Test
+  void poolingImagesAllocatesNothing() {
+    String pools = """
+        model pools {
+          input  x: f32[B, 12, 12, 3]
+          target y: class[B] of 4
+          n = batch_norm(x)
+          m = max_pool2d(n, 2)
+          a = avg_pool2d(n, 3, stride = 2, padding = 1)
+          o = max_pool2d(m, (3, 2), stride = 1, padding = 1)
+          f = concat((global_avg_pool(o), global_max_pool(a)), axis = 1)
+          output probs = softmax(dense(f, 4))
+          loss = cross_entropy(probs, y)
+        }
+        """;
+    ModelFactory factory = ModelCompiler.compile(Frontend.compile(SourceFile.of("pools.nn", pools)).models().get(0));
+    factory.methodSizes().forEach((method, size) -> assertTrue(size < HUGE_METHOD_LIMIT,
+        method + " is " + size + " bytes of bytecode, over the JIT's " + HUGE_METHOD_LIMIT));
+    assertNoAllocation(factory.newModel(32));
+  }
+
   private static void assertNoAllocation(CompiledModel model) {
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

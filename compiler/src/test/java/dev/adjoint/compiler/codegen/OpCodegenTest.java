@@ -196,6 +196,7 @@ class OpCodegenTest {
       cases.add(new Case("movement" + d, m -> movement(m, t)));
       cases.add(new Case("indexing" + d, m -> indexing(m, t)));
       cases.add(new Case("selection" + d, m -> selection(m, t)));
+      cases.add(new Case("pooling" + d, m -> pooling(m, t)));
       cases.add(new Case("matmul" + d, m -> matmul(m, t)));
       cases.add(new Case("sources and random" + d, m -> sources(m, t)));
       cases.add(new Case("softmax and losses" + d, m -> losses(m, t)));
@@ -390,6 +391,21 @@ class OpCodegenTest {
     m.out("masked_mean", Selections.maskedMean(b, b.mul(x, x), positive));
     m.out("masked_mean_none", Selections.maskedMean(b, x, b.greater(x, b.constant(100, t))));
     m.out("where_mask", b.where(b.mul(positive, b.sub(b.constant(1, t), b.equal(k, b.constant(0, t)))), x, k));
+  }
+
+  private static void pooling(Model m, ScalarType t) {
+    NodeBuilder b = m.b;
+    Node x = m.gaussian("x", t, B, 7, 5, 3);
+    Node s = m.gaussian("s", t, B, 7, 2);
+    Node at = b.poolArgmax(x, new Attrs.Pool(List.of(3, 2), List.of(2, 1), List.of(1, 1)));
+    Node tiled = b.poolArgmax(x, new Attrs.Pool(List.of(2, 2), List.of(2, 2), List.of(0, 0)));
+    Node atS = b.poolArgmax(s, new Attrs.Pool(List.of(3), List.of(2), List.of(1)));
+    Node updates = m.gaussian("updates", t, B, 4, 6, 3);
+    m.out("pool_argmax", at);
+    m.out("max_pool", b.spatialTake(x, at));
+    m.out("max_pool_tiled", b.spatialTake(x, tiled));
+    m.out("max_pool1d", b.spatialTake(s, atS));
+    m.out("spatial_put", b.spatialPut(at, updates, x.shape()));
   }
 
   private static void matmul(Model m, ScalarType t) {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class BuiltinCoverageTest {
   private static final List<Class<?>> VALUE_TESTS = List.of(ActivationValuesTest.class, MathValuesTest.class,
       AnalysisValuesTest.class, AxisValuesTest.class, LayerValuesTest.class, LossValuesTest.class, JoinValuesTest.class,
-      SelectionValuesTest.class, ProductValuesTest.class);
+      SelectionValuesTest.class, ProductValuesTest.class,
+      PoolValuesTest.class);
 
   private static Set<String> covered() {
     Set<String> names = new TreeSet<>();

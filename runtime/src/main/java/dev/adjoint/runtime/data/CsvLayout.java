@@ -66,7 +66,7 @@ final class CsvLayout {
       List<String> names = header == null ? List.of() : header.subList(0, Math.max(0, width - 1));
       throw new DataException(file + ": " + inputSpec + " takes " + k + plural(k, " column") + ", but the file has "
           + (width - 1) + " besides the last, which feeds " + target
-          + (names.isEmpty() ? "" : ": " + String.join(", ", names)));
+          + (names.isEmpty() ? "" : ": " + shortList(names)));
     }
     int[] inputCells = new int[k];
     for (int i = 0; i < k; i++) {
@@ -124,5 +124,12 @@ final class CsvLayout {
 
   private static String plural(int n, String word) {
     return n == 1 ? word : word + "s";
+  }
+
+  /** Column names for a message: all of a few, the first 8 of many (a CSV of image pixels has hundreds). */
+  private static String shortList(List<String> names) {
+    int shown = 8;
+    return names.size() <= shown + 2 ? String.join(", ", names)
+        : String.join(", ", names.subList(0, shown)) + ", ... (" + names.size() + " columns)";
   }
 }

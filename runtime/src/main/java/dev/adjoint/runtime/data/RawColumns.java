@@ -4,6 +4,7 @@ import dev.adjoint.runtime.model.TensorSpec;
 import dev.adjoint.runtime.text.Suggestions;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -28,6 +29,7 @@ final class RawColumns {
       throw new DataException(a.file() + ": holds no samples (shape " + java.util.Arrays.toString(a.dims())
           + "); " + spec.name() + " needs at least one");
     }
+    checkImageShape(a, spec);
     int k = spec.sampleSize();
     if (a.valuesPerSample() != k) {
       long each = a.valuesPerSample();
@@ -76,6 +78,28 @@ final class RawColumns {
       default -> throw new IllegalStateException();
     }
     return new Column(spec, out, a.samples());
+  }
+
+  /**
+   * A file whose samples have a shape ({@code [N, 28, 28]}) feeding a declared shape of
+   * rank 2 or more after the batch ({@code f32[B, 28, 28, 1]}) must have that shape, or it
+   * without a last axis of 1 (grey-scale images without their channel axis): the same count
+   * of values in another layout ({@code [N, 3, 32, 32]} for {@code [B, 32, 32, 3]}) would
+   * feed the model scrambled pixels. Flat samples on either side are read in row-major order.
+   */
+  static void checkImageShape(RawArray a, TensorSpec spec) {
+    int[] declared = spec.shape();
+    if (a.dims().length < 3 || declared.length < 3 || declared[0] != TensorSpec.BATCH) {
+      return;
+    }
+    int[] sample = Arrays.copyOfRange(a.dims(), 1, a.dims().length);
+    int[] wanted = Arrays.copyOfRange(declared, 1, declared.length);
+    int[] withoutChannel = Arrays.copyOf(wanted, wanted.length - 1);
+    boolean grey = wanted[wanted.length - 1] == 1 && Arrays.equals(sample, withoutChannel);
+    if (!Arrays.equals(sample, wanted) && !grey) {
+      throw new DataException(a.file() + ": holds samples of shape " + a.sampleShape() + ", but " + spec
+          + " takes samples of shape " + Arrays.toString(wanted) + " (images are channels-last: [H, W, C])");
+    }
   }
 
   /** NaN or infinity in the file, or a finite value too large for the column's dtype (after the scale). */

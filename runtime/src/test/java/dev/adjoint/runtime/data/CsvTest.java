@@ -163,6 +163,21 @@ class CsvTest {
   }
 
   @Test
+  void anImageInputTakesItsPixelColumnsInRowMajorHeightWidthChannelOrder() throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 12; i++) {
+      text.append('p').append(i).append(',');
+    }
+    text.append("y\n0,1,2,3,4,5,6,7,8,9,10,11,1\n");
+    Path file = write(text.toString());
+    Dataset d = Csv.read(file, true, ',', Map.of(), Specs.of(f32("x", 2, 2, 3), i32("y")), Map.of("y", List.of()), Map.of("y", 2));
+    assertArrayEquals(new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, d.f32("x"));
+    assertError(file + ": x: f32[B,4,4,1] takes 16 columns, but the file has 12 besides the last, which feeds y:"
+        + " p0, p1, p2, p3, p4, p5, p6, p7, ... (12 columns)", () -> Csv.read(file, true, ',', Map.of(),
+        Specs.of(f32("x", 4, 4, 1), i32("y")), Map.of("y", List.of()), Map.of("y", 2)));
+  }
+
+  @Test
   void rowsWithAnotherNumberOfCells() throws IOException {
     Path file = write("a,b,c\n1,2,3\n4,5\n");
     assertError(file + ":3: expected 3 cells as the header has, got 2",

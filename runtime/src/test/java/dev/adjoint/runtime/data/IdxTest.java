@@ -128,6 +128,22 @@ class IdxTest {
   }
 
   @Test
+  void imagesFeedChannelsLastInputsOfTheirShape() throws IOException {
+    Path images = write("images.idx", Bytes.idxUbyte(new int[] {2, 2, 3}, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12));
+    Path labels = write("labels.idx", Bytes.idxUbyte(new int[] {2}, 0, 1));
+    for (var spec : java.util.List.of(f32("x", 2, 3, 1), f32("x", 2, 3))) {
+      Dataset d = Idx.read(files("x", images, "y", labels), Specs.of(spec, i32("y")), Set.of("x"), Map.of("y", 2), 1);
+      assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, d.f32("x"));
+    }
+    assertError(images + ": holds samples of shape [2, 3], but x: f32[B,3,2,1] takes samples of shape [3, 2, 1]"
+        + " (images are channels-last: [H, W, C])", () -> Idx.read(files("x", images, "y", labels),
+        Specs.of(f32("x", 3, 2, 1), i32("y")), Set.of("x"), Map.of("y", 2), 1));
+    assertError(images + ": holds samples of shape [2, 3], but x: f32[B,4,4,1] takes samples of shape [4, 4, 1]"
+        + " (images are channels-last: [H, W, C])", () -> Idx.read(files("x", images, "y", labels), Specs.of(f32("x", 4, 4, 1), i32("y")),
+        Set.of("x"), Map.of("y", 2), 1));
+  }
+
+  @Test
   void everyFileHoldsTheSameNumberOfSamples() throws IOException {
     Path images = write("images.idx", Bytes.idxUbyte(new int[] {2, 4}, new int[8]));
     Path labels = write("labels.idx", Bytes.idxUbyte(new int[] {3}, 0, 1, 1));

@@ -59,6 +59,19 @@ class NpyTest {
   }
 
   @Test
+  void imageSamplesMustHaveTheDeclaredChannelsLastShape() throws IOException {
+    byte[] data = Bytes.floats(LITTLE_ENDIAN, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+    assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12},
+        read("<f4", "(1, 2, 2, 3)", data, f32("v", 2, 2, 3)).f32("v"));
+    assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12},
+        read("<f4", "(1, 12)", data, f32("v", 2, 2, 3)).f32("v"));
+    Path channelsFirst = write("cf.npy", Bytes.npy("<f4", "(1, 3, 2, 2)", data));
+    assertError(channelsFirst + ": holds samples of shape [3, 2, 2], but v: f32[B,2,2,3] takes samples of shape"
+        + " [2, 2, 3] (images are channels-last: [H, W, C])",
+        () -> Npy.read(Map.of("v", channelsFirst), Specs.of(f32("v", 2, 2, 3)), Map.of()));
+  }
+
+  @Test
   void formatVersionsTwoAndThree() throws IOException {
     String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }";
     byte[] data = Bytes.floats(LITTLE_ENDIAN, 1.5f, 2.5f);

@@ -1,0 +1,119 @@
+package dev.adjoint.runtime.ops;
+
+/**
+ * Max pooling over channels-last tensors {@code [N, h, w, c]} (1-D signals as {@code w = 1}):
+ * the argmax of each window, kept for the backward pass, and the take and put by such
+ * indices that make the pooled values and their gradient. An index is the flat spatial
+ * position {@code row * w + col} within its sample; {@code n} counts the index elements, so
+ * that the samples in use are {@code n / (positions · c)}. Nothing is allocated.
+ */
+public final class MaxPool {
+  private MaxPool() {}
+
+  /**
+   * For each output position and channel, the flat index of the window's first maximum (a
+   * NaN wins, so that it propagates as in PyTorch); padding is never chosen.
+   */
+  public static void argmax(float[] x, int h, int w, int c, int kh, int kw, int sh, int sw, int ph, int pw, int ho,
+      int wo, int n, int[] out) {
+    int samples = n / (ho * wo * c);
+    int o = 0;
+    for (int s = 0; s < samples; s++) {
+      int base = s * h * w * c;
+      for (int oi = 0; oi < ho; oi++) {
+        for (int oj = 0; oj < wo; oj++) {
+          for (int ch = 0; ch < c; ch++) {
+            float best = 0;
+            int arg = -1;
+            for (int di = 0; di < kh; di++) {
+              int r = oi * sh + di - ph;
+              if (r < 0 || r >= h) {
+                continue;
+              }
+              for (int dj = 0; dj < kw; dj++) {
+                int q = oj * sw + dj - pw;
+                if (q < 0 || q >= w) {
+                  continue;
+                }
+                float v = x[base + (r * w + q) * c + ch];
+                if (arg < 0 || v > best || v != v && best == best) {
+                  best = v;
+                  arg = r * w + q;
+                }
+              }
+            }
+            out[o++] = arg;
+          }
+        }
+      }
+    }
+  }
+
+  /** {@link #argmax(float[], int, int, int, int, int, int, int, int, int, int, int, int, int[])} in f64. */
+  public static void argmax(double[] x, int h, int w, int c, int kh, int kw, int sh, int sw, int ph, int pw, int ho,
+      int wo, int n, int[] out) {
+    int samples = n / (ho * wo * c);
+    int o = 0;
+    for (int s = 0; s < samples; s++) {
+      int base = s * h * w * c;
+      for (int oi = 0; oi < ho; oi++) {
+        for (int oj = 0; oj < wo; oj++) {
+          for (int ch = 0; ch < c; ch++) {
+            double best = 0;
+            int arg = -1;
+            for (int di = 0; di < kh; di++) {
+              int r = oi * sh + di - ph;
+              if (r < 0 || r >= h) {
+                continue;
+              }
+              for (int dj = 0; dj < kw; dj++) {
+                int q = oj * sw + dj - pw;
+                if (q < 0 || q >= w) {
+                  continue;
+                }
+                double v = x[base + (r * w + q) * c + ch];
+                if (arg < 0 || v > best || v != v && best == best) {
+                  best = v;
+                  arg = r * w + q;
+                }
+              }
+            }
+            out[o++] = arg;
+          }
+        }
+      }
+    }
+  }
+
+  /** out[s, o, ch] = x[s, at[s, o, ch], ch] for the n elements of at: [samples, q, c] into x [samples, p, c]. */
+  public static void take(float[] x, int p, int c, int[] at, int q, int n, float[] out) {
+    for (int i = 0; i < n; i++) {
+      int s = i / (q * c);
+      out[i] = x[(s * p + at[i]) * c + i % c];
+    }
+  }
+
+  public static void take(double[] x, int p, int c, int[] at, int q, int n, double[] out) {
+    for (int i = 0; i < n; i++) {
+      int s = i / (q * c);
+      out[i] = x[(s * p + at[i]) * c + i % c];
+    }
+  }
+
+  /** out = zeros [samples, p, c]; out[s, at[s, o, ch], ch] += updates[s, o, ch] for the n elements of at. */
+  public static void put(int[] at, float[] updates, int q, int c, int n, int p, float[] out) {
+    java.util.Arrays.fill(out, 0, n / (q * c) * p * c, 0f);
+    for (int i = 0; i < n; i++) {
+      int s = i / (q * c);
+      out[(s * p + at[i]) * c + i % c] += updates[i];
+    }
+  }
+
+  public static void put(int[] at, double[] updates, int q, int c, int n, int p, double[] out) {
+    java.util.Arrays.fill(out, 0, n / (q * c) * p * c, 0.0);
+    for (int i = 0; i < n; i++) {
+      int s = i / (q * c);
+      out[(s * p + at[i]) * c + i % c] += updates[i];
+    }
+  }
+}
