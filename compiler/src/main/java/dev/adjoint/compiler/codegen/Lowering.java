@@ -154,7 +154,8 @@ final class Lowering {
       case BROADCAST -> broadcastForm(n);
       case MODE_SWITCH ->
           throw new IllegalStateException("a mode switch reached code generation; the pipeline resolves them");
-      case REDUCE_SUM, REDUCE_MAX, TRANSPOSE, SLICE, UNSLICE, PAD, GATHER, SCATTER_ADD, ONE_HOT, MATMUL, RANDOM_UNIFORM,
+      case REDUCE_SUM, REDUCE_MAX, TRANSPOSE, SLICE, UNSLICE, PAD, GATHER, SCATTER_ADD, ONE_HOT, MATMUL, CONV, CONV_INPUT_GRAD,
+          CONV_FILTER_GRAD, RANDOM_UNIFORM,
           LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY, DROPOUT_MASK, ELEMENTWISE_KERNEL -> Form.COMPUTED;
       case CONCAT -> Form.COMPUTED; // one copy of each operand into its buffer
     };

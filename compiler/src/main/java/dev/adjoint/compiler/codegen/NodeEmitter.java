@@ -32,6 +32,11 @@ final class NodeEmitter {
       case COUNT -> fill(out, Lowering.count(node));
       case RESHAPE, BROADCAST -> copy(in.get(0), out, node);
       case MATMUL -> matmul(node, array(in.get(0)), array(in.get(1)), out, null);
+      case CONV -> ConvEmitter.emit("forward", node, node.input(0), node, array(in.get(0)), array(in.get(1)), out);
+      case CONV_INPUT_GRAD ->
+          ConvEmitter.emit("inputGradient", node, node, node.input(0), array(in.get(0)), array(in.get(1)), out);
+      case CONV_FILTER_GRAD ->
+          ConvEmitter.emit("filterGradient", node, node.input(0), node.input(1), array(in.get(0)), array(in.get(1)), out);
       case REDUCE_SUM, REDUCE_MAX -> ReductionEmitter.emit(node, array(in.get(0)), out);
       case TRANSPOSE -> MovementEmitter.transpose(node, array(in.get(0)), out);
       case SLICE -> MovementEmitter.slice(node, array(in.get(0)), out);

@@ -24,6 +24,9 @@ public enum BackendKernel implements Kernel {
   SCATTER_ADD,
   ONE_HOT,
   MATMUL,
+  CONV,
+  CONV_INPUT_GRAD,
+  CONV_FILTER_GRAD,
   RANDOM_UNIFORM,
   /** Resolved before evaluation (the interpreter takes the chosen input) and before code generation. */
   MODE_SWITCH,
