@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  */
 class BuiltinCoverageTest {
   private static final List<Class<?>> VALUE_TESTS = List.of(ActivationValuesTest.class, MathValuesTest.class,
-      AnalysisValuesTest.class, AxisValuesTest.class, LayerValuesTest.class, LossValuesTest.class, JoinValuesTest.class);
+      AnalysisValuesTest.class, AxisValuesTest.class, LayerValuesTest.class, LossValuesTest.class, JoinValuesTest.class,
+      ConvValuesTest.class);
 
   private static Set<String> covered() {
     Set<String> names = new TreeSet<>();

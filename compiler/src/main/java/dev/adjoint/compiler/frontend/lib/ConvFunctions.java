@@ -74,9 +74,7 @@ public final class ConvFunctions {
     Shape s = x.shape();
     String layout = rank == 1 ? "[B, L, C]" : "[B, H, W, C]";
     if (s.rank() != rank + 2) {
-      throw new ShapeException("the input must be " + layout + " (channels last), got " + x.type(),
-          s.rank() == rank + 1 ? "a single channel still needs its axis: reshape the input to " + s + " with a 1 last"
-              : rank == 2 ? "conv1d takes signals [B, L, C]" : "conv2d takes images [B, H, W, C]");
+      throw new ShapeException("the input must be " + layout + " (channels last), got " + x.type(), layoutHint(s, rank));
     }
     for (int i = 1; i < s.rank(); i++) {
       if (s.dim(i) == Shape.BATCH) {
@@ -119,6 +117,24 @@ public final class ConvFunctions {
         : null;
     NodeBuilder b = c.ops();
     return ActivationFunctions.apply(act, b, Layers.conv(b, x, weight, bias, attrs));
+  }
+
+  /** How to reshape an input of the wrong rank: add the channel axis, or unflatten square pixels. */
+  private static String layoutHint(Shape s, int rank) {
+    String batch = s.rank() > 0 && s.dim(0) == Shape.BATCH ? "B" : null;
+    if (batch != null && s.rank() == rank + 1) {
+      StringBuilder dims = new StringBuilder("B");
+      for (int i = 1; i < s.rank(); i++) {
+        dims.append(", ").append(s.dim(i));
+      }
+      return "a single channel still needs its axis: reshape(x, (" + dims + ", 1))";
+    }
+    int side = s.rank() == 2 && s.last() > 0 ? (int) Math.round(Math.sqrt(s.last())) : 0;
+    if (batch != null && rank == 2 && side * side == s.last()) {
+      return "for " + s.last() + " pixels of a square grey-scale image: reshape(x, (B, " + side + ", " + side + ", 1))";
+    }
+    return rank == 2 ? "conv2d takes images [B, H, W, C]; conv1d takes signals [B, L, C]"
+        : "conv1d takes signals [B, L, C]; conv2d takes images [B, H, W, C]";
   }
 
   /** A size per spatial axis from one integer or a tuple of {@code rank}, each at least {@code min}. */
