@@ -19,11 +19,25 @@ final class ConvEmitter {
    */
   static CodeBlock emit(String entry, Node node, Node image, Node result, Operand.Array a, Operand.Array b,
       Operand.Array out) {
+    return CodeBlock.of("$T.$L($L, $L, $L, $L);\n", kernel(node), entry, a.ref(), b.ref(), out.ref(),
+        geometry(node, image, result));
+  }
+
+  /** CONV with its bias add as the GEMM's epilogue (f32 only, as the lowering fuses it). */
+  static CodeBlock emitBias(Node node, Operand.Array x, Operand.Array w, Operand.Array bias, Operand.Array out) {
+    return CodeBlock.of("$T.forwardBias($L, $L, $L, $L, $L);\n", RuntimeTypes.CONVOLUTION, x.ref(), w.ref(),
+        bias.ref(), out.ref(), geometry(node, node.input(0), node));
+  }
+
+  private static Object kernel(Node node) {
+    return node.dtype() == ScalarType.F64 ? RuntimeTypes.DOUBLE_CONVOLUTION : RuntimeTypes.CONVOLUTION;
+  }
+
+  private static String geometry(Node node, Node image, Node result) {
     Attrs.Conv c = node.attrs(Attrs.Conv.class);
     int last = c.rank() - 1;
     boolean flat = c.rank() == 1;
-    Object kernel = node.dtype() == ScalarType.F64 ? RuntimeTypes.DOUBLE_CONVOLUTION : RuntimeTypes.CONVOLUTION;
-    String geometry = String.join(", ",
+    return String.join(", ",
         Sizes.dim(image.shape().dim(0)),
         flat ? "1" : Integer.toString(c.inputSize().get(0)), Integer.toString(c.inputSize().get(last)),
         Integer.toString(image.shape().last()),
@@ -34,6 +48,5 @@ final class ConvEmitter {
         flat ? "0" : Integer.toString(c.padBefore().get(0)), Integer.toString(c.padBefore().get(last)),
         flat ? "1" : Integer.toString(c.dilation().get(0)), Integer.toString(c.dilation().get(last)),
         Integer.toString(c.groups()));
-    return CodeBlock.of("$T.$L($L, $L, $L, $L);\n", kernel, entry, a.ref(), b.ref(), out.ref(), geometry);
   }
 }

@@ -18,8 +18,11 @@ import java.util.List;
 final class NodeEmitter {
   private NodeEmitter() {}
 
-  /** The step of a matrix product that adds {@code bias} (a [cols] array) as its epilogue. */
+  /** The step of a matrix product (or convolution) that adds {@code bias} (a [cols] array) as its epilogue. */
   static CodeBlock matmulBias(Node node, List<Operand> in, Operand.Array out, Operand.Array bias) {
+    if (node.op() == Op.CONV) {
+      return ConvEmitter.emitBias(node, array(in.get(0)), array(in.get(1)), bias, out);
+    }
     return matmul(node, array(in.get(0)), array(in.get(1)), out, bias);
   }
 

@@ -14,7 +14,8 @@ import java.util.Arrays;
  * points are the convolution and its two derivatives:
  *
  * <ul>
- *   <li>{@link #forward}: y = im2col(x) · W;
+ *   <li>{@link #forward}: y = im2col(x) · W ({@link #forwardBias} with a bias row added as the
+ *       GEMM stores its tiles);
  *   <li>{@link #inputGradient}: dx = col2im(dy · Wᵀ), the transposed convolution;
  *   <li>{@link #filterGradient}: dW = im2col(x)ᵀ · dy.
  * </ul>
@@ -32,19 +33,35 @@ public final class Convolution {
   public static void forward(float[] x, float[] w, float[] y, int n, int inH, int inW, int inC, int outH, int outW,
       int outC, int kh, int kw, int strideH, int strideW, int padH, int padW, int dilationH, int dilationW,
       int groups) {
+    forwardBias(x, w, null, y, n, inH, inW, inC, outH, outW, outC, kh, kw, strideH, strideW, padH, padW, dilationH,
+        dilationW, groups);
+  }
+
+  /** y = conv(x, w) + bias (a [outC] row, or null for none), the bias added as the GEMM's epilogue. */
+  public static void forwardBias(float[] x, float[] w, float[] bias, float[] y, int n, int inH, int inW, int inC,
+      int outH, int outW, int outC, int kh, int kw, int strideH, int strideW, int padH, int padW, int dilationH,
+      int dilationW, int groups) {
     Scratch s = CURRENT.get().set(n, inH, inW, inC, outH, outW, outC, kh, kw, strideH, strideW, padH, padW,
         dilationH, dilationW, groups);
     for (int g = 0; g < groups; g++) {
       float[] col = s.im2col(x, g);
       if (groups == 1) {
-        Gemm.multiply(false, false, s.rows, outC, s.patch, col, 0, w, 0, y, 0, false);
+        product(s.rows, outC, s.patch, col, w, y, bias, 0);
       } else {
         float[] wg = s.columnsOf(w, s.patch, g, s.weightsOfGroup);
         s.weightsOfGroup = wg;
         float[] yg = s.out(s.rows * s.outPerGroup);
-        Gemm.multiply(false, false, s.rows, s.outPerGroup, s.patch, col, 0, wg, 0, yg, 0, false);
+        product(s.rows, s.outPerGroup, s.patch, col, wg, yg, bias, g * s.outPerGroup);
         s.scatterColumns(yg, s.rows, g, y);
       }
+    }
+  }
+
+  private static void product(int m, int n, int k, float[] a, float[] b, float[] c, float[] bias, int biasOffset) {
+    if (bias == null) {
+      Gemm.multiply(false, false, m, n, k, a, 0, b, 0, c, 0, false);
+    } else {
+      Gemm.multiplyBias(false, false, m, n, k, a, 0, b, 0, c, 0, bias, biasOffset, false);
     }
   }
 
