@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A convolution's bias add is its GEMM's epilogue, as dense's is: the training step calls
- * {@code Convolution.forwardBias} and has no loop of its own for the add (in inference, as
- * for dense, the add joins the activation's fused loop instead); a convolution whose output
+ * {@code Convolution.forwardBias} and has no loop of its own for the add (in evaluation and inference,
+ * as for dense, the add joins the activation's fused loop instead); a convolution whose output
  * something else reads before the bias keeps both.
  */
 class ConvolutionEpilogueTest {
@@ -31,7 +31,7 @@ class ConvolutionEpilogueTest {
   void theBiasOfEachConvolutionIsAddedByItsProduct() {
     String source = generated("  h = conv2d(x, 4, 3, padding = 1, groups = 2, act = relu)\n");
     assertTrue(count(source, "Convolution.forwardBias(") >= 1, source);
-    assertEquals(0, count(source.substring(0, source.indexOf("private void predict")), "Convolution.forward("), source);
+    assertEquals(0, count(source.substring(0, source.indexOf("private void evaluate")), "Convolution.forward("), source);
     assertEquals(count(source, "Convolution.forwardBias("), count(source, "(the bias add, computed by the product)"));
   }
 
