@@ -113,17 +113,19 @@ final class Lowering {
   }
 
   /**
-   * The f32 matrix product that {@code n} adds a parameter's bias row to, when the sum can
-   * be its epilogue: the product [rows, cols] has no other reader and is no root (so nothing,
-   * the backward pass included, needs it without the bias), and the bias is a [cols] parameter.
+   * The f32 matrix product (or convolution, channels last) that {@code n} adds a parameter's
+   * bias row to, when the sum can be its epilogue: the product [rows, cols] (or [N, ..., cols])
+   * has no other reader and is no root (so nothing, the backward pass included, needs it
+   * without the bias), and the bias is a [cols] parameter.
    */
   private Node biasEpilogueOf(Node n) {
-    if (n.op() != Op.ADD || n.dtype() != dev.adjoint.compiler.ir.ScalarType.F32 || n.shape().rank() != 2) {
+    if (n.op() != Op.ADD || n.dtype() != dev.adjoint.compiler.ir.ScalarType.F32) {
       return null;
     }
     Node product = n.input(0);
     Node bias = n.input(1);
-    if (product.op() != Op.MATMUL || product.dtype() != dev.adjoint.compiler.ir.ScalarType.F32
+    boolean matrix = product.op() == Op.MATMUL && n.shape().rank() == 2;
+    if (!matrix && product.op() != Op.CONV || product.dtype() != dev.adjoint.compiler.ir.ScalarType.F32
         || !product.shape().equals(n.shape()) || isRoot(product)
         || consumers.getOrDefault(product, List.of()).size() != 1) {
       return null;
@@ -155,7 +157,8 @@ final class Lowering {
       case MODE_SWITCH ->
           throw new IllegalStateException("a mode switch reached code generation; the pipeline resolves them");
       case REDUCE_SUM, REDUCE_MAX, ARGMAX, TRANSPOSE, SLICE, UNSLICE, PAD, GATHER, SCATTER_ADD, ONE_HOT, MATMUL,
-          BATCH_MATMUL, RANDOM_UNIFORM, POOL_ARGMAX, SPATIAL_TAKE, SPATIAL_PUT, LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY, DROPOUT_MASK, ELEMENTWISE_KERNEL -> Form.COMPUTED;
+          BATCH_MATMUL, RANDOM_UNIFORM, POOL_ARGMAX, SPATIAL_TAKE, SPATIAL_PUT, CONV, CONV_INPUT_GRAD,
+          CONV_FILTER_GRAD, LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY, DROPOUT_MASK, ELEMENTWISE_KERNEL -> Form.COMPUTED;
       case CONCAT -> Form.COMPUTED; // one copy of each operand into its buffer
     };
   }

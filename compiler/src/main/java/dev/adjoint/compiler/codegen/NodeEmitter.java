@@ -18,8 +18,11 @@ import java.util.List;
 final class NodeEmitter {
   private NodeEmitter() {}
 
-  /** The step of a matrix product that adds {@code bias} (a [cols] array) as its epilogue. */
+  /** The step of a matrix product (or convolution) that adds {@code bias} (a [cols] array) as its epilogue. */
   static CodeBlock matmulBias(Node node, List<Operand> in, Operand.Array out, Operand.Array bias) {
+    if (node.op() == Op.CONV) {
+      return ConvEmitter.emitBias(node, array(in.get(0)), array(in.get(1)), bias, out);
+    }
     return matmul(node, array(in.get(0)), array(in.get(1)), out, bias);
   }
 
@@ -33,6 +36,11 @@ final class NodeEmitter {
       case RESHAPE, BROADCAST -> copy(in.get(0), out, node);
       case MATMUL -> matmul(node, array(in.get(0)), array(in.get(1)), out, null);
       case BATCH_MATMUL -> batchMatmul(node, array(in.get(0)), array(in.get(1)), out);
+      case CONV -> ConvEmitter.emit("forward", node, node.input(0), node, array(in.get(0)), array(in.get(1)), out);
+      case CONV_INPUT_GRAD ->
+          ConvEmitter.emit("inputGradient", node, node, node.input(0), array(in.get(0)), array(in.get(1)), out);
+      case CONV_FILTER_GRAD ->
+          ConvEmitter.emit("filterGradient", node, node.input(0), node.input(1), array(in.get(0)), array(in.get(1)), out);
       case REDUCE_SUM, REDUCE_MAX -> ReductionEmitter.emit(node, array(in.get(0)), out);
       case ARGMAX -> ReductionEmitter.argmax(node, array(in.get(0)), out);
       case TRANSPOSE -> MovementEmitter.transpose(node, array(in.get(0)), out);

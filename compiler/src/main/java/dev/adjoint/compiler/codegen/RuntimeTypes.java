@@ -19,6 +19,8 @@ final class RuntimeTypes {
   static final ClassName DTYPE = ClassName.get("dev.adjoint.runtime.model", "DType");
   static final ClassName GEMM = ClassName.get("dev.adjoint.runtime.kernels", "Gemm");
   static final ClassName PARTED_WORK = ClassName.get("dev.adjoint.runtime.kernels", "PartedWork");
+  static final ClassName CONVOLUTION = ClassName.get("dev.adjoint.runtime.kernels", "Convolution");
+  static final ClassName DOUBLE_CONVOLUTION = ClassName.get("dev.adjoint.runtime.ops", "DoubleConvolution");
   static final ClassName DOUBLE_GEMM = ClassName.get("dev.adjoint.runtime.ops", "DoubleGemm");
   static final ClassName INDEXING = ClassName.get("dev.adjoint.runtime.ops", "Indexing");
   static final ClassName MAX_POOL = ClassName.get("dev.adjoint.runtime.ops", "MaxPool");

@@ -1,7 +1,9 @@
 package dev.adjoint.compiler.composite;
 
+import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +15,15 @@ public final class Layers {
   /** x @ W + b (b may be null). */
   public static Node dense(NodeBuilder b, Node x, Node weight, Node bias) {
     Node y = b.matmul(x, weight, false, false);
+    return bias == null ? y : b.add(y, bias);
+  }
+
+  /**
+   * conv(x, filters) + bias, channels-last; the bias [C_out] is added along the last axis as
+   * {@link #dense}'s is.
+   */
+  public static Node conv(NodeBuilder b, Node x, Node filters, Node bias, Attrs.Conv attrs) {
+    Node y = b.node(Op.CONV, List.of(x, filters), attrs);
     return bias == null ? y : b.add(y, bias);
   }
 

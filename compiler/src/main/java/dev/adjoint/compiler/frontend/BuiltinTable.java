@@ -3,6 +3,7 @@ package dev.adjoint.compiler.frontend;
 import dev.adjoint.compiler.frontend.lib.ActivationFunctions;
 import dev.adjoint.compiler.frontend.lib.AnalysisFunctions;
 import dev.adjoint.compiler.frontend.lib.JoinFunctions;
+import dev.adjoint.compiler.frontend.lib.ConvFunctions;
 import dev.adjoint.compiler.frontend.lib.LayerFunctions;
 import dev.adjoint.compiler.frontend.lib.LossFunctions;
 import dev.adjoint.compiler.frontend.lib.AxisFunctions;
@@ -48,6 +49,7 @@ public final class BuiltinTable {
     ActivationFunctions.register(table);
     LayerFunctions.register(table);
     PoolFunctions.register(table);
+    ConvFunctions.register(table);
     LossFunctions.register(table);
     SelectionFunctions.register(table);
     return table;

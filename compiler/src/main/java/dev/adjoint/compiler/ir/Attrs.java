@@ -211,6 +211,54 @@ public sealed interface Attrs {
     }
   }
 
+  /**
+   * The geometry of a channels-last convolution over {@code kernel.size()} spatial axes (1 or
+   * 2): per spatial axis the kernel size, stride, padding before and after, dilation and the
+   * input's size (which the transposed convolution cannot infer from its own input when the
+   * stride does not divide it); and the number of channel groups.
+   */
+  record Conv(List<Integer> kernel, List<Integer> stride, List<Integer> padBefore, List<Integer> padAfter,
+      List<Integer> dilation, int groups, List<Integer> inputSize) implements Attrs {
+    public Conv {
+      kernel = List.copyOf(kernel);
+      stride = List.copyOf(stride);
+      padBefore = List.copyOf(padBefore);
+      padAfter = List.copyOf(padAfter);
+      dilation = List.copyOf(dilation);
+      inputSize = List.copyOf(inputSize);
+      int rank = kernel.size();
+      if (rank < 1 || rank > 2 || stride.size() != rank || padBefore.size() != rank || padAfter.size() != rank
+          || dilation.size() != rank || inputSize.size() != rank) {
+        throw new IllegalArgumentException("a convolution has one or two spatial axes, each with every setting");
+      }
+      if (groups < 1) {
+        throw new IllegalArgumentException("groups " + groups);
+      }
+    }
+
+    /** The number of spatial axes. */
+    public int rank() {
+      return kernel.size();
+    }
+
+    /** The output size along spatial axis i: ⌊(in + pads - dilation·(k - 1) - 1) / stride⌋ + 1. */
+    public int outputSize(int i) {
+      long span = (long) inputSize.get(i) + padBefore.get(i) + padAfter.get(i)
+          - (long) dilation.get(i) * (kernel.get(i) - 1) - 1;
+      return span < 0 ? 0 : (int) (span / stride.get(i) + 1);
+    }
+
+    @Override
+    public String text() {
+      return "kernel=" + tuple(kernel) + " stride=" + tuple(stride) + " pad=" + tuple(padBefore) + "/"
+          + tuple(padAfter) + " dilation=" + tuple(dilation) + " groups=" + groups + " in=" + tuple(inputSize);
+    }
+
+    private static String tuple(List<Integer> values) {
+      return values.stream().map(String::valueOf).collect(Collectors.joining(",", "(", ")"));
+    }
+  }
+
   /** The axis CONCAT joins its inputs along. */
   record Concat(int axis) implements Attrs {
     @Override

@@ -29,6 +29,9 @@ public enum BackendKernel implements Kernel {
   SPATIAL_PUT,
   MATMUL,
   BATCH_MATMUL,
+  CONV,
+  CONV_INPUT_GRAD,
+  CONV_FILTER_GRAD,
   RANDOM_UNIFORM,
   /** Resolved before evaluation (the interpreter takes the chosen input) and before code generation. */
   MODE_SWITCH,

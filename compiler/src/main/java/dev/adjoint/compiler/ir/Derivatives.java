@@ -31,6 +31,34 @@ final class Derivatives {
     return out;
   }
 
+  /**
+   * Cotangents of y = conv(x, w) for y's cotangent g: conv_input_grad(g, w) for x,
+   * conv_filter_grad(x, g) for w.
+   */
+  static List<Node> convTranspose(NodeBuilder b, Node n, Node g) {
+    Attrs.Conv c = n.attrs(Attrs.Conv.class);
+    return List.of(b.node(Op.CONV_INPUT_GRAD, List.of(g, n.input(1)), c),
+        b.node(Op.CONV_FILTER_GRAD, List.of(n.input(0), g), c));
+  }
+
+  /**
+   * Cotangents of dx = conv_input_grad(dy, w) for dx's cotangent h: ⟨h, dx⟩ = ⟨dy, conv(h, w)⟩,
+   * so conv(h, w) for dy and conv_filter_grad(h, dy) for w.
+   */
+  static List<Node> convInputGradTranspose(NodeBuilder b, Node n, Node h) {
+    Attrs.Conv c = n.attrs(Attrs.Conv.class);
+    return List.of(b.node(Op.CONV, List.of(h, n.input(1)), c), b.node(Op.CONV_FILTER_GRAD, List.of(h, n.input(0)), c));
+  }
+
+  /**
+   * Cotangents of dw = conv_filter_grad(x, dy) for dw's cotangent h: ⟨h, dw⟩ = ⟨dy, conv(x, h)⟩,
+   * so conv_input_grad(dy, h) for x and conv(x, h) for dy.
+   */
+  static List<Node> convFilterGradTranspose(NodeBuilder b, Node n, Node h) {
+    Attrs.Conv c = n.attrs(Attrs.Conv.class);
+    return List.of(b.node(Op.CONV_INPUT_GRAD, List.of(n.input(1), h), c), b.node(Op.CONV, List.of(n.input(0), h), c));
+  }
+
   /** Cotangents of a @ b for each transposition flag; see {@link Op#MATMUL}. */
   static List<Node> matmulTranspose(NodeBuilder b, Node n, Node g) {
     return productCotangents(b::matmul, n, g);

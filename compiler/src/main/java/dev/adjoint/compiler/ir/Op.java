@@ -233,6 +233,27 @@ public enum Op implements Primitive {
   BATCH_MATMUL(OpGroup.MATMUL, 2, Attrs.Matmul.class, ShapeRules::batchMatmul, BackendKernel.BATCH_MATMUL,
       Derivative.bilinear(Derivatives::batchMatmulTranspose)),
 
+  /**
+   * conv(x[N, spatial..., C_in], filters[k..., C_in/groups, C_out]) gives [N, out..., C_out]:
+   * a channels-last convolution over one or two spatial axes (see {@link Attrs.Conv}).
+   * Bilinear; the cotangents are CONV_INPUT_GRAD and CONV_FILTER_GRAD, and the three ops are
+   * closed under differentiation, so a gradient can be differentiated again.
+   */
+  CONV(OpGroup.MATMUL, 2, Attrs.Conv.class, ShapeRules::conv, BackendKernel.CONV,
+      Derivative.bilinear(Derivatives::convTranspose)),
+  /**
+   * conv_input_grad(dy[N, out..., C_out], filters) gives [N, in..., C_in]: the transposed
+   * convolution, CONV's cotangent with respect to x. Bilinear as CONV is.
+   */
+  CONV_INPUT_GRAD(OpGroup.MATMUL, 2, Attrs.Conv.class, ShapeRules::convInputGrad, BackendKernel.CONV_INPUT_GRAD,
+      Derivative.bilinear(Derivatives::convInputGradTranspose)),
+  /**
+   * conv_filter_grad(x[N, in..., C_in], dy[N, out..., C_out]) gives [k..., C_in/groups, C_out]:
+   * CONV's cotangent with respect to the filters. Bilinear as CONV is.
+   */
+  CONV_FILTER_GRAD(OpGroup.MATMUL, 2, Attrs.Conv.class, ShapeRules::convFilterGrad, BackendKernel.CONV_FILTER_GRAD,
+      Derivative.bilinear(Derivatives::convFilterGradTranspose)),
+
   RANDOM_UNIFORM(OpGroup.RANDOM, 0, Attrs.Random.class, ShapeRules::random, BackendKernel.RANDOM_UNIFORM,
       Derivative.leaf()),
 

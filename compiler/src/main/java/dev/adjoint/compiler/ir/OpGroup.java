@@ -14,7 +14,7 @@ public enum OpGroup {
   MOVEMENT,
   /** Gather, scatter-add and one-hot over integer ids. */
   INDEXING,
-  /** Matrix products. */
+  /** Matrix products and convolutions (products of patches). */
   MATMUL,
   /** Draws from the counter-based generator. */
   RANDOM,

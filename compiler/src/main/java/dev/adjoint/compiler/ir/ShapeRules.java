@@ -488,6 +488,116 @@ public final class ShapeRules {
     return result;
   }
 
+  /** conv(x[N, in..., C_in], w[k..., C_in/groups, C_out]) gives [N, out..., C_out]; see {@link Attrs.Conv}. */
+  static TensorType conv(Primitive op, List<TensorType> in, Attrs attrs) {
+    Attrs.Conv c = (Attrs.Conv) attrs;
+    TensorType x = in.get(0);
+    TensorType w = in.get(1);
+    requireConvOperands(op, x, w);
+    int inC = checkImage(op, x.shape(), c, "input");
+    checkFilters(op, w.shape(), c, inC);
+    for (int i = 0; i < c.rank(); i++) {
+      if (x.shape().dim(i + 1) != c.inputSize().get(i)) {
+        throw new ShapeException(op.text() + ": the input " + x.shape() + " does not have the spatial size "
+            + c.inputSize() + " of the attributes");
+      }
+    }
+    return new TensorType(x.dtype(), outputShape(x.shape().dim(0), c, w.shape().last()));
+  }
+
+  /** conv_input_grad(dy[N, out..., C_out], w[k..., C_in/groups, C_out]) gives [N, in..., C_in]. */
+  static TensorType convInputGrad(Primitive op, List<TensorType> in, Attrs attrs) {
+    Attrs.Conv c = (Attrs.Conv) attrs;
+    TensorType dy = in.get(0);
+    TensorType w = in.get(1);
+    requireConvOperands(op, dy, w);
+    int outC = checkImage(op, dy.shape(), c, "output gradient");
+    int inC = w.shape().dim(w.shape().rank() - 2) * c.groups();
+    checkFilters(op, w.shape(), c, inC);
+    if (!dy.shape().equals(outputShape(dy.shape().dim(0), c, outC)) || w.shape().last() != outC) {
+      throw new ShapeException(op.text() + ": the output gradient " + dy.shape() + " does not fit the filters "
+          + w.shape() + " and " + c.text());
+    }
+    int[] dims = new int[c.rank() + 2];
+    dims[0] = dy.shape().dim(0);
+    for (int i = 0; i < c.rank(); i++) {
+      dims[i + 1] = c.inputSize().get(i);
+    }
+    dims[c.rank() + 1] = inC;
+    return new TensorType(dy.dtype(), Shape.of(dims));
+  }
+
+  /** conv_filter_grad(x[N, in..., C_in], dy[N, out..., C_out]) gives [k..., C_in/groups, C_out]. */
+  static TensorType convFilterGrad(Primitive op, List<TensorType> in, Attrs attrs) {
+    Attrs.Conv c = (Attrs.Conv) attrs;
+    TensorType x = in.get(0);
+    TensorType dy = in.get(1);
+    requireConvOperands(op, x, dy);
+    int inC = checkImage(op, x.shape(), c, "input");
+    int outC = checkImage(op, dy.shape(), c, "output gradient");
+    if (!dy.shape().equals(outputShape(x.shape().dim(0), c, outC)) || outC % c.groups() != 0
+        || inC % c.groups() != 0) {
+      throw new ShapeException(op.text() + ": the output gradient " + dy.shape() + " does not fit the input "
+          + x.shape() + " and " + c.text());
+    }
+    int[] dims = new int[c.rank() + 2];
+    for (int i = 0; i < c.rank(); i++) {
+      dims[i] = c.kernel().get(i);
+    }
+    dims[c.rank()] = inC / c.groups();
+    dims[c.rank() + 1] = outC;
+    return new TensorType(x.dtype(), Shape.of(dims));
+  }
+
+  private static void requireConvOperands(Primitive op, TensorType a, TensorType b) {
+    if (a.dtype() != b.dtype() || !a.dtype().isFloat()) {
+      throw new ShapeException(op.text() + " needs two floating-point operands of one dtype, got " + a + " and " + b);
+    }
+  }
+
+  /** Checks an image [N, spatial..., C] of the attributes' rank (a batch or size first, no batch after) and returns C. */
+  private static int checkImage(Primitive op, Shape s, Attrs.Conv c, String what) {
+    if (s.rank() != c.rank() + 2) {
+      throw new ShapeException(op.text() + ": the " + what + " must be [N, " + (c.rank() == 1 ? "L" : "H, W")
+          + ", C], got " + s);
+    }
+    for (int i = 1; i < s.rank(); i++) {
+      if (s.dim(i) == Shape.BATCH) {
+        throw new ShapeException(op.text() + ": only the first axis of the " + what + " may be the batch, got " + s);
+      }
+    }
+    return s.last();
+  }
+
+  private static void checkFilters(Primitive op, Shape w, Attrs.Conv c, int inC) {
+    boolean fits = w.rank() == c.rank() + 2 && !w.hasBatch() && inC % c.groups() == 0
+        && w.dim(c.rank()) == inC / c.groups() && w.last() % c.groups() == 0;
+    for (int i = 0; fits && i < c.rank(); i++) {
+      fits = w.dim(i) == c.kernel().get(i);
+    }
+    if (!fits) {
+      throw new ShapeException(op.text() + ": the filters must be " + c.kernel() + " by [C_in / groups, C_out] = ["
+          + (inC % c.groups() == 0 ? Integer.toString(inC / c.groups()) : inC + "/" + c.groups())
+          + ", C_out] with C_out divisible by " + c.groups() + ", got " + w);
+    }
+    for (int i = 0; i < c.rank(); i++) {
+      if (c.outputSize(i) < 1) {
+        throw new ShapeException(op.text() + ": the kernel " + c.kernel() + " (dilation " + c.dilation()
+            + ") is larger than the padded input " + c.inputSize());
+      }
+    }
+  }
+
+  private static Shape outputShape(int n, Attrs.Conv c, int channels) {
+    int[] dims = new int[c.rank() + 2];
+    dims[0] = n;
+    for (int i = 0; i < c.rank(); i++) {
+      dims[i + 1] = c.outputSize(i);
+    }
+    dims[c.rank() + 1] = channels;
+    return Shape.of(dims);
+  }
+
   static TensorType matmul(Primitive op, List<TensorType> in, Attrs attrs) {
     TensorType a = in.get(0);
     TensorType b = in.get(1);

@@ -65,9 +65,31 @@ class HessianVectorProductTest {
       }
       """;
 
+  /**
+   * Convolutions of odd sizes (7x5 by 3x2, stride 2), grouped and 1-D: their gradients are
+   * the transposed convolution and the filter gradient, differentiated again here.
+   */
+  private static final String CONV = """
+      model convs {
+        input  x: f64[B, 7, 5, 2]
+        input  s: f64[B, 9, 2]
+        target y: f64[B, 2]
+        c = conv2d(x, 4, (3, 2), stride = 2, padding = 1, act = tanh)
+        g = conv2d(c, 4, 2, groups = 2, dilation = (1, 2), act = tanh)
+        t = conv1d(s, 3, 3, stride = 2, padding = "valid", act = tanh)
+        output p = dense(concat((flatten(g), flatten(t)), axis = 1), 2)
+        loss = mse(p, y)
+      }
+      """;
+
   @Test
   void hessianVectorProductThroughPoolingAgreesWithFiniteDifferencesOfItsGradient() {
     check("pooled.nn", POOLED);
+  }
+
+  @Test
+  void hessianVectorProductThroughConvolutionsAgreesWithFiniteDifferencesOfItsGradient() {
+    check("convs.nn", CONV);
   }
 
   @Test

@@ -182,6 +182,7 @@ class PrimitiveGradientTest {
         c -> c.b().batchMatmul(c.p(0), c.p(1), false, true));
     add("batch_matmul transposed A", Op.BATCH_MATMUL, List.of(s(3, 4, 2), s(3, 4, 3)), List.of(ANY, ANY),
         c -> c.b().batchMatmul(c.p(0), c.p(1), true, false));
+    convolutions();
     add("mode_switch", Op.MODE_SWITCH, List.of(s(2, 3)), List.of(ANY),
         c -> c.b().modeSwitch(c.b().exp(c.p(0)), c.b().scale(c.p(0), 2)));
     for (int axis : new int[] {0, 1}) {
@@ -202,6 +203,57 @@ class PrimitiveGradientTest {
     for (Shape sh : ELEMENTWISE_SHAPES) {
       add("sigmoid_bce " + sh, Op.SIGMOID_BCE, List.of(sh, sh), List.of(ANY, ANY),
           c -> c.b().node(Op.SIGMOID_BCE, c.p(0), c.p(1)));
+    }
+  }
+
+  /** One convolution geometry: n samples of in (1 or 2 sizes) by inC channels, and the attributes. */
+  private record ConvCase(String name, int n, int inC, int outC, Attrs.Conv attrs) {
+    Shape image(int channels, boolean output) {
+      int[] dims = new int[attrs.rank() + 2];
+      dims[0] = n;
+      for (int i = 0; i < attrs.rank(); i++) {
+        dims[i + 1] = output ? attrs.outputSize(i) : attrs.inputSize().get(i);
+      }
+      dims[dims.length - 1] = channels;
+      return Shape.of(dims);
+    }
+
+    Shape filters() {
+      List<Integer> dims = new ArrayList<>(attrs.kernel());
+      dims.add(inC / attrs.groups());
+      dims.add(outC);
+      return Shape.of(dims);
+    }
+  }
+
+  private static Attrs.Conv conv(List<Integer> in, List<Integer> kernel, List<Integer> stride, List<Integer> before,
+      List<Integer> after, List<Integer> dilation, int groups) {
+    return new Attrs.Conv(kernel, stride, before, after, dilation, groups, in);
+  }
+
+  /**
+   * CONV and its two cotangent ops over strides, paddings (symmetric and not), dilations,
+   * groups, odd sizes (7x5 by 3x2, stride 2), a batch of one and a 1-D case.
+   */
+  private static void convolutions() {
+    List<ConvCase> geometries = List.of(
+        new ConvCase("7x5 kernel 3x2 stride 2 pad 1", 2, 2, 3,
+            conv(List.of(7, 5), List.of(3, 2), List.of(2, 2), List.of(1, 1), List.of(1, 1), List.of(1, 1), 1)),
+        new ConvCase("batch of one 7x5 dilation 2 pad 1/2", 1, 2, 2,
+            conv(List.of(7, 5), List.of(3, 2), List.of(1, 1), List.of(1, 0), List.of(2, 1), List.of(2, 2), 1)),
+        new ConvCase("groups 2 stride 1x2", 2, 4, 2,
+            conv(List.of(5, 4), List.of(2, 2), List.of(1, 2), List.of(0, 0), List.of(0, 0), List.of(1, 1), 2)),
+        new ConvCase("1-D length 7 kernel 3 stride 2 dilation 2 pad 1", 2, 3, 2,
+            conv(List.of(7), List.of(3), List.of(2), List.of(1), List.of(1), List.of(2), 1)));
+    for (ConvCase g : geometries) {
+      Shape x = g.image(g.inC(), false);
+      Shape dy = g.image(g.outC(), true);
+      add("conv " + g.name(), Op.CONV, List.of(x, g.filters()), List.of(ANY, ANY),
+          c -> c.b().node(Op.CONV, List.of(c.p(0), c.p(1)), g.attrs()));
+      add("conv_input_grad " + g.name(), Op.CONV_INPUT_GRAD, List.of(dy, g.filters()), List.of(ANY, ANY),
+          c -> c.b().node(Op.CONV_INPUT_GRAD, List.of(c.p(0), c.p(1)), g.attrs()));
+      add("conv_filter_grad " + g.name(), Op.CONV_FILTER_GRAD, List.of(x, dy), List.of(ANY, ANY),
+          c -> c.b().node(Op.CONV_FILTER_GRAD, List.of(c.p(0), c.p(1)), g.attrs()));
     }
   }
 

@@ -198,6 +198,7 @@ class OpCodegenTest {
       cases.add(new Case("selection" + d, m -> selection(m, t)));
       cases.add(new Case("pooling" + d, m -> pooling(m, t)));
       cases.add(new Case("matmul" + d, m -> matmul(m, t)));
+      cases.add(new Case("convolutions" + d, m -> convolutions(m, t)));
       cases.add(new Case("sources and random" + d, m -> sources(m, t)));
       cases.add(new Case("softmax and losses" + d, m -> losses(m, t)));
     }
@@ -436,6 +437,45 @@ class OpCodegenTest {
     m.out("batched_folded_transpose", b.batchMatmul(q, b.transposeLast(k), false, false));
     m.out("batched_heads", b.batchMatmul(h, hk, false, false));
     m.out("batched_static", b.batchMatmul(s, sw, false, false));
+  }
+
+  private static Attrs.Conv conv(List<Integer> in, List<Integer> kernel, List<Integer> stride, List<Integer> before,
+      List<Integer> after, List<Integer> dilation, int groups) {
+    return new Attrs.Conv(kernel, stride, before, after, dilation, groups, in);
+  }
+
+  /**
+   * CONV and its two cotangent ops: odd sizes (7x5 by 3x2, stride 2, padding 1), asymmetric
+   * padding with dilation, groups, and a 1-D case; the f32 ones run im2col and the GEMM.
+   */
+  private static void convolutions(Model m, ScalarType t) {
+    NodeBuilder b = m.b;
+    Attrs.Conv strided = conv(List.of(7, 5), List.of(3, 2), List.of(2, 2), List.of(1, 1), List.of(1, 1),
+        List.of(1, 1), 1);
+    Node x = m.gaussian("x", t, B, 7, 5, 2);
+    Node w = m.gaussian("w", t, 3, 2, 2, 3);
+    Node dy = m.gaussian("dy", t, B, 4, 3, 3);
+    m.out("conv", b.node(Op.CONV, List.of(x, w), strided));
+    m.out("conv_input_grad", b.node(Op.CONV_INPUT_GRAD, List.of(dy, w), strided));
+    m.out("conv_filter_grad", b.node(Op.CONV_FILTER_GRAD, List.of(x, dy), strided));
+    Attrs.Conv dilated = conv(List.of(7, 5), List.of(3, 2), List.of(1, 1), List.of(1, 0), List.of(2, 1),
+        List.of(2, 2), 1);
+    m.out("conv_dilated", b.node(Op.CONV, List.of(x, m.gaussian("wd", t, 3, 2, 2, 2)), dilated));
+    Attrs.Conv grouped = conv(List.of(5, 4), List.of(2, 2), List.of(1, 2), List.of(0, 0), List.of(0, 0),
+        List.of(1, 1), 2);
+    Node xg = m.gaussian("xg", t, B, 5, 4, 4);
+    Node wg = m.gaussian("wg", t, 2, 2, 2, 4);
+    Node dyg = m.gaussian("dyg", t, B, 4, 2, 4);
+    m.out("conv_grouped", b.node(Op.CONV, List.of(xg, wg), grouped));
+    m.out("conv_input_grad_grouped", b.node(Op.CONV_INPUT_GRAD, List.of(dyg, wg), grouped));
+    m.out("conv_filter_grad_grouped", b.node(Op.CONV_FILTER_GRAD, List.of(xg, dyg), grouped));
+    Attrs.Conv flat = conv(List.of(7), List.of(3), List.of(2), List.of(1), List.of(1), List.of(2), 1);
+    Node x1 = m.gaussian("x1", t, B, 7, 3);
+    Node w1 = m.gaussian("w1", t, 3, 3, 2);
+    Node dy1 = m.gaussian("dy1", t, B, 3, 2);
+    m.out("conv1d", b.node(Op.CONV, List.of(x1, w1), flat));
+    m.out("conv1d_input_grad", b.node(Op.CONV_INPUT_GRAD, List.of(dy1, w1), flat));
+    m.out("conv1d_filter_grad", b.node(Op.CONV_FILTER_GRAD, List.of(x1, dy1), flat));
   }
 
   private static void sources(Model m, ScalarType t) {

@@ -25,10 +25,20 @@ public final class RandomFeeds {
     return inputs;
   }
 
+  /**
+   * Gaussian parameters of standard deviation {@code scale}; convolution filters (rank 3 or
+   * more) divide it by √fan-in, as their initializers do, so that a stack of convolutions
+   * keeps its activations, and a softmax after it, within range.
+   */
   public static Map<String, F64Tensor> params(Graph graph, Random random, double scale) {
     Map<String, F64Tensor> params = new LinkedHashMap<>();
     for (Node param : graph.params()) {
-      params.put(param.sourceName(), gaussian(param.shape().concrete(0), random, scale));
+      int[] shape = param.shape().concrete(0);
+      double std = scale;
+      if (shape.length >= 3) {
+        std /= Math.sqrt(size(shape) / (double) Math.max(1, shape[shape.length - 1]));
+      }
+      params.put(param.sourceName(), gaussian(shape, random, std));
     }
     return params;
   }

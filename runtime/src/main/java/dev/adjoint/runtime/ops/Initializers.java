@@ -6,7 +6,9 @@ import dev.adjoint.runtime.random.CounterRng;
  * Initial parameter values, drawn from the counter-based generator keyed by the seed and a
  * stream per parameter, so that a model initializes the same way every time for a seed.
  * Fan-in and fan-out follow a weight laid out [in, out]: fan-in is the product of all
- * dimensions but the last, fan-out the last; a vector has both equal to its length.
+ * dimensions but the last, fan-out the last; a vector has both equal to its length. A
+ * convolution's filters [k..., C_in / groups, C_out] count their kernel taps in both, as
+ * {@code torch.nn.init} does: fan-in k·C_in/groups, fan-out k·C_out.
  */
 public final class Initializers {
   /** The first stream of parameter initialization, apart from the streams of random nodes. */
@@ -26,7 +28,14 @@ public final class Initializers {
   }
 
   public static int fanOut(int[] shape) {
-    return shape.length == 0 ? 1 : shape[shape.length - 1];
+    if (shape.length == 0) {
+      return 1;
+    }
+    int fan = shape[shape.length - 1];
+    for (int i = 0; i < shape.length - 2; i++) {
+      fan *= shape[i];
+    }
+    return fan;
   }
 
   /**

@@ -82,6 +82,8 @@ class InitializersTest {
     assertEquals(784, Initializers.fanIn(new int[] {784, 256}));
     assertEquals(256, Initializers.fanOut(new int[] {784, 256}));
     assertEquals(3 * 3 * 16, Initializers.fanIn(new int[] {3, 3, 16, 32}), "all dimensions but the last");
+    assertEquals(3 * 3 * 32, Initializers.fanOut(new int[] {3, 3, 16, 32}), "kernel taps by output channels");
+    assertEquals(5 * 8, Initializers.fanOut(new int[] {5, 2, 8}), "a 1-D convolution's");
     assertEquals(10, Initializers.fanIn(new int[] {10}));
     assertEquals(10, Initializers.fanOut(new int[] {10}));
     assertEquals(1, Initializers.fanIn(new int[] {}));
