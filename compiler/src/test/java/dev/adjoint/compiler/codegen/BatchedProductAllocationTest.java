@@ -1,14 +1,10 @@
 package dev.adjoint.compiler.codegen;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.frontend.Frontend;
 import dev.adjoint.compiler.source.SourceFile;
 import dev.adjoint.runtime.model.CompiledModel;
-import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,29 +41,10 @@ class BatchedProductAllocationTest {
   void aSteadyStateTrainingStepAllocatesNothing() {
     CompiledModel model = ModelCompiler.compile(Frontend.compile(SourceFile.of("attention.nn", MODEL)).models().get(0))
         .newModel(16);
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long thread = Thread.currentThread().getId();
-    for (int i = 0; i < 2000; i++) {
+    SteadyState.assertAllocatesNothing(2000, () -> {
       model.trainStep(16);
       model.predict(16);
       model.trainStep(1);
-    }
-    // an allocation per step shows in every window; a one-time JIT event in one only
-    List<Long> windows = new ArrayList<>();
-    for (int window = 0; window < 5; window++) {
-      long before = threads.getThreadAllocatedBytes(thread);
-      for (int i = 0; i < 100; i++) {
-        model.trainStep(16);
-        model.predict(16);
-        model.trainStep(1);
-      }
-      windows.add(threads.getThreadAllocatedBytes(thread) - before);
-      if (windows.get(window) == 0) {
-        break;
-      }
-    }
-    assertEquals(0, windows.stream().mapToLong(Long::longValue).min().orElseThrow(),
-        "bytes allocated by windows of 100 steps and predictions: " + windows);
+    }, "steps and predictions");
   }
 }

@@ -7,7 +7,6 @@ import dev.adjoint.compiler.frontend.Compilation;
 import dev.adjoint.compiler.frontend.Frontend;
 import dev.adjoint.compiler.source.SourceFile;
 import dev.adjoint.runtime.model.CompiledModel;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -195,32 +194,12 @@ class GeneratedLimitsTest {
   }
 
   private static void assertNoAllocation(CompiledModel model) {
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long thread = Thread.currentThread().getId();
-    // warm up until C2 has compiled every path, the Vector API's edge tiles too (interpreted and
-    // C1-compiled vector code allocates); a different batch size takes other paths
-    for (int i = 0; i < 3000; i++) {
+    // a different batch size takes other paths
+    SteadyState.assertAllocatesNothing(3000, () -> {
       model.trainStep(32);
       model.predict(32);
       model.evaluate(7);
-    }
-    // Steady state: an allocation on every step shows in every window of 100 steps; a one-time
-    // JIT event (a deoptimization and recompilation) shows in one window only.
-    List<Long> windows = new ArrayList<>();
-    for (int window = 0; window < 5; window++) {
-      long before = threads.getThreadAllocatedBytes(thread);
-      for (int i = 0; i < 100; i++) {
-        model.trainStep(32);
-        model.predict(32);
-        model.evaluate(7);
-      }
-      windows.add(threads.getThreadAllocatedBytes(thread) - before);
-      if (windows.get(window) == 0) {
-        break;
-      }
-    }
-    long allocated = windows.stream().mapToLong(Long::longValue).min().orElseThrow();
-    assertEquals(0, allocated, "bytes allocated by windows of 100 steps, predictions and evaluations: " + windows);
+    }, "steps, predictions and evaluations");
   }
+
 }

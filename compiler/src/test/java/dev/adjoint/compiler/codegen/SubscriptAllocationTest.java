@@ -1,15 +1,11 @@
 package dev.adjoint.compiler.codegen;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.frontend.Compilation;
 import dev.adjoint.compiler.frontend.Frontend;
 import dev.adjoint.compiler.source.SourceFile;
 import dev.adjoint.runtime.model.CompiledModel;
-import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,26 +31,9 @@ class SubscriptAllocationTest {
     Compilation c = Frontend.compile(SourceFile.of("sliced.nn", MODEL));
     assertTrue(c.ok(), c.diagnostics().format());
     CompiledModel model = ModelCompiler.compile(c.models().get(0)).newModel(16);
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long thread = Thread.currentThread().getId();
-    for (int i = 0; i < 3000; i++) { // until C2 has compiled every path
+    SteadyState.assertAllocatesNothing(3000, () -> {
       model.trainStep(16);
       model.predict(16);
-    }
-    List<Long> windows = new ArrayList<>(); // a one-time JIT event shows in one window only
-    for (int window = 0; window < 5; window++) {
-      long before = threads.getThreadAllocatedBytes(thread);
-      for (int i = 0; i < 100; i++) {
-        model.trainStep(16);
-        model.predict(16);
-      }
-      windows.add(threads.getThreadAllocatedBytes(thread) - before);
-      if (windows.get(window) == 0) {
-        break;
-      }
-    }
-    assertEquals(0, windows.stream().mapToLong(Long::longValue).min().orElseThrow(),
-        "bytes allocated by windows of 100 steps and predictions: " + windows);
+    }, "steps and predictions");
   }
 }
