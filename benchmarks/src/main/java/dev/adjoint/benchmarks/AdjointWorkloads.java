@@ -17,9 +17,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * W1-W4 on Adjoint: one compiled training step (forward, backward, optimizer update) per
- * operation, reported as steps/s ({@code ResultsTable} turns W1 and W3 into samples/s and
- * W3 into GFLOP/s); W4 one {@code predict(1)} per operation, in µs. Each iteration starts
+ * W1-W5 on Adjoint: one compiled training step (forward, backward, optimizer update) per
+ * operation, reported as steps/s ({@code ResultsTable} turns W1, W3 and W5 into samples/s
+ * and W3 and W5 into GFLOP/s); W4 and W5i one {@code predict(1)} per operation, in µs. Each iteration starts
  * again from the shared initial weights, so both sides measure the same stretch of training
  * and neither runs into ever larger logits. With {@code -prof gc}, {@code gc.alloc.rate.norm}
  * is the bytes allocated per step. PyTorch's twin is {@code peer.PyTorchWorkloads}.
@@ -108,6 +108,49 @@ public class AdjointWorkloads {
     }
   }
 
+  /** W5: the convolutional network of {@link CnnData}, reset before each iteration. */
+  @State(Scope.Thread)
+  public static class W5 {
+    @Param({"1", "2"})
+    public int threads;
+    CnnData data;
+    CompiledModel model;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      AdjointSide.useThreads(threads);
+      data = CnnData.create();
+      model = data.trainer();
+    }
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      data.reset(model);
+    }
+  }
+
+  /** W5i: W5's network at batch 1, one image of W5's batch copied in before each call. */
+  @State(Scope.Thread)
+  public static class W5i {
+    @Param({"1", "2"})
+    public int threads;
+    CompiledModel model;
+    float[] sample;
+    float[] x;
+    float[] probs;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      AdjointSide.useThreads(threads);
+      CnnData data = CnnData.create();
+      model = data.compile().newModel(1);
+      data.reset(model);
+      sample = Arrays.copyOf(data.inputs(), CnnData.PIXELS);
+      x = model.input("x").f32();
+      probs = model.output("probs").f32();
+    }
+  }
+
   @Benchmark
   public double w1MnistMlp(W1 s) {
     return s.model.trainStep(s.batch);
@@ -131,6 +174,25 @@ public class AdjointWorkloads {
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public float w4Infer(W4 s) {
+    System.arraycopy(s.sample, 0, s.x, 0, s.sample.length);
+    s.model.predict(1);
+    float sum = 0;
+    for (float p : s.probs) {
+      sum += p;
+    }
+    return sum;
+  }
+
+  @Benchmark
+  public double w5Cnn(W5 s) {
+    return s.model.trainStep(CnnData.BATCH);
+  }
+
+  /** W4's measure on W5's network: copy an image in, predict, read the probabilities. */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public float w5Infer(W5i s) {
     System.arraycopy(s.sample, 0, s.x, 0, s.sample.length);
     s.model.predict(1);
     float sum = 0;

@@ -105,6 +105,14 @@ public final class ResultsTable {
       row("W4 infer (batch 1)", threads, a.map(Result::score), p.map(Result::score), "µs/call",
           p.isPresent() && a.isPresent() ? p.get().score() / a.get().score() : null, "≤ 10 µs");
     }
+    throughputRows("W5 cnn training", "w5Cnn", CnnData.BATCH, "samples/s", t -> "≥ 1.0");
+    throughputRows("W5 cnn training", "w5Cnn", CnnData.flopsPerStep() / 1e9, "GFLOP/s", t -> "≥ 1.0");
+    for (int threads : threads("w5Infer")) {
+      Optional<Result> a = find(false, "w5Infer", threads, Map.of());
+      Optional<Result> p = find(true, "w5Infer", threads, Map.of());
+      row("W5i cnn infer (batch 1)", threads, a.map(Result::score), p.map(Result::score), "µs/call",
+          p.isPresent() && a.isPresent() ? p.get().score() / a.get().score() : null, "≥ 2 (≤ PyTorch ÷ 2)");
+    }
     for (String size : sizes()) {
       double gflop = 2 * Math.pow(Double.parseDouble(size), 3) / 1e9;
       for (int threads : threads("multiply")) {
@@ -189,8 +197,9 @@ public final class ResultsTable {
     out.println();
     out.println("| workload | threads | Adjoint | PyTorch | unit | target |");
     out.println("|---|---|---|---|---|---|");
-    Map<String, String> names = Map.of("w1MnistMlp", "W1 mnist_mlp", "w2Tiny", "W2 tiny", "w3Wide", "W3 wide");
-    for (String method : List.of("w1MnistMlp", "w2Tiny", "w3Wide")) {
+    Map<String, String> names = Map.of("w1MnistMlp", "W1 mnist_mlp", "w2Tiny", "W2 tiny", "w3Wide", "W3 wide",
+        "w5Cnn", "W5 cnn");
+    for (String method : List.of("w1MnistMlp", "w2Tiny", "w3Wide", "w5Cnn")) {
       for (int threads : threads(method)) {
         Optional<Double> a = find(false, method, threads, Map.of()).map(Result::bytesPerOp);
         Optional<Double> p = find(true, method, threads, Map.of()).map(Result::bytesPerOp);

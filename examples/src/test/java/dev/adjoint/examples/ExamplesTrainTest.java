@@ -24,10 +24,15 @@ class ExamplesTrainTest {
   Path runs;
 
   private TrainingRun.Result train(String example) {
+    return train(example, 0);
+  }
+
+  /** Trains for {@code epochs} epochs, or the train block's when 0. */
+  private TrainingRun.Result train(String example, int epochs) {
     ModelUnit unit = Adjoint.check(EXAMPLES.resolve(example), null, List.of());
     StringWriter console = new StringWriter();
     TrainingRun.Result r = new TrainingRun(unit, runs.resolve(unit.name()), new PrintWriter(console), false)
-        .run(0, false);
+        .run(epochs, false);
     System.out.println(example + ":\n" + console);
     return r;
   }
@@ -67,10 +72,13 @@ class ExamplesTrainTest {
   }
 
   @Test
-  void theMnistConvolutionalNetworkReaches98Point5PercentOnHeldOutDigits() {
-    // 98.8% on the held-out digits where the perceptron reaches about 96.7%
-    TrainingRun.Result r = train("mnist/cnn.nn");
-    assertTrue(r.metric("test", "accuracy") >= 0.985, "test accuracy " + r.metric("test", "accuracy"));
+  void theMnistConvolutionalNetworkBeatsThePerceptronInTenEpochs() {
+    // Its 20 epochs reach 98.6% on the held-out digits (seed 42; `adjoint train`, README) but
+    // take about 120 s on 2 busy cores, too long for the suite: the first 10 of them (the
+    // learning rate decays per epoch, so they are the same 10) reach 97.9% in about 60 s,
+    // where the perceptron reaches about 96.7%.
+    TrainingRun.Result r = train("mnist/cnn.nn", 10);
+    assertTrue(r.metric("test", "accuracy") >= 0.975, "test accuracy " + r.metric("test", "accuracy"));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.adjoint.benchmarks.peer;
 
 import dev.adjoint.benchmarks.AdjointSide;
 import dev.adjoint.benchmarks.BenchData;
+import dev.adjoint.benchmarks.CnnData;
 import dev.adjoint.benchmarks.Workload;
 import dev.adjoint.runtime.model.CompiledModel;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import java.util.Locale;
  * Adjoint and PyTorch must compute the same first training loss (and, after one update by
  * their optimizers, the same second loss). A mismatch means different networks, layouts,
  * losses or optimizers, and stops the benchmark. {@code PyTorchWorkloads} checks before it
- * measures; {@link #main} checks W1-W3 and writes the lines that {@code ResultsTable} shows.
+ * measures; {@link #main} checks W1-W3 and W5 and writes the lines that {@code ResultsTable} shows.
  */
 public final class FirstLoss {
   /** Relative tolerance of the first loss: float32 sums in a different order. */
@@ -28,7 +29,7 @@ public final class FirstLoss {
   private FirstLoss() {}
 
   /** Both sides' first two losses on a workload. */
-  public record Agreement(Workload workload, double adjoint, double pytorch, double adjoint2, double pytorch2) {
+  public record Agreement(String model, double adjoint, double pytorch, double adjoint2, double pytorch2) {
     static double relative(double a, double b) {
       return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
     }
@@ -40,7 +41,7 @@ public final class FirstLoss {
     @Override
     public String toString() {
       return String.format(Locale.ROOT, "%-9s first loss: Adjoint %.7f, PyTorch %.7f (relative difference %.1e);"
-          + " second: %.7f, %.7f (%.1e) -> %s", workload.modelName(), adjoint, pytorch,
+          + " second: %.7f, %.7f (%.1e) -> %s", model, adjoint, pytorch,
           relative(adjoint, pytorch), adjoint2, pytorch2, relative(adjoint2, pytorch2),
           agrees() ? "agree" : "DISAGREE");
     }
@@ -55,29 +56,54 @@ public final class FirstLoss {
     try (DjlNetwork pytorch = new DjlNetwork(data, workload.batch())) {
       double p1 = pytorch.trainStep();
       double p2 = pytorch.trainStep();
-      return new Agreement(workload, a1, p1, a2, p2);
+      return new Agreement(workload.modelName(), a1, p1, a2, p2);
+    }
+  }
+
+  /** W5's two first losses on both sides, from {@link CnnData}'s start. */
+  public static Agreement compareCnn() {
+    CnnData data = CnnData.create();
+    CompiledModel adjoint = data.trainer();
+    double a1 = adjoint.trainStep(CnnData.BATCH);
+    double a2 = adjoint.trainStep(CnnData.BATCH);
+    try (DjlCnn pytorch = new DjlCnn(data, CnnData.BATCH)) {
+      double p1 = pytorch.trainStep();
+      double p2 = pytorch.trainStep();
+      return new Agreement("cnn", a1, p1, a2, p2);
     }
   }
 
   /** {@link #compare}, printed, and an exception when the two sides disagree. */
   public static Agreement check(Workload workload) {
-    Agreement agreement = compare(workload);
+    return checked(compare(workload));
+  }
+
+  /** {@link #compareCnn}, printed, and an exception when the two sides disagree. */
+  public static Agreement checkCnn() {
+    return checked(compareCnn());
+  }
+
+  private static Agreement checked(Agreement agreement) {
     System.out.println(agreement);
     if (!agreement.agrees()) {
-      throw new IllegalStateException("Adjoint and PyTorch do different work on " + workload.modelName()
+      throw new IllegalStateException("Adjoint and PyTorch do different work on " + agreement.model()
           + ": " + agreement);
     }
     return agreement;
   }
 
-  /** Checks W1-W3 on one thread each; writes the lines to the file given, if any; exits 1 on a mismatch. */
+  /** Checks W1-W3 and W5 on one thread each; writes the lines to the file given, if any; exits 1 on a mismatch. */
   public static void main(String[] args) throws IOException {
     AdjointSide.useThreads(1);
     DjlNetwork.engine(1);
     List<String> lines = new ArrayList<>();
     boolean ok = true;
+    List<Agreement> agreements = new ArrayList<>();
     for (Workload w : Workload.values()) {
-      Agreement agreement = compare(w);
+      agreements.add(compare(w));
+    }
+    agreements.add(compareCnn());
+    for (Agreement agreement : agreements) {
       System.out.println(agreement);
       lines.add(agreement.toString());
       ok &= agreement.agrees();

@@ -2,6 +2,7 @@ package dev.adjoint.benchmarks.peer;
 
 import dev.adjoint.benchmarks.AdjointSide;
 import dev.adjoint.benchmarks.BenchData;
+import dev.adjoint.benchmarks.CnnData;
 import dev.adjoint.benchmarks.Jvm;
 import dev.adjoint.benchmarks.Workload;
 import dev.adjoint.runtime.model.CompiledModel;
@@ -22,9 +23,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * W1-W4 on PyTorch through DJL, the twin of {@code AdjointWorkloads}: the same methods,
+ * W1-W5 on PyTorch through DJL, the twin of {@code AdjointWorkloads}: the same methods,
  * shapes, iteration settings, weights and batch. Before measuring, each fork checks that
- * both sides compute the same losses ({@link FirstLoss}) or, for W4, the same probabilities.
+ * both sides compute the same losses ({@link FirstLoss}) or, for W4 and W5i, the same
+ * probabilities.
  * libtorch runs with {@code threads} intra-op threads and one inter-op thread.
  */
 @Fork(value = 1, jvmArgsAppend = {Jvm.VECTOR, Jvm.XMS, Jvm.XMX, "-Dai.djl.offline=true"})
@@ -128,6 +130,68 @@ public class PyTorchWorkloads {
     }
   }
 
+  /** W5: the convolutional network, checked against Adjoint's first losses. */
+  @State(Scope.Thread)
+  public static class W5 {
+    @Param({"1", "2"})
+    public int threads;
+    DjlCnn network;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      DjlNetwork.engine(threads);
+      AdjointSide.useThreads(threads);
+      FirstLoss.checkCnn();
+      network = new DjlCnn(CnnData.create(), CnnData.BATCH);
+    }
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      network.reset();
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+      network.close();
+    }
+  }
+
+  /** W5i: W5's network at batch 1; its probabilities checked against Adjoint's for the same image. */
+  @State(Scope.Thread)
+  public static class W5i {
+    @Param({"1", "2"})
+    public int threads;
+    DjlCnn network;
+    float[] sample;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      DjlNetwork.engine(threads);
+      AdjointSide.useThreads(threads);
+      CnnData data = CnnData.create();
+      sample = Arrays.copyOf(data.inputs(), CnnData.PIXELS);
+      network = new DjlCnn(data, 1);
+      CompiledModel adjoint = data.compile().newModel(1);
+      data.reset(adjoint);
+      data.fillBatch(adjoint);
+      adjoint.predict(1);
+      float[] expected = adjoint.output("probs").f32();
+      float[] actual = network.predict(sample);
+      for (int i = 0; i < expected.length; i++) {
+        if (Math.abs(expected[i] - actual[i]) > 1e-5) {
+          throw new IllegalStateException("W5i: Adjoint and PyTorch predict different probabilities: "
+              + Arrays.toString(expected) + " vs " + Arrays.toString(actual));
+        }
+      }
+      System.out.println("W5i probabilities agree: " + Arrays.toString(actual));
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+      network.close();
+    }
+  }
+
   @Benchmark
   public float w1MnistMlp(W1 s) {
     return s.network.trainStep();
@@ -149,6 +213,18 @@ public class PyTorchWorkloads {
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public float[] w4Infer(W4 s) {
+    return s.network.predict(s.sample);
+  }
+
+  @Benchmark
+  public float w5Cnn(W5 s) {
+    return s.network.trainStep();
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public float[] w5Infer(W5i s) {
     return s.network.predict(s.sample);
   }
 }
