@@ -76,6 +76,15 @@ class GemmArgumentsTest {
     expect("c overlaps a", () -> Gemm.multiply(false, false, 2, 2, 2, x, 0, b, 0, x, 3, false));
     expect("c overlaps b", () -> Gemm.multiply(false, false, 2, 2, 2, a, 0, x, 6, x, 3, false));
     Gemm.multiply(false, false, 2, 2, 2, x, 0, b, 0, x, 4, false);
+    // c just before an input, sharing no element, is fine; one element more is an overlap
+    Gemm.multiply(false, false, 2, 2, 2, a, 0, x, 4, x, 0, false);
+    expect("c overlaps b", () -> Gemm.multiply(false, false, 2, 2, 2, a, 0, x, 3, x, 0, false));
+    expect("c overlaps a", () -> Gemm.multiply(false, false, 2, 2, 2, x, 7, b, 0, x, 4, false));
+    Gemm.multiply(false, false, 2, 2, 2, x, 8, b, 0, x, 4, false);
+    // with k = 0 the inputs hold nothing, so they overlap nothing: c is zeroed
+    float[] y = {5, 5, 5, 5};
+    Gemm.multiply(false, false, 2, 2, 0, y, 0, y, 0, y, 0, false);
+    assertArrayEquals(new float[4], y);
   }
 
   @Test
