@@ -164,4 +164,76 @@ class ShapeRulesTest {
     assertTrue(refused(Op.ELEMENTWISE_KERNEL, new Attrs.Kernel(List.of(ahead), ScalarType.F32, Shape.of(B, 2)),
         f32(B, 2)).contains("reads $1 before it exists"));
   }
+
+  private static Attrs.Conv conv2d(int kh, int kw, int stride, int pad, int groups, int h, int w) {
+    return new Attrs.Conv(List.of(kh, kw), List.of(stride, stride), List.of(pad, pad), List.of(pad, pad),
+        List.of(1, 1), groups, List.of(h, w));
+  }
+
+  @Test
+  void aConvolutionFitsItsFiltersAndItsGeometry() {
+    Attrs.Conv c = conv2d(3, 2, 2, 1, 1, 7, 5);
+    TensorType filters = f32(3, 2, 2, 4);
+    assertEquals(f32(B, 4, 3, 4), infer(Op.CONV, c, f32(B, 7, 5, 2), filters), "(7 + 2 - 3) / 2 + 1 by (5 + 2 - 2) / 2 + 1");
+    assertEquals(f32(B, 7, 5, 2), infer(Op.CONV_INPUT_GRAD, c, f32(B, 4, 3, 4), filters));
+    assertEquals(filters, infer(Op.CONV_FILTER_GRAD, c, f32(B, 7, 5, 2), f32(B, 4, 3, 4)));
+    assertTrue(refused(Op.CONV, c, f32(B, 7, 5, 2), new TensorType(ScalarType.F64, Shape.of(3, 2, 2, 4)))
+        .contains("two floating-point operands of one dtype"));
+    assertTrue(refused(Op.CONV, c, i32(B, 7, 5, 2), new TensorType(ScalarType.I32, Shape.of(3, 2, 2, 4)))
+        .contains("two floating-point operands"));
+    assertTrue(refused(Op.CONV, c, f32(B, 7, 2), filters).contains("the input must be [N, H, W, C]"));
+    assertTrue(refused(Op.CONV, c, f32(7, B, 5, 2), filters).contains("only the first axis of the input may be"));
+    assertTrue(refused(Op.CONV, c, f32(B, 7, 5, 2), f32(3, 3, 2, 4)).contains("the filters must be [3, 2]"));
+    assertTrue(refused(Op.CONV, c, f32(B, 7, 5, 3), filters).contains("the filters must be"));
+    assertTrue(refused(Op.CONV, c, f32(B, 6, 5, 2), filters).contains("does not have the spatial size [7, 5]"));
+    assertTrue(refused(Op.CONV_INPUT_GRAD, c, f32(B, 4, 4, 4), filters).contains("does not fit the filters"));
+    assertTrue(refused(Op.CONV_FILTER_GRAD, c, f32(B, 7, 5, 2), f32(B, 4, 2, 4)).contains("does not fit the input"));
+    Attrs.Conv tooLarge = conv2d(9, 2, 1, 0, 1, 7, 5);
+    assertTrue(refused(Op.CONV, tooLarge, f32(B, 7, 5, 2), f32(9, 2, 2, 4)).contains("larger than the padded input"));
+    Attrs.Conv exact = conv2d(7, 5, 1, 0, 1, 7, 5);
+    assertEquals(f32(B, 1, 1, 4), infer(Op.CONV, exact, f32(B, 7, 5, 2), f32(7, 5, 2, 4)), "a kernel as large as the input");
+  }
+
+  @Test
+  void groupsDivideBothChannelCounts() {
+    Attrs.Conv two = conv2d(1, 1, 1, 0, 2, 3, 3);
+    assertEquals(f32(B, 3, 3, 6), infer(Op.CONV, two, f32(B, 3, 3, 4), f32(1, 1, 2, 6)));
+    assertTrue(refused(Op.CONV, two, f32(B, 3, 3, 4), f32(1, 1, 2, 5)).contains("C_out divisible by 2"));
+    assertTrue(refused(Op.CONV, two, f32(B, 3, 3, 3), f32(1, 1, 2, 6)).contains("[3/2, C_out]"));
+    assertTrue(refused(Op.CONV_FILTER_GRAD, two, f32(B, 3, 3, 4), f32(B, 3, 3, 5)).contains("does not fit the input"));
+    assertTrue(refused(Op.CONV_FILTER_GRAD, two, f32(B, 3, 3, 3), f32(B, 3, 3, 6)).contains("does not fit the input"));
+    assertEquals(f32(1, 1, 2, 6), infer(Op.CONV_FILTER_GRAD, two, f32(B, 3, 3, 4), f32(B, 3, 3, 6)));
+  }
+
+  @Test
+  void aPoolingWindowFitsThePaddedInput() {
+    Attrs.Pool halfPadded = new Attrs.Pool(List.of(2, 2), List.of(2, 2), List.of(1, 1));
+    assertEquals(i32(B, 4, 3, 3), infer(Op.POOL_ARGMAX, halfPadded, f32(B, 7, 5, 3)));
+    Attrs.Pool overHalf = new Attrs.Pool(List.of(3, 3), List.of(1, 1), List.of(2, 2));
+    assertTrue(refused(Op.POOL_ARGMAX, overHalf, f32(B, 7, 5, 3)).contains("does not fit"));
+    Attrs.Pool whole = new Attrs.Pool(List.of(7, 5), List.of(1, 1), List.of(0, 0));
+    assertEquals(i32(B, 1, 1, 3), infer(Op.POOL_ARGMAX, whole, f32(B, 7, 5, 3)), "a window as large as the input");
+    Attrs.Pool larger = new Attrs.Pool(List.of(8, 5), List.of(1, 1), List.of(0, 0));
+    assertTrue(refused(Op.POOL_ARGMAX, larger, f32(B, 7, 5, 3)).contains("does not fit"));
+    Attrs.Pool still = new Attrs.Pool(List.of(2, 2), List.of(0, 1), List.of(0, 0));
+    assertTrue(refused(Op.POOL_ARGMAX, still, f32(B, 7, 5, 3)).contains("does not fit"));
+    assertTrue(refused(Op.POOL_ARGMAX, halfPadded, i32(B, 7, 5, 3)).contains("needs a floating-point input"));
+    assertTrue(refused(Op.POOL_ARGMAX, halfPadded, f32(B, 7, 5)).contains("with 2 spatial axes"));
+    assertTrue(refused(Op.POOL_ARGMAX, halfPadded, f32(7, B, 5, 3)).contains("with 2 spatial axes"));
+  }
+
+  @Test
+  void takeAndPutPairATensorWithItsWindowsMaxima() {
+    assertEquals(f32(B, 4, 3, 3), infer(Op.SPATIAL_TAKE, Attrs.NONE, f32(B, 7, 5, 3), i32(B, 4, 3, 3)));
+    assertTrue(refused(Op.SPATIAL_TAKE, Attrs.NONE, f32(B, 7, 5, 3), f32(B, 4, 3, 3)).contains("needs i32 ids"));
+    assertTrue(refused(Op.SPATIAL_TAKE, Attrs.NONE, i32(B, 7, 5, 3), i32(B, 4, 3, 3)).contains("floating-point"));
+    assertTrue(refused(Op.SPATIAL_TAKE, Attrs.NONE, f32(B, 7, 5, 3), i32(B, 4, 3, 2)).contains("needs [B, S..., C]"));
+    assertTrue(refused(Op.SPATIAL_TAKE, Attrs.NONE, f32(B, 7, 5, 3), i32(B, 4, 3)).contains("needs [B, S..., C]"));
+    assertTrue(refused(Op.SPATIAL_TAKE, Attrs.NONE, f32(B, 7), i32(B, 4)).contains("needs [B, S..., C]"));
+    Attrs.Target image = new Attrs.Target(Shape.of(B, 7, 5, 3));
+    assertEquals(f32(B, 7, 5, 3), infer(Op.SPATIAL_PUT, image, i32(B, 4, 3, 3), f32(B, 4, 3, 3)));
+    assertTrue(refused(Op.SPATIAL_PUT, image, i32(B, 4, 3, 3), f32(B, 4, 2, 3)).contains("do not match the indices"));
+    assertTrue(refused(Op.SPATIAL_PUT, image, f32(B, 4, 3, 3), f32(B, 4, 3, 3)).contains("needs i32 ids"));
+    assertTrue(refused(Op.SPATIAL_PUT, image, i32(B, 4, 3, 3), i32(B, 4, 3, 3)).contains("floating-point"));
+  }
 }
