@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * warm call allocates nothing. The class takes no array offsets, checks no arguments and always
  * runs on the shared {@link Gemm} engine, so none of those is tested here.
  */
-class ConvolutionTest {
+class ConvolutionKernelTest {
   /** Allowed error, relative to the sum of the magnitudes of the terms of each element. */
   private static final double TOLERANCE = 1e-4;
   /** The value of the floats after the end of every array, which no call may change. */
