@@ -120,6 +120,7 @@ public final class Convolution {
     int padW;
     int dilationH;
     int dilationW;
+    int n;
     int inPerGroup;
     int outPerGroup;
     /** n·outH·outW: rows of the im2col matrix and of the output. */
@@ -133,6 +134,9 @@ public final class Convolution {
 
     Scratch set(int n, int inH, int inW, int inC, int outH, int outW, int outC, int kh, int kw, int strideH,
         int strideW, int padH, int padW, int dilationH, int dilationW, int groups) {
+      checkGeometry(n, inH, inW, inC, outH, outW, outC, kh, kw, strideH, strideW, padH, padW, dilationH, dilationW,
+          groups);
+      this.n = n;
       this.inH = inH;
       this.inW = inW;
       this.inC = inC;
@@ -152,6 +156,32 @@ public final class Convolution {
       this.rows = n * outH * outW;
       this.patch = kh * kw * inPerGroup;
       return this;
+    }
+
+    /**
+     * Refuses a geometry the loops below would silently get wrong (groups not dividing the
+     * channels would drop the remainder) or overflow (an im2col buffer over one Java array).
+     */
+    private static void checkGeometry(int n, int inH, int inW, int inC, int outH, int outW, int outC, int kh,
+        int kw, int strideH, int strideW, int padH, int padW, int dilationH, int dilationW, int groups) {
+      if (n < 0 || inH < 0 || inW < 0 || inC < 1 || outH < 0 || outW < 0 || outC < 1 || kh < 1 || kw < 1) {
+        throw new IllegalArgumentException("convolution sizes out of range: n " + n + ", input " + inH + "x" + inW
+            + "x" + inC + ", output " + outH + "x" + outW + "x" + outC + ", kernel " + kh + "x" + kw);
+      }
+      if (strideH < 1 || strideW < 1 || dilationH < 1 || dilationW < 1 || padH < 0 || padW < 0) {
+        throw new IllegalArgumentException("convolution stride " + strideH + "x" + strideW + ", dilation "
+            + dilationH + "x" + dilationW + " must be positive and padding " + padH + "x" + padW + " not negative");
+      }
+      if (groups < 1 || inC % groups != 0 || outC % groups != 0) {
+        throw new IllegalArgumentException("convolution groups " + groups + " must divide the input channels "
+            + inC + " and the output channels " + outC);
+      }
+      long rows = (long) n * outH * outW;
+      long patch = (long) kh * kw * (inC / groups);
+      if (rows * patch > Integer.MAX_VALUE - 8 || rows * outC > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("convolution of " + rows + " output positions by " + patch
+            + " taps exceeds one Java array: use a smaller batch");
+      }
     }
 
     float[] col(int size) {
@@ -179,7 +209,7 @@ public final class Convolution {
     float[] im2col(float[] x, int g) {
       float[] c = col(rows * patch);
       int r = 0;
-      for (int b = 0; b < rows / (outH * outW); b++) {
+      for (int b = 0; b < n; b++) {
         for (int oh = 0; oh < outH; oh++) {
           for (int ow = 0; ow < outW; ow++, r++) {
             int at = r * patch;
@@ -203,7 +233,7 @@ public final class Convolution {
     /** Adds the patches [rows, patch] back at their places in group g's channels of dx. */
     void col2im(float[] c, int g, float[] dx) {
       int r = 0;
-      for (int b = 0; b < rows / (outH * outW); b++) {
+      for (int b = 0; b < n; b++) {
         for (int oh = 0; oh < outH; oh++) {
           for (int ow = 0; ow < outW; ow++, r++) {
             int at = r * patch;

@@ -27,8 +27,10 @@ import org.junit.jupiter.api.Test;
  * zeros of the padding, the cleared dx) shows; others run on a new thread whose scratch starts
  * empty and grows. Outputs start as garbage and the floats past the end of each array must stay
  * untouched. Also: repeated calls give the same bits, two threads at once do not mix, and a
- * warm call allocates nothing. The class takes no array offsets, checks no arguments and always
- * runs on the shared {@link Gemm} engine, so none of those is tested here.
+ * warm call allocates nothing. Geometry it cannot compute (groups not dividing the channels,
+ * non-positive strides, an im2col matrix over one Java array) is refused; an empty output is
+ * computed as nothing. The class takes no array offsets and always runs on the shared
+ * {@link Gemm} engine, so neither is tested here.
  */
 class ConvolutionKernelTest {
   /** Allowed error, relative to the sum of the magnitudes of the terms of each element. */
@@ -374,6 +376,58 @@ class ConvolutionKernelTest {
     Convolution.filterGradient(new float[] {1, 2, 4}, new float[] {1, 1}, dw, 1, 1, 3, 1, 1, 2, 1,
         1, 2, 1, 1, 0, 0, 1, 1, 1);
     assertArrayEquals(new float[] {3, 6}, dw);
+  }
+
+  /** Geometry the loops would get wrong is refused, each with the numbers that are wrong. */
+  @Test
+  void badGeometryIsRefusedWithItsNumbers() {
+    float[] a = new float[64];
+    // 3 input channels in 2 groups: the third channel would be dropped without a word.
+    refused("groups 2 must divide the input channels 3", () -> Convolution.forward(a, a, a, 1, 2, 2, 3, 1,
+        1, 2, 2, 2, 1, 1, 0, 0, 1, 1, 2));
+    refused("groups 2 must divide the input channels 2 and the output channels 3", () -> Convolution
+        .inputGradient(a, a, a, 1, 2, 2, 2, 1, 1, 3, 2, 2, 1, 1, 0, 0, 1, 1, 2));
+    refused("groups 0", () -> Convolution.filterGradient(a, a, a, 1, 2, 2, 2, 1, 1, 2, 2, 2, 1, 1, 0, 0, 1,
+        1, 0));
+    refused("stride 0x1", () -> Convolution.forward(a, a, a, 1, 2, 2, 1, 1, 1, 1, 2, 2, 0, 1, 0, 0, 1, 1, 1));
+    refused("dilation 1x0", () -> Convolution.forward(a, a, a, 1, 2, 2, 1, 1, 1, 1, 2, 2, 1, 1, 0, 0, 1, 0,
+        1));
+    refused("padding -1x0", () -> Convolution.forward(a, a, a, 1, 2, 2, 1, 1, 1, 1, 2, 2, 1, 1, -1, 0, 1, 1,
+        1));
+    refused("kernel 0x2", () -> Convolution.forward(a, a, a, 1, 2, 2, 1, 1, 1, 1, 0, 2, 1, 1, 0, 0, 1, 1, 1));
+    refused("n -1", () -> Convolution.forward(a, a, a, -1, 2, 2, 1, 1, 1, 1, 2, 2, 1, 1, 0, 0, 1, 1, 1));
+    // 100,000 images of 64x64 positions by 3x3x64 taps: 2.4e11 floats, far over one array.
+    refused("exceeds one Java array", () -> Convolution.forward(a, a, a, 100_000, 64, 64, 64, 64, 64, 64, 3,
+        3, 1, 1, 1, 1, 1, 1, 1));
+  }
+
+  private static void refused(String expected, Runnable call) {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        call::run);
+    if (!e.getMessage().contains(expected)) {
+      fail("expected a message containing \"" + expected + "\", got: " + e.getMessage());
+    }
+  }
+
+  /** An empty batch, or a kernel larger than the padded input, computes nothing and writes nothing. */
+  @Test
+  void emptyOutputsWriteNothing() {
+    float[] x = {1, 2, 3, 4};
+    float[] w = {1, 1, 1, 1};
+    float[] y = {GUARD, GUARD};
+    // No images at all.
+    Convolution.forward(x, w, y, 0, 2, 2, 1, 1, 1, 1, 2, 2, 1, 1, 0, 0, 1, 1, 1);
+    // An output of no rows (outH = 0) from one image.
+    Convolution.forwardBias(x, w, new float[] {5}, y, 1, 2, 2, 1, 0, 1, 1, 2, 2, 1, 1, 0, 0, 1, 1, 1);
+    assertArrayEquals(new float[] {GUARD, GUARD}, y);
+    // The input gradient of an empty output clears dx (no output depends on it) and nothing else.
+    float[] dx = {9, 9, 9, 9, GUARD};
+    Convolution.inputGradient(new float[0], w, dx, 1, 2, 2, 1, 0, 1, 1, 2, 2, 1, 1, 0, 0, 1, 1, 1);
+    assertArrayEquals(new float[] {0, 0, 0, 0, GUARD}, dx);
+    // The filter gradient of an empty output is zero.
+    float[] dw = {9, 9, 9, 9};
+    Convolution.filterGradient(x, new float[0], dw, 1, 2, 2, 1, 0, 1, 1, 2, 2, 1, 1, 0, 0, 1, 1, 1);
+    assertArrayEquals(new float[] {0, 0, 0, 0}, dw);
   }
 
   /** Calls repeated on the same thread, with other geometries in between, give the same bits. */
