@@ -28,6 +28,15 @@ public final class Layers {
   }
 
   /**
+   * The transposed convolution of x by filters [k..., C_out / groups, C_x] plus bias: the input
+   * gradient of the convolution {@code attrs} describes, whose input size is this result's.
+   */
+  public static Node convTranspose(NodeBuilder b, Node x, Node filters, Node bias, Attrs.Conv attrs) {
+    Node y = b.node(Op.CONV_INPUT_GRAD, List.of(x, filters), attrs);
+    return bias == null ? y : b.add(y, bias);
+  }
+
+  /**
    * Inverted dropout: while training, each element is kept with probability 1 - p and
    * scaled by 1/(1 - p), so the expected value is unchanged; at inference it is the identity.
    */

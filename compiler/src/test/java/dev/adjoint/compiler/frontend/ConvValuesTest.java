@@ -90,4 +90,53 @@ class ConvValuesTest {
   void filterCountMustBePositive() {
     assertRejects("model t {\n  input x: f32[B, 6, 2]\n  output y = conv1d(x, 0, 3)\n}\n", "3:24", "positive");
   }
+
+  /** x = (1, 2) by taps (1, 10, 100) at stride 2: each input lays a scaled copy of the filter, 2 apart. */
+  @Test
+  @Covers("conv_transpose1d")
+  void convTranspose1dLaysOneCopyOfTheFilterPerInput() {
+    String head = "model t {\n  input x: f64[B, 2, 1]\n  output y = ";
+    double[] taps = {1, 10, 100};
+    Graph full = graph(head + "conv_transpose1d(x, 1, 3, stride = 2, bias = false)\n}\n");
+    assertEquals(List.of("y.W " + Shape.of(3, 1, 1)), paramShapes(full));
+    assertValues(run(full).input("x", of(shape(1, 2, 1), 1, 2)).param("y.W", of(shape(3, 1, 1), taps)).output("y"),
+        shape(1, 5, 1), 1, 10, 102, 20, 200);
+    // padding crops both ends; output_padding gives back one element at the end
+    Graph cropped = graph(head + "conv_transpose1d(x, 1, 3, stride = 2, padding = 1, bias = false)\n}\n");
+    assertValues(run(cropped).input("x", of(shape(1, 2, 1), 1, 2)).param("y.W", of(shape(3, 1, 1), taps))
+        .output("y"), shape(1, 3, 1), 10, 102, 20);
+    Graph extra = graph(head + "conv_transpose1d(x, 1, 3, stride = 2, padding = 1, output_padding = 1, "
+        + "bias = false)\n}\n");
+    assertValues(run(extra).input("x", of(shape(1, 2, 1), 1, 2)).param("y.W", of(shape(3, 1, 1), taps))
+        .output("y"), shape(1, 4, 1), 10, 102, 20, 200);
+  }
+
+  /** The output size of PyTorch's ConvTranspose2d, the filters [kh, kw, filters / groups, C] and the bias. */
+  @Test
+  @Covers("conv_transpose2d")
+  void convTranspose2dShapesFollowPyTorch() {
+    Graph g = graph("model t {\n  input x: f32[B, 7, 5, 4]\n"
+        + "  output a = conv_transpose2d(x, 6, (3, 2), stride = 2, padding = (1, 0), output_padding = (1, 0))\n"
+        + "  output d = conv_transpose2d(x, 2, 3, dilation = 2, groups = 2, act = relu)\n}\n");
+    assertEquals(List.of("a.W " + Shape.of(3, 2, 6, 4), "a.b " + Shape.of(6), "d.W " + Shape.of(3, 3, 1, 4),
+        "d.b " + Shape.of(2)), paramShapes(g));
+    // (7 - 1)·2 - 2 + 2 + 1 + 1 = 14 and (5 - 1)·2 + 1 + 1 = 10; with dilation 2: 7 + 4 = 11, 5 + 4 = 9
+    assertEquals(Shape.of(Shape.BATCH, 14, 10, 6), g.outputs().get("a").shape());
+    assertEquals(Shape.of(Shape.BATCH, 11, 9, 2), g.outputs().get("d").shape());
+    assertEquals(Init.Kind.HE_UNIFORM, ((Attrs.Param) g.params().get(2).attrs()).init().kind());
+  }
+
+  @Test
+  @Covers("conv_transpose2d")
+  void convTransposeMisuseIsReportedAtTheArgument() {
+    String image = "model t {\n  input x: f32[B, 3, 3, 4]\n  output y = ";
+    assertRejects(image + "conv_transpose2d(x, 6, 3, groups = 4)\n}\n", "3:40", "6 filters", "groups = 4");
+    assertRejects(image + "conv_transpose2d(x, 6, 3, stride = 2, output_padding = 2)\n}\n", "3:52",
+        "output_padding [2, 2] must be smaller than the stride [2, 2]");
+    assertRejects(image + "conv_transpose2d(x, 6, 3, padding = 3)\n}\n", "3:40", "padding [3, 3] leaves an output "
+        + "of -1 elements along H");
+    assertRejects(image + "conv_transpose2d(x, 6, 3, padding = \"same\")\n}\n", "3:50", "padding", "integer or a tuple");
+    assertRejects("model t {\n  input x: f32[B, 6, 2]\n  output y = conv_transpose2d(x, 8, 3)\n}\n", "3:14",
+        "[B, H, W, C]");
+  }
 }

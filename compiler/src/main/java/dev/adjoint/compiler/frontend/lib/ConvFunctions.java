@@ -36,6 +36,21 @@ public final class ConvFunctions {
         + "W is [k, C / groups, filters]", 1));
     table.add(layer("conv2d", "a 2-D convolution of x[B, H, W, C] (channels last) and its bias, then the activation; "
         + "W is [kh, kw, C / groups, filters]", 2));
+    table.add(transposed("conv_transpose1d", "the transposed 1-D convolution of x[B, L, C] (the input gradient of "
+        + "conv1d) and its bias, then the activation; W is [k, filters / groups, C]", 1));
+    table.add(transposed("conv_transpose2d", "the transposed 2-D convolution of x[B, H, W, C] (the input gradient of "
+        + "conv2d) and its bias, then the activation; W is [kh, kw, filters / groups, C]", 2));
+  }
+
+  private static Builtin transposed(String name, String summary, int rank) {
+    return new Builtin(Signature.of(name, Args.tensor("x"), Args.positiveInt("filters"),
+        Parameter.required("kernel", Kind.INTS), Parameter.of("stride", Kind.INTS, new Value.Int(1)),
+        Parameter.of("padding", Kind.INTS, new Value.Int(0)),
+        Parameter.of("output_padding", Kind.INTS, new Value.Int(0)),
+        Parameter.of("dilation", Kind.INTS, new Value.Int(1)),
+        Parameter.of("groups", Kind.INT, new Value.Int(1)).withCheck(Checks.positive()), Args.bool("bias", true),
+        Parameter.choice("act", "activation", "none", ActivationFunctions.NAMES),
+        Parameter.optional("init", Kind.INIT)), CATEGORY, summary, (a, c) -> convTranspose(name, rank, a, c));
   }
 
   private static Builtin layer(String name, String summary, int rank) {
@@ -68,8 +83,66 @@ public final class ConvFunctions {
     }
   }
 
-  private static Node build(String name, int rank, BoundArgs a, CallContext c) {
+  private static Value convTranspose(String name, int rank, BoundArgs a, CallContext c) {
+    try {
+      return new Value.Tensor(buildTransposed(rank, a, c));
+    } catch (BadArgument e) {
+      return c.error(a.span(e.argument), name + "(): " + e.getMessage(), e.hint);
+    }
+  }
+
+  /**
+   * The transposed convolution as CONV_INPUT_GRAD of the convolution that would take the
+   * result back to x: that convolution's input is the output here, of size (in - 1)·stride -
+   * 2·padding + dilation·(k - 1) + output_padding + 1 along each axis, as in PyTorch.
+   */
+  private static Node buildTransposed(int rank, BoundArgs a, CallContext c) {
     Node x = a.tensor("x");
+    List<Integer> size = spatialSize(x, rank);
+    int channels = x.shape().last();
+    int groups = a.integer("groups");
+    int filters = a.integer("filters");
+    checkGroups(channels, filters, groups);
+    List<Integer> kernel = sizes(a, "kernel", rank, 1);
+    List<Integer> stride = sizes(a, "stride", rank, 1);
+    List<Integer> dilation = sizes(a, "dilation", rank, 1);
+    List<Integer> padding = sizes(a, "padding", rank, 0);
+    List<Integer> extra = sizes(a, "output_padding", rank, 0);
+    List<Integer> output = new ArrayList<>();
+    for (int i = 0; i < rank; i++) {
+      if (extra.get(i) >= stride.get(i)) {
+        throw new BadArgument("output_padding", "output_padding " + extra + " must be smaller than the stride "
+            + stride, "it only picks among the output sizes that a convolution with this stride maps back to "
+            + "the input's size");
+      }
+      long out = (long) (size.get(i) - 1) * stride.get(i) - 2L * padding.get(i)
+          + (long) dilation.get(i) * (kernel.get(i) - 1) + extra.get(i) + 1;
+      if (out < 1 || out > Integer.MAX_VALUE) {
+        throw new BadArgument("padding", "the padding " + padding + " leaves an output of " + out + " elements along "
+            + axisName(rank, i), "use less padding: the output is (in - 1)·stride - 2·padding + dilation·(kernel - 1) "
+            + "+ output_padding + 1");
+      }
+      output.add((int) out);
+    }
+    Attrs.Conv attrs = new Attrs.Conv(kernel, stride, padding, padding, dilation, groups, output);
+    String act = a.symbol("act");
+    Init init = a.has("init") ? a.init("init") : ActivationFunctions.defaultInit(act);
+    List<Integer> filterShape = new ArrayList<>(kernel);
+    filterShape.add(filters / groups);
+    filterShape.add(channels);
+    Node weight = c.param("W", Shape.of(filterShape), x.dtype(), init, ParamRole.WEIGHT);
+    Node bias = a.bool("bias") ? c.param("b", Shape.of(filters), x.dtype(), Init.of(Init.Kind.ZEROS), ParamRole.BIAS)
+        : null;
+    NodeBuilder b = c.ops();
+    return ActivationFunctions.apply(act, b, Layers.convTranspose(b, x, weight, bias, attrs));
+  }
+
+  private static String axisName(int rank, int i) {
+    return rank == 1 ? "L" : i == 0 ? "H" : "W";
+  }
+
+  /** The spatial sizes of a channels-last input [B, spatial..., C] of {@code rank} spatial axes. */
+  private static List<Integer> spatialSize(Node x, int rank) {
     Args.requireFloat(x, "the input");
     Shape s = x.shape();
     String layout = rank == 1 ? "[B, L, C]" : "[B, H, W, C]";
@@ -85,14 +158,24 @@ public final class ConvFunctions {
     for (int i = 0; i < rank; i++) {
       size.add(s.dim(i + 1));
     }
-    int channels = s.last();
-    int groups = a.integer("groups");
-    int filters = a.integer("filters");
+    return size;
+  }
+
+  private static void checkGroups(int channels, int filters, int groups) {
     if (channels % groups != 0 || filters % groups != 0) {
       throw new BadArgument("groups", "the " + channels + " input channels and " + filters
           + " filters must both be divisible by groups = " + groups,
           "each group convolves channels / groups inputs into filters / groups outputs");
     }
+  }
+
+  private static Node build(String name, int rank, BoundArgs a, CallContext c) {
+    Node x = a.tensor("x");
+    List<Integer> size = spatialSize(x, rank);
+    int channels = x.shape().last();
+    int groups = a.integer("groups");
+    int filters = a.integer("filters");
+    checkGroups(channels, filters, groups);
     List<Integer> kernel = sizes(a, "kernel", rank, 1);
     List<Integer> stride = sizes(a, "stride", rank, 1);
     List<Integer> dilation = sizes(a, "dilation", rank, 1);
@@ -103,7 +186,7 @@ public final class ConvFunctions {
         int reach = dilation.get(i) * (kernel.get(i) - 1) + 1;
         throw new BadArgument("kernel", "the kernel " + kernel + (dilation.get(i) == 1 ? "" : " dilated by " + dilation)
             + " reaches " + reach + " elements, more than the padded input's " + (size.get(i) + pads.get(0).get(i)
-            + pads.get(1).get(i)) + " along " + (rank == 1 ? "L" : i == 0 ? "H" : "W"),
+            + pads.get(1).get(i)) + " along " + axisName(rank, i),
             "use a smaller kernel or more padding (padding = \"same\" keeps the size)");
       }
     }
