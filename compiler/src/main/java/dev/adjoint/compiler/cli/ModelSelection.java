@@ -1,6 +1,7 @@
 package dev.adjoint.compiler.cli;
 
 import dev.adjoint.compiler.frontend.Compilation;
+import dev.adjoint.compiler.frontend.DataPresence;
 import dev.adjoint.compiler.frontend.Frontend;
 import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.source.SourceFile;
@@ -14,11 +15,17 @@ final class ModelSelection {
   private ModelSelection() {}
 
   static Optional<List<ModelUnit>> select(Path file, String model, List<String> sets, PrintWriter err) {
+    return select(file, model, sets, DataPresence.OPTIONAL, err);
+  }
+
+  /** As {@link #select(Path, String, List, PrintWriter)}, the train blocks' data files required or not. */
+  static Optional<List<ModelUnit>> select(Path file, String model, List<String> sets, DataPresence data,
+      PrintWriter err) {
     Optional<SourceFile> source = SourceFiles.read(file, err);
     if (source.isEmpty()) {
       return Optional.empty();
     }
-    Compilation compilation = Frontend.compile(source.get(), sets);
+    Compilation compilation = Frontend.compile(source.get(), sets, data);
     err.print(compilation.diagnostics().format());
     if (!compilation.ok()) {
       return Optional.empty();

@@ -1,17 +1,21 @@
 package dev.adjoint.compiler.cli;
 
+import dev.adjoint.compiler.frontend.DataPresence;
 import dev.adjoint.compiler.frontend.ModelUnit;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** The one model with a train block a training command works on, or an error saying why there is none. */
+/**
+ * The one model with a train block a training command works on (its data files required), or
+ * an error saying why there is none.
+ */
 final class TrainedModelChoice {
   private TrainedModelChoice() {}
 
   static Optional<ModelUnit> choose(Path file, String model, List<String> sets, PrintWriter err) {
-    Optional<List<ModelUnit>> units = ModelSelection.select(file, model, sets, err);
+    Optional<List<ModelUnit>> units = ModelSelection.select(file, model, sets, DataPresence.REQUIRED, err);
     if (units.isEmpty()) {
       return Optional.empty();
     }

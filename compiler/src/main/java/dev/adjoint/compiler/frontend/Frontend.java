@@ -25,23 +25,34 @@ import java.util.Optional;
  */
 public final class Frontend {
   private final BuiltinTable builtins;
+  private final DataPresence data;
 
-  private Frontend(BuiltinTable builtins) {
+  private Frontend(BuiltinTable builtins, DataPresence data) {
     this.builtins = builtins;
+    this.data = data;
   }
 
+  /** Compiles with the train block's data files optional ({@link DataPresence#OPTIONAL}). */
   public static Compilation compile(SourceFile file) {
     return compile(file, List.of());
   }
 
-  /** Compiles with {@code --set name=value} overrides applied to every model that declares the name. */
+  /**
+   * Compiles with {@code --set name=value} overrides applied to every model that declares the
+   * name; the data files are optional, as for checking and compiling.
+   */
   public static Compilation compile(SourceFile file, List<String> sets) {
-    return compile(file, sets, BuiltinTable.standard());
+    return compile(file, sets, DataPresence.OPTIONAL);
+  }
+
+  /** As {@link #compile(SourceFile, List)}, the data files required or not. */
+  public static Compilation compile(SourceFile file, List<String> sets, DataPresence data) {
+    return new Frontend(BuiltinTable.standard(), data).run(file, sets);
   }
 
   /** As {@link #compile(SourceFile, List)} with the given built-in functions. */
   public static Compilation compile(SourceFile file, List<String> sets, BuiltinTable builtins) {
-    return new Frontend(builtins).run(file, sets);
+    return new Frontend(builtins, DataPresence.OPTIONAL).run(file, sets);
   }
 
   private Compilation run(SourceFile file, List<String> sets) {
@@ -77,7 +88,7 @@ public final class Frontend {
       ConstantWarnings.check(graph.get(), diagnostics);
       TrainConfig config = null;
       if (train != null) {
-        config = new TrainChecker(train, graph.get(), base, diagnostics,
+        config = new TrainChecker(train, graph.get(), base, data, diagnostics,
             (e, kind) -> trainValue(model, e, kind, hyper.get(), diagnostics)).check().orElse(null);
       }
       units.add(new ModelUnit(model, graph.get(), config));

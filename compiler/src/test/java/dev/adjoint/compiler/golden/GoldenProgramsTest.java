@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.cli.GraphReport;
 import dev.adjoint.compiler.frontend.Compilation;
+import dev.adjoint.compiler.frontend.DataPresence;
 import dev.adjoint.compiler.frontend.Frontend;
 import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.ir.TextDump;
@@ -83,7 +84,9 @@ class GoldenProgramsTest {
     Path invalid = Golden.resources().resolve("programs/invalid");
     return Golden.nnFiles(invalid).stream().map(nn -> DynamicTest.dynamicTest(invalid.relativize(nn).toString(),
         () -> {
-          Compilation c = compile(nn);
+          // as train sees them: data files required
+          Compilation c = Frontend.compile(SourceFile.read(nn, nn.getFileName().toString()), List.of(),
+              DataPresence.REQUIRED);
           assertTrue(c.diagnostics().hasErrors(), nn + " should not compile");
           Golden.check(Golden.withExtension(nn, ".diag"), c.diagnostics().format());
         }));

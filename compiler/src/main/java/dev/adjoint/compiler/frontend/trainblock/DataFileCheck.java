@@ -3,6 +3,7 @@ package dev.adjoint.compiler.frontend.trainblock;
 import dev.adjoint.compiler.ast.Argument;
 import dev.adjoint.compiler.ast.Expr;
 import dev.adjoint.runtime.text.Suggestions;
+import dev.adjoint.compiler.frontend.DataPresence;
 import dev.adjoint.compiler.frontend.Signature;
 import dev.adjoint.runtime.data.DataFiles;
 import java.io.IOException;
@@ -14,7 +15,9 @@ import java.util.stream.Stream;
 
 /**
  * Every file a data source names must exist: csv's {@code path}, each file of idx and npy,
- * relative to the .nn file's folder; a missing one gets the closest name in its folder.
+ * relative to the .nn file's folder; a missing one gets the closest name in its folder. A
+ * missing file is an error only where the data is needed ({@link DataPresence#REQUIRED}); a
+ * file that exists but is not a regular, readable file is an error always.
  */
 final class DataFileCheck {
   private DataFileCheck() {}
@@ -34,6 +37,10 @@ final class DataFileCheck {
       if (resolved == null) {
         block.diagnostics().error(text.span(), "this is not a file path: it holds a character no file name can have",
             "write the path of the data file, relative to the folder of the .nn file");
+      } else if (problem != null && !Files.exists(resolved) && block.data() == DataPresence.OPTIONAL) {
+        String hint = missingFileHint(block, text);
+        block.diagnostics().warning(text.span(), "data file not found: \"" + text.value() + "\"; the model "
+            + "compiles without it, but train and eval will need it", hint);
       } else if (problem != null && !Files.exists(resolved)) {
         block.diagnostics().error(text.span(), "data file not found: \"" + text.value() + "\"",
             missingFileHint(block, text));

@@ -2,6 +2,7 @@ package dev.adjoint.compiler.frontend.trainblock;
 
 import dev.adjoint.compiler.ast.Declaration;
 import dev.adjoint.compiler.diag.Diagnostics;
+import dev.adjoint.compiler.frontend.DataPresence;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import java.nio.file.InvalidPathException;
@@ -11,10 +12,10 @@ import java.util.Map;
 
 /**
  * What each check of one train block reads: the block, its model's graph, the folder that
- * relative data paths start from, the settings by key (each known and given once), and the
+ * relative data paths start from, whether its data files must exist, the settings by key (each known and given once), and the
  * binding of option calls.
  */
-record TrainBlock(Declaration.Train train, Graph graph, Path baseDirectory, Diagnostics diagnostics,
+record TrainBlock(Declaration.Train train, Graph graph, Path baseDirectory, DataPresence data, Diagnostics diagnostics,
     OptionCalls calls, Map<String, Declaration.Setting> settings) {
 
   /** The setting written under {@code key}, or null. */

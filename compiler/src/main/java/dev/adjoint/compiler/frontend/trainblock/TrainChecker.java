@@ -3,6 +3,7 @@ package dev.adjoint.compiler.frontend.trainblock;
 import dev.adjoint.compiler.ast.Declaration;
 import dev.adjoint.compiler.ast.Expr;
 import dev.adjoint.compiler.diag.Diagnostics;
+import dev.adjoint.compiler.frontend.DataPresence;
 import dev.adjoint.compiler.frontend.Kind;
 import dev.adjoint.compiler.frontend.Value;
 import dev.adjoint.compiler.ir.Graph;
@@ -30,6 +31,7 @@ public final class TrainChecker {
   private final Declaration.Train train;
   private final Graph graph;
   private final Path baseDirectory;
+  private final DataPresence data;
   private final Diagnostics diagnostics;
   private final OptionCalls calls;
 
@@ -37,11 +39,12 @@ public final class TrainChecker {
    * @param evaluate evaluates an option value for a parameter kind, with the model's
    *     hyperparameters in scope; bare names become symbols where the kind takes names
    */
-  public TrainChecker(Declaration.Train train, Graph graph, Path baseDirectory, Diagnostics diagnostics,
-      BiFunction<Expr, Kind, Value> evaluate) {
+  public TrainChecker(Declaration.Train train, Graph graph, Path baseDirectory, DataPresence data,
+      Diagnostics diagnostics, BiFunction<Expr, Kind, Value> evaluate) {
     this.train = train;
     this.graph = graph;
     this.baseDirectory = baseDirectory;
+    this.data = data;
     this.diagnostics = diagnostics;
     this.calls = new OptionCalls(diagnostics, evaluate);
   }
@@ -49,7 +52,7 @@ public final class TrainChecker {
   /** The checked configuration, or empty after reporting errors. */
   public Optional<TrainConfig> check() {
     int errorsBefore = diagnostics.errorCount();
-    TrainBlock block = new TrainBlock(train, graph, baseDirectory, diagnostics, calls,
+    TrainBlock block = new TrainBlock(train, graph, baseDirectory, data, diagnostics, calls,
         SettingKeys.collect(train, diagnostics));
     if (graph.loss() == null) {
       diagnostics.error(train.nameSpan(), "model '" + graph.name() + "' has no loss to train",
