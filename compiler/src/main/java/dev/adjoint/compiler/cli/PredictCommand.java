@@ -10,6 +10,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,6 +38,10 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the predictions here (default: stdout)")
   Path output;
 
+  @Option(names = "--keep", paramLabel = "COLUMN", split = ",",
+      description = "copy these columns of the input (by header name, e.g. --keep id) to each line, before the outputs")
+  List<String> keep = new ArrayList<>();
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -60,7 +66,7 @@ final class PredictCommand implements Callable<Integer> {
       Prediction.Written written;
       if (output == null) {
         PrintWriter out = spec.commandLine().getOut();
-        written = prediction.write(input, out);
+        written = prediction.write(input, keep, out);
         if (out.checkError()) {
           err.println("error: the predictions could not all be written to standard output (a full disk or a closed "
               + "pipe?); the output is incomplete");
@@ -68,7 +74,7 @@ final class PredictCommand implements Callable<Integer> {
         }
       } else {
         StringWriter text = new StringWriter();
-        written = prediction.write(input, text);
+        written = prediction.write(input, keep, text);
         ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
         AtomicFile.write(output, channel -> {
           while (bytes.hasRemaining()) {

@@ -3,9 +3,11 @@ package dev.adjoint.compiler.runs;
 import dev.adjoint.compiler.codegen.ModelCompiler;
 import dev.adjoint.compiler.codegen.ModelFactory;
 import dev.adjoint.compiler.frontend.ModelUnit;
+import dev.adjoint.compiler.frontend.lib.UnitInterval;
 import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.settings.DataSource;
+import dev.adjoint.compiler.settings.TrainMetric;
 import dev.adjoint.runtime.checkpoint.Checkpoint;
 import dev.adjoint.runtime.data.Csv;
 import dev.adjoint.runtime.data.DataException;
@@ -29,7 +31,8 @@ import java.util.Map;
  * else every column in order for a model of one input; an {@code idx} source's
  * {@code scale} applied; standardized with the statistics saved in the checkpoint), and
  * each row's outputs are written as CSV, with the most likely class named for an output
- * of one score per class.
+ * of one score per class or the one score of a binary classifier, after any columns of the
+ * file passed through ({@code --keep}).
  */
 public final class Prediction {
   /** The most rows one inference pass holds; larger inputs are predicted in chunks of this many. */
@@ -82,12 +85,27 @@ public final class Prediction {
    * @throws DataException naming the file, line and column of a bad cell or a missing column
    */
   public Written write(Path input, Appendable out) {
+    return write(input, List.of(), out);
+  }
+
+  /**
+   * As {@link #write(Path, Appendable)}, with the columns {@code keep} of the file (read as
+   * text, by their header names) passed through before the outputs on each line.
+   */
+  public Written write(Path input, List<String> keep, Appendable out) {
     Dataset rows = standardizer.apply(read(input));
+    List<List<String>> kept = keep.isEmpty() ? List.of() : Csv.textColumns(input, delimiter(), keep);
+    if (!keep.isEmpty() && kept.size() != rows.size()) {
+      throw new DataException(input + ": " + kept.size() + " rows hold the kept columns but " + rows.size()
+          + " were read as inputs");
+    }
     List<OutputColumns> outputs = outputColumns();
     int nonFinite = 0;
     int first = -1;
     try {
-      out.append(String.join(",", outputs.stream().flatMap(o -> o.header().stream()).toList())).append('\n');
+      List<String> header = new ArrayList<>(keep.stream().map(Prediction::quoted).toList());
+      outputs.forEach(o -> header.addAll(o.header()));
+      out.append(String.join(",", header)).append('\n');
       int batch = model.maxBatch();
       StringBuilder line = new StringBuilder();
       for (int from = 0; from < rows.size(); from += batch) {
@@ -96,6 +114,9 @@ public final class Prediction {
         model.predict(count);
         for (int r = 0; r < count; r++) {
           line.setLength(0);
+          if (!keep.isEmpty()) {
+            line.append(String.join(",", kept.get(from + r).stream().map(Prediction::quoted).toList()));
+          }
           boolean finite = true;
           for (OutputColumns o : outputs) {
             finite &= o.appendRow(r, line);
@@ -113,11 +134,17 @@ public final class Prediction {
     return new Written(rows.size(), nonFinite, first);
   }
 
+  /** The delimiter of the train block's CSV source; a comma for other sources. */
+  private char delimiter() {
+    DataSource.CsvFile csv = unit.train().data().match(c -> c, idx -> null, npy -> null);
+    return csv != null ? csv.delimiter().charAt(0) : ',';
+  }
+
   /** The inputs of the model (its targets left out), as a data set read from the CSV file. */
   private Dataset read(Path input) {
     DataSource data = unit.train().data();
     DataSource.CsvFile csv = data.match(c -> c, idx -> null, npy -> null);
-    char delimiter = csv != null ? csv.delimiter().charAt(0) : ',';
+    char delimiter = delimiter();
     Map<String, TensorSpec> specs = new LinkedHashMap<>();
     Map<String, List<String>> columns = new LinkedHashMap<>();
     for (Node n : unit.graph().inputs()) {
@@ -198,19 +225,40 @@ public final class Prediction {
     for (Tensor t : model.outputs().values()) {
       int k = t.spec().sampleSize();
       boolean classes = classTargets == 1 && k == classCount && k > 1;
-      out.add(new OutputColumns(t, k, classes ? classNames : null));
+      boolean binary = classTargets == 1 && classCount == 2 && k == 1 && t.spec().dtype() != DType.I32;
+      out.add(new OutputColumns(t, k, classes || binary ? classNames : null, binary ? threshold(t.name()) : NO_THRESHOLD));
     }
     return out;
+  }
+
+  /** The threshold of an output that is not one score per class. */
+  private static final double NO_THRESHOLD = Double.NaN;
+
+  /**
+   * Where a binary classifier's one score per sample turns to the second class: the threshold
+   * of the train block's binary accuracy on that output when it has one, else 0.5 for an
+   * output known to be a probability (a sigmoid), else 0 (a logit, whose sigmoid is 0.5 there).
+   */
+  private double threshold(String output) {
+    for (TrainMetric m : unit.train().metrics()) {
+      if (m.kind() == TrainMetric.Kind.BINARY_ACCURACY && output.equals(m.output())) {
+        return m.threshold();
+      }
+    }
+    Node node = unit.graph().outputs().get(output);
+    return node != null && UnitInterval.holds(node) ? 0.5 : 0.0;
   }
 
   /**
    * The columns of one output: its values ({@code probs[fr]} when classes have names,
    * {@code probs[3]} otherwise, the bare name for one value per sample) and, for one score
-   * per class, the most likely class ({@code probs.class}).
+   * per class or one score of a binary classifier, the most likely class ({@code probs.class}).
    *
-   * @param classNames null when the output is not one score per class; empty for classes without names
+   * @param classNames null when the output names no class; empty for classes without names
+   * @param threshold for one score of a binary classifier, the value from which it names the
+   *     second class; NaN for one score per class (the largest names it)
    */
-  private record OutputColumns(Tensor tensor, int width, List<String> classNames) {
+  private record OutputColumns(Tensor tensor, int width, List<String> classNames, double threshold) {
     List<String> header() {
       String name = tensor.name();
       List<String> out = new ArrayList<>();
@@ -242,6 +290,9 @@ public final class Prediction {
           best = e;
         }
       }
+      if (!Double.isNaN(threshold)) {
+        best = tensor.get(row) >= threshold ? 1 : 0;
+      }
       if (classNames != null) {
         line.append(',');
         if (finite) {
@@ -252,9 +303,9 @@ public final class Prediction {
     }
   }
 
-  /** A CSV cell, quoted when it holds a comma, a quote or a line break. */
+  /** A CSV cell, quoted when it holds a comma, a quote or a line break, or is empty (so a line never starts bare). */
   private static String quoted(String cell) {
-    if (cell.indexOf(',') < 0 && cell.indexOf('"') < 0 && cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0) {
+    if (!cell.isEmpty() && cell.indexOf(',') < 0 && cell.indexOf('"') < 0 && cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0) {
       return cell;
     }
     return '"' + cell.replace("\"", "\"\"") + '"';

@@ -107,6 +107,52 @@ public final class Csv {
     }
   }
 
+  /**
+   * The cells of the named columns in each data row of a file with a header, as text: what
+   * {@code predict --keep} passes through beside the outputs (an id, a name).
+   *
+   * @throws DataException naming a column the header lacks (with the closest name), or the
+   *     line of a row too short to hold one
+   */
+  public static List<List<String>> textColumns(Path file, char delimiter, List<String> names) {
+    List<String> header = firstLine(file, delimiter);
+    int[] at = new int[names.size()];
+    for (int i = 0; i < names.size(); i++) {
+      at[i] = header.indexOf(names.get(i));
+      if (at[i] < 0) {
+        String closest = dev.adjoint.runtime.text.Suggestions.closest(names.get(i), header);
+        throw new DataException(file + ": no column \"" + names.get(i) + "\" in the header (" + String.join(", ",
+            header) + ")" + (closest == null ? "" : "; did you mean \"" + closest + "\"?"));
+      }
+    }
+    CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreSurroundingSpaces(true).get();
+    List<List<String>> rows = new ArrayList<>();
+    try (Reader reader = new Utf8Reader(Files.newInputStream(file));
+        CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
+      Iterator<CSVRecord> records = parser.iterator();
+      records.next();
+      while (records.hasNext()) {
+        CSVRecord record = records.next();
+        List<String> cells = new ArrayList<>(at.length);
+        for (int i = 0; i < at.length; i++) {
+          if (at[i] >= record.size()) {
+            throw new DataException(file + ":" + parser.getCurrentLineNumber() + ": the row has " + record.size()
+                + " cells, so no column \"" + names.get(i) + "\" (column " + (at[i] + 1) + ")");
+          }
+          cells.add(record.get(at[i]));
+        }
+        rows.add(List.copyOf(cells));
+      }
+      return rows;
+    } catch (IOException | UncheckedIOException | IllegalStateException e) {
+      Utf8Reader.NotUtf8Exception notUtf8 = notUtf8(e);
+      if (notUtf8 != null) {
+        throw notUtf8(file.toString(), notUtf8);
+      }
+      throw new DataException(file + ": cannot read the file: " + e.getMessage(), e);
+    }
+  }
+
   /** The encoding error among the causes of {@code e}, or null. */
   private static Utf8Reader.NotUtf8Exception notUtf8(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {

@@ -8,17 +8,18 @@ import dev.adjoint.compiler.ir.Op;
  * What the compiler can see of a value's range: whether it surely lies in [0, 1] (the result
  * of sigmoid, softmax or another visible normalization, a clip to [0, 1], a mask, 1 - p, ...)
  * or is surely non-negative. A loss of probabilities warns when its argument is not known
- * to be one, which catches logits passed where probabilities belong. The answer is
+ * to be one, which catches logits passed where probabilities belong; {@code predict} reads a
+ * binary classifier's single output as a probability (class from 0.5) only when it is one. The answer is
  * conservative: "not known" is not "outside".
  */
-final class UnitInterval {
+public final class UnitInterval {
   /** Deep enough for any written expression; a deeper chain is simply not known. */
   private static final int MAX_DEPTH = 48;
 
   private UnitInterval() {}
 
   /** Whether every element of n is known to lie in [0, 1]. */
-  static boolean holds(Node n) {
+  public static boolean holds(Node n) {
     return unit(n, 0);
   }
 
