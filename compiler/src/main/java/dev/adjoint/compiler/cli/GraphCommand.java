@@ -87,6 +87,11 @@ final class GraphCommand implements Callable<Integer> {
       err.println("adjoint graph: choose one of --backward and --inference");
       return AdjointCli.USAGE;
     }
+    if (passes && format == Format.dot) {
+      err.println("adjoint graph: --passes lists the pipeline's stages as text, not a graph; leave out --format dot,"
+          + " or draw one stage's graph with --after STAGE --format dot");
+      return AdjointCli.USAGE;
+    }
     Pipeline pipeline = inference ? Pipeline.inference() : Pipeline.training();
     boolean optimized = backward || inference || after != null || passes;
     int stageCount = pipeline.stages().size();

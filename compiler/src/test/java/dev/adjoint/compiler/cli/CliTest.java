@@ -263,6 +263,10 @@ class CliTest {
     CliRun passes = CliRun.of("graph", example("salammbo/logreg.nn"), "--passes");
     assertEquals(AdjointCli.OK, passes.status(), passes.err());
     assertTrue(passes.out().matches("(?s).*stabilize/sigmoid-bce\\s+fired\\s+1 .*"), passes.out());
+    CliRun passesDot = CliRun.of("graph", example("salammbo/logreg.nn"), "--passes", "--format", "dot");
+    assertEquals(AdjointCli.USAGE, passesDot.status(), passesDot.out());
+    assertEquals("", passesDot.out());
+    assertTrue(passesDot.err().contains("--passes lists the pipeline's stages as text"), passesDot.err());
     CliRun dot = CliRun.of("graph", example("salammbo/logreg.nn"), "--backward", "--format", "dot");
     assertTrue(dot.out().contains("orange"), "fused nodes stand out in DOT");
   }
