@@ -38,14 +38,16 @@ final class EvalCommand implements Callable<Integer> {
     }
     List<String> splits = split == Split.all ? List.of("train", "val", "test") : List.of(split.name());
     return RunErrors.report(err, () -> {
-      Map<String, Map<String, Double>> metrics = CheckpointEvaluation.evaluate(unit.get(), target.checkpoint, splits,
-          target.allowNonFiniteWeights);
+      CheckpointEvaluation.Result result = CheckpointEvaluation.evaluateWithClasses(unit.get(), target.checkpoint,
+          splits, target.allowNonFiniteWeights);
+      Map<String, Map<String, Double>> metrics = result.metrics();
       if (metrics.isEmpty()) {
         err.println("error: the " + split + " split of " + target.file + " has no rows");
         return AdjointCli.INPUT_ERRORS;
       }
       PrintWriter out = spec.commandLine().getOut();
       out.print(ConsoleReport.table(metrics));
+      result.classes().forEach((name, report) -> out.print("\n" + report.text(name)));
       if (out.checkError()) {
         err.println("error: the metrics could not be written to standard output");
         return AdjointCli.INPUT_ERRORS;

@@ -10,8 +10,10 @@ import dev.adjoint.runtime.data.Dataset;
 import dev.adjoint.runtime.data.Splits;
 import dev.adjoint.runtime.data.Standardizer;
 import dev.adjoint.runtime.model.CompiledModel;
+import dev.adjoint.runtime.train.Metric;
 import dev.adjoint.runtime.train.Trainer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,18 @@ public final class CheckpointEvaluation {
   /** As {@link #evaluate(ModelUnit, Path, List)}, loading a checkpoint with non-finite weights only when allowed. */
   public static Map<String, Map<String, Double>> evaluate(ModelUnit unit, Path checkpoint, List<String> splits,
       boolean allowNonFiniteWeights) {
+    return evaluateWithClasses(unit, checkpoint, splits, allowNonFiniteWeights).metrics();
+  }
+
+  /**
+   * The metrics of each split with rows, and for a classifier ({@link ClassReport#of}) its
+   * figures per class and confusion matrix on each.
+   */
+  public record Result(Map<String, Map<String, Double>> metrics, Map<String, ClassReport> classes) {}
+
+  /** As {@link #evaluate(ModelUnit, Path, List, boolean)}, with the per-class report of a classifier. */
+  public static Result evaluateWithClasses(ModelUnit unit, Path checkpoint, List<String> splits,
+      boolean allowNonFiniteWeights) {
     TrainConfig config = unit.train();
     ModelFactory factory = ModelCompiler.compile(unit);
     Dataset all = DataSources.load(config, unit.graph());
@@ -41,14 +55,25 @@ public final class CheckpointEvaluation {
     Standardizer standardizer = Standardizer.fromMap(metadata);
     Map<String, Dataset> byName = Map.of("train", parts.train(), "val", parts.val(), "test", parts.test());
     Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+    Map<String, ClassReport> classes = new LinkedHashMap<>();
     for (String name : splits) {
       Dataset rows = standardizer.apply(byName.get(name));
       if (rows.size() > 0) {
-        out.put(name, Trainer.evaluate(model, new DatasetRows(rows),
-            Trainer.withLoss(TrainingPlan.metrics(config.metrics()).get(), LossReduction.of(unit.graph())),
-            config.batch()));
+        List<Metric> metrics = new ArrayList<>(TrainingPlan.metrics(config.metrics()).get());
+        ClassReport report = ClassReport.of(unit);
+        if (report != null) {
+          metrics.addAll(report.metrics());
+        }
+        Map<String, Double> values = new LinkedHashMap<>(Trainer.evaluate(model, new DatasetRows(rows),
+            Trainer.withLoss(metrics, LossReduction.of(unit.graph())), config.batch()));
+        if (report != null) {
+          // the report's counting metrics are not the block's: only their table is shown
+          report.metrics().forEach(m -> values.remove(m.name()));
+          classes.put(name, report);
+        }
+        out.put(name, values);
       }
     }
-    return out;
+    return new Result(out, classes);
   }
 }

@@ -3,11 +3,9 @@ package dev.adjoint.compiler.runs;
 import dev.adjoint.compiler.codegen.ModelCompiler;
 import dev.adjoint.compiler.codegen.ModelFactory;
 import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.compiler.frontend.lib.UnitInterval;
 import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.settings.DataSource;
-import dev.adjoint.compiler.settings.TrainMetric;
 import dev.adjoint.runtime.checkpoint.Checkpoint;
 import dev.adjoint.runtime.data.Csv;
 import dev.adjoint.runtime.data.DataException;
@@ -226,7 +224,8 @@ public final class Prediction {
       int k = t.spec().sampleSize();
       boolean classes = classTargets == 1 && k == classCount && k > 1;
       boolean binary = classTargets == 1 && classCount == 2 && k == 1 && t.spec().dtype() != DType.I32;
-      out.add(new OutputColumns(t, k, classes || binary ? classNames : null, binary ? threshold(t.name()) : NO_THRESHOLD));
+      out.add(new OutputColumns(t, k, classes || binary ? classNames : null,
+          binary ? ClassReport.oneScoreThreshold(unit, t.name()) : NO_THRESHOLD));
     }
     return out;
   }
@@ -234,20 +233,6 @@ public final class Prediction {
   /** The threshold of an output that is not one score per class. */
   private static final double NO_THRESHOLD = Double.NaN;
 
-  /**
-   * Where a binary classifier's one score per sample turns to the second class: the threshold
-   * of the train block's binary accuracy on that output when it has one, else 0.5 for an
-   * output known to be a probability (a sigmoid), else 0 (a logit, whose sigmoid is 0.5 there).
-   */
-  private double threshold(String output) {
-    for (TrainMetric m : unit.train().metrics()) {
-      if (m.kind() == TrainMetric.Kind.BINARY_ACCURACY && output.equals(m.output())) {
-        return m.threshold();
-      }
-    }
-    Node node = unit.graph().outputs().get(output);
-    return node != null && UnitInterval.holds(node) ? 0.5 : 0.0;
-  }
 
   /**
    * The columns of one output: its values ({@code probs[fr]} when classes have names,

@@ -9,6 +9,7 @@ import dev.adjoint.compiler.settings.Regularizer;
 import dev.adjoint.compiler.settings.TrainConfig;
 import dev.adjoint.compiler.settings.TrainMetric;
 import dev.adjoint.runtime.train.EarlyStopping;
+import dev.adjoint.runtime.train.ConfusionMetric;
 import dev.adjoint.runtime.train.Metric;
 import dev.adjoint.runtime.train.Penalty;
 import dev.adjoint.runtime.train.Schedule;
@@ -121,6 +122,8 @@ public final class TrainingPlan {
           case MSE -> Metric.error(m.name(), m.output(), m.target(), true);
           case MAE -> Metric.error(m.name(), m.output(), m.target(), false);
           case MEAN -> Metric.mean(m.name(), m.output());
+          case PRECISION, RECALL, F1 -> new ConfusionMetric(m.name(), m.output(), m.target(), m.classes(),
+              m.oneScore() ? m.threshold() : Double.NaN, ConfusionMetric.Score.valueOf(m.kind().name()));
         };
         if (metric != null) {
           out.add(metric);

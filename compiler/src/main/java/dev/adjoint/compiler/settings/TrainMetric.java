@@ -9,9 +9,18 @@ package dev.adjoint.compiler.settings;
  * @param target null for {@code loss} and {@code mean} unless written
  * @param outputWritten whether the block named the output (dumps list named options first, as written)
  * @param targetWritten whether the block named the target
+ * @param classes for precision, recall and F1: the target's number of classes (0 otherwise)
+ * @param oneScore for precision, recall and F1: whether the output is one score per sample
+ *     (a binary classifier, its class from the threshold) rather than one per class
  */
 public record TrainMetric(String name, Kind kind, String output, String target, double threshold,
-    boolean outputWritten, boolean targetWritten) {
+    boolean outputWritten, boolean targetWritten, int classes, boolean oneScore) {
+
+  /** A metric that is not computed from a confusion matrix. */
+  public TrainMetric(String name, Kind kind, String output, String target, double threshold, boolean outputWritten,
+      boolean targetWritten) {
+    this(name, kind, output, target, threshold, outputWritten, targetWritten, 0, false);
+  }
 
   /** What the metric computes. */
   public enum Kind {
@@ -21,7 +30,10 @@ public record TrainMetric(String name, Kind kind, String output, String target, 
     BINARY_ACCURACY("binary_accuracy"),
     MULTILABEL_ACCURACY("multilabel_accuracy"),
     MSE("mse"),
-    MAE("mae");
+    MAE("mae"),
+    PRECISION("precision"),
+    RECALL("recall"),
+    F1("f1");
 
     private final String text;
 

@@ -107,6 +107,55 @@ class TrainingCommandsTest {
         "a file without a header feeds x from its columns in order: (u, v) = (-0.5, 0.5) as before");
   }
 
+  /**
+   * eval's per-class figures and confusion matrix, consistent with its metrics: the matrix
+   * holds every row of the split, its diagonal share is the accuracy (the micro average), and
+   * the train block's f1 (two classes: of "right") is the table's f1 of "right".
+   */
+  @Test
+  void evalPrintsPerClassFiguresAndTheConfusionMatrix() throws IOException {
+    Files.writeString(nn, MODEL.replace("metrics   accuracy", "metrics   accuracy, f1, precision, recall"));
+    Path checkpoint = trained();
+    CliRun eval = CliRun.of("eval", nn.toString(), "--checkpoint", checkpoint.toString());
+    assertEquals(0, eval.status(), eval.err());
+    List<String> lines = eval.out().lines().toList();
+    double accuracy = metric(lines, "accuracy");
+    double f1 = metric(lines, "f1");
+    int header = lines.indexOf("per class, test split:");
+    assertTrue(header > 0, eval.out());
+    String[] right = lines.get(header + 3).trim().split("\\s+");
+    assertEquals("right", right[0], eval.out());
+    assertEquals(f1, Double.parseDouble(right[3]), 1e-4, eval.out());
+    assertEquals(metric(lines, "precision"), Double.parseDouble(right[1]), 1e-4, eval.out());
+    assertEquals(metric(lines, "recall"), Double.parseDouble(right[2]), 1e-4, eval.out());
+    String[] micro = lines.get(header + 6).trim().split("\\s+");
+    assertEquals("micro", micro[0], eval.out());
+    assertEquals(accuracy, Double.parseDouble(micro[1]), 1e-4, eval.out());
+    int matrix = lines.indexOf("confusion matrix, test split (rows: target, columns: predicted):");
+    assertTrue(matrix > header, eval.out());
+    long total = 0;
+    long diagonal = 0;
+    for (int a = 0; a < 2; a++) {
+      String[] cells = lines.get(matrix + 2 + a).trim().split("\\s+");
+      assertEquals(a == 0 ? "left" : "right", cells[0]);
+      total += Long.parseLong(cells[1]) + Long.parseLong(cells[2]);
+      diagonal += Long.parseLong(cells[1 + a]);
+    }
+    assertEquals(16, total, "a quarter of the 64 rows is the test split");
+    assertEquals(accuracy, diagonal / 16.0, 1e-6);
+  }
+
+  /** The value of a metric in eval's table (its first split's column). */
+  private static double metric(List<String> lines, String name) {
+    for (String line : lines) {
+      String[] cells = line.trim().split("\\s+");
+      if (cells.length == 2 && cells[0].equals(name)) {
+        return Double.parseDouble(cells[1]);
+      }
+    }
+    throw new AssertionError("no metric " + name + " in " + lines);
+  }
+
   @Test
   void aBadCellIsReportedWithItsLineAndColumn() throws IOException {
     Files.writeString(temp.resolve("points.csv"), "u,v,label\n0.1,0.2,left\n0.3,oops,right\n");

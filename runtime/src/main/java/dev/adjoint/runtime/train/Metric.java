@@ -5,7 +5,8 @@ import dev.adjoint.runtime.model.Tensor;
 
 /**
  * A metric aggregated over the batches of an epoch: each batch adds its sums, the value is
- * their ratio, so a last partial batch weighs what its samples weigh.
+ * their ratio, so a last partial batch weighs what its samples weigh. Metrics that are not a
+ * ratio of sums (F1 from a confusion matrix, {@link ConfusionMetric}) keep their own counts.
  */
 public abstract class Metric {
   private final String name;
@@ -20,7 +21,7 @@ public abstract class Metric {
     return name;
   }
 
-  public final void reset() {
+  public void reset() {
     sum = 0;
     count = 0;
   }
@@ -34,7 +35,7 @@ public abstract class Metric {
   }
 
   /** The aggregate; NaN before any sample. */
-  public final double value() {
+  public double value() {
     return count == 0 ? Double.NaN : sum / count;
   }
 

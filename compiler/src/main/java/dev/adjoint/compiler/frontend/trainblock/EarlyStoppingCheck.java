@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * {@code early_stopping(monitor, patience, min_delta, mode, restore_best)}: the monitor is
  * the loss or a metric of the block (on the validation split only when there is one), and
- * {@code mode = auto} becomes max for accuracies, min otherwise.
+ * {@code mode = auto} becomes max for accuracies, precision, recall and F1, min otherwise.
  */
 final class EarlyStoppingCheck {
   private EarlyStoppingCheck() {}
@@ -47,7 +47,9 @@ final class EarlyStoppingCheck {
       return null;
     }
     String mode = bound.get().symbol("mode");
-    boolean maximize = mode.equals("auto") ? monitor.endsWith("accuracy") : mode.equals("max");
+    String measured = monitor.startsWith("val_") ? monitor.substring(4) : monitor;
+    boolean maximize = mode.equals("auto") ? measured.endsWith("accuracy") || List.of("precision", "recall", "f1")
+        .contains(measured) : mode.equals("max");
     return new EarlyStoppingRule(monitor, bound.get().integer("patience"), bound.get().number("min_delta"), maximize,
         bound.get().bool("restore_best"));
   }

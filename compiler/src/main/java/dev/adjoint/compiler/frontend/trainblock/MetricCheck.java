@@ -63,6 +63,9 @@ final class MetricCheck {
     }
     Node out = graph.outputs().get(output);
     Attrs.Input t = graph.source(target).attrs(Attrs.Input.class);
+    if (CONFUSION.contains(name)) {
+      return confusion(block, m, name, output, out, target, t, threshold);
+    }
     TrainMetric.Kind kind = kind(name, out.shape(), t.classes());
     if (kind == TrainMetric.Kind.MULTICLASS_ACCURACY
         && (out.shape().rank() < 2 || out.shape().last() != t.classes())) {
@@ -76,6 +79,38 @@ final class MetricCheck {
       return Optional.empty();
     }
     return Optional.of(new TrainMetric(name, kind, output, target, threshold, outputWritten, targetWritten));
+  }
+
+  /** The metrics read from a confusion matrix. */
+  private static final List<String> CONFUSION = List.of("precision", "recall", "f1");
+
+  /**
+   * Precision, recall or F1: the target a class target, the output one score per class of it
+   * (or one score per sample for two classes, then read with the threshold).
+   */
+  private static Optional<TrainMetric> confusion(TrainBlock block, OptionLists.Bound m, String name, String output,
+      Node out, String target, Attrs.Input t, double threshold) {
+    BoundArgs b = m.args();
+    if (t.classes() < 2) {
+      block.diagnostics().error(m.call().span(), "metric '" + name + "' scores classes, but '" + target + "' is "
+          + block.graph().source(target).type() + ", not a class target", "declare the target as class[B] of "
+          + "(\"a\", \"b\") or class[B] of N; for numbers, use mse or mae");
+      return Optional.empty();
+    }
+    boolean oneScore = t.classes() == 2 && (out.shape().rank() == 1 || out.shape().last() == 1);
+    if (!oneScore && (out.shape().rank() != 2 || out.shape().last() != t.classes())) {
+      block.diagnostics().error(m.call().span(), "metric '" + name + "' compares '" + output + "' "
+          + out.type() + " with the " + t.classes() + " classes of '" + target + "': the output must be one score "
+          + "per class, [B, " + t.classes() + "]" + (t.classes() == 2 ? ", or one score per sample, [B, 1]" : ""));
+      return Optional.empty();
+    }
+    TrainMetric.Kind kind = switch (name) {
+      case "precision" -> TrainMetric.Kind.PRECISION;
+      case "recall" -> TrainMetric.Kind.RECALL;
+      default -> TrainMetric.Kind.F1;
+    };
+    return Optional.of(new TrainMetric(name, kind, output, target, threshold, b.has("output"), b.has("target"),
+        t.classes(), oneScore));
   }
 
   /** What a metric named {@code name} computes for this output shape and number of target classes. */

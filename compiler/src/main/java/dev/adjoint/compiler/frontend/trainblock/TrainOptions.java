@@ -96,7 +96,7 @@ public final class TrainOptions {
   /** The metrics; {@link MetricCheck} resolves each against the model's outputs and targets. */
   public static final Map<String, Signature> METRICS = table(
       metric("loss"), metric("accuracy"), metric("binary_accuracy"), metric("multilabel_accuracy"), metric("mse"),
-      metric("mae"), metric("mean"));
+      metric("mae"), metric("mean"), metric("precision"), metric("recall"), metric("f1"));
 
   public static final Signature SPLIT = Signature.of("split",
       optional("train", Kind.NUMBER).withCheck(fraction()),
