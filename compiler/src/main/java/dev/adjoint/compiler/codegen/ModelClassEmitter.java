@@ -534,6 +534,9 @@ final class ModelClassEmitter {
     if (clipping.byNorm()) {
       update.addStatement("$L(B)", clip(clipScale).name());
     }
+    optimizerEmitter.stepFields().forEach((field, fieldType) ->
+        type.addField(FieldSpec.builder(fieldType, field, fieldModifiers()).build()));
+    update.addCode(optimizerEmitter.prologue(Receiver.MODEL));
     update.addStatement("$T.engine().runParts(this)", RuntimeTypes.GEMM);
     return update.build();
   }

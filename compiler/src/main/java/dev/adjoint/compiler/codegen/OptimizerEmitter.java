@@ -4,13 +4,15 @@ import com.palantir.javapoet.CodeBlock;
 import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.settings.Optimizer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The optimizer's update, one fused loop per parameter over its gradient and state (each
  * loop over its part of the elements, see {@code PartedWork}, so that threads share it), with
  * the update rules of torch.optim: SGD (momentum, dampening, Nesterov), SGDW (decoupled
- * decay), Adagrad, RMSprop (centered, momentum), Adam (AMSGrad) and AdamW. Weight decay
+ * decay), Adagrad, RMSprop (centered, momentum), Adam (AMSGrad), AdamW, NAdam and RAdam. Weight decay
  * applies to the parameters {@code decay_on} selects; the learning rate is read from the
  * model each step, so that schedules can change it. Each loop reads its gradient through
  * {@link GradientClipping}, so clipping happens before coupled weight decay is added, as
@@ -40,6 +42,7 @@ final class OptimizerEmitter {
   /** An emitter reading gradients through {@code clipping}, whose scale is the field {@code clipScale}. */
   OptimizerEmitter(Optimizer optimizer, GradientClipping clipping, String clipScale, Names names) {
     this.optimizer = optimizer;
+    this.names = names;
     this.rule = optimizer.match(new Optimizer.Cases<>() {
       @Override
       public Rule sgd(Optimizer.Sgd o) {
@@ -70,10 +73,35 @@ final class OptimizerEmitter {
       public Rule adamW(Optimizer.AdamW o) {
         return new AdamRule(o.beta1(), o.beta2(), o.eps(), o.amsgrad());
       }
+
+      @Override
+      public Rule nAdam(Optimizer.NAdam o) {
+        return new NadamRule(o);
+      }
+
+      @Override
+      public Rule rAdam(Optimizer.RAdam o) {
+        return new RadamRule(o);
+      }
     });
     this.clipping = clipping;
     this.clipScale = clipScale;
-    this.names = names;
+  }
+
+  /**
+   * The fields of whole-step scalars the update keeps (NAdam's momentum product), each a
+   * {@code double} or a {@code long} by its name's entry; empty for the other optimizers.
+   */
+  Map<String, Class<?>> stepFields() {
+    return rule.stepFields();
+  }
+
+  /**
+   * What the update does once per step before the threads share its loops (single-threaded):
+   * NAdam's momentum scalars for this step; empty for the other optimizers.
+   */
+  CodeBlock prologue(Receiver model) {
+    return rule.prologue(model);
   }
 
   /** The state buffers the update needs; known after {@link #update}. */
@@ -109,7 +137,7 @@ final class OptimizerEmitter {
     if (decay != 0 && optimizer.decoupledDecay()) {
       code.addStatement("$L keep = ($L) (1 - lr * $L)", type, type, JavaText.doubleLiteral(decay));
     }
-    rule.scalars(code, type, dtype);
+    rule.scalars(code, type, dtype, model);
     return code.add(loop(target)).build();
   }
 
@@ -160,10 +188,20 @@ final class OptimizerEmitter {
     boolean plainRate();
 
     /** The step's scalars after the decay factor: bias corrections, decayed rates, {@code eps}. */
-    void scalars(CodeBlock.Builder code, String type, ScalarType dtype);
+    void scalars(CodeBlock.Builder code, String type, ScalarType dtype, Receiver model);
 
     /** The update of element {@code i} of parameter {@code p} from its gradient {@code g}. */
     void body(CodeBlock.Builder code, Target target, String t, String p);
+
+    /** Fields of whole-step scalars, by name and type. */
+    default Map<String, Class<?>> stepFields() {
+      return Map.of();
+    }
+
+    /** The single-threaded statements of each step before the loops. */
+    default CodeBlock prologue(Receiver model) {
+      return CodeBlock.of("");
+    }
   }
 
   /** SGD and SGDW: momentum, dampening, Nesterov. */
@@ -184,7 +222,7 @@ final class OptimizerEmitter {
     }
 
     @Override
-    public void scalars(CodeBlock.Builder code, String type, ScalarType dtype) {
+    public void scalars(CodeBlock.Builder code, String type, ScalarType dtype, Receiver model) {
       // the learning rate as it is
     }
 
@@ -218,7 +256,7 @@ final class OptimizerEmitter {
     }
 
     @Override
-    public void scalars(CodeBlock.Builder code, String type, ScalarType dtype) {
+    public void scalars(CodeBlock.Builder code, String type, ScalarType dtype, Receiver model) {
       code.addStatement("$L clr = ($L) (lr / (1 + (t - 1) * $L))", type, type, JavaText.doubleLiteral(o.lrDecay()));
       code.addStatement("$L eps = $L", type, JavaText.literal(o.eps(), dtype));
     }
@@ -245,7 +283,7 @@ final class OptimizerEmitter {
     }
 
     @Override
-    public void scalars(CodeBlock.Builder code, String type, ScalarType dtype) {
+    public void scalars(CodeBlock.Builder code, String type, ScalarType dtype, Receiver model) {
       code.addStatement("$L eps = $L", type, JavaText.literal(o.eps(), dtype));
     }
 
@@ -293,7 +331,7 @@ final class OptimizerEmitter {
     }
 
     @Override
-    public void scalars(CodeBlock.Builder code, String type, ScalarType dtype) {
+    public void scalars(CodeBlock.Builder code, String type, ScalarType dtype, Receiver model) {
       code.addStatement("double bc1 = 1 - Math.pow($L, t)", JavaText.doubleLiteral(betas.get(0)));
       code.addStatement("double bc2 = 1 - Math.pow($L, t)", JavaText.doubleLiteral(betas.get(1)));
       code.addStatement("$L stepSize = ($L) (lr / bc1)", type, type);
@@ -317,6 +355,128 @@ final class OptimizerEmitter {
         second = max + "[i]";
       }
       code.addStatement("$L[i] -= stepSize * ($L[i] / ($L / bc2Root + eps))", p, m, sqrt(second, t));
+    }
+  }
+
+  /**
+   * NAdam: Adam's moments, the step split between the gradient (weighted by 1 − μ_t) and
+   * the first moment (by μ_{t+1}), each over 1 − the product of the momenta so far. The
+   * product is a field advanced once per step by {@link #prologue}, recomputed from step 1
+   * at the first step and whenever the step counter moved otherwise (a loaded checkpoint, a
+   * reset), so it never depends on the model's history.
+   */
+  private final class NadamRule implements Rule {
+    private final Optimizer.NAdam o;
+    private final String product = names.field("nadamMuProduct");
+    private final String productStep = names.field("nadamMuProductStep");
+    private final String gradScale = names.field("nadamGradScale");
+    private final String momentScale = names.field("nadamMomentScale");
+
+    NadamRule(Optimizer.NAdam o) {
+      this.o = o;
+    }
+
+    @Override
+    public Map<String, Class<?>> stepFields() {
+      Map<String, Class<?>> out = new LinkedHashMap<>();
+      out.put(product, double.class);
+      out.put(productStep, long.class);
+      out.put(gradScale, double.class);
+      out.put(momentScale, double.class);
+      return out;
+    }
+
+    @Override
+    public CodeBlock prologue(Receiver model) {
+      String b1 = JavaText.doubleLiteral(o.beta1());
+      String psi = JavaText.doubleLiteral(o.momentumDecay());
+      CodeBlock.Builder code = CodeBlock.builder();
+      code.add("// NAdam's momenta: mu_t and the product of mu_1 .. mu_t\n");
+      code.addStatement("long t = $L + 1", model.step());
+      code.beginControlFlow("if (t == 1 || $L != t - 1)", model.field(productStep));
+      code.addStatement("$L = $T.product($L, $L, t - 1)", model.field(product), RuntimeTypes.NADAM_MOMENTUM, b1, psi);
+      code.endControlFlow();
+      code.addStatement("double mu = $T.mu($L, $L, t)", RuntimeTypes.NADAM_MOMENTUM, b1, psi);
+      code.addStatement("double muNext = $T.mu($L, $L, t + 1)", RuntimeTypes.NADAM_MOMENTUM, b1, psi);
+      code.addStatement("$L *= mu", model.field(product));
+      code.addStatement("$L = t", model.field(productStep));
+      code.addStatement("$L = (1 - mu) / (1 - $L)", model.field(gradScale), model.field(product));
+      code.addStatement("$L = muNext / (1 - $L * muNext)", model.field(momentScale), model.field(product));
+      return code.build();
+    }
+
+    @Override
+    public boolean plainRate() {
+      return false;
+    }
+
+    @Override
+    public void scalars(CodeBlock.Builder code, String type, ScalarType dtype, Receiver model) {
+      code.addStatement("$L bc2 = ($L) (1 - Math.pow($L, t))", type, type, JavaText.doubleLiteral(o.beta2()));
+      code.addStatement("$L gradStep = ($L) (lr * $L)", type, type, model.field(gradScale));
+      code.addStatement("$L momentStep = ($L) (lr * $L)", type, type, model.field(momentScale));
+      code.addStatement("$L eps = $L", type, JavaText.literal(o.eps(), dtype));
+    }
+
+    @Override
+    public void body(CodeBlock.Builder code, Target target, String t, String p) {
+      ScalarType d = target.param().dtype();
+      String m = state(target, "exp_avg");
+      String v = state(target, "exp_avg_sq");
+      code.addStatement("$L[i] = $L * $L[i] + $L * g", m, JavaText.literal(o.beta1(), d), m,
+          JavaText.literal(1 - o.beta1(), d));
+      code.addStatement("$L[i] = $L * $L[i] + $L * g * g", v, JavaText.literal(o.beta2(), d), v,
+          JavaText.literal(1 - o.beta2(), d));
+      code.addStatement("$L denom = $L + eps", t, sqrt(v + "[i] / bc2", t));
+      code.addStatement("$L[i] -= gradStep * (g / denom)", p);
+      code.addStatement("$L[i] -= momentStep * ($L[i] / denom)", p, m);
+    }
+  }
+
+  /**
+   * RAdam: Adam's moments; while the variance of the adaptive step is intractable (ρ_t ≤ 5,
+   * the first steps) the update is the bias-corrected momentum alone, afterwards Adam's step
+   * scaled by the rectification term r_t. Both depend on t only, so they are hoisted.
+   */
+  private final class RadamRule implements Rule {
+    private final Optimizer.RAdam o;
+
+    RadamRule(Optimizer.RAdam o) {
+      this.o = o;
+    }
+
+    @Override
+    public boolean plainRate() {
+      return false;
+    }
+
+    @Override
+    public void scalars(CodeBlock.Builder code, String type, ScalarType dtype, Receiver model) {
+      String b2 = JavaText.doubleLiteral(o.beta2());
+      code.addStatement("double bc1 = 1 - Math.pow($L, t)", JavaText.doubleLiteral(o.beta1()));
+      code.addStatement("double bc2 = 1 - Math.pow($L, t)", b2);
+      code.addStatement("double rhoInf = 2 / (1 - $L) - 1", b2);
+      code.addStatement("double rho = rhoInf - 2 * t * Math.pow($L, t) / bc2", b2);
+      code.add("// rectified once the variance of the adaptive step is tractable\n");
+      code.addStatement("boolean rectified = rho > 5");
+      code.addStatement("$L rect = rectified ? ($L) Math.sqrt((rho - 4) * (rho - 2) * rhoInf / ((rhoInf - 4) "
+          + "* (rhoInf - 2) * rho)) : 0", type, type);
+      code.addStatement("$L stepSize = ($L) (lr / bc1)", type, type);
+      code.addStatement("$L bc2Root = ($L) Math.sqrt(bc2)", type, type);
+      code.addStatement("$L eps = $L", type, JavaText.literal(o.eps(), dtype));
+    }
+
+    @Override
+    public void body(CodeBlock.Builder code, Target target, String t, String p) {
+      ScalarType d = target.param().dtype();
+      String m = state(target, "exp_avg");
+      String v = state(target, "exp_avg_sq");
+      code.addStatement("$L[i] = $L * $L[i] + $L * g", m, JavaText.literal(o.beta1(), d), m,
+          JavaText.literal(1 - o.beta1(), d));
+      code.addStatement("$L[i] = $L * $L[i] + $L * g * g", v, JavaText.literal(o.beta2(), d), v,
+          JavaText.literal(1 - o.beta2(), d));
+      code.addStatement("$L[i] -= rectified ? stepSize * $L[i] * (bc2Root / ($L + eps)) * rect : stepSize * $L[i]",
+          p, m, sqrt(v + "[i]", t), m);
     }
   }
 }

@@ -46,6 +46,10 @@ public sealed interface Optimizer {
     R adam(Adam o);
 
     R adamW(AdamW o);
+
+    R nAdam(NAdam o);
+
+    R rAdam(RAdam o);
   }
 
   /** {@code torch.optim.SGD}: momentum, dampening, Nesterov, coupled weight decay. */
@@ -205,6 +209,70 @@ public sealed interface Optimizer {
     @Override
     public String toString() {
       return adamText(name(), lr, beta1, beta2, eps, weightDecay, amsgrad, decayOn);
+    }
+  }
+
+  /**
+   * {@code torch.optim.NAdam}: Adam with Nesterov momentum (Dozat, 2016), the momentum of step
+   * t being μ_t = β1·(1 − ½·0.96^(t·momentum_decay)); weight decay added to the gradient, or
+   * decoupled as AdamW's.
+   */
+  record NAdam(double lr, double beta1, double beta2, double eps, double weightDecay, double momentumDecay,
+      boolean decoupledWeightDecay, ParamSelection decayOn) implements Optimizer {
+    public static final NAdam DEFAULTS = new NAdam(2e-3, 0.9, 0.999, 1e-8, 0, 4e-3, false, ParamSelection.DEFAULT);
+
+    @Override
+    public boolean decoupledDecay() {
+      return decoupledWeightDecay;
+    }
+
+    @Override
+    public String name() {
+      return "nadam";
+    }
+
+    @Override
+    public <R> R match(Cases<R> cases) {
+      return cases.nAdam(this);
+    }
+
+    @Override
+    public String toString() {
+      return OptionText.call(name()).number("lr", lr).numbers("betas", java.util.List.of(beta1, beta2))
+          .number("eps", eps).number("weight_decay", weightDecay).number("momentum_decay", momentumDecay)
+          .bool("decoupled_weight_decay", decoupledWeightDecay).shown("decay_on", decayOn).toString();
+    }
+  }
+
+  /**
+   * {@code torch.optim.RAdam}: Adam whose adaptive step is rectified by the variance of its
+   * second moment (Liu et al., 2019), plain momentum SGD while that variance is intractable
+   * (ρ_t ≤ 5, the first steps); weight decay added to the gradient, or decoupled.
+   */
+  record RAdam(double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupledWeightDecay,
+      ParamSelection decayOn) implements Optimizer {
+    public static final RAdam DEFAULTS = new RAdam(1e-3, 0.9, 0.999, 1e-8, 0, false, ParamSelection.DEFAULT);
+
+    @Override
+    public boolean decoupledDecay() {
+      return decoupledWeightDecay;
+    }
+
+    @Override
+    public String name() {
+      return "radam";
+    }
+
+    @Override
+    public <R> R match(Cases<R> cases) {
+      return cases.rAdam(this);
+    }
+
+    @Override
+    public String toString() {
+      return OptionText.call(name()).number("lr", lr).numbers("betas", java.util.List.of(beta1, beta2))
+          .number("eps", eps).number("weight_decay", weightDecay)
+          .bool("decoupled_weight_decay", decoupledWeightDecay).shown("decay_on", decayOn).toString();
     }
   }
 

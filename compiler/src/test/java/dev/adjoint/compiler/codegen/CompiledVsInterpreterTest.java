@@ -181,6 +181,17 @@ class CompiledVsInterpreterTest {
       public OptimizerUpdateTest.Reference adamW(Optimizer.AdamW o) {
         return new OptimizerUpdateTest.Adam(o.beta1(), o.beta2(), o.eps(), o.weightDecay(), o.amsgrad(), true);
       }
+
+      @Override
+      public OptimizerUpdateTest.Reference nAdam(Optimizer.NAdam o) {
+        return new OptimizerUpdateTest.Nadam(o.beta1(), o.beta2(), o.eps(), o.weightDecay(), o.momentumDecay(),
+            o.decoupledWeightDecay());
+      }
+
+      @Override
+      public OptimizerUpdateTest.Reference rAdam(Optimizer.RAdam o) {
+        return new OptimizerUpdateTest.Radam(o.beta1(), o.beta2(), o.eps(), o.weightDecay(), o.decoupledWeightDecay());
+      }
     });
   }
 

@@ -58,7 +58,13 @@ public final class TrainOptions {
               b.number("eps"), b.number("weight_decay"), b.bool("amsgrad"), selection(b, "decay_on"))),
       new Choice<>(adamSignature("adamw", Optimizer.AdamW.DEFAULTS.lr(), Optimizer.AdamW.DEFAULTS.weightDecay()),
           b -> new Optimizer.AdamW(b.number("lr"), b.numbers("betas").get(0), b.numbers("betas").get(1),
-              b.number("eps"), b.number("weight_decay"), b.bool("amsgrad"), selection(b, "decay_on"))));
+              b.number("eps"), b.number("weight_decay"), b.bool("amsgrad"), selection(b, "decay_on"))),
+      new Choice<>(nadamSignature(), b -> new Optimizer.NAdam(b.number("lr"), b.numbers("betas").get(0),
+          b.numbers("betas").get(1), b.number("eps"), b.number("weight_decay"), b.number("momentum_decay"),
+          b.bool("decoupled_weight_decay"), selection(b, "decay_on"))),
+      new Choice<>(radamSignature(), b -> new Optimizer.RAdam(b.number("lr"), b.numbers("betas").get(0),
+          b.numbers("betas").get(1), b.number("eps"), b.number("weight_decay"), b.bool("decoupled_weight_decay"),
+          selection(b, "decay_on"))));
 
   public static final Map<String, Signature> OPTIMIZERS = signatures(OPTIMIZER_CHOICES);
 
@@ -179,6 +185,20 @@ public final class TrainOptions {
     Optimizer.Adam d = Optimizer.Adam.DEFAULTS;
     return Signature.of(name, lr(lr), betas(d.beta1(), d.beta2()), positive("eps", d.eps()),
         nonNegative("weight_decay", weightDecay), bool("amsgrad", d.amsgrad()), decayOn());
+  }
+
+  private static Signature nadamSignature() {
+    Optimizer.NAdam d = Optimizer.NAdam.DEFAULTS;
+    return Signature.of("nadam", lr(d.lr()), betas(d.beta1(), d.beta2()), positive("eps", d.eps()),
+        nonNegative("weight_decay", d.weightDecay()), nonNegative("momentum_decay", d.momentumDecay()),
+        bool("decoupled_weight_decay", d.decoupledWeightDecay()), decayOn());
+  }
+
+  private static Signature radamSignature() {
+    Optimizer.RAdam d = Optimizer.RAdam.DEFAULTS;
+    return Signature.of("radam", lr(d.lr()), betas(d.beta1(), d.beta2()), positive("eps", d.eps()),
+        nonNegative("weight_decay", d.weightDecay()), bool("decoupled_weight_decay", d.decoupledWeightDecay()),
+        decayOn());
   }
 
   /** A part of the data set: a fraction, not a percentage. */
