@@ -42,8 +42,8 @@ public final class ConsoleReport implements TrainingListener {
   @Override
   public void started(int firstEpoch, int totalEpochs, int batches) {
     epochs = totalEpochs;
-    if (firstEpoch > 0) {
-      out.println("resuming at epoch " + (firstEpoch + 1) + " of " + totalEpochs);
+    if (firstEpoch > 1) {
+      out.println("resuming at epoch " + firstEpoch + " of " + totalEpochs);
     }
   }
 
@@ -54,7 +54,7 @@ public final class ConsoleReport implements TrainingListener {
     }
     if (bar == null) {
       ProgressBarBuilder builder = new ProgressBarBuilder()
-          .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, epochs))
+          .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
           .setInitialMax(batches).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate();
       if (barOutput != null) {
         builder.setConsumer(barOutput.get());
@@ -85,16 +85,16 @@ public final class ConsoleReport implements TrainingListener {
   public void finished(TrainingResult result) {
     if (result.stoppedEarly()) {
       out.println("stopped early after epoch " + result.history().size() + ": no improvement since epoch "
-          + (result.bestEpoch() + 1));
+          + result.bestEpoch());
     }
     if (result.restored()) {
-      out.println("restored the weights of epoch " + (result.bestEpoch() + 1));
+      out.println("restored the weights of epoch " + result.bestEpoch());
     }
   }
 
   /** {@code epoch 3/20  loss 0.1234  accuracy 0.9500  val_loss 0.1400  lr 0.00095  2.1s}. */
   static String line(EpochRecord r, int epochs) {
-    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d", r.epoch() + 1, epochs));
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d", r.epoch(), epochs));
     r.train().forEach((k, v) -> s.append(String.format(Locale.ROOT, "  %s %.4f", k, v)));
     r.validation().forEach((k, v) -> s.append(String.format(Locale.ROOT, "  val_%s %.4f", k, v)));
     s.append(String.format(Locale.ROOT, "  lr %.3g  %.1fs", r.learningRate(), r.seconds()));

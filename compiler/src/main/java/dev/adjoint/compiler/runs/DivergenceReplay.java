@@ -65,7 +65,7 @@ final class DivergenceReplay {
 
   static String message(String model, TrainingDivergedException diverged, NonFiniteSearch.Finding found) {
     String head = "the loss of " + model + " stopped being a finite number at step " + diverged.step() + " (epoch "
-        + (diverged.epoch() + 1) + "): ";
+        + diverged.epoch() + "): ";
     if (found == null) {
       return diverged.getMessage() + " (replayed in the reference interpreter, the step's values were all finite)";
     }

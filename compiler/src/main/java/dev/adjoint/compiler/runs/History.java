@@ -108,7 +108,7 @@ public final class History {
       for (int i = 0; i < columns.length; i++) {
         double v = cells[i].isEmpty() ? Double.NaN : Double.parseDouble(cells[i]);
         switch (columns[i]) {
-          case "epoch" -> epoch = (int) v - 1;
+          case "epoch" -> epoch = (int) v;
           case "lr" -> lr = v;
           case "seconds" -> seconds = v;
           default -> {
@@ -139,7 +139,7 @@ public final class History {
 
   static double cell(EpochRecord r, String column) {
     return switch (column) {
-      case "epoch" -> r.epoch() + 1;
+      case "epoch" -> r.epoch();
       case "lr" -> r.learningRate();
       case "seconds" -> r.seconds();
       default -> r.value(column);

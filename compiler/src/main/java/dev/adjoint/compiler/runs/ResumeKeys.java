@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * @param nextEpoch the epoch to train next (0-based), from {@value TrainingRun#NEXT_EPOCH}
  * @param bestValue the best monitored value so far (NaN for none), from {@value TrainingRun#BEST_VALUE}
- * @param bestEpoch the epoch of that value, -1 for none, from {@value TrainingRun#BEST_EPOCH}
+ * @param bestEpoch the number (from 1) of the epoch of that value, 0 for none, from {@value TrainingRun#BEST_EPOCH}
  * @param withoutImprovement epochs since it, from {@value TrainingRun#WITHOUT_IMPROVEMENT}
  */
 record ResumeKeys(int nextEpoch, double bestValue, int bestEpoch, int withoutImprovement) {
@@ -20,7 +20,7 @@ record ResumeKeys(int nextEpoch, double bestValue, int bestEpoch, int withoutImp
   static ResumeKeys read(Path checkpoint, Map<String, String> metadata) {
     int next = whole(checkpoint, metadata, TrainingRun.NEXT_EPOCH, 0, 0, Integer.MAX_VALUE);
     double best = number(checkpoint, metadata, TrainingRun.BEST_VALUE);
-    int bestEpoch = whole(checkpoint, metadata, TrainingRun.BEST_EPOCH, -1, -1, next - 1);
+    int bestEpoch = whole(checkpoint, metadata, TrainingRun.BEST_EPOCH, 0, 0, next);
     int without = whole(checkpoint, metadata, TrainingRun.WITHOUT_IMPROVEMENT, 0, 0, next);
     return new ResumeKeys(next, best, bestEpoch, without);
   }

@@ -172,7 +172,7 @@ public final class TrainingRun {
           : Trainer.resume(model, trainRows, valRows, options, listener, state);
     } catch (TrainingDivergedException e) {
       throw DivergenceReplay.explain(e, unit, factory, options, model.maxBatch(), trainRows,
-          resuming || e.epoch() > 0
+          resuming || e.epoch() > 1
           ? staging.dir().resolve("last.safetensors") : null);
     } finally {
       staging.abandon();

@@ -34,14 +34,14 @@ class ConsoleReportTest {
       bars.add(renderings);
       return new DelegatingProgressBarConsumer(renderings::add, 100);
     });
-    report.started(0, 2, 4);
-    for (int epoch = 0; epoch < 2; epoch++) {
+    report.started(1, 2, 4);
+    for (int epoch = 1; epoch <= 2; epoch++) {
       for (int b = 0; b < 4; b++) {
         report.batch(epoch, b, 4, 0.5 - 0.1 * b);
       }
-      report.epoch(record(epoch, 0.2), new TrainerState(epoch + 1, List.of(), Double.NaN, -1, 0, null), null);
+      report.epoch(record(epoch, 0.2), new TrainerState(epoch, List.of(), Double.NaN, 0, 0, null), null);
     }
-    report.finished(new TrainingResult(List.of(record(0, 0.2), record(1, 0.2)), false, -1, false));
+    report.finished(new TrainingResult(List.of(record(1, 0.2), record(2, 0.2)), false, 0, false));
     out.flush();
     return text.toString().lines().toList();
   }
@@ -50,7 +50,7 @@ class ConsoleReportTest {
   void aTerminalGetsABarPerEpochEndingInThePlainEpochLine() {
     List<List<String>> bars = Collections.synchronizedList(new ArrayList<>());
     List<String> lines = run(true, bars, new StringWriter());
-    assertEquals(List.of(ConsoleReport.line(record(0, 0.2), 2), ConsoleReport.line(record(1, 0.2), 2)), lines,
+    assertEquals(List.of(ConsoleReport.line(record(1, 0.2), 2), ConsoleReport.line(record(2, 0.2), 2)), lines,
         "each epoch ends with its plain line");
     assertTrue(lines.get(0).startsWith("epoch 1/2  loss 0.2000  accuracy 0.7500  val_loss 0.7000  lr 0.01"),
         lines.get(0));
@@ -70,7 +70,7 @@ class ConsoleReportTest {
   void offATerminalOnlyTheLinesArePrinted() {
     List<List<String>> bars = Collections.synchronizedList(new ArrayList<>());
     List<String> lines = run(false, bars, new StringWriter());
-    assertEquals(List.of(ConsoleReport.line(record(0, 0.2), 2), ConsoleReport.line(record(1, 0.2), 2)), lines);
+    assertEquals(List.of(ConsoleReport.line(record(1, 0.2), 2), ConsoleReport.line(record(2, 0.2), 2)), lines);
     assertEquals(0, bars.size(), "no bar off a terminal");
   }
 }

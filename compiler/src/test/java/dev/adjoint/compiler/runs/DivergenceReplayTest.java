@@ -34,7 +34,7 @@ class DivergenceReplayTest {
     return unit.graph();
   }
 
-  private static final TrainingDivergedException DIVERGED = new TrainingDivergedException("m", 2, 17, Double.NaN);
+  private static final TrainingDivergedException DIVERGED = new TrainingDivergedException("m", 3, 17, Double.NaN);
 
   @Test
   void aNonFiniteInputBlamesTheData() throws IOException {

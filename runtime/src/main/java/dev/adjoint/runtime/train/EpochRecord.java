@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What one epoch measured: the learning rate at its end, each metric on the training
+ * What one epoch measured: its number (from 1), the learning rate at its end, each metric on the training
  * batches (as they were while training: dropout on) and on the validation rows, and its time.
  */
 public record EpochRecord(int epoch, double learningRate, Map<String, Double> train, Map<String, Double> validation,

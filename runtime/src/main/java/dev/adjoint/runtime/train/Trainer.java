@@ -48,7 +48,7 @@ public final class Trainer {
     Snapshot bestWeights = state.best();
     EarlyStopping stopping = options.earlyStopping();
     boolean stopped = false;
-    listener.started(state.nextEpoch(), options.epochs(), batches);
+    listener.started(state.nextEpoch() + 1, options.epochs(), batches);
     for (int epoch = state.nextEpoch(); epoch < options.epochs(); epoch++) {
       long started = System.nanoTime();
       List<Metric> trainMetrics = withLoss(options.metrics().get(), options.lossReduction());
@@ -61,24 +61,24 @@ public final class Trainer {
         double penalty = options.penalty().value(model);
         double objective = model.trainStep(count);
         if (!Double.isFinite(objective)) {
-          throw new TrainingDivergedException(model.modelName(), epoch, model.step() - 1, objective);
+          throw new TrainingDivergedException(model.modelName(), epoch + 1, model.step() - 1, objective);
         }
         double loss = objective - penalty;
         for (Metric m : trainMetrics) {
           m.add(model, count, loss);
         }
-        listener.batch(epoch, b, batches, loss);
+        listener.batch(epoch + 1, b, batches, loss);
       }
       Map<String, Double> validationValues = validation == null || validation.size() == 0 ? Map.of()
           : evaluate(model, validation, withLoss(options.metrics().get(), options.lossReduction()), batch);
-      EpochRecord record = new EpochRecord(epoch, model.learningRate(), values(trainMetrics), validationValues,
+      EpochRecord record = new EpochRecord(epoch + 1, model.learningRate(), values(trainMetrics), validationValues,
           (System.nanoTime() - started) / 1e9);
       history.add(record);
       if (stopping != null) {
         double value = record.value(stopping.monitor());
         if (stopping.improves(value, best)) {
           best = value;
-          bestEpoch = epoch;
+          bestEpoch = epoch + 1;
           wait = 0;
           bestWeights = stopping.restoreBest() ? Snapshot.take(model) : null;
           listener.improved(record, model);
@@ -102,7 +102,7 @@ public final class Trainer {
   }
 
   /**
-   * Puts the model where it was just before training step {@code step} of {@code epoch}, for
+   * Puts the model where it was just before training step {@code step} of {@code epoch} (from 1), for
    * a look at that step (such as the one whose loss stopped being finite): the model holds
    * its state at the start of the epoch (its checkpoint, or its initialization for the first);
    * the epoch's earlier steps are taken again exactly, then the step's batch is filled and its
@@ -112,18 +112,19 @@ public final class Trainer {
       long step) {
     int batch = Math.min(options.batch(), model.maxBatch());
     int batches = (train.size() + batch - 1) / batch;
-    int[] order = order(train, options, epoch);
+    int index = epoch - 1;
+    int[] order = order(train, options, index);
     for (int b = 0; b < batches && model.step() <= step; b++) {
       int from = b * batch;
       int count = Math.min(batch, train.size() - from);
       train.fill(order, from, count, model);
-      model.setLearningRate(options.schedule().rate(options.baseLearningRate(), model.step(), epoch));
+      model.setLearningRate(options.schedule().rate(options.baseLearningRate(), model.step(), index));
       if (model.step() == step) {
         return count;
       }
       model.trainStep(count);
     }
-    throw new IllegalArgumentException("step " + step + " is not a step of epoch " + (epoch + 1)
+    throw new IllegalArgumentException("step " + step + " is not a step of epoch " + epoch
         + " from the model's state (step " + model.step() + ")");
   }
 

@@ -8,7 +8,7 @@ public final class TrainingDivergedException extends RuntimeException {
   private final long step;
 
   public TrainingDivergedException(String model, int epoch, long step, double loss) {
-    super("the loss of " + model + " became " + loss + " at step " + step + " (epoch " + (epoch + 1)
+    super("the loss of " + model + " became " + loss + " at step " + step + " (epoch " + epoch
         + "): training diverged; try a lower learning rate, gradient clipping (clip global_norm(1.0)) or "
         + "standardized inputs");
     this.epoch = epoch;
@@ -22,7 +22,7 @@ public final class TrainingDivergedException extends RuntimeException {
     this.step = step;
   }
 
-  /** The epoch (from 0) of the step whose loss was not finite. */
+  /** The number (from 1) of the epoch of the step whose loss was not finite. */
   public int epoch() {
     return epoch;
   }

@@ -5,10 +5,10 @@ import dev.adjoint.runtime.model.CompiledModel;
 /** What a training run reports as it goes: for progress bars, logs and checkpoints. */
 public interface TrainingListener {
 
-  /** Before the first epoch that runs (which may be later than 0 when resuming). */
+  /** Before the first epoch that runs, numbered from 1 (later than 1 when resuming). */
   default void started(int firstEpoch, int epochs, int batchesPerEpoch) {}
 
-  /** After each training step. */
+  /** After each training step of epoch {@code epoch} (from 1). */
   default void batch(int epoch, int batchIndex, int batches, double loss) {}
 
   /** After an epoch, with the trainer's state from which a run could resume. */

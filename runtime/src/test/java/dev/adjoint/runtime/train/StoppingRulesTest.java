@@ -90,8 +90,8 @@ class StoppingRulesTest {
     Scripted model = new Scripted(5, 4, 4.5, 4.6, 4.7, 4.8, 4.9, 5, 5.1, 5.2);
     TrainingResult r = run(model, 10, new EarlyStopping("val_loss", 2, 0, false, false));
     assertTrue(r.stoppedEarly());
-    assertEquals(1, r.bestEpoch());
-    assertEquals(4, r.history().size(), "epochs 2 and 3 without improvement, then stop");
+    assertEquals(2, r.bestEpoch(), "epochs are numbered from 1");
+    assertEquals(4, r.history().size(), "epochs 3 and 4 without improvement, then stop");
     assertFalse(r.restored());
     assertArrayEquals(new float[] {4, -4}, model.w, "the last epoch's weights stay");
   }
@@ -108,7 +108,7 @@ class StoppingRulesTest {
   void anImprovementResetsThePatience() {
     Scripted model = new Scripted(5, 6, 4, 7, 3, 8, 9, 10);
     TrainingResult r = run(model, 8, new EarlyStopping("val_loss", 2, 0, false, false));
-    assertEquals(4, r.bestEpoch());
+    assertEquals(5, r.bestEpoch());
     assertEquals(7, r.history().size());
     assertTrue(r.stoppedEarly());
   }
@@ -119,8 +119,8 @@ class StoppingRulesTest {
     TrainingResult r = run(model, 6, new EarlyStopping("val_loss", 3, 0, false, true));
     assertTrue(r.stoppedEarly());
     assertTrue(r.restored());
-    assertEquals(1, r.bestEpoch());
-    assertArrayEquals(new float[] {2, -2}, model.w, "the parameters after epoch 1 (two steps)");
+    assertEquals(2, r.bestEpoch());
+    assertArrayEquals(new float[] {2, -2}, model.w, "the parameters after epoch 2 (two steps)");
     assertArrayEquals(new float[] {102}, model.s, "and the state (running statistics) with them");
   }
 
@@ -143,7 +143,7 @@ class StoppingRulesTest {
   void maximizingKeepsTheHighestValue() {
     Scripted model = new Scripted(1, 2, 1.5, 1.9, 1.8, 3);
     TrainingResult r = run(model, 6, new EarlyStopping("val_loss", 3, 0, true, true));
-    assertEquals(1, r.bestEpoch());
+    assertEquals(2, r.bestEpoch());
     assertTrue(r.stoppedEarly());
     assertEquals(5, r.history().size());
     assertArrayEquals(new float[] {2, -2}, model.w);
@@ -169,7 +169,7 @@ class StoppingRulesTest {
   void minDeltaCountsEpochsThatImproveTooLittleAsWaiting() {
     Scripted model = new Scripted(10, 9.5, 9.2, 9.1, 9);
     TrainingResult r = run(model, 5, new EarlyStopping("val_loss", 2, 1, false, false));
-    assertEquals(0, r.bestEpoch(), "no later epoch improves by more than 1");
+    assertEquals(1, r.bestEpoch(), "no later epoch improves by more than 1 on the first");
     assertEquals(3, r.history().size());
     assertTrue(r.stoppedEarly());
   }

@@ -126,7 +126,7 @@ class TrainerLoopTest {
             finished[0] = result;
           }
         });
-    assertEquals(List.of("started 0 2 3", "epoch 0 next 1", "epoch 1 next 2", "finished"), heard);
+    assertEquals(List.of("started 1 2 3", "epoch 1 next 1", "epoch 2 next 2", "finished"), heard);
     assertSame(r, finished[0]);
     for (double s : seconds) {
       assertTrue(s >= 0 && s < 60, "an epoch's time in seconds: " + s);
@@ -140,6 +140,6 @@ class TrainerLoopTest {
     TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
         () -> Trainer.train(model, TrainerTest.rows(10), null, exploding, TrainingListener.NONE));
     assertEquals(model.step() - 1, e.step(), "the step counter has moved past the step that diverged");
-    assertEquals(e.step() / 3, e.epoch(), "three steps an epoch");
+    assertEquals(e.step() / 3 + 1, e.epoch(), "three steps an epoch, numbered from 1");
   }
 }
