@@ -197,7 +197,7 @@ public final class TrainingRun {
       console.println(line);
     }
     try {
-      CurvesImage.write(folder.resolve("curves.png"), unit.name(), result.history());
+      CurvesImage.write(folder.resolve("curves.png"), unit.name(), result.history(), result.bestEpoch());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + folder.resolve("curves.png"), e);
     }
