@@ -22,6 +22,42 @@ class NoVectorModuleTest {
     }
   }
 
+  /** The note about the missing module: once per JVM, a warning naming the flag. */
+  @Test
+  void theMissingModuleIsNotedOnceWithTheFlag() {
+    Kernels.preferred();
+    org.junit.jupiter.api.Assertions.assertTrue(Kernels.noted(), "choosing a kernel without the module notes it");
+    java.util.List<String> notes = new java.util.ArrayList<>();
+    System.Logger logger = new System.Logger() {
+      @Override
+      public String getName() {
+        return "test";
+      }
+
+      @Override
+      public boolean isLoggable(Level level) {
+        return true;
+      }
+
+      @Override
+      public void log(Level level, java.util.ResourceBundle bundle, String message, Throwable thrown) {
+        notes.add(level + " " + message);
+      }
+
+      @Override
+      public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
+        notes.add(level + " " + format);
+      }
+    };
+    java.util.concurrent.atomic.AtomicBoolean flag = new java.util.concurrent.atomic.AtomicBoolean();
+    org.junit.jupiter.api.Assertions.assertTrue(Kernels.noteOnce(flag, logger));
+    assertFalse(Kernels.noteOnce(flag, logger), "once only");
+    org.junit.jupiter.api.Assertions.assertEquals(1, notes.size());
+    org.junit.jupiter.api.Assertions.assertTrue(notes.get(0).startsWith("WARNING Adjoint: this JVM runs without the "
+        + "JDK's Vector API") && notes.get(0).contains("--add-modules jdk.incubator.vector")
+        && notes.get(0).contains("-Dadjoint.vector=false"), notes.get(0));
+  }
+
   @Test
   void fallbackProductsAreCorrect() {
     Random random = new Random(3);
