@@ -1,6 +1,8 @@
 package dev.adjoint.compiler.cli;
 
 import dev.adjoint.compiler.frontend.ModelUnit;
+import dev.adjoint.compiler.runs.RecordedSets;
+import dev.adjoint.runtime.checkpoint.CheckpointException;
 import dev.adjoint.runtime.data.DataFiles;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -13,7 +15,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The options of the commands that run a trained model ({@code eval}, {@code predict}): the
- * .nn file, its checkpoint, and the model and hyperparameters it was trained with.
+ * .nn file, its checkpoint, and the model and hyperparameters it was trained with. The
+ * checkpoint records its run's {@code --set} values ({@link RecordedSets}): without
+ * {@code --set} they are used, and different ones are refused, naming both.
  */
 final class CheckpointedModel {
   @Parameters(index = "0", paramLabel = "FILE", description = "the .nn file")
@@ -25,7 +29,8 @@ final class CheckpointedModel {
   @Option(names = "--model", paramLabel = "NAME", description = "the model, when the file has several")
   String model;
 
-  @Option(names = "--set", paramLabel = "NAME=VALUE", description = "the hyperparameters the checkpoint was trained with")
+  @Option(names = "--set", paramLabel = "NAME=VALUE",
+      description = "the hyperparameters the checkpoint was trained with (default: those it records)")
   List<String> sets = new ArrayList<>();
 
   @Option(names = "--allow-non-finite-weights",
@@ -47,6 +52,21 @@ final class CheckpointedModel {
               + "use last.safetensors" : ""));
       return Optional.empty();
     }
-    return TrainedModelChoice.choose(file, model, sets, err);
+    Optional<List<String>> recorded;
+    try {
+      recorded = RecordedSets.of(checkpoint);
+    } catch (CheckpointException e) {
+      err.println("error: " + e.getMessage());
+      return Optional.empty();
+    }
+    List<String> effective = sets;
+    if (recorded.isPresent() && sets.isEmpty()) {
+      effective = recorded.get();
+    } else if (recorded.isPresent() && !RecordedSets.same(sets, recorded.get())) {
+      err.println(checkpoint + ": error: the checkpoint was trained with " + RecordedSets.describe(recorded.get())
+          + ", not " + RecordedSets.describe(sets) + "; leave out --set to use the checkpoint's values");
+      return Optional.empty();
+    }
+    return TrainedModelChoice.choose(file, model, effective, err);
   }
 }

@@ -91,7 +91,9 @@ public final class Frontend {
         config = new TrainChecker(train, graph.get(), base, data, diagnostics,
             (e, kind) -> trainValue(model, e, kind, hyper.get(), diagnostics)).check().orElse(null);
       }
-      units.add(new ModelUnit(model, graph.get(), config));
+      List<String> applied = sets.stream().filter(set -> set.indexOf('=') > 0
+          && declares(model, set.substring(0, set.indexOf('=')).trim())).toList();
+      units.add(new ModelUnit(model, graph.get(), config, applied));
     }
     return new Compilation(file, diagnostics.hasErrors() ? List.of() : units, diagnostics);
   }

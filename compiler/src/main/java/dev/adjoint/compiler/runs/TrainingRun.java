@@ -160,6 +160,7 @@ public final class TrainingRun {
         train.size(), val.size(), test.size(), options.batch(), options.epochs());
     Map<String, String> extra = new HashMap<>(standardizer.toMap());
     extra.put(Checkpoint.MODEL_HASH_KEY, factory.key());
+    extra.put(RecordedSets.KEY, RecordedSets.text(unit.sets()));
     RunStaging staging = resuming ? RunStaging.direct(folder) : RunStaging.fresh(folder);
     Saver saver = new Saver(extra, staging, resuming ? historyHeader() : null);
     TrainingListener listener = new Both(new ConsoleReport(console, terminal), saver);

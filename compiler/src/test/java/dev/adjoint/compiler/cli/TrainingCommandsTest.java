@@ -156,6 +156,33 @@ class TrainingCommandsTest {
     throw new AssertionError("no metric " + name + " in " + lines);
   }
 
+  /** A run's --set values are in its checkpoints: eval and predict use them, and refuse others by name. */
+  @Test
+  void evalAndPredictUseTheCheckpointsSetValues() throws IOException {
+    Path out = temp.resolve("set-run");
+    CliRun train = CliRun.of("train", nn.toString(), "--out", out.toString(), "--set", "hidden=3", "--epochs", "2");
+    assertEquals(0, train.status(), train.err());
+    Path checkpoint = out.resolve("last.safetensors");
+    assertEquals("hidden=3", dev.adjoint.runtime.checkpoint.Checkpoint.metadata(checkpoint).get("adjoint.set"));
+    CliRun eval = CliRun.of("eval", nn.toString(), "--checkpoint", checkpoint.toString());
+    assertEquals(0, eval.status(), "without --set, the checkpoint's hidden=3 builds the model: " + eval.err());
+    CliRun same = CliRun.of("eval", nn.toString(), "--checkpoint", checkpoint.toString(), "--set", "hidden = 3");
+    assertEquals(0, same.status(), same.err());
+    CliRun other = CliRun.of("eval", nn.toString(), "--checkpoint", checkpoint.toString(), "--set", "hidden=4");
+    assertEquals(1, other.status(), other.err());
+    assertTrue(other.err().contains("the checkpoint was trained with --set hidden=3, not --set hidden=4; leave out "
+        + "--set to use the checkpoint's values"), other.err());
+    Path input = write("rows.csv", "u,v\n0.5,-0.5\n");
+    CliRun predict = CliRun.of("predict", nn.toString(), "--checkpoint", checkpoint.toString(), "--input",
+        input.toString());
+    assertEquals(0, predict.status(), predict.err());
+    // a run without --set records none, and a --set on eval is then refused as well
+    Path plain = trained();
+    CliRun added = CliRun.of("eval", nn.toString(), "--checkpoint", plain.toString(), "--set", "hidden=3");
+    assertEquals(1, added.status(), added.err());
+    assertTrue(added.err().contains("trained with no --set, not --set hidden=3"), added.err());
+  }
+
   @Test
   void aBadCellIsReportedWithItsLineAndColumn() throws IOException {
     Files.writeString(temp.resolve("points.csv"), "u,v,label\n0.1,0.2,left\n0.3,oops,right\n");
@@ -195,7 +222,8 @@ class TrainingCommandsTest {
     assertEquals(1, wrongModel.status());
     assertTrue(wrongModel.err().contains("holds model 'quadrant', not 'corner'"), wrongModel.err());
 
-    CliRun wrongShape = CliRun.of("predict", nn.toString(), "--set", "hidden=3", "--checkpoint", checkpoint.toString(),
+    Files.writeString(nn, MODEL.replace("hidden = 6", "hidden = 5"));
+    CliRun wrongShape = CliRun.of("predict", nn.toString(), "--checkpoint", checkpoint.toString(),
         "--input", temp.resolve("points.csv").toString());
     assertEquals(1, wrongShape.status());
     assertTrue(wrongShape.err().contains("the .nn file or its hyperparameters changed since"), wrongShape.err());

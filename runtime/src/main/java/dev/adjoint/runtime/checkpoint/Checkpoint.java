@@ -71,6 +71,16 @@ public final class Checkpoint {
     Safetensors.write(file, tensors, metadata);
   }
 
+  /**
+   * A checkpoint's metadata, from its header alone (its tensors are not read): what to know
+   * about a checkpoint before building the model to load it into.
+   *
+   * @throws CheckpointException when the file is missing or its header is not a safetensors header
+   */
+  public static Map<String, String> metadata(Path file) {
+    return Safetensors.metadata(file);
+  }
+
   /** As {@link #load(Path, CompiledModel, String)} without checking the model hash. */
   public static Map<String, String> load(Path file, CompiledModel model) {
     return load(file, model, null);

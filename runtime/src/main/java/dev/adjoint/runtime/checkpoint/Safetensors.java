@@ -77,10 +77,10 @@ public final class Safetensors {
     });
   }
 
-  /** Reads and validates a whole file. */
-  public static TensorFile read(Path file) {
+  /** The metadata of a file, reading and validating its header only (not its tensors). */
+  public static Map<String, String> metadata(Path file) {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      return read(file, channel);
+      return SafetensorsHeader.metadata(file, header(file, channel));
     } catch (NoSuchFileException e) {
       throw new CheckpointException(file, "no such file", e);
     } catch (IOException e) {
@@ -88,7 +88,8 @@ public final class Safetensors {
     }
   }
 
-  private static TensorFile read(Path file, FileChannel channel) throws IOException {
+  /** The parsed JSON header of a file, the channel left at the first byte after it. */
+  private static Map<String, Object> header(Path file, FileChannel channel) throws IOException {
     long fileLength = channel.size();
     if (fileLength < 8) {
       throw new CheckpointException(file, "is " + fileLength + " bytes long, too short for the 8-byte header length"
@@ -115,7 +116,24 @@ public final class Safetensors {
     } catch (CharacterCodingException e) {
       throw new CheckpointException(file, "has a header that is not valid UTF-8", e);
     }
-    Map<String, Object> header = HeaderParser.parse(file, text);
+    return HeaderParser.parse(file, text);
+  }
+
+  /** Reads and validates a whole file. */
+  public static TensorFile read(Path file) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      return read(file, channel);
+    } catch (NoSuchFileException e) {
+      throw new CheckpointException(file, "no such file", e);
+    } catch (IOException e) {
+      throw new CheckpointException(file, "could not be read (" + e + ")", e);
+    }
+  }
+
+  private static TensorFile read(Path file, FileChannel channel) throws IOException {
+    long fileLength = channel.size();
+    Map<String, Object> header = header(file, channel);
+    long headerLength = channel.position() - 8;
     Map<String, String> metadata = SafetensorsHeader.metadata(file, header);
     List<SafetensorsHeader.Slot> slots = SafetensorsHeader.slots(file, header, fileLength - 8 - headerLength);
     Map<String, TensorData> tensors = new LinkedHashMap<>();
