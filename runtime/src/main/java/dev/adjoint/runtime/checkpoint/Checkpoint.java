@@ -92,7 +92,9 @@ public final class Checkpoint {
    * {@value #MODEL_HASH_KEY}), then copies its values into the model and sets the model's
    * step, seed and learning rate. Returns all of the checkpoint's metadata, so that the
    * training loop can restore its own state. Throws a {@link CheckpointException} saying
-   * exactly what differs, before changing anything, when the checkpoint does not fit.
+   * exactly what differs, before changing anything, when the checkpoint does not fit. A
+   * predictor (a model without a loss or optimizer state, as {@code adjoint compile
+   * --inference} writes) loads a training checkpoint's weights and ignores its optimizer state.
    */
   public static Map<String, String> load(Path file, CompiledModel model, String expectedHash) {
     return load(file, model, expectedHash, false);
@@ -126,7 +128,13 @@ public final class Checkpoint {
     Map<String, Tensor> tensors = ModelTensors.of(model);
     Map<String, int[]> shapes = new LinkedHashMap<>();
     tensors.forEach((n, t) -> shapes.put(n, ModelTensors.shape(model, n, t)));
-    List<String> differences = Compatibility.differences(tensors, shapes, saved.tensors());
+    Map<String, TensorData> fromFile = saved.tensors();
+    if (!model.hasLoss() && model.optimizerState().isEmpty()) {
+      // a predictor: a training checkpoint's optimizer state is not its business
+      fromFile = new LinkedHashMap<>(fromFile);
+      fromFile.keySet().removeIf(n -> n.startsWith(ModelTensors.OPTIMIZER));
+    }
+    List<String> differences = Compatibility.differences(tensors, shapes, fromFile);
     if (!differences.isEmpty()) {
       throw new CheckpointException(file, describe(differences, model.modelName()));
     }

@@ -2,6 +2,7 @@ package dev.adjoint.runtime.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,6 +83,27 @@ class CheckpointTest {
     assertArrayEquals(new int[] {}, read.tensor("state/bn.count").shape());
     assertEquals(Map.of(Checkpoint.VERSION_KEY, "1", Checkpoint.MODEL_KEY, "tiny", Checkpoint.STEP_KEY, "1234",
         Checkpoint.SEED_KEY, "42", Checkpoint.LEARNING_RATE_KEY, Double.toString(0.1 * 0.95 * 0.95)), read.metadata());
+  }
+
+  /** A predictor (no loss, no optimizer) takes a training checkpoint's weights and leaves its optimizer state. */
+  @Test
+  void aPredictorLoadsATrainingCheckpointWithoutItsOptimizerState() {
+    TinyModel original = trained();
+    Path file = saved(original, Map.of());
+    TinyModel predictor = TinyModel.predictor(4, 3);
+    predictor.initialize(7);
+    Checkpoint.load(file, predictor);
+    assertArrayEquals(original.w, predictor.w);
+    assertArrayEquals(original.b, predictor.b);
+    assertArrayEquals(Arrays.copyOf(original.mean, 3), Arrays.copyOf(predictor.mean, 3));
+    // a real mismatch is still refused, without the optimizer's tensors in the message
+    TinyModel wider = TinyModel.predictor(4, 5);
+    String message = failure(file, wider, null);
+    assertTrue(message.contains("parameter h.W has shape [4,3] in the checkpoint but [4,5]"), message);
+    assertFalse(message.contains("optimizer"), message);
+    // a training model still needs the optimizer state
+    TinyModel adam = new TinyModel("tiny", 4, 3, true);
+    assertTrue(failure(file, adam, null).contains("the model has optimizer state h.W/v but the checkpoint does not"));
   }
 
   @Test

@@ -19,14 +19,23 @@ final class TinyModel extends CompiledModel {
   final double[] mean;
   final int[] count;
 
+  /** Whether the model trains (a loss and optimizer state), or only predicts as a generated predictor does. */
+  private final boolean trains;
+
   TinyModel(String name, int in, int hidden, boolean adam) {
+    this(name, in, hidden, adam, true);
+  }
+
+  private TinyModel(String name, int in, int hidden, boolean adam, boolean trains) {
     super(8);
     this.name = name;
+    this.trains = trains;
     registerInput(new TensorSpec("x", DType.F32, TensorSpec.BATCH, in), new float[8 * in]);
     w = registerParam(new TensorSpec("h.W", DType.F32, in, hidden), new float[in * hidden]);
     b = registerParam(new TensorSpec("h.b", DType.F32, hidden), new float[hidden]);
-    wM = registerOptimizerState(new TensorSpec("h.W/m", DType.F32, in, hidden), new float[in * hidden]);
-    bM = registerOptimizerState(new TensorSpec("h.b/m", DType.F32, hidden), new float[hidden]);
+    wM = trains ? registerOptimizerState(new TensorSpec("h.W/m", DType.F32, in, hidden), new float[in * hidden])
+        : null;
+    bM = trains ? registerOptimizerState(new TensorSpec("h.b/m", DType.F32, hidden), new float[hidden]) : null;
     wV = adam ? registerOptimizerState(new TensorSpec("h.W/v", DType.F32, in, hidden), new float[in * hidden]) : null;
     mean = registerState(new TensorSpec("bn.mean", DType.F64, hidden), new double[hidden + 3]);
     count = registerState(new TensorSpec("bn.count", DType.I32), new int[1]);
@@ -36,6 +45,11 @@ final class TinyModel extends CompiledModel {
     this("tiny", in, hidden, false);
   }
 
+  /** The same model as a predictor: no loss, no optimizer state. */
+  static TinyModel predictor(int in, int hidden) {
+    return new TinyModel("tiny", in, hidden, false, false);
+  }
+
   @Override
   public String modelName() {
     return name;
@@ -43,7 +57,7 @@ final class TinyModel extends CompiledModel {
 
   @Override
   public boolean hasLoss() {
-    return true;
+    return trains;
   }
 
   @Override
@@ -69,8 +83,10 @@ final class TinyModel extends CompiledModel {
     learningRate = 0.01;
     fill(w, newSeed, 1);
     fill(b, newSeed, 2);
-    fill(wM, newSeed, 3);
-    fill(bM, newSeed, 4);
+    if (trains) {
+      fill(wM, newSeed, 3);
+      fill(bM, newSeed, 4);
+    }
     if (wV != null) {
       fill(wV, newSeed, 5);
     }
