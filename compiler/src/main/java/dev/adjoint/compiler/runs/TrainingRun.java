@@ -128,8 +128,9 @@ public final class TrainingRun {
       throw new RunFolderException(folder, "holds a previous run (last.safetensors); pass --resume to continue it "
           + "or --overwrite to replace it");
     }
-    ModelFactory factory = ModelCompiler.compile(unit);
+    // the data first: a bad row fails the run before the model's compilation is paid for
     Dataset all = DataSources.load(config, unit.graph());
+    ModelFactory factory = ModelCompiler.compile(unit);
     DataSplit split = config.split();
     Splits parts = Splits.split(all, split.train(), split.val(), split.test(), config.seed());
     TrainingOptions options = TrainingPlan.options(unit, epochs);
