@@ -182,6 +182,21 @@ final class OptimizerEmitter {
     return code.endControlFlow().build();
   }
 
+  /**
+   * Adam's two moments of element {@code i}, updated from {@code g}: m = β1·m + (1 - β1)·g and
+   * v = β2·v + (1 - β2)·g² in the buffers {@code exp_avg} and {@code exp_avg_sq} (Adam, AdamW,
+   * NAdam and RAdam alike); returns the two buffers' references.
+   */
+  private String[] moments(CodeBlock.Builder code, Target target, double beta1, double beta2) {
+    ScalarType d = target.param().dtype();
+    String m = state(target, "exp_avg");
+    String v = state(target, "exp_avg_sq");
+    code.addStatement("$L[i] = $L * $L[i] + $L * g", m, JavaText.literal(beta1, d), m, JavaText.literal(1 - beta1, d));
+    code.addStatement("$L[i] = $L * $L[i] + $L * g * g", v, JavaText.literal(beta2, d), v,
+        JavaText.literal(1 - beta2, d));
+    return new String[] {m, v};
+  }
+
   /** An optimizer's update rule: what the step hoists and what the loop does with {@code g}. */
   private interface Rule {
     /** Whether the loop multiplies by {@code rate}, the learning rate in the parameter's dtype. */
@@ -341,13 +356,9 @@ final class OptimizerEmitter {
 
     @Override
     public void body(CodeBlock.Builder code, Target target, String t, String p) {
-      ScalarType d = target.param().dtype();
-      String m = state(target, "exp_avg");
-      String v = state(target, "exp_avg_sq");
-      code.addStatement("$L[i] = $L * $L[i] + $L * g", m, JavaText.literal(betas.get(0), d), m,
-          JavaText.literal(1 - betas.get(0), d));
-      code.addStatement("$L[i] = $L * $L[i] + $L * g * g", v, JavaText.literal(betas.get(1), d), v,
-          JavaText.literal(1 - betas.get(1), d));
+      String[] mv = moments(code, target, betas.get(0), betas.get(1));
+      String m = mv[0];
+      String v = mv[1];
       String second = v + "[i]";
       if (amsgrad) {
         String max = state(target, "max_exp_avg_sq");
@@ -420,13 +431,9 @@ final class OptimizerEmitter {
 
     @Override
     public void body(CodeBlock.Builder code, Target target, String t, String p) {
-      ScalarType d = target.param().dtype();
-      String m = state(target, "exp_avg");
-      String v = state(target, "exp_avg_sq");
-      code.addStatement("$L[i] = $L * $L[i] + $L * g", m, JavaText.literal(o.beta1(), d), m,
-          JavaText.literal(1 - o.beta1(), d));
-      code.addStatement("$L[i] = $L * $L[i] + $L * g * g", v, JavaText.literal(o.beta2(), d), v,
-          JavaText.literal(1 - o.beta2(), d));
+      String[] mv = moments(code, target, o.beta1(), o.beta2());
+      String m = mv[0];
+      String v = mv[1];
       code.addStatement("$L denom = $L + eps", t, sqrt(v + "[i] / bc2", t));
       code.addStatement("$L[i] -= gradStep * (g / denom)", p);
       code.addStatement("$L[i] -= momentStep * ($L[i] / denom)", p, m);
@@ -468,13 +475,9 @@ final class OptimizerEmitter {
 
     @Override
     public void body(CodeBlock.Builder code, Target target, String t, String p) {
-      ScalarType d = target.param().dtype();
-      String m = state(target, "exp_avg");
-      String v = state(target, "exp_avg_sq");
-      code.addStatement("$L[i] = $L * $L[i] + $L * g", m, JavaText.literal(o.beta1(), d), m,
-          JavaText.literal(1 - o.beta1(), d));
-      code.addStatement("$L[i] = $L * $L[i] + $L * g * g", v, JavaText.literal(o.beta2(), d), v,
-          JavaText.literal(1 - o.beta2(), d));
+      String[] mv = moments(code, target, o.beta1(), o.beta2());
+      String m = mv[0];
+      String v = mv[1];
       code.addStatement("$L[i] -= rectified ? stepSize * $L[i] * (bc2Root / ($L + eps)) * rect : stepSize * $L[i]",
           p, m, sqrt(v + "[i]", t), m);
     }

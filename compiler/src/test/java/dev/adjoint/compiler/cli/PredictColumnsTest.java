@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,14 +61,7 @@ class PredictColumnsTest {
   /** 64 points, "right" when u > v, and rows to predict with an id and a note beside them. */
   @BeforeEach
   void write() throws IOException {
-    StringBuilder csv = new StringBuilder("u,v,label\n");
-    java.util.Random random = new java.util.Random(7);
-    for (int i = 0; i < 64; i++) {
-      double u = random.nextDouble() * 2 - 1;
-      double v = random.nextDouble() * 2 - 1;
-      csv.append(String.format(Locale.ROOT, "%.4f,%.4f,%s%n", u, v, u > v ? "right" : "left"));
-    }
-    Files.writeString(temp.resolve("points.csv"), csv);
+    Files.writeString(temp.resolve("points.csv"), TrainingCommandsTest.points());
     nn = temp.resolve("binary.nn");
     Files.writeString(nn, MODELS);
     input = temp.resolve("new.csv");

@@ -45,6 +45,12 @@ class TrainingCommandsTest {
   /** 64 points, "right" when u > v, with the model next to them. */
   @BeforeEach
   void writeModelAndData() throws IOException {
+    Files.writeString(temp.resolve("points.csv"), TrainingCommandsTest.points());
+    nn = write("quadrant.nn", MODEL);
+  }
+
+  /** 64 points of the square [-1, 1]², labelled "right" when u > v, as CSV with the header u,v,label. */
+  static String points() {
     StringBuilder csv = new StringBuilder("u,v,label\n");
     java.util.Random random = new java.util.Random(7);
     for (int i = 0; i < 64; i++) {
@@ -52,8 +58,7 @@ class TrainingCommandsTest {
       double v = random.nextDouble() * 2 - 1;
       csv.append(String.format(Locale.ROOT, "%.4f,%.4f,%s%n", u, v, u > v ? "right" : "left"));
     }
-    Files.writeString(temp.resolve("points.csv"), csv);
-    nn = write("quadrant.nn", MODEL);
+    return csv.toString();
   }
 
   private Path write(String name, String text) throws IOException {

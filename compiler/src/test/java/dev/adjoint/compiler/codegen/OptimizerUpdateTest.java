@@ -348,6 +348,18 @@ class OptimizerUpdateTest {
 
     abstract void update(String name, double[] p, double[] g, boolean decayed, long t, double lr);
 
+    /**
+     * Weight decay of element i: decoupled, the weight shrinks by lr·wd and the gradient is
+     * left alone; coupled, wd·p is added to the gradient. Returns the gradient to use.
+     */
+    static double decay(double[] p, int i, double g, boolean decoupled, double lr, double wd) {
+      if (decoupled) {
+        p[i] *= 1 - lr * wd;
+        return g;
+      }
+      return g + wd * p[i];
+    }
+
     /** A state buffer of a parameter, starting at {@code initial}. */
     double[] state(String name, String slot, int size, double initial) {
       return state.computeIfAbsent(name + "/" + slot, k -> {
@@ -383,12 +395,7 @@ class OptimizerUpdateTest {
       double wd = decayed ? weightDecay : 0;
       double[] buffer = state(name, "momentum_buffer", p.length, 0);
       for (int i = 0; i < p.length; i++) {
-        double d = g[i];
-        if (decoupled) {
-          p[i] *= 1 - lr * wd;
-        } else {
-          d += wd * p[i];
-        }
+        double d = decay(p, i, g[i], decoupled, lr, wd);
         if (momentum != 0) {
           buffer[i] = t == 1 ? d : momentum * buffer[i] + (1 - dampening) * d;
           d = nesterov ? d + momentum * buffer[i] : buffer[i];
@@ -500,12 +507,7 @@ class OptimizerUpdateTest {
       double bc1 = 1 - Math.pow(beta1, t);
       double bc2 = 1 - Math.pow(beta2, t);
       for (int i = 0; i < p.length; i++) {
-        double d = g[i];
-        if (decoupled) {
-          p[i] *= 1 - lr * wd;
-        } else {
-          d += wd * p[i];
-        }
+        double d = decay(p, i, g[i], decoupled, lr, wd);
         m[i] = beta1 * m[i] + (1 - beta1) * d;
         v[i] = beta2 * v[i] + (1 - beta2) * d * d;
         double second = v[i];
@@ -552,12 +554,7 @@ class OptimizerUpdateTest {
       products.put(name, product);
       double bc2 = 1 - Math.pow(beta2, t);
       for (int i = 0; i < p.length; i++) {
-        double d = g[i];
-        if (decoupled) {
-          p[i] *= 1 - lr * wd;
-        } else {
-          d += wd * p[i];
-        }
+        double d = decay(p, i, g[i], decoupled, lr, wd);
         m[i] = beta1 * m[i] + (1 - beta1) * d;
         v[i] = beta2 * v[i] + (1 - beta2) * d * d;
         double denom = Math.sqrt(v[i] / bc2) + eps;
@@ -598,12 +595,7 @@ class OptimizerUpdateTest {
       double rhoInf = 2 / (1 - beta2) - 1;
       double rho = rhoInf - 2 * t * Math.pow(beta2, t) / bc2;
       for (int i = 0; i < p.length; i++) {
-        double d = g[i];
-        if (decoupled) {
-          p[i] *= 1 - lr * wd;
-        } else {
-          d += wd * p[i];
-        }
+        double d = decay(p, i, g[i], decoupled, lr, wd);
         m[i] = beta1 * m[i] + (1 - beta1) * d;
         v[i] = beta2 * v[i] + (1 - beta2) * d * d;
         if (rho > 5) {

@@ -43,23 +43,29 @@ public final class ConvFunctions {
   }
 
   private static Builtin transposed(String name, String summary, int rank) {
-    return new Builtin(Signature.of(name, Args.tensor("x"), Args.positiveInt("filters"),
-        Parameter.required("kernel", Kind.INTS), Parameter.of("stride", Kind.INTS, new Value.Int(1)),
-        Parameter.of("padding", Kind.INTS, new Value.Int(0)),
-        Parameter.of("output_padding", Kind.INTS, new Value.Int(0)),
-        Parameter.of("dilation", Kind.INTS, new Value.Int(1)),
-        Parameter.of("groups", Kind.INT, new Value.Int(1)).withCheck(Checks.positive()), Args.bool("bias", true),
-        Parameter.choice("act", "activation", "none", ActivationFunctions.NAMES),
-        Parameter.optional("init", Kind.INIT)), CATEGORY, summary, (a, c) -> convTranspose(name, rank, a, c));
+    return new Builtin(Signature.of(name, options(Parameter.of("padding", Kind.INTS, new Value.Int(0)),
+        Parameter.of("output_padding", Kind.INTS, new Value.Int(0))).toArray(Parameter[]::new)), CATEGORY, summary,
+        (a, c) -> convTranspose(name, rank, a, c));
   }
 
   private static Builtin layer(String name, String summary, int rank) {
-    return new Builtin(Signature.of(name, Args.tensor("x"), Args.positiveInt("filters"),
-        Parameter.required("kernel", Kind.INTS), Parameter.of("stride", Kind.INTS, new Value.Int(1)),
-        Parameter.of("padding", Kind.ANY, new Value.Int(0)), Parameter.of("dilation", Kind.INTS, new Value.Int(1)),
+    return new Builtin(Signature.of(name, options(Parameter.of("padding", Kind.ANY, new Value.Int(0))).toArray(
+        Parameter[]::new)), CATEGORY, summary, (a, c) -> conv(name, rank, a, c));
+  }
+
+  /**
+   * The options of the convolution layers, in order: x, filters, kernel, stride, then
+   * {@code middle} (the padding options), dilation, groups, bias, act and init.
+   */
+  private static List<Parameter> options(Parameter... middle) {
+    List<Parameter> out = new ArrayList<>(List.of(Args.tensor("x"), Args.positiveInt("filters"),
+        Parameter.required("kernel", Kind.INTS), Parameter.of("stride", Kind.INTS, new Value.Int(1))));
+    out.addAll(List.of(middle));
+    out.addAll(List.of(Parameter.of("dilation", Kind.INTS, new Value.Int(1)),
         Parameter.of("groups", Kind.INT, new Value.Int(1)).withCheck(Checks.positive()), Args.bool("bias", true),
         Parameter.choice("act", "activation", "none", ActivationFunctions.NAMES),
-        Parameter.optional("init", Kind.INIT)), CATEGORY, summary, (a, c) -> conv(name, rank, a, c));
+        Parameter.optional("init", Kind.INIT)));
+    return out;
   }
 
   /** An argument that does not fit, reported at the argument. */
@@ -125,16 +131,32 @@ public final class ConvFunctions {
       output.add((int) out);
     }
     Attrs.Conv attrs = new Attrs.Conv(kernel, stride, padding, padding, dilation, groups, output);
+    return layer(a, c, x, kernel, filters / groups, channels, filters,
+        (b, weight, bias) -> Layers.convTranspose(b, x, weight, bias, attrs));
+  }
+
+  /** How a convolution layer combines its input with the filters and bias it created. */
+  private interface Product {
+    Node apply(NodeBuilder b, Node weight, Node bias);
+  }
+
+  /**
+   * Creates the layer's filters W [kernel..., rows, columns] (initialized from {@code init},
+   * or as the activation calls for) and bias b [filters] unless {@code bias = false}, then
+   * applies the activation to the product.
+   */
+  private static Node layer(BoundArgs a, CallContext c, Node x, List<Integer> kernel, int rows, int columns,
+      int filters, Product product) {
     String act = a.symbol("act");
     Init init = a.has("init") ? a.init("init") : ActivationFunctions.defaultInit(act);
     List<Integer> filterShape = new ArrayList<>(kernel);
-    filterShape.add(filters / groups);
-    filterShape.add(channels);
+    filterShape.add(rows);
+    filterShape.add(columns);
     Node weight = c.param("W", Shape.of(filterShape), x.dtype(), init, ParamRole.WEIGHT);
     Node bias = a.bool("bias") ? c.param("b", Shape.of(filters), x.dtype(), Init.of(Init.Kind.ZEROS), ParamRole.BIAS)
         : null;
     NodeBuilder b = c.ops();
-    return ActivationFunctions.apply(act, b, Layers.convTranspose(b, x, weight, bias, attrs));
+    return ActivationFunctions.apply(act, b, product.apply(b, weight, bias));
   }
 
   private static String axisName(int rank, int i) {
@@ -190,16 +212,8 @@ public final class ConvFunctions {
             "use a smaller kernel or more padding (padding = \"same\" keeps the size)");
       }
     }
-    String act = a.symbol("act");
-    Init init = a.has("init") ? a.init("init") : ActivationFunctions.defaultInit(act);
-    List<Integer> filterShape = new ArrayList<>(kernel);
-    filterShape.add(channels / groups);
-    filterShape.add(filters);
-    Node weight = c.param("W", Shape.of(filterShape), x.dtype(), init, ParamRole.WEIGHT);
-    Node bias = a.bool("bias") ? c.param("b", Shape.of(filters), x.dtype(), Init.of(Init.Kind.ZEROS), ParamRole.BIAS)
-        : null;
-    NodeBuilder b = c.ops();
-    return ActivationFunctions.apply(act, b, Layers.conv(b, x, weight, bias, attrs));
+    return layer(a, c, x, kernel, channels / groups, filters, filters,
+        (b, weight, bias) -> Layers.conv(b, x, weight, bias, attrs));
   }
 
   /** How to reshape an input of the wrong rank: add the channel axis, or unflatten square pixels. */
