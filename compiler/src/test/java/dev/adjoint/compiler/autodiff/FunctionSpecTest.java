@@ -71,6 +71,10 @@ class FunctionSpecTest {
         "tangent.h.b", "tangent.p.W", "tangent.p.b"), Set.of("value", "tangent"));
     assertInterface(FunctionSpec.hvp(), Set.of("x", "y", "v.h.W", "v.h.b", "v.p.W", "v.p.b"),
         Set.of("value", "grad.h.W", "grad.h.b", "grad.p.W", "grad.p.b", "hvp.h.W", "hvp.h.b", "hvp.p.W", "hvp.p.b"));
+    Graph classes = graph(MLP.replace("target y: f64[B, 2]", "target y: class[B] of 2").replace("mse(p, y)",
+        "cross_entropy(p, y)"));
+    assertEquals(Set.of("value", "grad.x"), FunctionSpec.lossGradient(Wrt.INPUTS).build(classes).outputs().keySet(),
+        "class indices have no gradient");
     Graph g = FunctionSpec.hvp().build(mlp);
     assertNull(g.loss());
     assertTrue(g.gradients().isEmpty());
