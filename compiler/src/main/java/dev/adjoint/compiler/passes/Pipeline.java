@@ -1,5 +1,6 @@
 package dev.adjoint.compiler.passes;
 
+import dev.adjoint.compiler.autodiff.FunctionSpec;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Verifier;
 import java.util.ArrayList;
@@ -53,6 +54,18 @@ public final class Pipeline {
   /** From the forward graph to the graph that evaluates it: outputs and loss as inference behaves. */
   public static Pipeline evaluation() {
     return extracting("evaluation", true);
+  }
+
+  /**
+   * From the forward graph to the optimized graph of one of its derivatives, stabilized
+   * before it is differentiated as training is: what {@code codegen.FunctionCompiler} compiles.
+   */
+  public static Pipeline function(FunctionSpec spec) {
+    List<Stage> stages = new ArrayList<>(front());
+    stages.add(new Stage("differentiate", new FunctionExtraction(spec)));
+    stages.add(new Stage("differentiate", new CommonSubexpressions()));
+    stages.addAll(optimize("optimize"));
+    return new Pipeline("function", stages);
   }
 
   private static Pipeline extracting(String name, boolean keepLoss) {

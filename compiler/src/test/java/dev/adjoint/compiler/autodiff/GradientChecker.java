@@ -2,6 +2,7 @@ package dev.adjoint.compiler.autodiff;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.adjoint.compiler.gradcheck.FiniteDifferences;
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
@@ -30,6 +31,7 @@ import java.util.function.Function;
  * (L(θ + εv) - L(θ - εv)) / 2ε. With ε = 1e-5 the difference's truncation error is about
  * ε²·L''' and its rounding error about 1e-16/ε, so agreement within
  * {@value #TOLERANCE}·(1 + |fd|) leaves a wide margin while any wrong rule fails by far.
+ * The same differences on whole models are {@code adjoint gradcheck}'s ({@link FiniteDifferences}).
  */
 final class GradientChecker {
   static final double EPSILON = 1e-5;
@@ -157,16 +159,9 @@ final class GradientChecker {
     return sum;
   }
 
+  /** The parameters moved by step·v: the main code's {@link FiniteDifferences#shifted}, the one place it is done. */
   static Map<String, F64Tensor> shifted(Map<String, F64Tensor> theta, Map<String, F64Tensor> v, double step) {
-    Map<String, F64Tensor> out = new LinkedHashMap<>();
-    theta.forEach((k, t) -> {
-      double[] x = t.data();
-      double[] d = v.get(k).data();
-      for (int i = 0; i < x.length; i++) {
-        x[i] += step * d[i];
-      }
-      out.put(k, F64Tensor.of(t.shape(), x));
-    });
-    return out;
+    return FiniteDifferences.shifted(theta, v, step);
   }
+
 }

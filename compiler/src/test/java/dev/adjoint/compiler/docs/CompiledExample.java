@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.adjoint.compiler.codegen.GeneratedModel;
 import dev.adjoint.compiler.codegen.ModelCompiler;
 import dev.adjoint.compiler.frontend.ModelUnit;
+import dev.adjoint.compiler.gradcheck.GradientCheckProgramsTest;
 import dev.adjoint.compiler.testing.RandomFeeds;
 import dev.adjoint.runtime.model.CompiledModel;
 import java.util.Random;
@@ -36,6 +37,7 @@ final class CompiledExample {
       assertTrue(Double.isFinite(loss), where + ": the first training step's loss is " + loss);
       model.params().forEach((name, param) -> assertFinite(param.spec().size(BATCH), param::get,
           where + ": parameter " + name + " after one training step"));
+      GradientCheckProgramsTest.assertPasses(unit, where);
     }
     model.predict(BATCH);
     model.outputs().forEach((name, output) -> assertFinite(output.spec().size(BATCH), output::get,
