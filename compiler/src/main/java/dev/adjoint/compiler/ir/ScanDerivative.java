@@ -18,8 +18,10 @@ import java.util.Set;
  * backward pass stays in the IR; each backward loop recomputes the step it differentiates
  * rather than saving its intermediates (memory stays O(T) carries).
  *
- * <p>Derivatives of the backward loops themselves (a second derivative through a scan)
- * are not built: asking for one is a {@link ShapeException} saying so.
+ * <p>A reverse loop's derivative is the mirror image (its cotangents run forwards), so the
+ * backward loops can be differentiated again: second derivatives through a scan are loops
+ * too. Forward mode (a tangent through the loop) is not built: asking for one is a
+ * {@link ShapeException} saying so.
  */
 final class ScanDerivative {
   private ScanDerivative() {}
@@ -30,51 +32,49 @@ final class ScanDerivative {
 
   private static List<Node> vjp(NodeBuilder b, Node n, Node g) {
     Attrs.Scan scan = n.attrs(Attrs.Scan.class);
-    if (scan.reverse()) {
-      throw new ShapeException("a second derivative through a recurrent loop (scan) is not supported",
-          "differentiate the loop once: grad of grad through rnn, lstm, gru or scan is not built yet");
-    }
+    boolean reverse = scan.reverse();
+    int steps = Scans.length(n);
+    int axis = scan.axis();
     if (!scan.stacked()) {
       // the last carry is the last row of the stacked carries: the same loop, stacked
-      Node stacked = b.node(Op.SCAN, n.inputs(), new Attrs.Scan(scan.body(), scan.axis(), false, true));
-      int steps = Scans.length(n);
-      Node row = b.reshape(g, Scans.insert(g.shape(), scan.axis(), 1));
-      return vjp(b, stacked, steps == 1 ? row : b.pad(row, scan.axis(), steps - 1, 0));
+      Node stacked = b.node(Op.SCAN, n.inputs(), new Attrs.Scan(scan.body(), axis, reverse, true));
+      Node row = b.reshape(g, Scans.insert(g.shape(), axis, 1));
+      return vjp(b, stacked, steps == 1 ? row : reverse ? b.pad(row, axis, 0, steps - 1)
+          : b.pad(row, axis, steps - 1, 0));
     }
     ScanBody body = scan.body();
-    int axis = scan.axis();
-    int steps = Scans.length(n);
     int m = body.sequences();
     Node init = n.input(0);
     List<Node> sequences = n.inputs().subList(1, 1 + m);
     List<Node> constants = n.inputs().subList(1 + m, n.inputs().size());
-    // the carry before each step: init, h_0, ..., h_{T-2}
+    // the carry before each step: the init at the first step, the step before's carry at the others
     Node first = b.reshape(init, Scans.insert(init.shape(), axis, 1));
-    Node previous = steps == 1 ? first : b.concat(List.of(first, b.slice(n, axis, 0, steps - 1)), axis);
-    // c_t, from the last step back
-    List<Node> reverseSequences = new ArrayList<>(List.of(g, n));
-    for (Node x : sequences) {
-      reverseSequences.add(next(b, x, axis, steps));
-    }
+    Node previous = steps == 1 ? first : reverse ? b.concat(List.of(b.slice(n, axis, 1, steps), first), axis)
+        : b.concat(List.of(first, b.slice(n, axis, 0, steps - 1)), axis);
+    // c_t, from the last step back: a loop the other way
     List<Node> reverseInputs = new ArrayList<>();
     reverseInputs.add(zeros(b, init.type()));
-    reverseInputs.addAll(reverseSequences);
+    reverseInputs.add(g);
+    reverseInputs.add(n);
+    for (Node x : sequences) {
+      reverseInputs.add(following(b, x, axis, steps, reverse));
+    }
     reverseInputs.addAll(constants);
-    Node cotangents = b.node(Op.SCAN, reverseInputs, new Attrs.Scan(reverseBody(b, body), axis, true, true));
+    Node cotangents = b.node(Op.SCAN, reverseInputs, new Attrs.Scan(reverseBody(b, body), axis, !reverse, true));
     // each step's inputs, for the loops that differentiate a step: h_{t-1}, x_t, c_t
     List<Node> stepSequences = new ArrayList<>();
     stepSequences.add(previous);
     stepSequences.addAll(sequences);
     stepSequences.add(cotangents);
     List<Node> out = new ArrayList<>();
-    Node firstCotangent = b.reshape(b.slice(cotangents, axis, 0, 1), init.shape());
+    int at = reverse ? steps - 1 : 0;
     List<Node> firstStep = new ArrayList<>();
     firstStep.add(init);
     for (Node x : sequences) {
-      firstStep.add(b.reshape(b.slice(x, axis, 0, 1), Scans.remove(x.shape(), axis)));
+      firstStep.add(b.reshape(b.slice(x, axis, at, at + 1), Scans.remove(x.shape(), axis)));
     }
     firstStep.addAll(constants);
-    firstStep.add(firstCotangent);
+    firstStep.add(b.reshape(b.slice(cotangents, axis, at, at + 1), init.shape()));
     out.add(stepVjp(b, body, 0).instantiate(firstStep));
     for (int i = 0; i < m; i++) {
       Node x = sequences.get(i);
@@ -108,12 +108,15 @@ final class ScanDerivative {
         "use reverse mode (grad) through rnn, lstm, gru or scan");
   }
 
-  /** x_{t+1} for each step t: the sequence shifted one step earlier, zeros after the last. */
-  private static Node next(NodeBuilder b, Node x, int axis, int steps) {
+  /**
+   * The sequence's slice at the step after each step (x_{t+1}, or x_{t-1} for a reverse
+   * loop), zeros after the last step.
+   */
+  private static Node following(NodeBuilder b, Node x, int axis, int steps, boolean reverse) {
     if (steps == 1) {
       return zeros(b, x.type());
     }
-    return b.pad(b.slice(x, axis, 1, steps), axis, 0, 1);
+    return reverse ? b.pad(b.slice(x, axis, 0, steps - 1), axis, 1, 0) : b.pad(b.slice(x, axis, 1, steps), axis, 0, 1);
   }
 
   static Node zeros(NodeBuilder b, TensorType type) {

@@ -41,15 +41,7 @@ public final class TextDump {
       }
       out.append("  hyperparameters: ").append(String.join(", ", values)).append('\n');
     }
-    for (Node n : graph.nodes()) {
-      String statement = "  " + numbering.ref(n) + " = " + statement(n, numbering);
-      out.append(statement);
-      if (n.span() != null) {
-        out.append(" ".repeat(Math.max(2, COMMENT_COLUMN - statement.length())))
-            .append("# ").append(n.span().shortLocation());
-      }
-      out.append('\n');
-    }
+    nodes(out, graph.nodes(), numbering, "  ");
     for (Map.Entry<String, Node> e : graph.outputs().entrySet()) {
       out.append("  output ").append(e.getKey()).append(" = ").append(numbering.ref(e.getValue())).append('\n');
     }
@@ -63,6 +55,35 @@ public final class TextDump {
       out.append("  grad ").append(e.getKey()).append(" = ").append(numbering.ref(e.getValue())).append('\n');
     }
     return out.toString();
+  }
+
+  /** One line per node; a loop's body follows its line, indented, numbered on its own. */
+  private static void nodes(StringBuilder out, List<Node> nodes, NodeNumbering numbering, String indent) {
+    for (Node n : nodes) {
+      String statement = indent + numbering.ref(n) + " = " + statement(n, numbering);
+      out.append(statement);
+      if (n.span() != null) {
+        out.append(" ".repeat(Math.max(2, COMMENT_COLUMN - statement.length())))
+            .append("# ").append(n.span().shortLocation());
+      }
+      out.append('\n');
+      if (n.attrs() instanceof Attrs.Scan scan) {
+        NodeNumbering inner = NodeNumbering.of(scan.body().nodes());
+        out.append(indent).append("  body of ").append(numbering.ref(n)).append(" (carry ")
+            .append(refs(inner, scan.body().placeholders())).append("):\n");
+        nodes(out, scan.body().nodes(), inner, indent + "    ");
+        out.append(indent).append("    next = ").append(inner.ref(scan.body().result())).append('\n');
+      }
+    }
+  }
+
+  /** The placeholders a body reads, {@code %0; %1; %2, %3} (carry; slices; constants), unread ones as {@code -}. */
+  private static String refs(NodeNumbering numbering, List<Node> placeholders) {
+    List<String> out = new ArrayList<>();
+    for (Node p : placeholders) {
+      out.add(numbering.asMap().containsKey(p) ? numbering.ref(p) : "-");
+    }
+    return String.join(", ", out);
   }
 
   /**
