@@ -69,15 +69,20 @@ public final class TextDump {
       out.append('\n');
       if (n.attrs() instanceof Attrs.Scan scan) {
         NodeNumbering inner = NodeNumbering.of(scan.body().nodes());
+        ScanBody body = scan.body();
+        List<Node> p = body.placeholders();
         out.append(indent).append("  body of ").append(numbering.ref(n)).append(" (carry ")
-            .append(refs(inner, scan.body().placeholders())).append("):\n");
+            .append(refs(inner, p.subList(0, 1))).append("; slices ")
+            .append(refs(inner, p.subList(1, 1 + body.sequences()))).append("; constants ")
+            .append(body.constants() == 0 ? "none" : refs(inner, p.subList(1 + body.sequences(), p.size())))
+            .append("):\n");
         nodes(out, scan.body().nodes(), inner, indent + "    ");
         out.append(indent).append("    next = ").append(inner.ref(scan.body().result())).append('\n');
       }
     }
   }
 
-  /** The placeholders a body reads, {@code %0; %1; %2, %3} (carry; slices; constants), unread ones as {@code -}. */
+  /** Placeholders by their numbers in the body, {@code %0, %2}, one the body does not read as {@code -}. */
   private static String refs(NodeNumbering numbering, List<Node> placeholders) {
     List<String> out = new ArrayList<>();
     for (Node p : placeholders) {
