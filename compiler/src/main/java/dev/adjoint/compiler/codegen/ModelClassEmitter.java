@@ -526,8 +526,9 @@ final class ModelClassEmitter {
     ScanBody body = scan.body();
     String name = names.method(entry + numbers.get(node) + "_scan");
     Receiver model = placed();
-    BufferPool fixed = new BufferPool(names);
-    BufferPool temporaries = new BufferPool(names);
+    // the carry and slices (s0, s1 ...) live through the loop; the body's temporaries (t0 ...) are its own
+    BufferPool fixed = new BufferPool(names, name + "_s");
+    BufferPool temporaries = new BufferPool(names, name + "_t");
     loopPools.add(fixed);
     loopPools.add(temporaries);
     fixed.startEntryPoint();
