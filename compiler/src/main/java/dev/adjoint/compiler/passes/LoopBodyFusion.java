@@ -44,15 +44,13 @@ final class LoopBodyFusion implements Pass {
   private Node fuse(Node scan) {
     Attrs.Scan attrs = scan.attrs(Attrs.Scan.class);
     ScanBody body = attrs.body();
-    Graph step = Graph.builder("body", scan.span()).output("next", body.result()).build();
-    int changes = 0;
-    for (Pass pass : List.of(this, BODY_PASSES.get(0), BODY_PASSES.get(1), BODY_PASSES.get(2), BODY_PASSES.get(3))) {
-      Result r = pass.run(step);
-      step = r.graph();
-      changes += r.fired();
+    // loops inside the body first, then the body itself; a pass that changes nothing keeps every node
+    Graph step = run(Graph.builder("body", scan.span()).output("next", body.result()).build()).graph();
+    for (Pass pass : BODY_PASSES) {
+      step = pass.run(step).graph();
     }
     Node result = step.outputs().get("next");
-    if (changes == 0 || result == body.result()) {
+    if (result == body.result()) {
       return scan;
     }
     ScanBody fused = ScanBody.of(body.placeholders(), body.sequences(), result);
