@@ -43,6 +43,7 @@ const LANGUAGES = [
 const CLASSES = LANGUAGES.length
 const BUCKETS = 4096 // rows of the embedding table
 const L = 64 // ids per segment
+const CHARS = 64 // characters per segment, for lstm.nn
 const MIN_CHARS = 20 // shorter segments are dropped
 const MERGE_CHARS = 100 // clauses are joined up to this length
 const MAX_CHARS = 200 // longer clauses are cut at spaces
@@ -388,6 +389,18 @@ function main(pkg, withMlp) {
   rows.forEach((r, i) => orders.set(orderFeatures(r.segment), i * 3 * ORDER_L))
   writeNpy('langid-orders.npy', '<i4', [N, 3 * ORDER_L], orders)
   writeNpy('langid-labels.npy', '<i4', [N], Int32Array.from(rows, (r) => r.label))
+  // for lstm.nn: the first CHARS code points of each normalized segment as ids into the
+  // sorted list of every code point the segments use (chars.txt), -1 padding, and lengths
+  const texts = rows.map((r) => [...normalize(r.segment)])
+  const vocabulary = [...new Set(texts.flat())].sort((a, b) => a.codePointAt(0) - b.codePointAt(0))
+  const index = new Map(vocabulary.map((c, i) => [c, i]))
+  const chars = new Int32Array(N * CHARS).fill(-1)
+  texts.forEach((t, i) => t.slice(0, CHARS).forEach((c, j) => { chars[i * CHARS + j] = index.get(c) }))
+  writeNpy('langid-chars.npy', '<i4', [N, CHARS], chars)
+  writeNpy('langid-lengths.npy', '<i4', [N], Int32Array.from(texts, (t) => Math.min(t.length, CHARS)))
+  fs.writeFileSync('chars.txt', vocabulary.map((c, i) =>
+    `${i}\tU+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}\t${c === ' ' ? 'space' : c}`).join('\n') + '\n')
+  console.log(`characters: ${vocabulary.length} code points, the first ${CHARS} of each segment`)
   fs.writeFileSync('languages.txt', LANGUAGES.map(([code, declaration, name], i) =>
     `${i}\t${code}\t${declaration}\t${name}`).join('\n') + '\n')
 

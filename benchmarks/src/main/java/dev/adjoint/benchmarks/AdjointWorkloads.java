@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * W1-W5 on Adjoint: one compiled training step (forward, backward, optimizer update) per
+ * W1-W5 and W7 on Adjoint: one compiled training step (forward, backward, optimizer update) per
  * operation, reported as steps/s ({@code ResultsTable} turns W1, W3 and W5 into samples/s
  * and W3 and W5 into GFLOP/s); W4 and W5i one {@code predict(1)} per operation, in µs. Each iteration starts
  * again from the shared initial weights, so both sides measure the same stretch of training
@@ -151,6 +151,27 @@ public class AdjointWorkloads {
     }
   }
 
+  /** W7: the LSTM of {@link LstmData}, reset before each iteration. */
+  @State(Scope.Thread)
+  public static class W7 {
+    @Param({"1", "2"})
+    public int threads;
+    LstmData data;
+    CompiledModel model;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      AdjointSide.useThreads(threads);
+      data = LstmData.create();
+      model = data.trainer();
+    }
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      data.reset(model);
+    }
+  }
+
   @Benchmark
   public double w1MnistMlp(W1 s) {
     return s.model.trainStep(s.batch);
@@ -188,6 +209,11 @@ public class AdjointWorkloads {
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public float w5Infer(W5i s) {
     return inferOne(s.model, s.sample, s.x, s.probs);
+  }
+
+  @Benchmark
+  public double w7Lstm(W7 s) {
+    return s.model.trainStep(LstmData.BATCH);
   }
 
   /** One request: the sample copied into the input, a batch-1 prediction, the probabilities read (summed, so JMH keeps them). */

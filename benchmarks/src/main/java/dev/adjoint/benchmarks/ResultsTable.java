@@ -113,6 +113,9 @@ public final class ResultsTable {
       row("W5i cnn infer (batch 1)", threads, a.map(Result::score), p.map(Result::score), "µs/call",
           p.isPresent() && a.isPresent() ? p.get().score() / a.get().score() : null, "≥ 2 (≤ PyTorch ÷ 2)");
     }
+    throughputRows("W7 lstm training", "w7Lstm", LstmData.BATCH, "samples/s", t -> t == 1 ? "≥ 1.2" : "≥ 1.0");
+    throughputRows("W7 lstm training", "w7Lstm", LstmData.flopsPerStep() / 1e9, "GFLOP/s",
+        t -> t == 1 ? "≥ 1.2" : "≥ 1.0");
     for (String size : sizes()) {
       double gflop = 2 * Math.pow(Double.parseDouble(size), 3) / 1e9;
       for (int threads : threads("multiply")) {
@@ -198,8 +201,8 @@ public final class ResultsTable {
     out.println("| workload | threads | Adjoint | PyTorch | unit | target |");
     out.println("|---|---|---|---|---|---|");
     Map<String, String> names = Map.of("w1MnistMlp", "W1 mnist_mlp", "w2Tiny", "W2 tiny", "w3Wide", "W3 wide",
-        "w5Cnn", "W5 cnn");
-    for (String method : List.of("w1MnistMlp", "w2Tiny", "w3Wide", "w5Cnn")) {
+        "w5Cnn", "W5 cnn", "w7Lstm", "W7 lstm");
+    for (String method : List.of("w1MnistMlp", "w2Tiny", "w3Wide", "w5Cnn", "w7Lstm")) {
       for (int threads : threads(method)) {
         Optional<Double> a = find(false, method, threads, Map.of()).map(Result::bytesPerOp);
         Optional<Double> p = find(true, method, threads, Map.of()).map(Result::bytesPerOp);

@@ -3,6 +3,7 @@ package dev.adjoint.benchmarks.peer;
 import dev.adjoint.benchmarks.AdjointSide;
 import dev.adjoint.benchmarks.BenchData;
 import dev.adjoint.benchmarks.CnnData;
+import dev.adjoint.benchmarks.LstmData;
 import dev.adjoint.benchmarks.Workload;
 import dev.adjoint.runtime.model.CompiledModel;
 import java.io.IOException;
@@ -18,7 +19,7 @@ import java.util.Locale;
  * Adjoint and PyTorch must compute the same first training loss (and, after one update by
  * their optimizers, the same second loss). A mismatch means different networks, layouts,
  * losses or optimizers, and stops the benchmark. {@code PyTorchWorkloads} checks before it
- * measures; {@link #main} checks W1-W3 and W5 and writes the lines that {@code ResultsTable} shows.
+ * measures; {@link #main} checks W1-W3, W5 and W7 and writes the lines that {@code ResultsTable} shows.
  */
 public final class FirstLoss {
   /** Relative tolerance of the first loss: float32 sums in a different order. */
@@ -73,6 +74,24 @@ public final class FirstLoss {
     }
   }
 
+  /** W7's two first losses on both sides, from {@link LstmData}'s start. */
+  public static Agreement compareLstm() {
+    LstmData data = LstmData.create();
+    CompiledModel adjoint = data.trainer();
+    double a1 = adjoint.trainStep(LstmData.BATCH);
+    double a2 = adjoint.trainStep(LstmData.BATCH);
+    try (DjlLstm pytorch = new DjlLstm(data, LstmData.BATCH)) {
+      double p1 = pytorch.trainStep();
+      double p2 = pytorch.trainStep();
+      return new Agreement("lstm", a1, p1, a2, p2);
+    }
+  }
+
+  /** {@link #compareLstm}, printed, and an exception when the two sides disagree. */
+  public static Agreement checkLstm() {
+    return checked(compareLstm());
+  }
+
   /** {@link #compare}, printed, and an exception when the two sides disagree. */
   public static Agreement check(Workload workload) {
     return checked(compare(workload));
@@ -92,7 +111,7 @@ public final class FirstLoss {
     return agreement;
   }
 
-  /** Checks W1-W3 and W5 on one thread each; writes the lines to the file given, if any; exits 1 on a mismatch. */
+  /** Checks W1-W3, W5 and W7 on one thread each; writes the lines to the file given, if any; exits 1 on a mismatch. */
   public static void main(String[] args) throws IOException {
     AdjointSide.useThreads(1);
     DjlNetwork.engine(1);
@@ -103,6 +122,7 @@ public final class FirstLoss {
       agreements.add(compare(w));
     }
     agreements.add(compareCnn());
+    agreements.add(compareLstm());
     for (Agreement agreement : agreements) {
       System.out.println(agreement);
       lines.add(agreement.toString());

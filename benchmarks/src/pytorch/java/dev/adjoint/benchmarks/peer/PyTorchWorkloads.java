@@ -3,6 +3,7 @@ package dev.adjoint.benchmarks.peer;
 import dev.adjoint.benchmarks.AdjointSide;
 import dev.adjoint.benchmarks.BenchData;
 import dev.adjoint.benchmarks.CnnData;
+import dev.adjoint.benchmarks.LstmData;
 import dev.adjoint.benchmarks.Jvm;
 import dev.adjoint.benchmarks.Workload;
 import dev.adjoint.runtime.model.CompiledModel;
@@ -23,7 +24,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * W1-W5 on PyTorch through DJL, the twin of {@code AdjointWorkloads}: the same methods,
+ * W1-W5 and W7 on PyTorch through DJL, the twin of {@code AdjointWorkloads}: the same methods,
  * shapes, iteration settings, weights and batch. Before measuring, each fork checks that
  * both sides compute the same losses ({@link FirstLoss}) or, for W4 and W5i, the same
  * probabilities.
@@ -156,6 +157,32 @@ public class PyTorchWorkloads {
     }
   }
 
+  /** W7: the LSTM, checked against Adjoint's first losses. */
+  @State(Scope.Thread)
+  public static class W7 {
+    @Param({"1", "2"})
+    public int threads;
+    DjlLstm network;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      DjlNetwork.engine(threads);
+      AdjointSide.useThreads(threads);
+      FirstLoss.checkLstm();
+      network = new DjlLstm(LstmData.create(), LstmData.BATCH);
+    }
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      network.reset();
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+      network.close();
+    }
+  }
+
   /** W5i: W5's network at batch 1; its probabilities checked against Adjoint's for the same image. */
   @State(Scope.Thread)
   public static class W5i {
@@ -226,5 +253,10 @@ public class PyTorchWorkloads {
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public float[] w5Infer(W5i s) {
     return s.network.predict(s.sample);
+  }
+
+  @Benchmark
+  public float w7Lstm(W7 s) {
+    return s.network.trainStep();
   }
 }

@@ -66,9 +66,16 @@ final class BufferPool {
   /** Busy slots by the position of their last reader, so that they are freed in order. */
   private final PriorityQueue<Slot> busy = new PriorityQueue<>(Comparator.comparingInt(s -> s.busyUntil));
   private final Names names;
+  private final String prefix;
 
   BufferPool(Names names) {
+    this(names, "t");
+  }
+
+  /** A pool whose fields are named {@code prefix0, prefix1, ...} (a loop's: {@code loop3_t0}). */
+  BufferPool(Names names, String prefix) {
     this.names = names;
+    this.prefix = prefix;
   }
 
   /** Every buffer is free at the start of an entry point. */
@@ -96,7 +103,7 @@ final class BufferPool {
     Free candidates = free.computeIfAbsent(dtype, d -> new Free());
     Slot best = candidates.first(shape);
     if (best == null) {
-      best = new Slot(names.field("t" + slots.size()), dtype);
+      best = new Slot(names.field(prefix + slots.size()), dtype);
       slots.add(best);
       candidates.add(best);
     }

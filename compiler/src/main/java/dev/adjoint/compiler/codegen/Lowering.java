@@ -71,15 +71,28 @@ final class Lowering {
   private final java.util.Set<Node> fusedAdds = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   private final java.util.Set<Node> roots = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
-  private Lowering(Graph graph, Fields fields, BufferPool pool) {
+  /** A loop body's placeholders and the arrays they read (null for an entry point, whose sources are fields). */
+  private final Map<Node, Operand.Array> bound;
+
+  private Lowering(Graph graph, Fields fields, BufferPool pool, Map<Node, Operand.Array> bound) {
     this.graph = graph;
     this.fields = fields;
     this.pool = pool;
+    this.bound = bound;
     this.roots.addAll(graph.roots());
   }
 
   static Plan lower(Graph graph, Fields fields, BufferPool pool) {
-    return new Lowering(graph, fields, pool).run();
+    return new Lowering(graph, fields, pool, null).run();
+  }
+
+  /**
+   * A loop body (a graph whose output is the next carry) whose placeholders read the given
+   * arrays; its temporaries come from its own {@code pool}, so they never share memory with
+   * the values alive around the loop.
+   */
+  static Plan lowerBody(Graph body, Fields fields, BufferPool pool, Map<Node, Operand.Array> bound) {
+    return new Lowering(body, fields, pool, bound).run();
   }
 
   private Plan run() {
@@ -158,7 +171,7 @@ final class Lowering {
           throw new IllegalStateException("a mode switch reached code generation; the pipeline resolves them");
       case REDUCE_SUM, REDUCE_MAX, ARGMAX, TRANSPOSE, SLICE, UNSLICE, PAD, GATHER, SCATTER_ADD, ONE_HOT, MATMUL,
           BATCH_MATMUL, RANDOM_UNIFORM, POOL_ARGMAX, SPATIAL_TAKE, SPATIAL_PUT, CONV, CONV_INPUT_GRAD,
-          CONV_FILTER_GRAD, LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY, DROPOUT_MASK, ELEMENTWISE_KERNEL -> Form.COMPUTED;
+          CONV_FILTER_GRAD, LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY, DROPOUT_MASK, ELEMENTWISE_KERNEL, SCAN -> Form.COMPUTED;
       case CONCAT -> Form.COMPUTED; // one copy of each operand into its buffer
     };
   }
@@ -239,7 +252,7 @@ final class Lowering {
         continue;
       }
       int at = position.get(n);
-      Operand.Array out = fields.outputFieldFor(graph, n);
+      Operand.Array out = bound == null ? fields.outputFieldFor(graph, n) : null;
       if (out == null) {
         String field = pool.acquire(n, at, lastRead.getOrDefault(n, at));
         out = new Operand.Array(field, n.dtype(), n.shape());
@@ -255,7 +268,7 @@ final class Lowering {
   private Operand operandOf(Node n) {
     Operand in = n.inputs().isEmpty() ? null : operands.get(n.input(0));
     return switch (forms.get(n)) {
-      case SOURCE -> fields.source(n);
+      case SOURCE -> bound == null ? fields.source(n) : boundSource(n);
       case LITERAL -> new Operand.Scalar(n.op() == Op.COUNT ? count(n)
           : JavaText.literal(n.attrs(Attrs.Fill.class).value(), n.dtype()), n.dtype(), n.shape());
       case ALIAS -> in instanceof Operand.Array a ? new Operand.Array(a.field(), a.dtype(), n.shape())
@@ -267,6 +280,14 @@ final class Lowering {
       }
       case COMPUTED -> throw new IllegalStateException("a computed node without a buffer: " + n);
     };
+  }
+
+  private Operand.Array boundSource(Node placeholder) {
+    Operand.Array a = bound.get(placeholder);
+    if (a == null) {
+      throw new IllegalStateException("a source in a loop body that is none of its placeholders: " + placeholder);
+    }
+    return new Operand.Array(a.field(), placeholder.dtype(), placeholder.shape());
   }
 
   /** max(1, element count over the axes), in the node's dtype. */

@@ -13,6 +13,9 @@ import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Init;
 import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.Op;
+import dev.adjoint.compiler.ir.ScanBody;
+import dev.adjoint.compiler.ir.Scans;
 import dev.adjoint.compiler.ir.Shape;
 import dev.adjoint.compiler.ir.TextDump;
 import dev.adjoint.compiler.settings.Clipping;
@@ -48,6 +51,8 @@ final class ModelClassEmitter {
   private final Names names = new Names();
   private final Fields fields;
   private final BufferPool pool = new BufferPool(names);
+  /** The buffers of loops: each loop's carry and slices, and its body's temporaries. */
+  private final List<BufferPool> loopPools = new ArrayList<>();
   private final TypeSpec.Builder type;
   private final List<MethodSpec> methods = new ArrayList<>();
   /** Each parameter's gradient as the update reads it (see {@link #planGradients}). */
@@ -124,7 +129,9 @@ final class ModelClassEmitter {
       evaluate = unsupported("evaluate");
     }
     MethodSpec predict = entryPoint("predict", Lowering.lower(graphs.prediction(), fields, pool), null);
-    for (BufferPool.Slot slot : pool.slots()) {
+    List<BufferPool.Slot> slots = new ArrayList<>(pool.slots());
+    loopPools.forEach(p -> slots.addAll(p.slots()));
+    for (BufferPool.Slot slot : slots) {
       addArray(slot.field, slot.dtype);
       constructor.add(r -> CodeBlock.builder().addStatement("$L = new $L[$L]", r.field(slot.field),
           JavaText.type(slot.dtype), slot.allocation()).build());
@@ -481,6 +488,9 @@ final class ModelClassEmitter {
 
   private MethodSpec stepMethod(String entry, Lowering.Step step, Lowering.Plan plan, Map<Node, Integer> numbers) {
     Node node = step.node();
+    if (node.op() == Op.SCAN) {
+      return scanMethod(entry, step, plan, numbers);
+    }
     int number = numbers.get(node);
     String name = names.method(entry + number + "_" + node.op().text());
     CodeBlock.Builder body = CodeBlock.builder();
@@ -501,6 +511,77 @@ final class ModelClassEmitter {
     }
     return MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE).addParameter(int.class, "B")
         .addCode(body.build()).build();
+  }
+
+  /**
+   * A SCAN as one Java {@code for} loop over its steps: the init copied into the carry's
+   * buffer, then per step each sequence's slice copied into its buffer, the body's steps
+   * called (their methods emitted once, their temporaries from a pool of the body's own),
+   * the result copied into the carry and, when stacked, into its row of the output. Code size
+   * does not depend on the number of steps.
+   */
+  private MethodSpec scanMethod(String entry, Lowering.Step step, Lowering.Plan plan, Map<Node, Integer> numbers) {
+    Node node = step.node();
+    Attrs.Scan scan = node.attrs(Attrs.Scan.class);
+    ScanBody body = scan.body();
+    String name = names.method(entry + numbers.get(node) + "_scan");
+    Receiver model = placed();
+    // the carry and slices (s0, s1 ...) live through the loop; the body's temporaries (t0 ...) are its own
+    BufferPool fixed = new BufferPool(names, name + "_s");
+    BufferPool temporaries = new BufferPool(names, name + "_t");
+    loopPools.add(fixed);
+    loopPools.add(temporaries);
+    fixed.startEntryPoint();
+    Map<Node, Operand.Array> bound = new java.util.IdentityHashMap<>();
+    Operand.Array carry = new Operand.Array(fixed.acquire(body.carry(), 0, Integer.MAX_VALUE), node.dtype(),
+        body.carry().shape());
+    bound.put(body.carry(), carry);
+    List<Operand.Array> slices = new ArrayList<>();
+    for (int i = 0; i < body.sequences(); i++) {
+      Node p = body.slice(i);
+      Operand.Array slice = new Operand.Array(fixed.acquire(p, 0, Integer.MAX_VALUE), p.dtype(), p.shape());
+      slices.add(slice);
+      bound.put(p, slice);
+    }
+    for (int j = 0; j < body.constants(); j++) {
+      bound.put(body.constant(j), NodeEmitter.array(plan.operand(node.input(1 + body.sequences() + j))));
+    }
+    Graph bodyGraph = Graph.builder(entry + "_body", node.span()).output("next", body.result()).build();
+    Lowering.Plan bodyPlan = Lowering.lowerBody(bodyGraph, fields, temporaries, bound);
+    Map<Node, Integer> bodyNumbers = TextDump.numbering(bodyGraph);
+    List<String> calls = new ArrayList<>();
+    for (Lowering.Step bodyStep : bodyPlan.steps()) {
+      MethodSpec method = stepMethod(name + "_", bodyStep, bodyPlan, bodyNumbers);
+      place(method);
+      calls.add(method.name());
+    }
+    int steps = Scans.length(node);
+    Operand.Array out = step.out().in(model);
+    CodeBlock.Builder code = CodeBlock.builder();
+    SourceSpan span = node.span();
+    code.add("// $L  $L\n", JavaText.comment(span.shortLocation(), 120),
+        JavaText.comment(span.file().line(span.line()).strip(), 140));
+    code.add("// $L\n", JavaText.comment(TextDump.line(numbers, node), 180));
+    code.add(ScanEmitter.assign(plan.operand(node.input(0)).in(model), carry.in(model)));
+    code.beginControlFlow("for (int k = 0; k < $L; k++)", steps);
+    code.addStatement("int t = $L", scan.reverse() ? (steps - 1) + " - k" : "k");
+    for (int i = 0; i < body.sequences(); i++) {
+      Operand.Array sequence = NodeEmitter.array(plan.operand(node.input(1 + i))).in(model);
+      code.add(ScanEmitter.sliceOf(sequence, scan.axis(), slices.get(i).in(model)));
+    }
+    for (String call : chunked(name, calls)) {
+      code.addStatement("$L", call(call, split, "B"));
+    }
+    code.add(ScanEmitter.assign(bodyPlan.operand(body.result()).in(model), carry.in(model)));
+    if (scan.stacked()) {
+      code.add(ScanEmitter.rowOf(carry.in(model), scan.axis(), steps, out));
+    }
+    code.endControlFlow();
+    if (!scan.stacked()) {
+      code.add(ScanEmitter.assign(carry.in(model), out));
+    }
+    return MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE).addParameter(int.class, "B")
+        .addCode(code.build()).build();
   }
 
   /**

@@ -73,6 +73,7 @@ final class NodeEmitter {
       case SOFTMAX_CROSS_ENTROPY -> crossEntropy(node, array(in.get(0)), in.get(1), out);
       case ELEMENTWISE_KERNEL -> ElementwiseEmitter.emit(node, in, out);
       case SOURCE, MODE_SWITCH -> throw new IllegalStateException(node.op().text() + " has no step of its own");
+      case SCAN -> throw new IllegalStateException("a scan is emitted as a loop over its body's steps (ScanEmitter)");
     };
   }
 

@@ -9,6 +9,7 @@ import dev.adjoint.compiler.frontend.lib.LossFunctions;
 import dev.adjoint.compiler.frontend.lib.AxisFunctions;
 import dev.adjoint.compiler.frontend.lib.MathFunctions;
 import dev.adjoint.compiler.frontend.lib.SelectionFunctions;
+import dev.adjoint.compiler.frontend.lib.RecurrentFunctions;
 import dev.adjoint.compiler.frontend.lib.ProductFunctions;
 import dev.adjoint.compiler.frontend.lib.PoolFunctions;
 import java.util.Collection;
@@ -52,6 +53,7 @@ public final class BuiltinTable {
     ConvFunctions.register(table);
     LossFunctions.register(table);
     SelectionFunctions.register(table);
+    RecurrentFunctions.register(table);
     return table;
   }
 

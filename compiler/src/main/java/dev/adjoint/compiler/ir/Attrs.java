@@ -344,6 +344,23 @@ public sealed interface Attrs {
     }
   }
 
+  /**
+   * SCAN: a loop over axis {@code axis} of its sequences, running {@code body} once per step
+   * (backwards when {@code reverse}); the result is every step's carry stacked along
+   * {@code axis} ({@code stacked}) or the last one.
+   */
+  record Scan(ScanBody body, int axis, boolean reverse, boolean stacked) implements Attrs {
+    public Scan {
+      Objects.requireNonNull(body, "body");
+    }
+
+    @Override
+    public String text() {
+      return "axis=" + axis + (reverse ? " reverse" : "") + (stacked ? " stacked" : " last") + " body="
+          + body.nodes().size();
+    }
+  }
+
   /** Numbers as dumps print them: integers without a point, others in shortest round-trip form. */
   static String number(double v) {
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {

@@ -39,5 +39,7 @@ public enum BackendKernel implements Kernel {
   SOFTMAX_CROSS_ENTROPY,
   DROPOUT_MASK,
   /** A fused chain of scalar kernels in one loop. */
-  ELEMENTWISE_KERNEL
+  ELEMENTWISE_KERNEL,
+  /** A loop over time running a body graph per step ({@link Op#SCAN}). */
+  SCAN
 }

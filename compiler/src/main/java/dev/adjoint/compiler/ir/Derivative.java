@@ -206,6 +206,11 @@ public final class Derivative {
     return new Derivative("formed after differentiation", vjp, jvp);
   }
 
+  /** A rule written out in full for an op of any number of inputs, each differentiable (SCAN). */
+  public static Derivative everyInput(Vjp vjp, Jvp jvp) {
+    return new Derivative("custom", vjp, jvp, true, new boolean[0]);
+  }
+
   /** A rule written out in full. */
   public static Derivative custom(Vjp vjp, Jvp jvp, boolean... differentiable) {
     return new Derivative("custom", vjp, jvp, differentiable);

@@ -37,6 +37,9 @@ public final class DotDump {
         }
         out.append(";\n");
       }
+      if (n.attrs() instanceof Attrs.Scan scan) {
+        body(out, id, numbering.ref(n), scan.body());
+      }
     }
     for (Map.Entry<String, Node> e : graph.outputs().entrySet()) {
       sink(out, "output " + e.getKey(), List.of(e.getKey()), "", e.getValue(), numbering);
@@ -54,6 +57,36 @@ public final class DotDump {
     }
     out.append("}\n");
     return out.toString();
+  }
+
+  /**
+   * A loop's body as a cluster beside its node, ids prefixed by the node's ({@code n7_b3}),
+   * its result joined to the node by a dashed edge; nested bodies in nested clusters.
+   */
+  private static void body(StringBuilder out, String owner, String ref, ScanBody body) {
+    NodeNumbering numbering = NodeNumbering.of(body.nodes());
+    out.append("  subgraph ").append(quote("cluster_" + owner)).append(" {\n");
+    out.append("  label=").append(quote("body of " + ref)).append(";\n");
+    for (Node n : body.nodes()) {
+      String id = owner + "_b" + numbering.ref(n).substring(1);
+      List<String> lines = new ArrayList<>();
+      lines.add(numbering.ref(n) + " " + NodeNumbering.opWord(n) + (n.sourceName() == null ? "" : " " + n.sourceName()));
+      if (!n.attrs().text().isEmpty() && n.op() != Op.INPUT) {
+        lines.add(n.attrs().text());
+      }
+      lines.add(String.valueOf(n.type()));
+      out.append("  ").append(id).append(" [label=").append(label(lines)).append(style(n)).append("];\n");
+      for (Node in : n.inputs()) {
+        out.append("  ").append(owner).append("_b").append(numbering.ref(in).substring(1)).append(" -> ").append(id)
+            .append(";\n");
+      }
+      if (n.attrs() instanceof Attrs.Scan inner) {
+        body(out, id, numbering.ref(n), inner.body());
+      }
+    }
+    out.append("  }\n");
+    out.append("  ").append(owner).append("_b").append(numbering.ref(body.result()).substring(1)).append(" -> ")
+        .append(owner).append(" [style=dashed, label=\"next\"];\n");
   }
 
   /** A double circle for a root, and the edge into it from the node computing it. */

@@ -296,7 +296,17 @@ public enum Op implements Primitive {
    * differentiation, for the code generator, so they are never differentiated.
    */
   ELEMENTWISE_KERNEL(OpGroup.FUSED, Op.VARIADIC, Attrs.Kernel.class, ShapeRules::kernel,
-      BackendKernel.ELEMENTWISE_KERNEL, Derivative.formedAfterDifferentiation());
+      BackendKernel.ELEMENTWISE_KERNEL, Derivative.formedAfterDifferentiation()),
+
+  // loops
+  /**
+   * scan(init, sequences..., constants...): a loop over the time axis of its sequences that
+   * runs its body ({@link ScanBody}) once per step, from the carry and each sequence's step
+   * slice (and the constants) to the next carry; gives every step's carry stacked along the
+   * axis, or the last (see {@link Attrs.Scan}). Its derivative is more loops: the reverse loop
+   * over the saved carries, and one loop per input ({@link ScanDerivative}).
+   */
+  SCAN(OpGroup.CONTROL, Op.VARIADIC, Attrs.Scan.class, Scans::infer, BackendKernel.SCAN, ScanDerivative.rule());
 
   /** The arity of an op that takes any number of inputs. */
   public static final int VARIADIC = -1;

@@ -41,15 +41,7 @@ public final class TextDump {
       }
       out.append("  hyperparameters: ").append(String.join(", ", values)).append('\n');
     }
-    for (Node n : graph.nodes()) {
-      String statement = "  " + numbering.ref(n) + " = " + statement(n, numbering);
-      out.append(statement);
-      if (n.span() != null) {
-        out.append(" ".repeat(Math.max(2, COMMENT_COLUMN - statement.length())))
-            .append("# ").append(n.span().shortLocation());
-      }
-      out.append('\n');
-    }
+    nodes(out, graph.nodes(), numbering, "  ");
     for (Map.Entry<String, Node> e : graph.outputs().entrySet()) {
       out.append("  output ").append(e.getKey()).append(" = ").append(numbering.ref(e.getValue())).append('\n');
     }
@@ -63,6 +55,40 @@ public final class TextDump {
       out.append("  grad ").append(e.getKey()).append(" = ").append(numbering.ref(e.getValue())).append('\n');
     }
     return out.toString();
+  }
+
+  /** One line per node; a loop's body follows its line, indented, numbered on its own. */
+  private static void nodes(StringBuilder out, List<Node> nodes, NodeNumbering numbering, String indent) {
+    for (Node n : nodes) {
+      String statement = indent + numbering.ref(n) + " = " + statement(n, numbering);
+      out.append(statement);
+      if (n.span() != null) {
+        out.append(" ".repeat(Math.max(2, COMMENT_COLUMN - statement.length())))
+            .append("# ").append(n.span().shortLocation());
+      }
+      out.append('\n');
+      if (n.attrs() instanceof Attrs.Scan scan) {
+        NodeNumbering inner = NodeNumbering.of(scan.body().nodes());
+        ScanBody body = scan.body();
+        List<Node> p = body.placeholders();
+        out.append(indent).append("  body of ").append(numbering.ref(n)).append(" (carry ")
+            .append(refs(inner, p.subList(0, 1))).append("; slices ")
+            .append(refs(inner, p.subList(1, 1 + body.sequences()))).append("; constants ")
+            .append(body.constants() == 0 ? "none" : refs(inner, p.subList(1 + body.sequences(), p.size())))
+            .append("):\n");
+        nodes(out, scan.body().nodes(), inner, indent + "    ");
+        out.append(indent).append("    next = ").append(inner.ref(scan.body().result())).append('\n');
+      }
+    }
+  }
+
+  /** Placeholders by their numbers in the body, {@code %0, %2}, one the body does not read as {@code -}. */
+  private static String refs(NodeNumbering numbering, List<Node> placeholders) {
+    List<String> out = new ArrayList<>();
+    for (Node p : placeholders) {
+      out.add(numbering.asMap().containsKey(p) ? numbering.ref(p) : "-");
+    }
+    return String.join(", ", out);
   }
 
   /**

@@ -35,6 +35,9 @@ public final class Verifier {
     NodeNumbering numbering = NodeNumbering.of(nodes);
     for (Node n : nodes) {
       checkNode(n, numbering, problems);
+      if (n.op() == Op.SCAN && n.attrs() instanceof Attrs.Scan scan) {
+        ScanBodyCheck.check(numbering.describe(n), scan.body(), problems);
+      }
     }
     checkSourcesDeclared(graph, nodes, numbering, problems);
     checkSourceNamesUnique(graph, numbering, problems);
@@ -79,7 +82,7 @@ public final class Verifier {
     }
   }
 
-  private static void checkNode(Node n, NodeNumbering numbering, List<String> problems) {
+  static void checkNode(Node n, NodeNumbering numbering, List<String> problems) {
     String who = numbering.describe(n);
     if (n.span() == null) {
       problems.add(who + ": has no source span");

@@ -97,7 +97,8 @@ public final class Pipeline {
         new Stage(phase, new TransposeFolding()),
         new Stage(phase, new CommonSubexpressions()),
         new Stage(phase, new DeadCode()),
-        new Stage("fuse", new ElementwiseFusion()));
+        new Stage("fuse", new ElementwiseFusion()),
+        new Stage("fuse", new LoopBodyFusion()));
   }
 
   public String name() {

@@ -201,6 +201,7 @@ class OpCodegenTest {
       cases.add(new Case("convolutions" + d, m -> convolutions(m, t)));
       cases.add(new Case("sources and random" + d, m -> sources(m, t)));
       cases.add(new Case("softmax and losses" + d, m -> losses(m, t)));
+      cases.add(new Case("loops" + d, m -> loops(m, t)));
     }
     cases.add(new Case("i32 arithmetic", OpCodegenTest::integers));
     cases.add(new Case("i32 movement and indexing", OpCodegenTest::integerMovement));
@@ -407,6 +408,39 @@ class OpCodegenTest {
     m.out("max_pool_tiled", b.spatialTake(x, tiled));
     m.out("max_pool1d", b.spatialTake(s, atS));
     m.out("spatial_put", b.spatialPut(at, updates, x.shape()));
+  }
+
+  /** SCAN: an Elman cell over 3 steps, stacked, last and backwards, and a loop inside a loop's body. */
+  private static void loops(Model m, ScalarType t) {
+    NodeBuilder b = m.b;
+    Node init = m.gaussian("h0", t, B, 4);
+    Node xs = m.gaussian("xs", t, B, 3, 2);
+    Node w = m.gaussian("w", t, 4, 4);
+    Node u = m.gaussian("u", t, 2, 4);
+    m.out("stacked", elman(b, init, xs, w, u, true, false));
+    m.out("last", elman(b, init, xs, w, u, false, true));
+    // an outer loop over 2 steps whose body runs the inner loop over a [B, 3, 2] slice
+    Node outer = m.gaussian("outer", t, B, 2, 3, 2);
+    Node carry = dev.adjoint.compiler.ir.ScanBody.placeholder(b, "carry", init.type());
+    Node slice = dev.adjoint.compiler.ir.ScanBody.placeholder(b, "x0", new dev.adjoint.compiler.ir.TensorType(t,
+        Shape.of(B, 3, 2)));
+    Node pw = dev.adjoint.compiler.ir.ScanBody.placeholder(b, "w0", w.type());
+    Node pu = dev.adjoint.compiler.ir.ScanBody.placeholder(b, "w1", u.type());
+    dev.adjoint.compiler.ir.ScanBody body = dev.adjoint.compiler.ir.ScanBody.of(List.of(carry, slice, pw, pu), 1,
+        elman(b, carry, slice, pw, pu, false, false));
+    m.out("nested", b.node(Op.SCAN, List.of(init, outer, w, u), new Attrs.Scan(body, 1, false, true)));
+  }
+
+  /** h' = tanh(h w + x u) over axis 1 of xs. */
+  private static Node elman(NodeBuilder b, Node init, Node xs, Node w, Node u, boolean stacked, boolean reverse) {
+    Node carry = dev.adjoint.compiler.ir.ScanBody.placeholder(b, "carry", init.type());
+    Node x = dev.adjoint.compiler.ir.ScanBody.placeholder(b, "x0", new dev.adjoint.compiler.ir.TensorType(xs.dtype(),
+        dev.adjoint.compiler.ir.Scans.remove(xs.shape(), 1)));
+    Node pw = dev.adjoint.compiler.ir.ScanBody.placeholder(b, "w0", w.type());
+    Node pu = dev.adjoint.compiler.ir.ScanBody.placeholder(b, "w1", u.type());
+    Node next = b.tanh(b.add(b.matmul(carry, pw, false, false), b.matmul(x, pu, false, false)));
+    dev.adjoint.compiler.ir.ScanBody body = dev.adjoint.compiler.ir.ScanBody.of(List.of(carry, x, pw, pu), 1, next);
+    return b.node(Op.SCAN, List.of(init, xs, w, u), new Attrs.Scan(body, 1, reverse, stacked));
   }
 
   private static void matmul(Model m, ScalarType t) {
