@@ -4,6 +4,7 @@ import dev.adjoint.compiler.frontend.lib.ActivationFunctions;
 import dev.adjoint.compiler.frontend.lib.AnalysisFunctions;
 import dev.adjoint.compiler.frontend.lib.JoinFunctions;
 import dev.adjoint.compiler.frontend.lib.ConvFunctions;
+import dev.adjoint.compiler.frontend.lib.DifferentiationFunctions;
 import dev.adjoint.compiler.frontend.lib.LayerFunctions;
 import dev.adjoint.compiler.frontend.lib.LossFunctions;
 import dev.adjoint.compiler.frontend.lib.AxisFunctions;
@@ -52,6 +53,7 @@ public final class BuiltinTable {
     ConvFunctions.register(table);
     LossFunctions.register(table);
     SelectionFunctions.register(table);
+    DifferentiationFunctions.register(table);
     return table;
   }
 
