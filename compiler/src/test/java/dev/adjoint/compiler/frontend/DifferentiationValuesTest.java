@@ -108,14 +108,14 @@ class DifferentiationValuesTest {
           input x: f32[B, 3]
           output g = grad(sum(f32(argmax(x, axis = 1))), x)
         }
-        """, "3:14", "only through argmax, whose result is an integer,", "line 3, column 27");
+        """, "3:14", "only through argmax at line 3, column 27, whose integer result has no derivative");
     assertRejects("""
         model t {
           input x: f32[B, 3]
           m = x > 0
           output g = grad(sum(where(m, 1.0, 2.0)), x)
         }
-        """, "4:14", "only through greater at line 3");
+        """, "4:14", "only through greater at line 3, column 7, which is constant between its jumps");
     assertRejects("""
         model t {
           input x: f32[B, 3]
@@ -128,7 +128,7 @@ class DifferentiationValuesTest {
   @Covers("grad")
   void aPathThroughStopGradientIsNamed() {
     assertRejects("model t {\n  input x: f32[B, 2]\n  output g = grad(sum(stop_gradient(x) * 2), x)\n}\n",
-        "3:14", "only through stop_gradient at line 3, column 23");
+        "3:14", "only through stop_gradient at line 3, column 23, which hides its argument");
   }
 
   @Test

@@ -50,19 +50,19 @@ final class GradientPaths {
           + "everywhere", "differentiate an expression computed from " + wrtText + ", or with respect to a value "
           + "the expression uses");
     }
-    throw new ShapeException("the expression depends on " + wrtText + " only through " + describe(cut) + " at line "
-        + cut.span().line() + ", column " + cut.span().column() + ", which has no derivative, so the result would be "
-        + "zero everywhere", hint(cut));
+    throw new ShapeException("the expression depends on " + wrtText + " only through " + cut.op().text()
+        + " at line " + cut.span().line() + ", column " + cut.span().column() + ", " + reason(cut)
+        + ", so the result would be zero everywhere", hint(cut));
   }
 
-  private static String describe(Node cut) {
+  private static String reason(Node cut) {
     if (cut.op() == Op.STOP_GRADIENT) {
-      return "stop_gradient";
+      return "which hides its argument from derivatives";
     }
     if (!cut.dtype().isFloat()) {
-      return cut.op().text() + ", whose result is an integer,";
+      return "whose integer result has no derivative";
     }
-    return cut.op().text();
+    return "which is constant between its jumps and has no derivative";
   }
 
   private static String hint(Node cut) {
