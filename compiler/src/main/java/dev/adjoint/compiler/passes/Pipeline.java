@@ -55,6 +55,15 @@ public final class Pipeline {
     return extracting("evaluation", true);
   }
 
+  /**
+   * Canonicalize and stabilize only: what {@code grad} and {@code jvp} in the language run on
+   * the expression they differentiate, so that a derivative taken while the model is built
+   * goes through the fused ops' stable rules (softmax(z) - t, not 1/p) as training's does.
+   */
+  public static Pipeline stabilization() {
+    return new Pipeline("stabilization", front());
+  }
+
   private static Pipeline extracting(String name, boolean keepLoss) {
     List<Stage> stages = new ArrayList<>(front());
     stages.add(new Stage("extract", new InferenceExtraction(keepLoss)));

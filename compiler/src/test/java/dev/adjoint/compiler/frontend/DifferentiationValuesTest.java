@@ -152,4 +152,25 @@ class DifferentiationValuesTest {
     assertValues(Programs.run(g).input("x", mat(row(1, 2), row(3, 4))).param("s", dev.adjoint.compiler.interp.F64Tensor.scalar(2))
         .output("g"), shape(), 2.5);
   }
+
+  @Test
+  @Covers({"grad", "jvp"})
+  void derivativesOfCrossEntropyStayFiniteForLogitsFarApart() {
+    // differentiated as written, d log p = 1/p with p = e^-2000 = 0 would give NaN; grad and
+    // jvp of an input go through the fused softmax cross-entropy: softmax(z) - one_hot(y)
+    Graph g = Programs.graph("""
+        model t {
+          input  x: f64[B, 3]
+          input  v: f64[B, 3]
+          target y: class[B] of 3
+          ce = cross_entropy(softmax(x * 1), y)
+          output g = grad(ce, x)
+          output d = jvp(ce, x, v)
+        }
+        """);
+    var at = Programs.run(g).input("x", mat(row(1000, 0, -1000))).input("v", mat(row(1, 2, 3)))
+        .input("y", dev.adjoint.compiler.interp.F64Tensor.vector(2)).evaluate();
+    assertValues(at.output("g"), shape(1, 3), 1, 0, -1);
+    assertValues(at.output("d"), shape(), 1 - 3);
+  }
 }

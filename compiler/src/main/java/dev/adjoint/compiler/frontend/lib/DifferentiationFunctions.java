@@ -7,8 +7,11 @@ import dev.adjoint.compiler.frontend.Builtin;
 import dev.adjoint.compiler.frontend.BuiltinTable;
 import dev.adjoint.compiler.frontend.Signature;
 import dev.adjoint.compiler.frontend.Value;
+import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.ShapeException;
+import dev.adjoint.compiler.passes.Pipeline;
 import dev.adjoint.compiler.source.SourceSpan;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +44,7 @@ public final class DifferentiationFunctions {
           }
           String wrtText = checkedWrt(a, expr, wrt, "grad");
           GradientPaths.requireDifferentiable(expr, wrt, wrtText);
-          Map<Node, Node> gradients = ReverseMode.gradients(c.ops(), expr, List.of(wrt));
+          Map<Node, Node> gradients = ReverseMode.gradients(c.ops(), stabilized(expr, wrt, c.span()), List.of(wrt));
           return new Value.Tensor(gradients.get(wrt));
         }));
     table.add(new Builtin(Signature.of("jvp", Args.tensor("expr"), Args.tensor("wrt"), Args.tensor("tangent")),
@@ -56,8 +59,25 @@ public final class DifferentiationFunctions {
                 + tangent.type(), "the tangent is a direction in which wrt moves, so it has wrt's shape and dtype");
           }
           GradientPaths.requireDifferentiable(expr, wrt, wrtText);
-          return new Value.Tensor(ForwardMode.tangents(c.ops(), List.of(expr), Map.of(wrt, tangent)).get(expr));
+          Node stable = stabilized(expr, wrt, c.span());
+          return new Value.Tensor(ForwardMode.tangents(c.ops(), List.of(stable), Map.of(wrt, tangent)).get(stable));
         }));
+  }
+
+  /**
+   * The expression after the pipeline's canonicalize and stabilize phases when wrt is an
+   * input or a parameter, so that, e.g., the gradient of cross_entropy(softmax(z), y) is
+   * softmax(z) - one_hot(y) and stays finite where a probability underflows. Those phases keep
+   * every function of the declared sources but not the identity of intermediate nodes (CSE
+   * merges equal ones, fusions bypass a softmax), so an intermediate wrt is differentiated
+   * as written.
+   */
+  private static Node stabilized(Node expr, Node wrt, SourceSpan span) {
+    if (wrt.op() != Op.INPUT && wrt.op() != Op.PARAM) {
+      return expr;
+    }
+    Graph graph = Graph.builder("derivative", span).output("expr", expr).build();
+    return Pipeline.stabilization().apply(graph).outputs().get("expr");
   }
 
   /** Checks that expr and wrt are floating point; gives wrt as written, for messages. */
