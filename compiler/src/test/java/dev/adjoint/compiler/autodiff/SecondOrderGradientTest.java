@@ -5,13 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.frontend.Compilation;
 import dev.adjoint.compiler.frontend.Frontend;
+import dev.adjoint.compiler.frontend.ModelUnit;
+import dev.adjoint.compiler.golden.Golden;
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
 import dev.adjoint.compiler.ir.Graph;
+import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.ir.NodeBuilder;
 import dev.adjoint.compiler.passes.Pipeline;
 import dev.adjoint.compiler.source.SourceFile;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -93,6 +99,39 @@ class SecondOrderGradientTest {
       String loss = c[1].contains("ce =") ? "ce" : "mse(f, y)";
       check(c[0], c[1], loss + " + 0.1 * sum(square(grad(" + loss + ", f)))");
     }));
+  }
+
+  /**
+   * The closure of the derivative rules over every example and valid program: their loss plus
+   * a penalty on the squared norm of every parameter's gradient is differentiated again, so
+   * every op that a rule emitted for these models (convolutions' gradients, pooling's puts,
+   * embeddings' scatters, batch norm's statistics ...) is itself differentiated, and the result
+   * must agree with finite differences.
+   */
+  @TestFactory
+  Stream<DynamicTest> everyModelsGradientCanBeDifferentiatedAgain() {
+    List<Path> files = new ArrayList<>(Golden.nnFiles(Golden.repo().resolve("examples")));
+    files.addAll(Golden.nnFiles(Golden.resources().resolve("programs/valid")));
+    return files.stream().map(nn -> DynamicTest.dynamicTest(Golden.repo().relativize(nn).toString(), () -> {
+      Compilation c = Frontend.compile(SourceFile.read(nn, nn.getFileName().toString()));
+      assertTrue(c.ok(), c.diagnostics().format());
+      for (ModelUnit unit : c.models()) {
+        if (unit.graph().loss() != null) {
+          ModelGradientTest.check(TrainingGraph.of(withGradientPenalty(TrainingGraph.of(unit.graph()))), 2);
+        }
+      }
+    }));
+  }
+
+  /** The training graph with 0.01·Σ‖∂L/∂p‖² added to its loss and its gradients cleared. */
+  private static Graph withGradientPenalty(Graph training) {
+    NodeBuilder b = NodeBuilder.start(training.span(), Integer.MAX_VALUE / 2);
+    Node loss = training.loss();
+    for (Node gradient : training.gradients().values()) {
+      Node term = b.cast(b.sumAll(b.mul(gradient, gradient)), loss.dtype());
+      loss = b.add(loss, b.mul(term, b.constant(0.01, loss.dtype())));
+    }
+    return training.toBuilder().clearGradients().loss(loss).build();
   }
 
   /**
