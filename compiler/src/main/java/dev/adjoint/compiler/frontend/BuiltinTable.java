@@ -4,6 +4,7 @@ import dev.adjoint.compiler.frontend.lib.ActivationFunctions;
 import dev.adjoint.compiler.frontend.lib.AnalysisFunctions;
 import dev.adjoint.compiler.frontend.lib.JoinFunctions;
 import dev.adjoint.compiler.frontend.lib.ConvFunctions;
+import dev.adjoint.compiler.frontend.lib.DifferentiationFunctions;
 import dev.adjoint.compiler.frontend.lib.LayerFunctions;
 import dev.adjoint.compiler.frontend.lib.LossFunctions;
 import dev.adjoint.compiler.frontend.lib.AxisFunctions;
@@ -54,6 +55,7 @@ public final class BuiltinTable {
     LossFunctions.register(table);
     SelectionFunctions.register(table);
     RecurrentFunctions.register(table);
+    DifferentiationFunctions.register(table);
     return table;
   }
 

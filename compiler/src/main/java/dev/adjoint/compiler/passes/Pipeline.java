@@ -57,6 +57,15 @@ public final class Pipeline {
   }
 
   /**
+   * Canonicalize and stabilize only: what {@code grad} and {@code jvp} in the language run on
+   * the expression they differentiate, so that a derivative taken while the model is built
+   * goes through the fused ops' stable rules (softmax(z) - t, not 1/p) as training's does.
+   */
+  public static Pipeline stabilization() {
+    return new Pipeline("stabilization", front());
+  }
+
+  /**
    * From the forward graph to the optimized graph of one of its derivatives, stabilized
    * before it is differentiated as training is: what {@code codegen.FunctionCompiler} compiles.
    */

@@ -35,6 +35,7 @@ final class Corpus {
     List<Seed> seeds = new ArrayList<>();
     for (Path nn : Golden.nnFiles(repo.resolve("examples"))) {
       Path relative = repo.relativize(nn);
+      Files.createDirectories(work.resolve(relative).getParent()); // an example may read another's data
       seeds.add(new Seed(relative.toString(), Files.readString(nn, StandardCharsets.UTF_8),
           work.resolve(relative).getParent()));
     }
