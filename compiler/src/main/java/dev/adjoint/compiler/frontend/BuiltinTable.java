@@ -8,6 +8,7 @@ import dev.adjoint.compiler.frontend.lib.LayerFunctions;
 import dev.adjoint.compiler.frontend.lib.LossFunctions;
 import dev.adjoint.compiler.frontend.lib.AxisFunctions;
 import dev.adjoint.compiler.frontend.lib.MathFunctions;
+import dev.adjoint.compiler.frontend.lib.AttentionFunctions;
 import dev.adjoint.compiler.frontend.lib.SelectionFunctions;
 import dev.adjoint.compiler.frontend.lib.ProductFunctions;
 import dev.adjoint.compiler.frontend.lib.PoolFunctions;
@@ -52,6 +53,7 @@ public final class BuiltinTable {
     ConvFunctions.register(table);
     LossFunctions.register(table);
     SelectionFunctions.register(table);
+    AttentionFunctions.register(table);
     return table;
   }
 

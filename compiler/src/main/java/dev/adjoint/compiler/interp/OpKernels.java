@@ -64,6 +64,7 @@ final class OpKernels {
           node.input(1).dtype() == ScalarType.I32, node.attrs(Attrs.CrossEntropy.class).smoothing());
       case DROPOUT_MASK -> FusedKernels.dropoutMask(node.attrs(Attrs.DropoutMask.class), batch, feed);
       case ELEMENTWISE_KERNEL -> FusedKernels.kernel(node, in, batch);
+      case ATTENTION -> AttentionKernels.attention(in, node.attrs(Attrs.Attention.class));
       case SOURCE, MODE_SWITCH ->
           throw new IllegalStateException(node.op().text() + " is evaluated by the interpreter, not by a kernel");
     };

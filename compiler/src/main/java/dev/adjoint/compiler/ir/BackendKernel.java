@@ -39,5 +39,6 @@ public enum BackendKernel implements Kernel {
   SOFTMAX_CROSS_ENTROPY,
   DROPOUT_MASK,
   /** A fused chain of scalar kernels in one loop. */
-  ELEMENTWISE_KERNEL
+  ELEMENTWISE_KERNEL,
+  ATTENTION
 }
