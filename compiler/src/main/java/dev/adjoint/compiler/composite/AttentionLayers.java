@@ -101,6 +101,30 @@ public final class AttentionLayers {
     return b.where(odd, b.cos(angle), b.sin(angle));
   }
 
+  /** f32 [..., length]: 1 at positions 0 ≤ t &lt; lengths[...], else 0 (a comparison, so a mask). */
+  public static Node sequenceMask(NodeBuilder b, Node lengths, int length) {
+    Node positions = b.shift(count(b, length, b.constant(0, dev.adjoint.compiler.ir.ScalarType.F32)), -1);
+    Node limits = b.cast(b.reshape(lengths, lengths.shape().append(1)), dev.adjoint.compiler.ir.ScalarType.F32);
+    return b.greater(limits, positions);
+  }
+
+  /**
+   * x [..., T, D] pooled over T where mask [..., T] (0/1, x's dtype) is 1: the mean (the sum
+   * over max(1, count)), or the maximum (masked positions never win; 0 when none is kept). A
+   * masked position adds an exact 0, so what padding holds changes nothing.
+   */
+  public static Node sequencePool(NodeBuilder b, Node x, Node mask, boolean max) {
+    int axis = x.shape().rank() - 2;
+    Node m = b.reshape(mask, mask.shape().append(1));
+    Node kept = b.sum(m, List.of(axis), false);
+    if (!max) {
+      Node sum = b.sum(b.where(m, x, b.constant(0, x)), List.of(axis), false);
+      return b.div(sum, b.max(kept, b.constant(1, kept)));
+    }
+    Node top = b.reduceMax(b.where(m, x, b.constant(AttentionRule.MASKED, x)), List.of(axis), false);
+    return b.where(b.greater(kept, b.constant(0, kept)), top, b.constant(0, top));
+  }
+
   /** 1, 2, ..., n in x's dtype. */
   private static Node count(NodeBuilder b, int n, Node like) {
     return Analysis.cumsum(b, b.broadcastTo(b.constant(1, like), Shape.of(n)), 0);

@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class AttentionRule {
   /** What a masked score becomes, as in the runtime kernel. */
-  static final double MASKED = -1e30;
+  public static final double MASKED = -1e30;
 
   private AttentionRule() {}
 

@@ -33,7 +33,7 @@ public final class AttentionFunctions {
     table.add(new Builtin(Signature.of("attention", Args.tensor("q"), Args.tensor("k"), Args.tensor("v"),
         new Parameter("mask", Kind.ANY, new Value.Symbol("none"), false, List.of("none", "causal"), "mask", null),
         Parameter.optional("scale", Kind.NUMBER),
-        Args.number("dropout", 0).withCheck(Checks.range(0, 1, false))), CATEGORY,
+        Args.number("dropout", 0).withCheck(Checks.range(0, 1, false))), "math",
         "softmax(scale·q·kᵀ)·v with q [..., Tq, d], k [..., Tk, d], v [..., Tk, dv]; mask = causal, or a 0/1 "
             + "mask [Tq, Tk] or [..., Tq, Tk] (0 hides a key); scale 1/√d by default",
         AttentionFunctions::attention));
@@ -47,6 +47,40 @@ public final class AttentionFunctions {
         Parameter.choice("kind", "position encoding", "learned", List.of("learned", "sinusoidal"))), CATEGORY,
         "x [..., T, D] plus a [T, D] encoding of the positions: learned (creates table) or sinusoidal",
         AttentionFunctions::positions));
+    table.add(new Builtin(Signature.of("sequence_mask", Parameter.required("lengths", Kind.TENSOR),
+        Args.positiveInt("length")), "selection",
+        "a 0/1 mask [..., length] of i32 lengths [...]: 1 at the positions before each length",
+        AttentionFunctions::sequenceMask));
+    table.add(new Builtin(Signature.of("sequence_pool", Args.tensor("x"), Args.tensor("mask"),
+        Parameter.choice("mode", "mode", "mean", List.of("mean", "max"))), "pooling",
+        "x [..., T, D] pooled over T where the mask [..., T] is 1: the mean or the maximum, 0 when none is",
+        AttentionFunctions::sequencePool));
+  }
+
+  private static Value sequenceMask(BoundArgs a, CallContext c) {
+    Node lengths = a.tensor("lengths");
+    if (lengths.dtype() != dev.adjoint.compiler.ir.ScalarType.I32) {
+      return c.error(a.span("lengths"), "sequence_mask(): lengths must be i32, got a tensor " + lengths.type(),
+          "declare them as i32[B]");
+    }
+    return new Value.Tensor(AttentionLayers.sequenceMask(c.ops(), lengths, a.integer("length")));
+  }
+
+  private static Value sequencePool(BoundArgs a, CallContext c) {
+    Node x = a.tensor("x");
+    Args.requireFloat(x, "x");
+    Node mask = a.tensor("mask");
+    if (!Masks.holds(mask)) {
+      return c.error(a.span("mask"), "sequence_pool(): mask must be a mask of 0s and 1s, got a tensor "
+          + mask.type(), "make one with sequence_mask(lengths, T) or a comparison");
+    }
+    Shape s = x.shape();
+    if (s.rank() < 2 || !mask.shape().equals(s.slice(0, s.rank() - 1))) {
+      return c.error(a.span("mask"), "sequence_pool(): the mask must be " + (s.rank() < 2 ? "[..., T]" : s.slice(0,
+          s.rank() - 1)) + ", one flag per position of x " + x.type() + ", got " + mask.type(), null);
+    }
+    return new Value.Tensor(AttentionLayers.sequencePool(c.ops(), x, c.ops().cast(mask, x.dtype()),
+        a.symbol("mode").equals("max")));
   }
 
   private static Value attention(BoundArgs a, CallContext c) {
