@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "adjoint", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Compiles .nn files — a network, its loss and how to train it — into Java.",
     subcommands = {CheckCommand.class, GraphCommand.class, InspectCommand.class, CompileCommand.class,
-        TrainCommand.class, EvalCommand.class, PredictCommand.class, CommandLine.HelpCommand.class})
+        TrainCommand.class, EvalCommand.class, PredictCommand.class, SampleCommand.class,
+        CommandLine.HelpCommand.class})
 public final class AdjointCli {
 
   /** Exit status: the files compiled. */

@@ -116,7 +116,7 @@ public final class Prediction {
   /** The inputs of the model (its targets left out), as a data set read from the CSV file. */
   private Dataset read(Path input) {
     DataSource data = unit.train().data();
-    DataSource.CsvFile csv = data.match(c -> c, idx -> null, npy -> null);
+    DataSource.CsvFile csv = data.match(c -> c, idx -> null, npy -> null, text -> null);
     char delimiter = csv != null ? csv.delimiter().charAt(0) : ',';
     Map<String, TensorSpec> specs = new LinkedHashMap<>();
     Map<String, List<String>> columns = new LinkedHashMap<>();
@@ -139,7 +139,7 @@ public final class Prediction {
           + "those names");
     }
     Dataset read = Csv.read(input, header, delimiter, columns, specs, Map.of(), Map.of(), IdLimits.of(unit.graph()));
-    return data.match(c -> read, idx -> scaled(read, idx.scale()), npy -> read);
+    return data.match(c -> read, idx -> scaled(read, idx.scale()), npy -> read, text -> read);
   }
 
   /** Floating-point inputs multiplied by the idx source's scale, as training saw them. */
