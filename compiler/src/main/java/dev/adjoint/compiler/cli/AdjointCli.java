@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "adjoint", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Compiles .nn files — a network, its loss and how to train it — into Java.",
     subcommands = {CheckCommand.class, GraphCommand.class, InspectCommand.class, CompileCommand.class,
-        TrainCommand.class, EvalCommand.class, PredictCommand.class, GradcheckCommand.class,
+        TrainCommand.class, EvalCommand.class, PredictCommand.class, GradcheckCommand.class, SampleCommand.class,
         CommandLine.HelpCommand.class})
 public final class AdjointCli {
 

@@ -72,6 +72,7 @@ final class NodeEmitter {
       case LOG_SOFTMAX -> logSoftmax(node, array(in.get(0)), out);
       case SOFTMAX_CROSS_ENTROPY -> crossEntropy(node, array(in.get(0)), in.get(1), out);
       case ELEMENTWISE_KERNEL -> ElementwiseEmitter.emit(node, in, out);
+      case ATTENTION -> attention(node, in, out);
       case SOURCE, MODE_SWITCH -> throw new IllegalStateException(node.op().text() + " has no step of its own");
       case SCAN -> throw new IllegalStateException("a scan is emitted as a loop over its body's steps (ScanEmitter)");
     };
@@ -197,6 +198,24 @@ final class NodeEmitter {
     }
     return CodeBlock.of("$T.crossEntropy($L, $L, $L, $L, $L);\n", RuntimeTypes.SOFTMAX, logits.ref(), rows, classes,
         array(target).ref(), out.ref());
+  }
+
+  /**
+   * One call for every head: the fused kernel over consecutive [Tq, d], [Tk, d], [Tk, dv] and
+   * [Tq, dv] blocks; a mask of rank 2 is shared by the heads (stride 0).
+   */
+  private static CodeBlock attention(Node node, List<Operand> in, Operand.Array out) {
+    Attrs.Attention a = node.attrs(Attrs.Attention.class);
+    Shape s = out.shape();
+    int rank = s.rank();
+    Shape k = node.input(1).shape();
+    int tq = s.dim(rank - 2);
+    int tk = k.dim(rank - 2);
+    Object mask = in.size() > 3 ? array(in.get(3)).ref() : "null";
+    int maskStride = in.size() > 3 && node.input(3).shape().rank() > 2 ? tq * tk : 0;
+    return CodeBlock.of("$T.forward($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L);\n", RuntimeTypes.ATTENTION,
+        Sizes.size(s, 0, rank - 2), tq, tk, k.last(), s.last(), array(in.get(0)).ref(), array(in.get(1)).ref(),
+        array(in.get(2)).ref(), mask, maskStride, a.causal(), JavaText.literal(a.scale(), node.dtype()), out.ref());
   }
 
   /** Every operand of a node. */

@@ -29,6 +29,7 @@ final class RuntimeTypes {
   static final ClassName COUNTER_RNG = ClassName.get("dev.adjoint.runtime.random", "CounterRng");
   static final ClassName INITIALIZERS = ClassName.get("dev.adjoint.runtime.ops", "Initializers");
   static final ClassName NADAM_MOMENTUM = ClassName.get("dev.adjoint.runtime.ops", "NadamMomentum");
+  static final ClassName ATTENTION = ClassName.get("dev.adjoint.runtime.kernels", "Attention");
   // java.lang and java.util, named by the emitters and the op templates
   static final ClassName MATH = ClassName.get(Math.class);
   static final ClassName FLOAT = ClassName.get(Float.class);

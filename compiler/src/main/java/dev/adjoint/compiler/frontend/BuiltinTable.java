@@ -9,6 +9,7 @@ import dev.adjoint.compiler.frontend.lib.LayerFunctions;
 import dev.adjoint.compiler.frontend.lib.LossFunctions;
 import dev.adjoint.compiler.frontend.lib.AxisFunctions;
 import dev.adjoint.compiler.frontend.lib.MathFunctions;
+import dev.adjoint.compiler.frontend.lib.AttentionFunctions;
 import dev.adjoint.compiler.frontend.lib.SelectionFunctions;
 import dev.adjoint.compiler.frontend.lib.RecurrentFunctions;
 import dev.adjoint.compiler.frontend.lib.ProductFunctions;
@@ -56,6 +57,7 @@ public final class BuiltinTable {
     SelectionFunctions.register(table);
     RecurrentFunctions.register(table);
     DifferentiationFunctions.register(table);
+    AttentionFunctions.register(table);
     return table;
   }
 

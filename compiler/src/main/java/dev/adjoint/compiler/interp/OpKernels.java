@@ -65,6 +65,7 @@ final class OpKernels {
       case DROPOUT_MASK -> FusedKernels.dropoutMask(node.attrs(Attrs.DropoutMask.class), batch, feed);
       case ELEMENTWISE_KERNEL -> FusedKernels.kernel(node, in, batch);
       case SCAN -> ScanKernel.apply(node, in, batch, feed);
+      case ATTENTION -> AttentionKernels.attention(in, node.attrs(Attrs.Attention.class));
       case SOURCE, MODE_SWITCH ->
           throw new IllegalStateException(node.op().text() + " is evaluated by the interpreter, not by a kernel");
     };

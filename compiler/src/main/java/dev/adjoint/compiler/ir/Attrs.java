@@ -295,6 +295,17 @@ public sealed interface Attrs {
     }
   }
 
+  /**
+   * ATTENTION: the factor of the scores (1/√d by default) and whether a key after its query
+   * is masked (causal). A mask tensor, when given, is the node's fourth input.
+   */
+  record Attention(double scale, boolean causal) implements Attrs {
+    @Override
+    public String text() {
+      return "scale=" + number(scale) + (causal ? " causal" : "");
+    }
+  }
+
   /** SOFTMAX_CROSS_ENTROPY: label smoothing applied to class-index targets. */
   record CrossEntropy(double smoothing) implements Attrs {
     @Override

@@ -41,5 +41,6 @@ public enum BackendKernel implements Kernel {
   /** A fused chain of scalar kernels in one loop. */
   ELEMENTWISE_KERNEL,
   /** A loop over time running a body graph per step ({@link Op#SCAN}). */
-  SCAN
+  SCAN,
+  ATTENTION
 }

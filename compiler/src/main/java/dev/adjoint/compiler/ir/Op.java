@@ -254,6 +254,15 @@ public enum Op implements Primitive {
   CONV_FILTER_GRAD(OpGroup.MATMUL, 2, Attrs.Conv.class, ShapeRules::convFilterGrad, BackendKernel.CONV_FILTER_GRAD,
       Derivative.bilinear(Derivatives::convFilterGradTranspose)),
 
+  /**
+   * attention(q[..., Tq, d], k[..., Tk, d], v[..., Tk, dv] [, mask]) gives
+   * softmax(masked(scale·q·kᵀ))·v, [..., Tq, dv]: scaled dot-product attention in one kernel
+   * that keeps no probabilities (see {@link AttentionRule}: masked scores become -1e30; the
+   * rule recomputes the probabilities from differentiable ops). The mask has no derivative.
+   */
+  ATTENTION(OpGroup.MATMUL, Op.VARIADIC, Attrs.Attention.class, ShapeRules::attention, BackendKernel.ATTENTION,
+      Derivative.custom(AttentionRule::vjp, AttentionRule::jvp, true, true, true, false)),
+
   RANDOM_UNIFORM(OpGroup.RANDOM, 0, Attrs.Random.class, ShapeRules::random, BackendKernel.RANDOM_UNIFORM,
       Derivative.leaf()),
 

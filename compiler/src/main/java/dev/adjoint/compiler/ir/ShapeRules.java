@@ -665,4 +665,50 @@ public final class ShapeRules {
     }
     return new TensorType(a.dtype(), batch.append(rows, n));
   }
+
+  /**
+   * attention(q[..., Tq, d], k[..., Tk, d], v[..., Tk, dv] [, mask]) gives [..., Tq, dv]: one
+   * float dtype, equal leading dimensions (at least one), static sequence and feature sizes; the mask is
+   * [Tq, Tk] (shared) or [..., Tq, Tk] in the same dtype.
+   */
+  static TensorType attention(Primitive op, List<TensorType> in, Attrs attrs) {
+    if (in.size() != 3 && in.size() != 4) {
+      throw new ShapeException("attention takes q, k, v and an optional mask, got " + in.size() + " inputs");
+    }
+    TensorType q = in.get(0);
+    requireFloat(op, q.dtype());
+    Shape sq = q.shape();
+    Shape sk = in.get(1).shape();
+    Shape sv = in.get(2).shape();
+    int rank = sq.rank();
+    if (rank < 3 || sk.rank() != rank || sv.rank() != rank || in.get(1).dtype() != q.dtype()
+        || in.get(2).dtype() != q.dtype()) {
+      throw new ShapeException("attention needs q, k and v of one float dtype and rank (3 or more), got " + q + ", "
+          + in.get(1) + " and " + in.get(2));
+    }
+    Shape lead = sq.slice(0, rank - 2);
+    if (!lead.equals(sk.slice(0, rank - 2)) || !lead.equals(sv.slice(0, rank - 2))) {
+      throw new ShapeException("attention: the leading dimensions of q " + sq + ", k " + sk + " and v " + sv
+          + " differ");
+    }
+    for (Shape s : List.of(sq, sk, sv)) {
+      if (s.dim(rank - 2) == Shape.BATCH || s.last() == Shape.BATCH) {
+        throw new ShapeException("attention: B must be a leading dimension, not a sequence or feature one, in " + s);
+      }
+    }
+    if (sk.last() != sq.last() || sv.dim(rank - 2) != sk.dim(rank - 2)) {
+      throw new ShapeException("attention: q " + sq + " and k " + sk + " need one feature size, k and v " + sv
+          + " one sequence length");
+    }
+    if (in.size() == 4) {
+      TensorType mask = in.get(3);
+      Shape block = Shape.of(sq.dim(rank - 2), sk.dim(rank - 2));
+      if (mask.dtype() != q.dtype() || !mask.shape().equals(block) && !mask.shape().equals(lead.append(
+          block.dim(0), block.dim(1)))) {
+        throw new ShapeException("attention: the mask must be " + block + " or " + lead.append(block.dim(0),
+            block.dim(1)) + " in " + q.dtype().text() + ", got " + mask);
+      }
+    }
+    return new TensorType(q.dtype(), lead.append(sq.dim(rank - 2), sv.last()));
+  }
 }

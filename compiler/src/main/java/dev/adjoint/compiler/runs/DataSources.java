@@ -13,9 +13,12 @@ import dev.adjoint.runtime.data.IdLimit;
 import dev.adjoint.runtime.data.Idx;
 import dev.adjoint.runtime.data.Npy;
 import dev.adjoint.runtime.data.Splits;
+import dev.adjoint.runtime.data.TextVocabulary;
+import dev.adjoint.runtime.data.TextWindows;
 import dev.adjoint.runtime.model.DType;
 import dev.adjoint.runtime.model.TensorSpec;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,7 +53,8 @@ public final class DataSources {
         csv -> Csv.read(config.resolve(csv.path()), csv.header(), csv.delimiter().charAt(0), columns(csv), specs,
             classNames, classCounts, limits),
         idx -> Idx.read(files(config, idx.files()), specs, inputs, classCounts, idx.scale(), limits),
-        npy -> Npy.read(files(config, npy.files()), specs, classCounts, limits));
+        npy -> Npy.read(files(config, npy.files()), specs, classCounts, limits),
+        text -> textWindows(config, text, graph, specs, classCounts));
     checkTrainRows(config, loaded);
     return loaded;
   }
@@ -65,9 +69,28 @@ public final class DataSources {
     String files = config.data().match(
         csv -> config.resolve(csv.path()).toString(),
         idx -> String.join(", ", files(config, idx.files()).values().stream().map(Path::toString).toList()),
-        npy -> String.join(", ", files(config, npy.files()).values().stream().map(Path::toString).toList()));
+        npy -> String.join(", ", files(config, npy.files()).values().stream().map(Path::toString).toList()),
+        text -> config.resolve(text.path()).toString());
     throw new DataException(files + ": " + loaded.size() + (loaded.size() == 1 ? " row" : " rows")
         + ", of which the split (train = " + train + ") leaves none to train on; add rows or raise train");
+  }
+
+  /**
+   * The windows of a text source for the model's one input (the ids) and one target (the
+   * next ids, as many classes as the target has, or as the ids' table allows).
+   */
+  private static Dataset textWindows(TrainConfig config, DataSource.TextFile text, Graph graph,
+      Map<String, TensorSpec> specs, Map<String, Integer> classCounts) {
+    Path file = config.resolve(text.path());
+    List<String> names = new ArrayList<>(specs.keySet());
+    TensorSpec target = specs.get(names.get(1));
+    int classes = classCounts.getOrDefault(target.name(), Integer.MAX_VALUE);
+    IdLimit limit = IdLimits.of(graph).get(names.get(0));
+    if (limit != null) {
+      classes = Math.min(classes, limit.count());
+    }
+    TextVocabulary vocabulary = TextVocabulary.of(TextWindows.read(file), text.bytes());
+    return TextWindows.load(file, vocabulary, text.stride(), specs.get(names.get(0)), target, classes);
   }
 
   /** The model's inputs and targets as runtime tensor specs, in model order. */

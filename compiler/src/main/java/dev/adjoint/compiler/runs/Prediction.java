@@ -134,14 +134,14 @@ public final class Prediction {
 
   /** The delimiter of the train block's CSV source; a comma for other sources. */
   private char delimiter() {
-    DataSource.CsvFile csv = unit.train().data().match(c -> c, idx -> null, npy -> null);
+    DataSource.CsvFile csv = unit.train().data().match(c -> c, idx -> null, npy -> null, text -> null);
     return csv != null ? csv.delimiter().charAt(0) : ',';
   }
 
   /** The inputs of the model (its targets left out), as a data set read from the CSV file. */
   private Dataset read(Path input) {
     DataSource data = unit.train().data();
-    DataSource.CsvFile csv = data.match(c -> c, idx -> null, npy -> null);
+    DataSource.CsvFile csv = data.match(c -> c, idx -> null, npy -> null, text -> null);
     char delimiter = delimiter();
     Map<String, TensorSpec> specs = new LinkedHashMap<>();
     Map<String, List<String>> columns = new LinkedHashMap<>();
@@ -164,7 +164,7 @@ public final class Prediction {
           + "those names");
     }
     Dataset read = Csv.read(input, header, delimiter, columns, specs, Map.of(), Map.of(), IdLimits.of(unit.graph()));
-    return data.match(c -> read, idx -> scaled(read, idx.scale()), npy -> read);
+    return data.match(c -> read, idx -> scaled(read, idx.scale()), npy -> read, text -> read);
   }
 
   /** Floating-point inputs multiplied by the idx source's scale, as training saw them. */

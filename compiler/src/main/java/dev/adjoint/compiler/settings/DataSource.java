@@ -6,13 +6,14 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The {@code data} of a train block: a CSV file, or one IDX or npy file per input and
- * target. Paths are as written, relative to the .nn file's folder ({@link TrainConfig#resolve}).
+ * The {@code data} of a train block: a CSV file, one IDX or npy file per input and
+ * target, or a plain text cut into windows of ids. Paths are as written, relative to the .nn file's folder ({@link TrainConfig#resolve}).
  */
 public sealed interface DataSource {
 
   /** The result of the function for this source's kind. */
-  <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy);
+  <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy,
+      Function<TextFile, R> text);
 
   /** The columns of one input or target, as written: one name, or a tuple of names. */
   record Columns(List<String> names, boolean tuple) {
@@ -38,7 +39,8 @@ public sealed interface DataSource {
     }
 
     @Override
-    public <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy) {
+    public <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy,
+        Function<TextFile, R> text) {
       return csv.apply(this);
     }
 
@@ -58,7 +60,8 @@ public sealed interface DataSource {
     }
 
     @Override
-    public <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy) {
+    public <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy,
+        Function<TextFile, R> text) {
       return idx.apply(this);
     }
 
@@ -77,7 +80,8 @@ public sealed interface DataSource {
     }
 
     @Override
-    public <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy) {
+    public <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy,
+        Function<TextFile, R> text) {
       return npy.apply(this);
     }
 
@@ -86,6 +90,25 @@ public sealed interface DataSource {
       OptionText text = OptionText.call("npy");
       files.forEach(text::string);
       return text.toString();
+    }
+  }
+
+  /**
+   * {@code text(path, bytes, stride)}: windows of a plain text's ids (its characters, or its
+   * UTF-8 bytes) for a model with one input and one target, both [B, T]: the ids and the next ids.
+   *
+   * @param stride the step between windows' starts; 0 for the window's length
+   */
+  record TextFile(String path, boolean bytes, int stride) implements DataSource {
+    @Override
+    public <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy,
+        Function<TextFile, R> text) {
+      return text.apply(this);
+    }
+
+    @Override
+    public String toString() {
+      return OptionText.call("text").string("path", path).bool("bytes", bytes).number("stride", stride).toString();
     }
   }
 }

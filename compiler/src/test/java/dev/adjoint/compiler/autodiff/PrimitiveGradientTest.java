@@ -183,6 +183,7 @@ class PrimitiveGradientTest {
     add("batch_matmul transposed A", Op.BATCH_MATMUL, List.of(s(3, 4, 2), s(3, 4, 3)), List.of(ANY, ANY),
         c -> c.b().batchMatmul(c.p(0), c.p(1), true, false));
     convolutions();
+    attention();
     add("mode_switch", Op.MODE_SWITCH, List.of(s(2, 3)), List.of(ANY),
         c -> c.b().modeSwitch(c.b().exp(c.p(0)), c.b().scale(c.p(0), 2)));
     for (int axis : new int[] {0, 1}) {
@@ -204,6 +205,42 @@ class PrimitiveGradientTest {
       add("sigmoid_bce " + sh, Op.SIGMOID_BCE, List.of(sh, sh), List.of(ANY, ANY),
           c -> c.b().node(Op.SIGMOID_BCE, c.p(0), c.p(1)));
     }
+  }
+
+  /**
+   * ATTENTION over two heads at T = 1, 2 and 7 with each kind of mask: none, causal, a 0/1
+   * tensor (shared [T, T] with a fully masked row, or one block per head) and causal with a
+   * tensor; q and k carry 3 features, v 2.
+   */
+  private static void attention() {
+    for (int t : new int[] {1, 2, 7}) {
+      List<Shape> shapes = List.of(s(2, t, 3), s(2, t, 3), s(2, t, 2));
+      List<Domain> domains = List.of(ANY, ANY, ANY);
+      for (boolean causal : new boolean[] {false, true}) {
+        String kind = causal ? "causal" : "unmasked";
+        add("attention " + kind + " T=" + t, Op.ATTENTION, shapes, domains, c -> c.b().node(Op.ATTENTION,
+            List.of(c.p(0), c.p(1), c.p(2)), new Attrs.Attention(0.7, causal)));
+        add("attention " + kind + " shared mask T=" + t, Op.ATTENTION, shapes, domains, c -> c.b().node(Op.ATTENTION,
+            List.of(c.p(0), c.p(1), c.p(2), mask(c, new int[] {t, t}, 1)), new Attrs.Attention(0.7, causal)));
+        add("attention " + kind + " mask per head T=" + t, Op.ATTENTION, shapes, domains, c -> c.b().node(
+            Op.ATTENTION, List.of(c.p(0), c.p(1), c.p(2), mask(c, new int[] {2, t, t}, 2)),
+            new Attrs.Attention(0.7, causal)));
+      }
+    }
+  }
+
+  /**
+   * A 0/1 mask: 1 except every third element from {@code offset}, and the whole of row 1 of
+   * the first block 0 (a query that sees no key).
+   */
+  private static Node mask(GraphContext c, int[] shape, int offset) {
+    int t = shape[shape.length - 1];
+    double[] values = new double[java.util.Arrays.stream(shape).reduce(1, (x, y) -> x * y)];
+    for (int i = 0; i < values.length; i++) {
+      boolean hiddenRow = t > 1 && i >= t && i < 2 * t;
+      values[i] = hiddenRow || (i + offset) % 3 == 0 ? 0 : 1;
+    }
+    return c.fixed("mask", ScalarType.F64, F64Tensor.of(shape, values));
   }
 
   /** One convolution geometry: n samples of in (1 or 2 sizes) by inC channels, and the attributes. */
@@ -291,6 +328,7 @@ class PrimitiveGradientTest {
     assertEquals("linear", Op.RESHAPE.derivative().kind());
     assertEquals("bilinear", Op.MATMUL.derivative().kind());
     assertEquals("bilinear", Op.BATCH_MATMUL.derivative().kind());
+    assertEquals(false, Op.ATTENTION.derivative().differentiable(3));
   }
 
   /** Fused loops exist only after differentiation; asking for their derivative says so. */

@@ -202,6 +202,7 @@ class OpCodegenTest {
       cases.add(new Case("sources and random" + d, m -> sources(m, t)));
       cases.add(new Case("softmax and losses" + d, m -> losses(m, t)));
       cases.add(new Case("loops" + d, m -> loops(m, t)));
+      cases.add(new Case("attention" + d, m -> attention(m, t)));
     }
     cases.add(new Case("i32 arithmetic", OpCodegenTest::integers));
     cases.add(new Case("i32 movement and indexing", OpCodegenTest::integerMovement));
@@ -548,6 +549,20 @@ class OpCodegenTest {
     m.out("cross_entropy_distribution", b.node(Op.SOFTMAX_CROSS_ENTROPY, List.of(logits, distribution),
         new Attrs.CrossEntropy(0)));
     m.out("sigmoid_bce", b.node(Op.SIGMOID_BCE, z, y));
+  }
+
+  /** ATTENTION without a mask, causal, with a shared mask, and with one mask per head (a query seeing no key too). */
+  private static void attention(Model m, ScalarType t) {
+    NodeBuilder b = m.b;
+    Node q = m.gaussian("q", t, B, 2, 5, 4);
+    Node k = m.gaussian("k", t, B, 2, 3, 4);
+    Node v = m.gaussian("v", t, B, 2, 3, 2);
+    Node shared = b.greater(m.gaussian("shared", t, 5, 3), b.constant(0, t));
+    Node perHead = b.greater(m.gaussian("per_head", t, B, 2, 5, 3), b.constant(0.3, t));
+    m.out("attention_plain", b.node(Op.ATTENTION, List.of(q, k, v), new Attrs.Attention(0.5, false)));
+    m.out("attention_causal", b.node(Op.ATTENTION, List.of(q, k, v), new Attrs.Attention(0.5, true)));
+    m.out("attention_shared", b.node(Op.ATTENTION, List.of(q, k, v, shared), new Attrs.Attention(0.7, false)));
+    m.out("attention_per_head", b.node(Op.ATTENTION, List.of(q, k, v, perHead), new Attrs.Attention(0.7, true)));
   }
 
   private static void integers(Model m) {

@@ -17,7 +17,8 @@ class BuiltinCoverageTest {
   private static final List<Class<?>> VALUE_TESTS = List.of(ActivationValuesTest.class, MathValuesTest.class,
       AnalysisValuesTest.class, AxisValuesTest.class, LayerValuesTest.class, LossValuesTest.class, JoinValuesTest.class,
       SelectionValuesTest.class, ProductValuesTest.class,
-      PoolValuesTest.class, ConvValuesTest.class, DifferentiationValuesTest.class, RecurrentValuesTest.class);
+      PoolValuesTest.class, ConvValuesTest.class, DifferentiationValuesTest.class, RecurrentValuesTest.class,
+      AttentionValuesTest.class);
 
   private static Set<String> covered() {
     Set<String> names = new TreeSet<>();

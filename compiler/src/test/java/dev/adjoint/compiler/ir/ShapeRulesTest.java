@@ -236,4 +236,36 @@ class ShapeRulesTest {
     assertTrue(refused(Op.SPATIAL_PUT, image, f32(B, 4, 3, 3), f32(B, 4, 3, 3)).contains("needs i32 ids"));
     assertTrue(refused(Op.SPATIAL_PUT, image, i32(B, 4, 3, 3), i32(B, 4, 3, 3)).contains("floating-point"));
   }
+
+  @Test
+  void attentionTakesQueriesKeysValuesAndAMask() {
+    Attrs a = new Attrs.Attention(0.5, false);
+    assertEquals(f32(B, 2, 5, 3), infer(Op.ATTENTION, a, f32(B, 2, 5, 4), f32(B, 2, 6, 4), f32(B, 2, 6, 3)));
+    assertEquals(f32(2, 5, 3), infer(Op.ATTENTION, a, f32(2, 5, 4), f32(2, 6, 4), f32(2, 6, 3), f32(5, 6)),
+        "a shared mask");
+    assertEquals(f32(B, 5, 3), infer(Op.ATTENTION, a, f32(B, 5, 4), f32(B, 6, 4), f32(B, 6, 3), f32(B, 5, 6)),
+        "a mask per sample");
+    assertTrue(refused(Op.ATTENTION, a, f32(2, 5, 4), f32(2, 6, 4)).contains("takes q, k, v and an optional mask"));
+    assertTrue(refused(Op.ATTENTION, a, f32(2, 5, 4), f32(2, 6, 4), f32(2, 6, 3), f32(5, 6), f32(5, 6))
+        .contains("takes q, k, v and an optional mask, got 5"));
+    assertTrue(refused(Op.ATTENTION, a, i32(2, 5, 4), i32(2, 6, 4), i32(2, 6, 3)).contains("floating-point"));
+    assertTrue(refused(Op.ATTENTION, a, f32(5, 4), f32(6, 4), f32(6, 3)).contains("rank (3 or more)"));
+    assertTrue(refused(Op.ATTENTION, a, f32(2, 5, 4), f32(2, 2, 6, 4), f32(2, 6, 3)).contains("rank (3 or more)"));
+    assertTrue(refused(Op.ATTENTION, a, f32(2, 5, 4), f32(2, 6, 4), f32(2, 2, 6, 3)).contains("rank (3 or more)"));
+    assertTrue(refused(Op.ATTENTION, a, f32(2, 5, 4), i32(2, 6, 4), f32(2, 6, 3)).contains("one float dtype"));
+    assertTrue(refused(Op.ATTENTION, a, f32(2, 5, 4), f32(2, 6, 4), i32(2, 6, 3)).contains("one float dtype"));
+    assertTrue(refused(Op.ATTENTION, a, f32(2, 5, 4), f32(3, 6, 4), f32(2, 6, 3)).contains("leading dimensions"));
+    assertTrue(refused(Op.ATTENTION, a, f32(2, 5, 4), f32(2, 6, 4), f32(3, 6, 3)).contains("leading dimensions"));
+    assertTrue(refused(Op.ATTENTION, a, f32(2, B, 4), f32(2, 6, 4), f32(2, 6, 3)).contains("B must be a leading"));
+    assertTrue(refused(Op.ATTENTION, a, f32(2, 5, 4), f32(2, 6, B), f32(2, 6, 3)).contains("B must be a leading"));
+    assertTrue(refused(Op.ATTENTION, a, f32(2, 5, 4), f32(2, 6, 4), f32(2, 6, B)).contains("B must be a leading"));
+    assertTrue(refused(Op.ATTENTION, a, f32(2, 5, 4), f32(2, 6, 3), f32(2, 6, 3)).contains("one feature size"));
+    assertTrue(refused(Op.ATTENTION, a, f32(2, 5, 4), f32(2, 6, 4), f32(2, 7, 3)).contains("one sequence length"));
+    assertTrue(refused(Op.ATTENTION, a, f32(2, 5, 4), f32(2, 6, 4), f32(2, 6, 3), i32(5, 6))
+        .contains("the mask must be [5,6] or [2,5,6]"));
+    assertTrue(refused(Op.ATTENTION, a, f32(2, 5, 4), f32(2, 6, 4), f32(2, 6, 3), f32(6, 5))
+        .contains("the mask must be"));
+    assertTrue(refused(Op.ATTENTION, a, f32(2, 5, 4), f32(2, 6, 4), f32(2, 6, 3), f32(3, 5, 6))
+        .contains("the mask must be"));
+  }
 }

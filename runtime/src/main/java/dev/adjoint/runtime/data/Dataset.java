@@ -23,8 +23,15 @@ public final class Dataset {
   private final Map<String, Column> columns;
   /** The last model {@link Batches#fill} fed from this data set, checked once; a cache, not state. */
   private volatile ModelBinding binding;
+  /** Whether the rows follow their source in order (windows of a text): {@link Splits} cuts them by position. */
+  private final boolean ordered;
 
   Dataset(int size, List<Column> columns) {
+    this(size, columns, false);
+  }
+
+  Dataset(int size, List<Column> columns, boolean ordered) {
+    this.ordered = ordered;
     if (size < 0) {
       throw new IllegalArgumentException("a data set cannot have " + size + " rows");
     }
@@ -51,6 +58,15 @@ public final class Dataset {
   /** The number of samples (rows). */
   public int size() {
     return size;
+  }
+
+  /**
+   * Whether the rows are consecutive pieces of one source (windows of a text), so that a
+   * split must cut them by position: shuffled rows would put neighbours in training and
+   * validation alike.
+   */
+  public boolean ordered() {
+    return ordered;
   }
 
   /** The column names, in order. */
@@ -147,6 +163,7 @@ public final class Dataset {
   public static final class Builder {
     private final int size;
     private final List<Column> columns = new ArrayList<>();
+    private boolean ordered;
 
     private Builder(int size) {
       this.size = size;
@@ -164,8 +181,14 @@ public final class Dataset {
       return put(spec, values.clone());
     }
 
+    /** Marks the rows as consecutive pieces of one source: see {@link Dataset#ordered()}. */
+    public Builder ordered() {
+      ordered = true;
+      return this;
+    }
+
     public Dataset build() {
-      return new Dataset(size, columns);
+      return new Dataset(size, columns, ordered);
     }
 
     private Builder put(TensorSpec spec, Object values) {

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * A data set divided into training, validation and test parts: the rows are shuffled once
- * by a permutation drawn from the seed, then cut in that order, so that no row is in two
+ * by a permutation drawn from the seed (unless the data set is {@link Dataset#ordered()}: then
+ * they are cut by position, the first part first), then cut in that order, so that no row is in two
  * parts and the same seed always gives the same parts. A part may be empty.
  */
 public record Splits(Dataset train, Dataset val, Dataset test) {
@@ -27,7 +28,11 @@ public record Splits(Dataset train, Dataset val, Dataset test) {
   public static Splits split(Dataset data, double train, double val, double test, long seed) {
     int[] sizes = sizes(data.size(), train, val, test);
     int[] order = new int[data.size()];
-    Permutations.permute(order, seed, 0, Permutations.SPLIT_STREAM);
+    if (data.ordered()) {
+      Arrays.setAll(order, i -> i);
+    } else {
+      Permutations.permute(order, seed, 0, Permutations.SPLIT_STREAM);
+    }
     int a = sizes[0];
     int b = a + sizes[1];
     int c = b + sizes[2];

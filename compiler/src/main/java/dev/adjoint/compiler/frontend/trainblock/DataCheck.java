@@ -50,7 +50,32 @@ final class DataCheck {
     if (data instanceof DataSource.CsvFile csv) {
       CsvColumns.check(block, source, csv);
     }
+    if (data instanceof DataSource.TextFile && !textModel(block, source)) {
+      return null;
+    }
     return data;
+  }
+
+  /**
+   * A text source feeds a model with one input, ids i32[B, T], and one target, the next ids
+   * [B, T] (a class target); reports otherwise at the source.
+   */
+  private static boolean textModel(TrainBlock block, Expr.Call source) {
+    List<dev.adjoint.compiler.ir.Node> io = block.graph().inputs();
+    boolean fits = io.size() == 2;
+    for (int i = 0; fits && i < 2; i++) {
+      dev.adjoint.compiler.ir.Node n = io.get(i);
+      dev.adjoint.compiler.ir.Attrs.Input a = n.attrs(dev.adjoint.compiler.ir.Attrs.Input.class);
+      fits = a.target() == (i == 1) && n.dtype() == dev.adjoint.compiler.ir.ScalarType.I32
+          && n.shape().rank() == 2 && n.shape().dim(0) == dev.adjoint.compiler.ir.Shape.BATCH
+          && n.shape().dim(1) == io.get(0).shape().dim(1);
+    }
+    if (!fits) {
+      block.diagnostics().error(source.span(), "text() feeds a model with one input of ids i32[B, T] and one "
+          + "target of the next ids, class[B, T] of V, declared in that order", "e.g. input ids: i32[B, 64] and "
+          + "target next: class[B, 64] of 256");
+    }
+    return fits;
   }
 
   /** The bound options of source {@code name} as its typed setting. */
@@ -60,7 +85,7 @@ final class DataCheck {
     for (String n : inputsAndTargets) {
       if (name.equals("csv") && b.has(n)) {
         columns.put(n, new DataSource.Columns(b.names(n), b.value(n) instanceof Value.Tuple));
-      } else if (!name.equals("csv")) {
+      } else if (!name.equals("csv") && !name.equals("text")) {
         files.put(n, b.string(n));
       }
     }
@@ -68,6 +93,7 @@ final class DataCheck {
       case "csv" -> new DataSource.CsvFile(b.string("path"), b.bool("header"), b.string("delimiter"), columns);
       case "idx" -> new DataSource.IdxFiles(files, b.number("scale"));
       case "npy" -> new DataSource.NpyFiles(files);
+      case "text" -> new DataSource.TextFile(b.string("path"), b.bool("bytes"), b.integer("stride"));
       default -> throw new IllegalArgumentException("unknown data source " + name);
     };
   }

@@ -23,7 +23,8 @@ final class DataFileCheck {
   private DataFileCheck() {}
 
   static void check(TrainBlock block, Expr.Call source, Signature signature) {
-    List<String> fileOptions = source.callee().equals("csv") ? List.of("path") : block.inputAndTargetNames();
+    List<String> fileOptions = List.of("csv", "text").contains(source.callee()) ? List.of("path")
+        : block.inputAndTargetNames();
     int position = 0;
     for (Argument arg : source.args()) {
       String option = arg.isNamed() ? arg.name()

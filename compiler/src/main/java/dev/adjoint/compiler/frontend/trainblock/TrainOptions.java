@@ -117,7 +117,7 @@ public final class TrainOptions {
       bool("restore_best", true));
 
   /** The data sources; their per-input options depend on the model and are added by {@link #dataSource}. */
-  public static final List<String> DATA_SOURCES = List.of("csv", "idx", "npy");
+  public static final List<String> DATA_SOURCES = List.of("csv", "idx", "npy", "text");
 
   /**
    * The signature of a data source for a model with these inputs and targets: csv names
@@ -137,6 +137,11 @@ public final class TrainOptions {
         params.add(positive("scale", 1));
       }
       case "npy" -> inputsAndTargets.forEach(n -> params.add(required(n, Kind.STRING)));
+      case "text" -> {
+        params.add(required("path", Kind.STRING));
+        params.add(bool("bytes", false));
+        params.add(Parameter.of("stride", Kind.INT, new Value.Int(0)).withCheck(Checks.nonNegative()));
+      }
       default -> throw new IllegalArgumentException("unknown data source " + name);
     }
     return new Signature(name, params);
