@@ -103,15 +103,15 @@ public final class ConvFunctions {
    * 2·padding + dilation·(k - 1) + output_padding + 1 along each axis, as in PyTorch.
    */
   private static Node buildTransposed(int rank, BoundArgs a, CallContext c) {
-    Node x = a.tensor("x");
-    List<Integer> size = spatialSize(x, rank);
-    int channels = x.shape().last();
-    int groups = a.integer("groups");
-    int filters = a.integer("filters");
-    checkGroups(channels, filters, groups);
-    List<Integer> kernel = sizes(a, "kernel", rank, 1);
-    List<Integer> stride = sizes(a, "stride", rank, 1);
-    List<Integer> dilation = sizes(a, "dilation", rank, 1);
+    Geometry g = Geometry.read(a, rank);
+    Node x = g.x();
+    List<Integer> size = g.size();
+    int channels = g.channels();
+    int groups = g.groups();
+    int filters = g.filters();
+    List<Integer> kernel = g.kernel();
+    List<Integer> stride = g.stride();
+    List<Integer> dilation = g.dilation();
     List<Integer> padding = sizes(a, "padding", rank, 0);
     List<Integer> extra = sizes(a, "output_padding", rank, 0);
     List<Integer> output = new ArrayList<>();
@@ -159,6 +159,21 @@ public final class ConvFunctions {
     return ActivationFunctions.apply(act, b, product.apply(b, weight, bias));
   }
 
+  /** The arguments both kinds of convolution layer read alike, checked: the input, its size, channels and groups. */
+  private record Geometry(Node x, List<Integer> size, int channels, int groups, int filters, List<Integer> kernel,
+      List<Integer> stride, List<Integer> dilation) {
+    static Geometry read(BoundArgs a, int rank) {
+      Node x = a.tensor("x");
+      List<Integer> size = spatialSize(x, rank);
+      int channels = x.shape().last();
+      int groups = a.integer("groups");
+      int filters = a.integer("filters");
+      checkGroups(channels, filters, groups);
+      return new Geometry(x, size, channels, groups, filters, sizes(a, "kernel", rank, 1), sizes(a, "stride", rank, 1),
+          sizes(a, "dilation", rank, 1));
+    }
+  }
+
   private static String axisName(int rank, int i) {
     return rank == 1 ? "L" : i == 0 ? "H" : "W";
   }
@@ -192,15 +207,15 @@ public final class ConvFunctions {
   }
 
   private static Node build(String name, int rank, BoundArgs a, CallContext c) {
-    Node x = a.tensor("x");
-    List<Integer> size = spatialSize(x, rank);
-    int channels = x.shape().last();
-    int groups = a.integer("groups");
-    int filters = a.integer("filters");
-    checkGroups(channels, filters, groups);
-    List<Integer> kernel = sizes(a, "kernel", rank, 1);
-    List<Integer> stride = sizes(a, "stride", rank, 1);
-    List<Integer> dilation = sizes(a, "dilation", rank, 1);
+    Geometry g = Geometry.read(a, rank);
+    Node x = g.x();
+    List<Integer> size = g.size();
+    int channels = g.channels();
+    int groups = g.groups();
+    int filters = g.filters();
+    List<Integer> kernel = g.kernel();
+    List<Integer> stride = g.stride();
+    List<Integer> dilation = g.dilation();
     List<List<Integer>> pads = padding(a, rank, kernel, stride, dilation);
     Attrs.Conv attrs = new Attrs.Conv(kernel, stride, pads.get(0), pads.get(1), dilation, groups, size);
     for (int i = 0; i < rank; i++) {
