@@ -9,6 +9,8 @@ import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.TextDump;
 import dev.adjoint.compiler.passes.Pipeline;
 import dev.adjoint.compiler.source.SourceFile;
+import dev.adjoint.runtime.checkpoint.AtomicFile;
+import dev.adjoint.runtime.checkpoint.CheckpointException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,8 +31,8 @@ import picocli.CommandLine.Spec;
         "Without options: the forward graph as written. With --backward: the optimized training graph"
             + " (forward, gradients, fused ops); with --inference: the optimized inference graph."})
 final class GraphCommand implements Callable<Integer> {
-  /** Output formats. */
-  enum Format { text, dot }
+  /** Output formats: svg is dot's drawing by Graphviz. */
+  enum Format { text, dot, svg }
 
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -38,8 +40,12 @@ final class GraphCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "the .nn file")
   Path file;
 
-  @Option(names = "--format", paramLabel = "FORMAT", description = "text (default) or dot")
+  @Option(names = "--format", paramLabel = "FORMAT",
+      description = "text (default), dot, or svg (drawn by Graphviz's dot, which must be installed)")
   Format format = Format.text;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the graph here (default: stdout)")
+  Path output;
 
   @Option(names = "--model", paramLabel = "NAME", description = "only this model")
   String model;
@@ -87,9 +93,9 @@ final class GraphCommand implements Callable<Integer> {
       err.println("adjoint graph: choose one of --backward and --inference");
       return AdjointCli.USAGE;
     }
-    if (passes && format == Format.dot) {
-      err.println("adjoint graph: --passes lists the pipeline's stages as text, not a graph; leave out --format dot,"
-          + " or draw one stage's graph with --after STAGE --format dot");
+    if (passes && format != Format.text) {
+      err.println("adjoint graph: --passes lists the pipeline's stages as text, not a graph; leave out --format " + format
+          + ", or draw one stage's graph with --after STAGE --format " + format);
       return AdjointCli.USAGE;
     }
     Pipeline pipeline = inference ? Pipeline.inference() : Pipeline.training();
@@ -108,14 +114,28 @@ final class GraphCommand implements Callable<Integer> {
         return AdjointCli.USAGE;
       }
     }
+    if (format == Format.svg && units.size() > 1) {
+      err.println(file + ": error: --format svg draws one graph; the file has " + units.size() + " models ("
+          + String.join(", ", units.stream().map(ModelUnit::name).toList()) + "): choose one with --model");
+      return AdjointCli.INPUT_ERRORS;
+    }
+    if (output != null) {
+      String refusal = OutputFile.refusal(output);
+      if (refusal != null) {
+        err.println(output + ": error: " + refusal);
+        return AdjointCli.INPUT_ERRORS;
+      }
+    }
+    StringBuilder text = new StringBuilder();
     boolean first = true;
+    boolean drawn = format != Format.text;
     for (ModelUnit unit : units) {
       if (!first) {
-        out.println();
+        text.append('\n');
       }
       first = false;
       if (!optimized) {
-        out.print(format == Format.dot ? DotDump.dump(unit.graph()) : GraphReport.text(unit));
+        text.append(drawn ? DotDump.dump(unit.graph()) : GraphReport.text(unit));
         continue;
       }
       if (unit.graph().loss() == null && !inference) {
@@ -124,12 +144,35 @@ final class GraphCommand implements Callable<Integer> {
       }
       List<Pipeline.StageResult> results = pipeline.run(pipelineInput(unit), false, stageCount);
       if (passes) {
-        out.print(GraphReport.passes(unit, pipeline, results));
+        text.append(GraphReport.passes(unit, pipeline, results));
       } else {
         Graph graph = results.get(results.size() - 1).graph();
-        out.print(format == Format.dot ? DotDump.dump(graph) : TextDump.dump(graph));
+        text.append(drawn ? DotDump.dump(graph) : TextDump.dump(graph));
       }
     }
+    String result;
+    try {
+      result = format == Format.svg ? GraphvizSvg.render(text.toString()) : text.toString();
+    } catch (GraphvizSvg.Failure e) {
+      err.println("adjoint graph: " + e.getMessage());
+      return AdjointCli.INPUT_ERRORS;
+    }
+    if (output == null) {
+      out.print(result);
+      return AdjointCli.OK;
+    }
+    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(result.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      AtomicFile.write(output, channel -> {
+        while (bytes.hasRemaining()) {
+          channel.write(bytes);
+        }
+      });
+    } catch (CheckpointException e) {
+      err.println(output + ": error: cannot write the graph: " + e.getMessage());
+      return AdjointCli.INPUT_ERRORS;
+    }
+    err.println("wrote the graph to " + output);
     return AdjointCli.OK;
   }
 
