@@ -39,6 +39,30 @@ class LauncherIT {
     }
   }
 
+  /** The compiler's jar runs with java -jar beside its lib folder, as the build leaves them. */
+  @Test
+  void theJarRunsWithJavaDashJar() throws Exception {
+    Path target = Golden.repo().resolve("compiler/target");
+    Path jar;
+    try (var files = Files.list(target)) {
+      jar = files.filter(p -> p.getFileName().toString().matches("adjoint-compiler-[^-]+(-SNAPSHOT)?\\.jar"))
+          .findFirst().orElseThrow();
+    }
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Path out = Files.createTempFile("adjoint", ".out");
+    try {
+      Process p = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "check",
+          Golden.repo().resolve("examples/iris/batchnorm.nn").toString()).redirectErrorStream(true)
+          .redirectOutput(out.toFile()).start();
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "java -jar did not finish");
+      String text = Files.readString(out, StandardCharsets.UTF_8);
+      assertEquals(0, p.exitValue(), text);
+      assertTrue(text.contains("batchnorm.nn: ok"), text);
+    } finally {
+      Files.deleteIfExists(out);
+    }
+  }
+
   @Test
   void checksEveryExample() throws Exception {
     List<String> args = new ArrayList<>(List.of("check"));
