@@ -87,6 +87,21 @@ public final class BenchData {
     return targets;
   }
 
+  /**
+   * Clears a model's optimizer state and step (initialize with {@link #SEED}), then writes the
+   * shared weights, by parameter name, over the drawn ones: both sides of a workload start alike.
+   */
+  public static void loadWeights(dev.adjoint.runtime.model.CompiledModel model, String[] names, float[][] values) {
+    model.initialize(SEED);
+    for (int i = 0; i < names.length; i++) {
+      float[] to = model.param(names[i]).f32();
+      if (to.length != values[i].length) {
+        throw new IllegalStateException(names[i] + " holds " + to.length + " floats, given " + values[i].length);
+      }
+      System.arraycopy(values[i], 0, to, 0, to.length);
+    }
+  }
+
   /** {@code n} values uniform in [-bound, bound). */
   public static float[] uniform(SplittableRandom random, int n, double bound) {
     float[] out = new float[n];

@@ -96,14 +96,7 @@ public final class LstmData {
 
   /** Optimizer state and step cleared, then the shared weights loaded over the drawn ones. */
   public void reset(CompiledModel model) {
-    model.initialize(BenchData.SEED);
-    for (int i = 0; i < NAMES.length; i++) {
-      float[] to = model.param(NAMES[i]).f32();
-      if (to.length != values[i].length) {
-        throw new IllegalStateException(NAMES[i] + " holds " + to.length + " floats, given " + values[i].length);
-      }
-      System.arraycopy(values[i], 0, to, 0, to.length);
-    }
+    BenchData.loadWeights(model, NAMES, values);
   }
 
   /** Floating-point operations of one step: 3 x 2 x the multiply-adds of the products (both LSTM ones per step). */
