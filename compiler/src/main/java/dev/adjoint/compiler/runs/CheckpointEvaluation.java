@@ -3,7 +3,6 @@ package dev.adjoint.compiler.runs;
 import dev.adjoint.compiler.codegen.ModelCompiler;
 import dev.adjoint.compiler.codegen.ModelFactory;
 import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.compiler.settings.DataSplit;
 import dev.adjoint.compiler.settings.TrainConfig;
 import dev.adjoint.runtime.checkpoint.Checkpoint;
 import dev.adjoint.runtime.data.Dataset;
@@ -47,9 +46,7 @@ public final class CheckpointEvaluation {
       boolean allowNonFiniteWeights) {
     TrainConfig config = unit.train();
     ModelFactory factory = ModelCompiler.compile(unit);
-    Dataset all = DataSources.load(config, unit.graph());
-    DataSplit split = config.split();
-    Splits parts = Splits.split(all, split.train(), split.val(), split.test(), config.seed());
+    Splits parts = DataSources.splits(config, unit.graph());
     CompiledModel model = factory.newModel(TrainingRun.bufferBatch(config.batch(), parts));
     Map<String, String> metadata = Checkpoint.load(checkpoint, model, factory.key(), allowNonFiniteWeights);
     Standardizer standardizer = Standardizer.fromMap(metadata);

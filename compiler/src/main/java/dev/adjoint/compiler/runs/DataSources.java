@@ -26,14 +26,46 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Loads the data a train block names ({@code csv}, {@code idx} or {@code npy}), one column
- * per input and target of the model, with paths relative to the .nn file's folder; the
- * values of i32 columns are checked against what the model reads ({@link IdLimits}).
+ * Loads the data a train block names ({@code csv}, {@code idx}, {@code npy} or {@code text}),
+ * one column per input and target of the model, with paths relative to the .nn file's
+ * folder, and divides it into training, validation and test sets; the values of i32 columns
+ * are checked against what the model reads ({@link IdLimits}). Given sets are read alike,
+ * a text's validation and test sets with the training text's character ids.
  */
 public final class DataSources {
   private DataSources() {}
 
-  public static Dataset load(TrainConfig config, Graph graph) {
+  /**
+   * The training, validation and test sets: the block's given sources, each whole and in
+   * file order, or its one source divided by its split.
+   */
+  public static Splits splits(TrainConfig config, Graph graph) {
+    if (!config.given().given()) {
+      DataSplit split = config.split();
+      return Splits.split(load(config, graph), split.train(), split.val(), split.test(), config.seed());
+    }
+    Dataset train = read(config, config.data(), graph, null);
+    DataSource.TextFile textSource = config.data().match(c -> null, i -> null, n -> null, t -> t);
+    TextVocabulary vocabulary = textSource == null ? null : vocabulary(config, textSource);
+    Dataset none = train.select(new int[0]);
+    DataSource val = config.given().val();
+    DataSource test = config.given().test();
+    return new Splits(train, val == null ? none : read(config, val, graph, vocabulary),
+        test == null ? none : read(config, test, graph, vocabulary));
+  }
+
+  /** All the rows of the block's one source (the training set's, when the block gives its sets). */
+  private static Dataset load(TrainConfig config, Graph graph) {
+    Dataset loaded = read(config, config.data(), graph, null);
+    checkTrainRows(config, loaded);
+    return loaded;
+  }
+
+  /**
+   * The rows of one source; a text source numbers its characters by {@code vocabulary}, or by
+   * its own when null.
+   */
+  private static Dataset read(TrainConfig config, DataSource source, Graph graph, TextVocabulary vocabulary) {
     Map<String, TensorSpec> specs = specs(graph);
     Map<String, Integer> classCounts = new LinkedHashMap<>();
     Map<String, List<String>> classNames = new LinkedHashMap<>();
@@ -49,14 +81,18 @@ public final class DataSources {
       }
     }
     Map<String, IdLimit> limits = IdLimits.of(graph);
-    Dataset loaded = config.data().match(
+    return source.match(
         csv -> Csv.read(config.resolve(csv.path()), csv.header(), csv.delimiter().charAt(0), columns(csv), specs,
             classNames, classCounts, limits),
         idx -> Idx.read(files(config, idx.files()), specs, inputs, classCounts, idx.scale(), limits),
         npy -> Npy.read(files(config, npy.files()), specs, classCounts, limits),
-        text -> textWindows(config, text, graph, specs, classCounts));
-    checkTrainRows(config, loaded);
-    return loaded;
+        text -> textWindows(config, text, graph, specs, classCounts,
+            vocabulary != null ? vocabulary : vocabulary(config, text)));
+  }
+
+  /** The ids of a text source's characters (or bytes), from its own text. */
+  private static TextVocabulary vocabulary(TrainConfig config, DataSource.TextFile text) {
+    return TextVocabulary.of(TextWindows.read(config.resolve(text.path())), text.bytes());
   }
 
   /** Refuses data too small for the split to leave a row to train on, naming the files. */
@@ -80,7 +116,7 @@ public final class DataSources {
    * next ids, as many classes as the target has, or as the ids' table allows).
    */
   private static Dataset textWindows(TrainConfig config, DataSource.TextFile text, Graph graph,
-      Map<String, TensorSpec> specs, Map<String, Integer> classCounts) {
+      Map<String, TensorSpec> specs, Map<String, Integer> classCounts, TextVocabulary vocabulary) {
     Path file = config.resolve(text.path());
     List<String> names = new ArrayList<>(specs.keySet());
     TensorSpec target = specs.get(names.get(1));
@@ -89,7 +125,6 @@ public final class DataSources {
     if (limit != null) {
       classes = Math.min(classes, limit.count());
     }
-    TextVocabulary vocabulary = TextVocabulary.of(TextWindows.read(file), text.bytes());
     return TextWindows.load(file, vocabulary, text.stride(), specs.get(names.get(0)), target, classes);
   }
 

@@ -3,7 +3,6 @@ package dev.adjoint.compiler.runs;
 import dev.adjoint.compiler.codegen.ModelCompiler;
 import dev.adjoint.compiler.codegen.ModelFactory;
 import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.compiler.settings.DataSplit;
 import dev.adjoint.compiler.settings.TrainConfig;
 import dev.adjoint.runtime.checkpoint.Checkpoint;
 import dev.adjoint.runtime.data.Dataset;
@@ -129,10 +128,8 @@ public final class TrainingRun {
           + "or --overwrite to replace it");
     }
     // the data first: a bad row fails the run before the model's compilation is paid for
-    Dataset all = DataSources.load(config, unit.graph());
+    Splits parts = DataSources.splits(config, unit.graph());
     ModelFactory factory = ModelCompiler.compile(unit);
-    DataSplit split = config.split();
-    Splits parts = Splits.split(all, split.train(), split.val(), split.test(), config.seed());
     TrainingOptions options = TrainingPlan.options(unit, epochs);
     CompiledModel model = factory.newModel(bufferBatch(config.batch(), parts));
     model.initialize(config.seed());

@@ -9,8 +9,10 @@ import java.util.List;
  * filled in. The front end makes it from the block's text; the back end reads it.
  *
  * @param baseDirectory the folder relative data paths resolve against: the .nn file's
- * @param data the data source with its files as written
+ * @param data the data source with its files as written: all the data, or the training set's
+ *     when the block gives its sets ({@code data train = ..., val = ...})
  * @param split fractions {@code train}, {@code val} and {@code test} summing to 1
+ * @param given the validation and test sources the block gives, or {@link GivenSets#NONE}
  * @param schedules zero, one, or a warm-up followed by one schedule
  * @param regularizers {@code l1} and/or {@code l2} penalties with the parameters they apply to
  * @param clips {@code global_norm} and/or {@code value}
@@ -24,6 +26,7 @@ public record TrainConfig(
     Path baseDirectory,
     DataSource data,
     DataSplit split,
+    GivenSets given,
     Optimizer optimizer,
     List<LearningRateSchedule> schedules,
     List<Regularizer> regularizers,
@@ -53,8 +56,18 @@ public record TrainConfig(
   /** One line per setting, deterministic: what `adjoint graph` prints under the model. */
   public String describe() {
     StringBuilder out = new StringBuilder();
-    out.append("  data ").append(data).append('\n');
-    out.append("  ").append(split).append('\n');
+    if (given.given()) {
+      out.append("  data train ").append(data).append('\n');
+      if (given.val() != null) {
+        out.append("  data val ").append(given.val()).append('\n');
+      }
+      if (given.test() != null) {
+        out.append("  data test ").append(given.test()).append('\n');
+      }
+    } else {
+      out.append("  data ").append(data).append('\n');
+      out.append("  ").append(split).append('\n');
+    }
     out.append("  optimizer ").append(optimizer).append('\n');
     schedules.forEach(s -> out.append("  schedule ").append(s).append('\n'));
     regularizers.forEach(r -> out.append("  regularize ").append(r).append('\n'));

@@ -7,32 +7,108 @@ import dev.adjoint.compiler.frontend.BoundArgs;
 import dev.adjoint.compiler.frontend.Signature;
 import dev.adjoint.compiler.frontend.Value;
 import dev.adjoint.compiler.settings.DataSource;
+import dev.adjoint.compiler.settings.GivenSets;
+import dev.adjoint.runtime.text.Suggestions;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * {@code data SOURCE(...)}: a known source with the options of this model's inputs and
+ * {@code data SOURCE(...)} or {@code data train = SOURCE, val = SOURCE, test = SOURCE}: a known source with the options of this model's inputs and
  * targets, its files present and, for csv, its columns named as the model needs and found
  * in the file's header.
  */
 final class DataCheck {
   private DataCheck() {}
 
-  /** The block's data source, or null after reporting errors. */
-  static DataSource check(TrainBlock block) {
+  /**
+   * What the block's {@code data} reads: the training source ({@code data SOURCE(...)}, all
+   * the data for {@code split(...)} to divide) and the sets it gives as their own sources.
+   */
+  record Sources(DataSource train, GivenSets given) {}
+
+  private static final List<String> SETS = List.of("train", "val", "test");
+
+  /** The block's data, or null after reporting errors. */
+  static Sources check(TrainBlock block) {
     Declaration.Setting s = block.setting("data");
     if (s == null) {
       block.diagnostics().error(block.train().nameSpan(), "the train block needs 'data'",
           "e.g. data csv(\"train.csv\"), split(train = 0.8, val = 0.2)");
       return null;
     }
+    if (s.args().stream().anyMatch(Argument::isNamed)) {
+      return givenSets(block, s);
+    }
     List<Argument> args = block.calls().positionalOnly(s, 2, "data SOURCE(...), split(...)");
     if (args == null) {
       return null;
     }
-    Expr.Call source = block.calls().asCall(args.get(0).value(), "a data source such as csv(\"train.csv\")");
+    DataSource data = source(block, args.get(0).value());
+    return data == null ? null : new Sources(data, GivenSets.NONE);
+  }
+
+  /**
+   * {@code data train = SOURCE, val = SOURCE, test = SOURCE}: each set its own source of one
+   * kind; {@code train} is required, the others optional.
+   */
+  private static Sources givenSets(TrainBlock block, Declaration.Setting s) {
+    Map<String, DataSource> sets = new LinkedHashMap<>();
+    Set<String> seen = new HashSet<>();
+    String firstKind = null;
+    boolean ok = true;
+    String example = "e.g. data train = csv(\"train.csv\"), val = csv(\"val.csv\"), test = csv(\"test.csv\")";
+    for (Argument a : s.args()) {
+      if (!a.isNamed()) {
+        boolean split = a.value() instanceof Expr.Call c && c.callee().equals("split");
+        block.diagnostics().error(a.span(), split
+            ? "split(...) divides one source; here each set is a source of its own"
+            : "once one set of 'data' is named, each is: train = SOURCE, val = SOURCE, test = SOURCE",
+            split ? "drop split(...), or give one source: data csv(\"all.csv\"), split(val = 0.2)" : example);
+        ok = false;
+      } else if (!SETS.contains(a.name())) {
+        String hint = Suggestions.didYouMean(a.name(), SETS);
+        block.diagnostics().error(a.nameSpan(), "'data' gives the sets train, val and test, not '" + a.name() + "'",
+            hint != null ? hint : example);
+        ok = false;
+      } else if (!seen.add(a.name())) {
+        block.diagnostics().error(a.nameSpan(), "the " + a.name() + " set of 'data' is given twice",
+            "give each of train, val and test at most once");
+        ok = false;
+      } else {
+        DataSource source = source(block, a.value());
+        String kind = source == null ? null : kind(source);
+        if (kind != null && firstKind != null && !kind.equals(firstKind)) {
+          block.diagnostics().error(a.value().span(), "the sets of 'data' are read alike: the " + a.name()
+              + " set is " + kind + "(...) but an earlier one is " + firstKind + "(...)",
+              "give every set in the same form, e.g. each a csv(...) with the same columns");
+          source = null;
+        }
+        firstKind = firstKind == null ? kind : firstKind;
+        ok &= source != null;
+        if (source != null) {
+          sets.put(a.name(), source);
+        }
+      }
+    }
+    if (ok && !sets.containsKey("train")) {
+      block.diagnostics().error(s.keySpan(), "'data' gives " + String.join(" and ", sets.keySet())
+          + " but no train set", example);
+      ok = false;
+    }
+    return ok ? new Sources(sets.get("train"), new GivenSets(sets.get("val"), sets.get("test"))) : null;
+  }
+
+  private static String kind(DataSource source) {
+    return source.match(csv -> "csv", idx -> "idx", npy -> "npy", text -> "text");
+  }
+
+  /** One source, {@code csv(...)} and the like, checked against the model; null after reporting errors. */
+  private static DataSource source(TrainBlock block, Expr written) {
+    Expr.Call source = block.calls().asCall(written, "a data source such as csv(\"train.csv\")");
     if (source == null) {
       return null;
     }

@@ -3,7 +3,6 @@ package dev.adjoint.compiler.frontend.trainblock;
 import dev.adjoint.compiler.ast.Declaration;
 import dev.adjoint.runtime.text.Suggestions;
 import dev.adjoint.compiler.frontend.BoundArgs;
-import dev.adjoint.compiler.settings.DataSplit;
 import dev.adjoint.compiler.settings.EarlyStoppingRule;
 import dev.adjoint.compiler.settings.TrainMetric;
 import java.util.LinkedHashSet;
@@ -20,7 +19,7 @@ final class EarlyStoppingCheck {
   private EarlyStoppingCheck() {}
 
   /** The block's rule, null when it asks for none or after reporting errors. */
-  static EarlyStoppingRule check(TrainBlock block, List<TrainMetric> metrics, DataSplit split) {
+  static EarlyStoppingRule check(TrainBlock block, List<TrainMetric> metrics, boolean noValidation) {
     Declaration.Setting s = block.setting("early_stopping");
     if (s == null) {
       return null;
@@ -41,9 +40,9 @@ final class EarlyStoppingCheck {
           hint != null ? hint : "it can monitor: " + String.join(", ", monitors));
       return null;
     }
-    if (monitor.startsWith("val_") && split != null && split.val() <= 0) {
+    if (monitor.startsWith("val_") && noValidation) {
       block.diagnostics().error(bound.get().span("monitor"), "early_stopping(): '" + monitor
-          + "' needs a validation split", "add one: data ..., split(train = 0.8, val = 0.2)");
+          + "' needs a validation split", "add one: data ..., split(train = 0.8, val = 0.2), or data train = ..., val = ...");
       return null;
     }
     String mode = bound.get().symbol("mode");

@@ -19,6 +19,9 @@ final class SplitCheck {
   /** The block's split, or null after reporting errors. */
   static DataSplit check(TrainBlock block) {
     Declaration.Setting s = block.setting("data");
+    if (s != null && s.args().stream().anyMatch(dev.adjoint.compiler.ast.Argument::isNamed)) {
+      return DataSplit.ALL_TRAINING; // the sets are given as sources (DataCheck), nothing to cut
+    }
     Expr.Call call = null;
     if (s != null && s.args().size() == 2 && s.args().get(1).value() instanceof Expr.Call c) {
       call = c;

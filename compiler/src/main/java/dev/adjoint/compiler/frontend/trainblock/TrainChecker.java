@@ -8,7 +8,6 @@ import dev.adjoint.compiler.frontend.Kind;
 import dev.adjoint.compiler.frontend.Value;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.settings.Clipping;
-import dev.adjoint.compiler.settings.DataSource;
 import dev.adjoint.compiler.settings.DataSplit;
 import dev.adjoint.compiler.settings.EarlyStoppingRule;
 import dev.adjoint.compiler.settings.LearningRateSchedule;
@@ -58,7 +57,7 @@ public final class TrainChecker {
       diagnostics.error(train.nameSpan(), "model '" + graph.name() + "' has no loss to train",
           "training minimizes the value the model binds to the name 'loss', e.g. loss = mse(p, y)");
     }
-    DataSource data = DataCheck.check(block);
+    DataCheck.Sources data = DataCheck.check(block);
     DataSplit split = SplitCheck.check(block);
     Optimizer optimizer = OptimizerCheck.check(block);
     List<LearningRateSchedule> schedules = ScheduleCheck.check(block);
@@ -67,12 +66,13 @@ public final class TrainChecker {
     List<Clipping> clips = OptionLists.typed(block, "clip", TrainOptions.CLIP_CHOICES, "clipping");
     LoopSettings loop = LoopSettings.check(block);
     List<TrainMetric> metrics = MetricCheck.check(block);
-    EarlyStoppingRule earlyStopping = EarlyStoppingCheck.check(block, metrics, split);
+    EarlyStoppingRule earlyStopping = EarlyStoppingCheck.check(block, metrics,
+        split != null && split.val() <= 0 && (data == null || data.given().val() == null));
     List<String> standardize = StandardizeCheck.check(block);
     if (diagnostics.errorCount() > errorsBefore) {
       return Optional.empty();
     }
-    return Optional.of(new TrainConfig(train.span(), baseDirectory, data, split, optimizer,
+    return Optional.of(new TrainConfig(train.span(), baseDirectory, data.train(), split, data.given(), optimizer,
         schedules, regularizers, clips, loop.batch(), loop.epochs(), loop.seed(), loop.shuffle(), earlyStopping,
         metrics, standardize, loop.threads()));
   }
