@@ -2,6 +2,7 @@ package dev.adjoint.compiler.cli;
 
 import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.runs.Prediction;
+import dev.adjoint.compiler.runs.PredictionInputs;
 import dev.adjoint.runtime.checkpoint.AtomicFile;
 import dev.adjoint.runtime.data.DataFiles;
 import java.io.PrintWriter;
@@ -19,11 +20,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
-/** {@code adjoint predict FILE --checkpoint C --input CSV}: a trained model's outputs for new rows. */
+/**
+ * {@code adjoint predict FILE --checkpoint C --input CSV} (or {@code --input NAME=FILE.npy} per
+ * input): a trained model's outputs for new rows.
+ */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-    description = {"Runs a checkpoint on the rows of a CSV file and writes the model's outputs as CSV, one line per row.",
+    description = {"Runs a checkpoint on the rows of a CSV file (or of .npy or IDX files, one per input) and writes "
+        + "the model's outputs as CSV, one line per row.",
         "The inputs' columns are those the train block's csv(...) names, found by the file's header; a file without "
-            + "a header feeds a model's single input from all its columns in order. Values are raw, as in the "
+            + "a header feeds a model's single input from all its columns in order. A model of several inputs takes "
+            + "one .npy or IDX file each: --input x=x.npy --input lengths=lengths.npy. Values are raw, as in the "
             + "training data: the checkpoint's standardization and an idx source's scale are applied."})
 final class PredictCommand implements Callable<Integer> {
   @Spec
@@ -32,8 +38,9 @@ final class PredictCommand implements Callable<Integer> {
   @Mixin
   CheckpointedModel target;
 
-  @Option(names = "--input", required = true, paramLabel = "CSV", description = "the rows to predict on")
-  Path input;
+  @Option(names = "--input", required = true, paramLabel = "FILE",
+      description = "the rows to predict on: a CSV file, or a .npy or IDX file per input (NAME=FILE with several)")
+  List<String> inputs = new ArrayList<>();
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the predictions here (default: stdout)")
   Path output;
@@ -45,10 +52,14 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    String inputProblem = DataFiles.problem(input);
-    if (inputProblem != null) {
-      err.println(input + ": error: " + inputProblem);
-      return AdjointCli.INPUT_ERRORS;
+    for (String written : inputs) {
+      Path file = Path.of(written.matches("[A-Za-z_][A-Za-z0-9_]*=.*") ? written.substring(written.indexOf('=') + 1)
+          : written);
+      String inputProblem = DataFiles.problem(file);
+      if (inputProblem != null) {
+        err.println(written + ": error: " + inputProblem);
+        return AdjointCli.INPUT_ERRORS;
+      }
     }
     if (output != null) {
       String refusal = OutputFile.refusal(output);
@@ -62,6 +73,7 @@ final class PredictCommand implements Callable<Integer> {
       return AdjointCli.INPUT_ERRORS;
     }
     return RunErrors.report(err, () -> {
+      PredictionInputs input = PredictionInputs.of(inputs, unit.get());
       Prediction prediction = Prediction.load(unit.get(), target.checkpoint, target.allowNonFiniteWeights);
       Prediction.Written written;
       if (output == null) {
@@ -84,7 +96,7 @@ final class PredictCommand implements Callable<Integer> {
         err.println("wrote " + written.rows() + " predictions to " + output);
       }
       if (written.nonFiniteRows() > 0) {
-        err.println("error: " + written.nonFiniteRows() + " of " + written.rows() + " rows of " + input
+        err.println("error: " + written.nonFiniteRows() + " of " + written.rows() + " rows of " + String.join(", ", inputs)
             + " have outputs that are not finite (NaN or infinite), the first at data row "
             + written.firstNonFiniteRow() + "; they are written as they are, with no class. Are those inputs "
             + "far outside the training data, or is the checkpoint diverged?");

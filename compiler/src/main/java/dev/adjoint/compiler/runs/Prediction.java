@@ -24,9 +24,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A checkpoint's predictions on the rows of a CSV file: the model's inputs are read as the
+ * A checkpoint's predictions on the rows of a CSV file, or of one .npy or IDX file per input
+ * ({@link PredictionInputs}): a CSV file's inputs are read as the
  * train block reads them (its CSV column names when the file has a header naming them, or
- * else every column in order for a model of one input; an {@code idx} source's
+ * else every column in order for a model of one input); then an {@code idx} source's
  * {@code scale} applied; standardized with the statistics saved in the checkpoint), and
  * each row's outputs are written as CSV, with the most likely class named for an output
  * of one score per class or the one score of a binary classifier, after any columns of the
@@ -83,15 +84,19 @@ public final class Prediction {
    * @throws DataException naming the file, line and column of a bad cell or a missing column
    */
   public Written write(Path input, Appendable out) {
-    return write(input, List.of(), out);
+    return write(new PredictionInputs(input, Map.of()), List.of(), out);
   }
 
   /**
    * As {@link #write(Path, Appendable)}, with the columns {@code keep} of the file (read as
    * text, by their header names) passed through before the outputs on each line.
    */
-  public Written write(Path input, List<String> keep, Appendable out) {
-    Dataset rows = standardizer.apply(read(input));
+  public Written write(PredictionInputs inputs, List<String> keep, Appendable out) {
+    Path input = inputs.csv();
+    if (input == null && !keep.isEmpty()) {
+      throw new DataException("--keep copies columns of a CSV input; .npy and IDX files have none to copy");
+    }
+    Dataset rows = standardizer.apply(scaled(input != null ? read(input) : inputs.readArrays(unit)));
     List<List<String>> kept = keep.isEmpty() ? List.of() : Csv.textColumns(input, delimiter(), keep);
     if (!keep.isEmpty() && kept.size() != rows.size()) {
       throw new DataException(input + ": " + kept.size() + " rows hold the kept columns but " + rows.size()
@@ -140,8 +145,7 @@ public final class Prediction {
 
   /** The inputs of the model (its targets left out), as a data set read from the CSV file. */
   private Dataset read(Path input) {
-    DataSource data = unit.train().data();
-    DataSource.CsvFile csv = data.match(c -> c, idx -> null, npy -> null, text -> null);
+    DataSource.CsvFile csv = unit.train().data().match(c -> c, idx -> null, npy -> null, text -> null);
     char delimiter = delimiter();
     Map<String, TensorSpec> specs = new LinkedHashMap<>();
     Map<String, List<String>> columns = new LinkedHashMap<>();
@@ -163,8 +167,12 @@ public final class Prediction {
           specs.keySet()) + "), so its train block must name their columns, and the file needs a header with "
           + "those names");
     }
-    Dataset read = Csv.read(input, header, delimiter, columns, specs, Map.of(), Map.of(), IdLimits.of(unit.graph()));
-    return data.match(c -> read, idx -> scaled(read, idx.scale()), npy -> read, text -> read);
+    return Csv.read(input, header, delimiter, columns, specs, Map.of(), Map.of(), IdLimits.of(unit.graph()));
+  }
+
+  /** The inputs as training saw them: times an idx source's scale, unchanged for other sources. */
+  private Dataset scaled(Dataset read) {
+    return unit.train().data().match(c -> read, idx -> scaled(read, idx.scale()), npy -> read, text -> read);
   }
 
   /** Floating-point inputs multiplied by the idx source's scale, as training saw them. */

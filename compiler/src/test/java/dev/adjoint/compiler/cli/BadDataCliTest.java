@@ -9,8 +9,6 @@ import dev.adjoint.runtime.checkpoint.TensorData;
 import dev.adjoint.runtime.checkpoint.TensorFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,8 +88,8 @@ class BadDataCliTest {
     assertTrue(csv.err().contains("points.csv:3: column 'v': 1e39 is too large for x, an f32"), csv.err());
 
     Path npy = write("npy.nn", String.format(LABELS, "npy(x = \"x.npy\", y = \"y.npy\")"));
-    Files.write(temp.resolve("x.npy"), npy("<f4", "(2, 2)", floats(0.5f, Float.NaN, 1, 2)));
-    Files.write(temp.resolve("y.npy"), npy("<i4", "(2,)", ints(1, 2)));
+    Files.write(temp.resolve("x.npy"), ArrayFiles.npy("<f4", "(2, 2)", ArrayFiles.floats(0.5f, Float.NaN, 1, 2)));
+    Files.write(temp.resolve("y.npy"), ArrayFiles.npy("<i4", "(2,)", ArrayFiles.ints(1, 2)));
     CliRun nan = train(npy);
     assertEquals(1, nan.status(), nan.err());
     assertTrue(nan.err().contains("x.npy: sample 0, value 1: NaN is not a finite number"), nan.err());
@@ -102,8 +100,8 @@ class BadDataCliTest {
   @Test
   void emptyArraysAndBadBytesAreExplained() throws IOException {
     Path npy = write("npy.nn", String.format(LABELS, "npy(x = \"x.npy\", y = \"y.npy\")"));
-    Files.write(temp.resolve("x.npy"), npy("<f4", "(0, 2)", new byte[0]));
-    Files.write(temp.resolve("y.npy"), npy("<i4", "(0,)", new byte[0]));
+    Files.write(temp.resolve("x.npy"), ArrayFiles.npy("<f4", "(0, 2)", new byte[0]));
+    Files.write(temp.resolve("y.npy"), ArrayFiles.npy("<i4", "(0,)", new byte[0]));
     CliRun empty = train(npy);
     assertEquals(1, empty.status(), empty.err());
     assertTrue(empty.err().contains("x.npy: holds no samples (shape [0, 2]); x needs at least one"), empty.err());
@@ -132,9 +130,9 @@ class BadDataCliTest {
   @Test
   void aGzipBombIsStoppedAtItsHeader() throws IOException {
     Path nn = write("idx.nn", String.format(LABELS, "idx(x = \"x.idx.gz\", y = \"y.idx.gz\")"));
-    byte[] header = idx(new int[] {2, 2}, new byte[4]);
+    byte[] header = ArrayFiles.idxBytes(new int[] {2, 2}, new byte[4]);
     Files.write(temp.resolve("x.idx.gz"), gzip(java.util.Arrays.copyOf(header, 32 << 20)));
-    Files.write(temp.resolve("y.idx.gz"), gzip(idx(new int[] {2}, new byte[] {1, 2})));
+    Files.write(temp.resolve("y.idx.gz"), gzip(ArrayFiles.idxBytes(new int[] {2}, new byte[] {1, 2})));
     CliRun r = train(nn);
     assertEquals(1, r.status(), r.err());
     assertTrue(r.err().contains("x.idx.gz: the file decompresses to more than the 4 bytes of data its header "
@@ -230,42 +228,6 @@ class BadDataCliTest {
   private static void assertNoTrace(CliRun r) {
     assertFalse(r.err().contains("\tat "), r.err());
     assertFalse(r.err().contains("internal error"), r.err());
-  }
-
-  private static byte[] npy(String descr, String shape, byte[] data) {
-    String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
-    int total = 10 + dict.length() + 1;
-    String header = dict + " ".repeat((total + 63) / 64 * 64 - total) + "\n";
-    ByteBuffer b = ByteBuffer.allocate(10 + header.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
-    b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
-    b.putShort((short) header.length()).put(header.getBytes(StandardCharsets.ISO_8859_1));
-    return b.put(data).array();
-  }
-
-  private static byte[] floats(float... values) {
-    ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-    for (float v : values) {
-      b.putFloat(v);
-    }
-    return b.array();
-  }
-
-  private static byte[] ints(int... values) {
-    ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-    for (int v : values) {
-      b.putInt(v);
-    }
-    return b.array();
-  }
-
-  /** An IDX file of unsigned bytes. */
-  private static byte[] idx(int[] dims, byte[] data) {
-    ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length).order(ByteOrder.BIG_ENDIAN);
-    b.put((byte) 0).put((byte) 0).put((byte) 0x08).put((byte) dims.length);
-    for (int d : dims) {
-      b.putInt(d);
-    }
-    return b.put(data).array();
   }
 
   private static byte[] gzip(byte[] plain) throws IOException {
