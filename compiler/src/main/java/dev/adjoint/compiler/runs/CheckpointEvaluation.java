@@ -56,19 +56,12 @@ public final class CheckpointEvaluation {
     for (String name : splits) {
       Dataset rows = standardizer.apply(byName.get(name));
       if (rows.size() > 0) {
-        List<Metric> metrics = new ArrayList<>(TrainingPlan.metrics(config.metrics()).get());
-        ClassReport report = ClassReport.of(unit);
-        if (report != null) {
-          metrics.addAll(report.metrics());
+        SplitEvaluation split = SplitEvaluation.of(unit, model, rows, TrainingPlan.metrics(config.metrics()).get(),
+            LossReduction.of(unit.graph()), config.batch());
+        if (split.report() != null) {
+          classes.put(name, split.report());
         }
-        Map<String, Double> values = new LinkedHashMap<>(Trainer.evaluate(model, new DatasetRows(rows),
-            Trainer.withLoss(metrics, LossReduction.of(unit.graph())), config.batch()));
-        if (report != null) {
-          // the report's counting metrics are not the block's: only their table is shown
-          report.metrics().forEach(m -> values.remove(m.name()));
-          classes.put(name, report);
-        }
-        out.put(name, values);
+        out.put(name, split.values());
       }
     }
     return new Result(out, classes);

@@ -79,6 +79,16 @@ public final class ClassReport {
     return node != null && UnitInterval.holds(node) ? 0.5 : 0.0;
   }
 
+  /** The class names, in the target's order (the indices for classes without names). */
+  List<String> classNames() {
+    return classNames;
+  }
+
+  /** The counts of the last evaluation: [target][predicted]. */
+  long[][] matrix() {
+    return f1.matrix();
+  }
+
   /** The three counting metrics, to evaluate beside the train block's. */
   List<ConfusionMetric> metrics() {
     return List.of(precision, recall, f1);

@@ -19,7 +19,9 @@ import java.util.List;
  */
 final class RunStaging {
   /** The files of a run; nothing else in a run folder is touched. */
-  static final List<String> RUN_FILES = List.of("history.csv", "best.safetensors", "curves.png", "last.safetensors");
+  static final List<String> RUN_FILES = List.of("history.csv", "best.safetensors", "curves.png",
+      "confusion-train.csv", "confusion-train.png", "confusion-val.csv", "confusion-val.png", "confusion-test.csv",
+      "confusion-test.png", "last.safetensors");
   private static final String PREFIX = ".new-";
 
   private final Path folder;

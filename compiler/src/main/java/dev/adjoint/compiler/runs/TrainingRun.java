@@ -176,17 +176,20 @@ public final class TrainingRun {
     } finally {
       staging.abandon();
     }
-    Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
-    for (Map.Entry<String, Dataset> e : Map.of("train", train, "val", val, "test", test).entrySet()) {
-      if (e.getValue().size() > 0) {
-        metrics.put(e.getKey(), Trainer.evaluate(model, new DatasetRows(e.getValue()),
-            Trainer.withLoss(options.metrics().get(), options.lossReduction()), options.batch()));
-      }
-    }
     Map<String, Map<String, Double>> ordered = new LinkedHashMap<>();
-    for (String s : List.of("train", "val", "test")) {
-      if (metrics.containsKey(s)) {
-        ordered.put(s, metrics.get(s));
+    Map<String, ClassReport> reports = new LinkedHashMap<>();
+    Map<String, Dataset> sets = new LinkedHashMap<>();
+    sets.put("train", train);
+    sets.put("val", val);
+    sets.put("test", test);
+    for (Map.Entry<String, Dataset> e : sets.entrySet()) {
+      if (e.getValue().size() > 0) {
+        SplitEvaluation measured = SplitEvaluation.of(unit, model, e.getValue(), options.metrics().get(),
+            options.lossReduction(), options.batch());
+        ordered.put(e.getKey(), measured.values());
+        if (measured.report() != null) {
+          reports.put(e.getKey(), measured.report());
+        }
       }
     }
     console.print(ConsoleReport.table(ordered));
@@ -200,7 +203,16 @@ public final class TrainingRun {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + folder.resolve("curves.png"), e);
     }
-    console.println("checkpoints, history.csv and curves.png in " + folder);
+    for (Map.Entry<String, ClassReport> e : reports.entrySet()) {
+      try {
+        ConfusionImage.write(folder, e.getKey(), e.getValue().classNames(), e.getValue().matrix());
+      } catch (IOException ex) {
+        throw new UncheckedIOException("cannot write the confusion matrix of the " + e.getKey() + " split into "
+            + folder, ex);
+      }
+    }
+    console.println("checkpoints, history.csv and curves.png" + (reports.isEmpty() ? ""
+        : ", confusion-" + String.join("/", reports.keySet()) + ".csv and .png") + " in " + folder);
     console.flush();
     return new Result(result, ordered, folder);
   }

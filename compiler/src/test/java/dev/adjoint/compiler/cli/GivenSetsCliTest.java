@@ -91,6 +91,13 @@ class GivenSetsCliTest {
       Matcher reported = Pattern.compile("loss\\s+([0-9.]+)").matcher(eval.out());
       assertTrue(reported.find(), eval.out());
       assertEquals(loss / rows.size(), Double.parseDouble(reported.group(1)), 6e-5, set + ": " + eval.out());
+      // the run folder's confusion matrix of the set counts the file's rows
+      List<String> confusion = Files.readAllLines(run.resolve("confusion-" + set + ".csv"));
+      assertEquals("target,left,right", confusion.get(0));
+      long[] counted = confusion.subList(1, 3).stream()
+          .mapToLong(l -> Long.parseLong(l.split(",")[1]) + Long.parseLong(l.split(",")[2])).toArray();
+      assertEquals(rows.size() - right, counted[0], set + ": " + confusion);
+      assertEquals(right, counted[1], set + ": " + confusion);
       Matcher support = Pattern.compile("(?m)^right\\s+\\S+\\s+\\S+\\s+\\S+\\s+(\\d+)$").matcher(eval.out());
       assertTrue(support.find(), eval.out());
       assertEquals(right, Integer.parseInt(support.group(1)), set + ": " + eval.out());
