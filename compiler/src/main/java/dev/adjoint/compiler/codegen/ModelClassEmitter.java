@@ -165,7 +165,8 @@ final class ModelClassEmitter {
     if (split && trainable) {
       constructorMethod.addStatement("this.learningRate = $L", JavaText.doubleLiteral(optimizerEmitter.initialLearningRate()));
     }
-    constructorMethod.addStatement("initialize(0)");
+    // seed 0, unless the model is built to take another's weights (CompiledModel.sharingWeights)
+    constructorMethod.addStatement("initializeUnlessShared()");
     type.addMethod(constructorMethod.build());
     type.addMethod(MethodSpec.methodBuilder("modelName").addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC).returns(String.class)

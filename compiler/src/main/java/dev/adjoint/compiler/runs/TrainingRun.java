@@ -159,6 +159,7 @@ public final class TrainingRun {
     Map<String, String> extra = new HashMap<>(standardizer.toMap());
     extra.put(Checkpoint.MODEL_HASH_KEY, factory.key());
     extra.put(RecordedSets.KEY, RecordedSets.text(unit.sets()));
+    extra.putAll(PredictorMetadata.of(unit));
     RunStaging staging = resuming ? RunStaging.direct(folder) : RunStaging.fresh(folder);
     Saver saver = new Saver(extra, staging, resuming ? historyHeader() : null);
     TrainingListener listener = new Both(new ConsoleReport(console, terminal), saver);

@@ -33,6 +33,9 @@ public abstract class CompiledModel {
     }
   }
 
+  /** The model whose parameter and state arrays a model under construction takes, if any ({@link #sharingWeights}). */
+  private static final ThreadLocal<CompiledModel> WEIGHTS_OF = new ThreadLocal<>();
+
   private final int maxBatch;
   /** The thread that uses the entry points, null until one does or after {@link #release}. */
   private Thread owner; // read and written through OWNER only
@@ -184,13 +187,86 @@ public abstract class CompiledModel {
   }
 
   protected final <T> T registerParam(TensorSpec spec, T data) {
-    params.put(spec.name(), new Tensor(spec, data));
-    return data;
+    T own = shared(spec, data, false);
+    params.put(spec.name(), new Tensor(spec, own));
+    return own;
   }
 
   protected final <T> T registerState(TensorSpec spec, T data) {
-    states.put(spec.name(), new Tensor(spec, data));
-    return data;
+    T own = shared(spec, data, true);
+    states.put(spec.name(), new Tensor(spec, own));
+    return own;
+  }
+
+  /**
+   * For generated constructors, last: initializes the parameters with seed 0, unless
+   * {@link #sharingWeights} builds this model, whose parameters and states are then another
+   * model's (which initializing would overwrite while that model may be in use).
+   */
+  protected final void initializeUnlessShared() {
+    if (WEIGHTS_OF.get() == null) {
+      initialize(0);
+    }
+  }
+
+  /**
+   * {@code data}, or while {@link #sharingWeights} builds this model, the donor's array of the
+   * same name, type and length.
+   */
+  @SuppressWarnings("unchecked")
+  private static <T> T shared(TensorSpec spec, T data, boolean state) {
+    CompiledModel donor = WEIGHTS_OF.get();
+    Tensor theirs = donor == null ? null : (state ? donor.states : donor.params).get(spec.name());
+    if (theirs == null || !theirs.spec().equals(spec) || theirs.data().getClass() != data.getClass()
+        || java.lang.reflect.Array.getLength(theirs.data()) != java.lang.reflect.Array.getLength(data)) {
+      return data;
+    }
+    return (T) theirs.data();
+  }
+
+  /**
+   * A new model from {@code constructor} that uses {@code donor}'s parameters and states: the
+   * donor's own arrays where the generated class takes them whole (no copy, however many
+   * models share them), a copy of its values where it cannot. Each such model has buffers of
+   * its own, so each can run {@link #predict} or {@link #evaluate} on a thread of its own
+   * while they share one copy of the weights; they neither write parameters nor states. A
+   * {@link #trainStep} on one would change them for all: such models are for inference.
+   *
+   * @throws IllegalArgumentException when the two models' parameters or states differ in name or shape
+   */
+  public static <M extends CompiledModel> M sharingWeights(CompiledModel donor, java.util.function.Supplier<M> constructor) {
+    M model;
+    WEIGHTS_OF.set(donor);
+    try {
+      model = constructor.get();
+    } finally {
+      WEIGHTS_OF.remove();
+    }
+    CompiledModel made = model;
+    copyUnshared(donor.params, made.params, "parameters", donor, made);
+    copyUnshared(donor.states, made.states, "states", donor, made);
+    return model;
+  }
+
+  private static void copyUnshared(Map<String, Tensor> from, Map<String, Tensor> into, String what,
+      CompiledModel donor, CompiledModel model) {
+    if (!from.keySet().equals(into.keySet())) {
+      throw new IllegalArgumentException("model " + model.modelName() + " cannot share the " + what + " of model "
+          + donor.modelName() + ": " + into.keySet() + " against " + from.keySet());
+    }
+    for (Map.Entry<String, Tensor> e : from.entrySet()) {
+      Tensor source = e.getValue();
+      Tensor target = into.get(e.getKey());
+      if (!source.spec().equals(target.spec())) {
+        throw new IllegalArgumentException("model " + model.modelName() + " cannot share " + e.getKey() + ": "
+            + target.spec() + " against " + source.spec());
+      }
+      if (target.data() != source.data()) {
+        for (int i = 0; i < source.capacity(); i++) {
+          target.set(i, source.get(i));
+        }
+      }
+    }
   }
 
   protected final <T> T registerOptimizerState(TensorSpec spec, T data) {
