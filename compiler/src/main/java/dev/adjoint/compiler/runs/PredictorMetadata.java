@@ -3,22 +3,43 @@ package dev.adjoint.compiler.runs;
 import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Node;
+import dev.adjoint.compiler.source.SourceFile;
 import dev.adjoint.runtime.predict.Predictor;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What a checkpoint records for {@link Predictor} beyond the weights and the standardization:
- * the model's input names, an {@code idx} source's scale, and for a classifier (as
- * {@link ClassReport#of} finds one) its class names, scoring output and binary threshold, so
- * that an application predicts from raw features and names classes without the .nn file.
+ * What a checkpoint records to describe itself beyond the weights and the standardization:
+ * for {@link Predictor}, the model's input names, an {@code idx} source's scale, and for a
+ * classifier (as {@link ClassReport#of} finds one) its class names, scoring output and binary
+ * threshold, so that an application predicts from raw features and names classes without
+ * the .nn file; and the .nn file it was trained from (name, text and SHA-256) with the train
+ * block's resolved settings, so that a checkpoint says what made it.
  */
 final class PredictorMetadata {
   private PredictorMetadata() {}
 
+  /** The .nn file's name as given. */
+  static final String SOURCE_NAME_KEY = "adjoint.source_name";
+  /** The .nn file's whole text. */
+  static final String SOURCE_KEY = "adjoint.source";
+  /** The SHA-256 of the .nn file's text as UTF-8, in hex. */
+  static final String SOURCE_SHA256_KEY = "adjoint.source_sha256";
+  /** The train block's settings with their defaults filled in, as {@code adjoint graph} prints them. */
+  static final String TRAIN_KEY = "adjoint.train";
+
   static Map<String, String> of(ModelUnit unit) {
     Map<String, String> out = new LinkedHashMap<>();
+    SourceFile source = unit.declaration().span().file();
+    out.put(SOURCE_NAME_KEY, source.name());
+    out.put(SOURCE_KEY, source.text());
+    out.put(SOURCE_SHA256_KEY, sha256(source.text()));
+    out.put(TRAIN_KEY, unit.train().describe());
     List<String> inputs = unit.graph().inputs().stream().map(n -> n.attrs(Attrs.Input.class))
         .filter(a -> !a.target()).map(Attrs.Input::name).toList();
     out.put(Predictor.INPUTS_KEY, Predictor.joinLines(inputs));
@@ -37,5 +58,14 @@ final class PredictorMetadata {
       out.put(Predictor.CLASS_THRESHOLD_KEY, Double.toString(ClassReport.oneScoreThreshold(unit, output)));
     }
     return out;
+  }
+
+  private static String sha256(String text) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
   }
 }

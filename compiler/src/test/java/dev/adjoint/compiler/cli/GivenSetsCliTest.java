@@ -3,10 +3,15 @@ package dev.adjoint.compiler.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.adjoint.runtime.checkpoint.Checkpoint;
+import dev.adjoint.runtime.predict.Predictor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -63,7 +68,7 @@ class GivenSetsCliTest {
   }
 
   @Test
-  void eachSetIsItsFilesRows() throws IOException {
+  void eachSetIsItsFilesRows() throws Exception {
     Path given = program("given.nn", "train = " + csv("train.csv") + ", val = " + csv("val.csv") + ", test = "
         + csv("test.csv"));
     Path run = temp.resolve("run");
@@ -71,6 +76,16 @@ class GivenSetsCliTest {
     assertEquals(0, train.status(), train.err());
     assertTrue(train.out().contains("on 40 samples (7 validation, 5 test)"), train.out());
     String checkpoint = run.resolve("last.safetensors").toString();
+    // the checkpoint describes itself: the .nn file, the resolved settings, what a Predictor needs
+    Map<String, String> metadata = Checkpoint.metadata(run.resolve("last.safetensors"));
+    assertEquals(Files.readString(given), metadata.get("adjoint.source"));
+    assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(given))),
+        metadata.get("adjoint.source_sha256"));
+    assertTrue(metadata.get("adjoint.train").contains("data val csv(path=\"val.csv\""), metadata.get("adjoint.train"));
+    assertTrue(metadata.get("adjoint.train").contains("optimizer adam(lr=0.05"), metadata.get("adjoint.train"));
+    assertEquals("left\nright", metadata.get(Predictor.CLASSES_KEY));
+    assertEquals("x", metadata.get(Predictor.INPUTS_KEY));
+    assertEquals("p", metadata.get(Predictor.CLASS_OUTPUT_KEY));
     for (String set : new String[] {"train", "val", "test"}) {
       Path file = temp.resolve(set + ".csv");
       CliRun eval = CliRun.of("eval", given.toString(), "--checkpoint", checkpoint, "--split", set);
