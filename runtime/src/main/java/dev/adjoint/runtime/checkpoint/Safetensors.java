@@ -89,7 +89,7 @@ public final class Safetensors {
   }
 
   /** The parsed JSON header of a file, the channel left at the first byte after it. */
-  private static Map<String, Object> header(Path file, FileChannel channel) throws IOException {
+  static Map<String, Object> header(Path file, FileChannel channel) throws IOException {
     long fileLength = channel.size();
     if (fileLength < 8) {
       throw new CheckpointException(file, "is " + fileLength + " bytes long, too short for the 8-byte header length"
