@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * W1-W5 and W7 on Adjoint: one compiled training step (forward, backward, optimizer update) per
+ * W1-W7 on Adjoint: one compiled training step (forward, backward, optimizer update) per
  * operation, reported as steps/s ({@code ResultsTable} turns W1, W3 and W5 into samples/s
  * and W3 and W5 into GFLOP/s); W4 and W5i one {@code predict(1)} per operation, in µs. Each iteration starts
  * again from the shared initial weights, so both sides measure the same stretch of training
@@ -214,6 +214,32 @@ public class AdjointWorkloads {
   @Benchmark
   public double w7Lstm(W7 s) {
     return s.model.trainStep(LstmData.BATCH);
+  }
+
+  /** W6: the transformer of {@link TransformerData}, reset before each iteration. */
+  @State(Scope.Thread)
+  public static class W6 {
+    @Param({"1", "2"})
+    public int threads;
+    TransformerData data;
+    CompiledModel model;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      AdjointSide.useThreads(threads);
+      data = TransformerData.create();
+      model = data.trainer();
+    }
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      data.reset(model);
+    }
+  }
+
+  @Benchmark
+  public double w6Transformer(W6 s) {
+    return s.model.trainStep(TransformerData.BATCH);
   }
 
   /** One request: the sample copied into the input, a batch-1 prediction, the probabilities read (summed, so JMH keeps them). */

@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Compile latency of W1's model, from the .nn file to something that runs:
+ * Compile latency of W1's model (and, warm, of W6's transformer: {@link #warmW6}), from the
+ * .nn file to something that runs:
  *
  * <ul>
  *   <li>{@link #warmW1}: in process, after warm-up — read and check the file, optimize,
@@ -105,6 +106,33 @@ public class CompileBenchmark {
           + Files.readString(cli.log, StandardCharsets.UTF_8));
     }
     return status;
+  }
+
+  /** W6's .nn file (the transformer of {@link TransformerData}) on disk, beside its batch. */
+  @State(Scope.Thread)
+  public static class TransformerFile {
+    Path file;
+
+    @Setup(Level.Trial)
+    public void write() {
+      file = TransformerData.create().write();
+    }
+
+    @TearDown(Level.Trial)
+    public void delete() {
+      ModelFiles.deleteFolder(file.getParent());
+    }
+  }
+
+  /** {@link #warmW1}'s measure on W6's transformer (issue 16's target: 100 ms), a model for batch 32. */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Warmup(iterations = 12, time = 2)
+  @Measurement(iterations = 5, time = 2)
+  public CompiledModel warmW6(TransformerFile model) {
+    ModelUnit unit = Adjoint.check(model.file, null, List.of());
+    return ModelCompiler.compileUncached(unit).newModel(TransformerData.BATCH);
   }
 
   /** bin/adjoint of the checkout: -Dadjoint.home, else the first folder upward that has it. */

@@ -45,6 +45,14 @@ public final class ModelFiles {
     return writeText(dir.resolve(name + ".nn"), text);
   }
 
+  /** Writes ids {@code x} and classes {@code y} (both i32, {@code width} per sample) and the .nn text into a new temporary folder. */
+  public static Path writeIds(String name, String text, int[] x, int[] y, int width) {
+    Path dir = newFolder();
+    writeNpy(dir.resolve("x.npy"), "<i4", new int[] {x.length / width, width}, ints(x));
+    writeNpy(dir.resolve("y.npy"), "<i4", new int[] {y.length / width, width}, ints(y));
+    return writeText(dir.resolve(name + ".nn"), text);
+  }
+
   /** Deletes a folder and everything in it; quietly does nothing for null. */
   public static void deleteFolder(Path dir) {
     if (dir == null || !Files.exists(dir)) {

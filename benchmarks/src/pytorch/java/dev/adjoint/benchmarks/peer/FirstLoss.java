@@ -4,6 +4,7 @@ import dev.adjoint.benchmarks.AdjointSide;
 import dev.adjoint.benchmarks.BenchData;
 import dev.adjoint.benchmarks.CnnData;
 import dev.adjoint.benchmarks.LstmData;
+import dev.adjoint.benchmarks.TransformerData;
 import dev.adjoint.benchmarks.Workload;
 import dev.adjoint.runtime.model.CompiledModel;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import java.util.Locale;
  * Adjoint and PyTorch must compute the same first training loss (and, after one update by
  * their optimizers, the same second loss). A mismatch means different networks, layouts,
  * losses or optimizers, and stops the benchmark. {@code PyTorchWorkloads} checks before it
- * measures; {@link #main} checks W1-W3, W5 and W7 and writes the lines that {@code ResultsTable} shows.
+ * measures; {@link #main} checks W1-W3 and W5-W7 and writes the lines that {@code ResultsTable} shows.
  */
 public final class FirstLoss {
   /** Relative tolerance of the first loss: float32 sums in a different order. */
@@ -87,6 +88,24 @@ public final class FirstLoss {
     }
   }
 
+  /** W6's two first losses on both sides, from {@link TransformerData}'s start. */
+  public static Agreement compareTransformer() {
+    TransformerData data = TransformerData.create();
+    CompiledModel adjoint = data.trainer();
+    double a1 = adjoint.trainStep(TransformerData.BATCH);
+    double a2 = adjoint.trainStep(TransformerData.BATCH);
+    try (DjlTransformer pytorch = new DjlTransformer(data)) {
+      double p1 = pytorch.trainStep();
+      double p2 = pytorch.trainStep();
+      return new Agreement("transformer", a1, p1, a2, p2);
+    }
+  }
+
+  /** {@link #compareTransformer}, printed, and an exception when the two sides disagree. */
+  public static Agreement checkTransformer() {
+    return checked(compareTransformer());
+  }
+
   /** {@link #compareLstm}, printed, and an exception when the two sides disagree. */
   public static Agreement checkLstm() {
     return checked(compareLstm());
@@ -111,7 +130,7 @@ public final class FirstLoss {
     return agreement;
   }
 
-  /** Checks W1-W3, W5 and W7 on one thread each; writes the lines to the file given, if any; exits 1 on a mismatch. */
+  /** Checks W1-W3 and W5-W7 on one thread each; writes the lines to the file given, if any; exits 1 on a mismatch. */
   public static void main(String[] args) throws IOException {
     AdjointSide.useThreads(1);
     DjlNetwork.engine(1);
@@ -123,6 +142,7 @@ public final class FirstLoss {
     }
     agreements.add(compareCnn());
     agreements.add(compareLstm());
+    agreements.add(compareTransformer());
     for (Agreement agreement : agreements) {
       System.out.println(agreement);
       lines.add(agreement.toString());

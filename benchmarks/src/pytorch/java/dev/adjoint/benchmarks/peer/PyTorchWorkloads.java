@@ -4,6 +4,7 @@ import dev.adjoint.benchmarks.AdjointSide;
 import dev.adjoint.benchmarks.BenchData;
 import dev.adjoint.benchmarks.CnnData;
 import dev.adjoint.benchmarks.LstmData;
+import dev.adjoint.benchmarks.TransformerData;
 import dev.adjoint.benchmarks.Jvm;
 import dev.adjoint.benchmarks.Workload;
 import dev.adjoint.runtime.model.CompiledModel;
@@ -24,7 +25,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * W1-W5 and W7 on PyTorch through DJL, the twin of {@code AdjointWorkloads}: the same methods,
+ * W1-W7 on PyTorch through DJL, the twin of {@code AdjointWorkloads}: the same methods,
  * shapes, iteration settings, weights and batch. Before measuring, each fork checks that
  * both sides compute the same losses ({@link FirstLoss}) or, for W4 and W5i, the same
  * probabilities.
@@ -157,6 +158,32 @@ public class PyTorchWorkloads {
     }
   }
 
+  /** W6: the transformer, checked against Adjoint's first losses. */
+  @State(Scope.Thread)
+  public static class W6 {
+    @Param({"1", "2"})
+    public int threads;
+    DjlTransformer network;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      DjlNetwork.engine(threads);
+      AdjointSide.useThreads(threads);
+      FirstLoss.checkTransformer();
+      network = new DjlTransformer(TransformerData.create());
+    }
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      network.reset();
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+      network.close();
+    }
+  }
+
   /** W7: the LSTM, checked against Adjoint's first losses. */
   @State(Scope.Thread)
   public static class W7 {
@@ -257,6 +284,11 @@ public class PyTorchWorkloads {
 
   @Benchmark
   public float w7Lstm(W7 s) {
+    return s.network.trainStep();
+  }
+
+  @Benchmark
+  public float w6Transformer(W6 s) {
     return s.network.trainStep();
   }
 }

@@ -128,6 +128,39 @@ public final class ScanBody {
     return mapped.get(target);
   }
 
+  /**
+   * Every node of the step computed from {@code actuals} in place of the placeholders, as
+   * {@link #instantiate} does for the result: each of the body's nodes (placeholders
+   * included) mapped to its copy, for rules that need the copies of inner nodes too.
+   */
+  public Map<Node, Node> instantiateAll(List<Node> actuals) {
+    if (actuals.size() != placeholders.size()) {
+      throw new IllegalArgumentException("a scan body takes " + placeholders.size() + " values, got " + actuals.size());
+    }
+    Map<Node, Node> mapped = new IdentityHashMap<>();
+    for (int i = 0; i < actuals.size(); i++) {
+      if (!actuals.get(i).type().equals(placeholders.get(i).type())) {
+        throw new IllegalArgumentException("scan body value " + i + " has type " + actuals.get(i).type()
+            + " where " + placeholders.get(i).type() + " is expected");
+      }
+      mapped.put(placeholders.get(i), actuals.get(i));
+    }
+    for (Node n : nodes()) {
+      if (mapped.containsKey(n)) {
+        continue;
+      }
+      List<Node> inputs = new ArrayList<>(n.inputs().size());
+      boolean changed = false;
+      for (Node in : n.inputs()) {
+        Node m = mapped.getOrDefault(in, in);
+        inputs.add(m);
+        changed |= m != in;
+      }
+      mapped.put(n, changed ? n.withInputs(inputs) : n);
+    }
+    return mapped;
+  }
+
   @Override
   public String toString() {
     return "body of " + nodes().size() + " nodes";

@@ -8,15 +8,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The derivative of {@link Op#SCAN}: back-propagation through time as more loops. With h_t
- * the carry after step t (the stacked result H), f the body and c_t the whole cotangent of
- * h_t, a reverse loop computes c_t = g_t + ∂f/∂h(h_t, x_{t+1})ᵀ c_{t+1} from the saved
- * states; then a loop per sequence gives its cotangent ∂f/∂x(h_{t-1}, x_t)ᵀ c_t step by
- * step, a loop per constant sums ∂f/∂w(h_{t-1}, x_t)ᵀ c_t over the steps (its carry is the
- * sum, so nothing grows with T), and the init's cotangent is ∂f/∂h(h_0⁻, x_0)ᵀ c_0. Each
- * loop's body is the body's own vector-Jacobian product, built from primitives, so the
- * backward pass stays in the IR; each backward loop recomputes the step it differentiates
- * rather than saving its intermediates (memory stays O(T) carries).
+ * The derivative of {@link Op#SCAN}: back-propagation through time as more loops. Where the
+ * step's values can lie side by side, {@link ScanBackward} builds one backward loop (and
+ * weight gradients as single products after it). Otherwise, with h_t the carry after step t
+ * (the stacked result H), f the body and c_t the whole cotangent of h_t, a reverse loop
+ * computes c_t = g_t + ∂f/∂h(h_t, x_{t+1})ᵀ c_{t+1} from the saved states; then a loop per
+ * sequence gives its cotangent ∂f/∂x(h_{t-1}, x_t)ᵀ c_t step by step, a loop per constant
+ * sums ∂f/∂w(h_{t-1}, x_t)ᵀ c_t over the steps (its carry is the sum, so nothing grows with
+ * T), and the init's cotangent is ∂f/∂h(h_0⁻, x_0)ᵀ c_0. Each loop's body is the body's own
+ * vector-Jacobian product, built from primitives, so the backward pass stays in the IR; each
+ * backward loop recomputes the step it differentiates rather than saving its intermediates.
  *
  * <p>A reverse loop's derivative is the mirror image (its cotangents run forwards), so the
  * backward loops can be differentiated again: second derivatives through a scan are loops
@@ -42,15 +43,16 @@ final class ScanDerivative {
       return vjp(b, stacked, steps == 1 ? row : reverse ? b.pad(row, axis, 0, steps - 1)
           : b.pad(row, axis, steps - 1, 0));
     }
+    List<Node> fused = ScanBackward.vjp(b, n, g);
+    if (fused != null) {
+      return fused;
+    }
     ScanBody body = scan.body();
     int m = body.sequences();
     Node init = n.input(0);
     List<Node> sequences = n.inputs().subList(1, 1 + m);
     List<Node> constants = n.inputs().subList(1 + m, n.inputs().size());
-    // the carry before each step: the init at the first step, the step before's carry at the others
-    Node first = b.reshape(init, Scans.insert(init.shape(), axis, 1));
-    Node previous = steps == 1 ? first : reverse ? b.concat(List.of(b.slice(n, axis, 1, steps), first), axis)
-        : b.concat(List.of(first, b.slice(n, axis, 0, steps - 1)), axis);
+    Node previous = previous(b, n, axis, steps, reverse);
     // c_t, from the last step back: a loop the other way
     List<Node> reverseInputs = new ArrayList<>();
     reverseInputs.add(zeros(b, init.type()));
@@ -108,11 +110,19 @@ final class ScanDerivative {
         "use reverse mode (grad) through rnn, lstm, gru or scan");
   }
 
+  /** The carry before each step of the stacked SCAN {@code n}: the init at the first step, the step before's carry at the others. */
+  static Node previous(NodeBuilder b, Node n, int axis, int steps, boolean reverse) {
+    Node init = n.input(0);
+    Node first = b.reshape(init, Scans.insert(init.shape(), axis, 1));
+    return steps == 1 ? first : reverse ? b.concat(List.of(b.slice(n, axis, 1, steps), first), axis)
+        : b.concat(List.of(first, b.slice(n, axis, 0, steps - 1)), axis);
+  }
+
   /**
    * The sequence's slice at the step after each step (x_{t+1}, or x_{t-1} for a reverse
    * loop), zeros after the last step.
    */
-  private static Node following(NodeBuilder b, Node x, int axis, int steps, boolean reverse) {
+  static Node following(NodeBuilder b, Node x, int axis, int steps, boolean reverse) {
     if (steps == 1) {
       return zeros(b, x.type());
     }
@@ -167,7 +177,7 @@ final class ScanDerivative {
    * The body of a loop over (h_{t-1}, x_t..., c_t) with constants w: its carry becomes the
    * cotangent of input k at each step ({@code sum} false) or the running sum of them.
    */
-  private static ScanBody perStepBody(NodeBuilder b, ScanBody body, int k, boolean sum) {
+  static ScanBody perStepBody(NodeBuilder b, ScanBody body, int k, boolean sum) {
     Node acc = ScanBody.placeholder(b, "acc", body.placeholders().get(k).type());
     List<Node> placeholders = new ArrayList<>(List.of(acc));
     List<Node> actuals = new ArrayList<>();
@@ -197,9 +207,19 @@ final class ScanDerivative {
    * step's nodes by each op's own rule, as autodiff's reverse mode does from a scalar.
    */
   static Node cotangent(NodeBuilder b, Node output, Node seed, Node wrt) {
+    Node result = cotangents(b, output, seed, List.of(wrt)).get(wrt);
+    return result != null ? result : zeros(b, wrt.type());
+  }
+
+  /**
+   * The cotangents, for the seed {@code seed} of {@code output}, of every node of the step
+   * that depends on one of {@code sources} (the sources included): one reverse sweep for all
+   * of them. A node on no path from a source is missing from the map.
+   */
+  static Map<Node, Node> cotangents(NodeBuilder b, Node output, Node seed, List<Node> sources) {
     List<Node> order = PostOrder.of(List.of(output));
     Set<Node> needed = Collections.newSetFromMap(new IdentityHashMap<>());
-    needed.add(wrt);
+    needed.addAll(sources);
     for (Node node : order) {
       for (int i = 0; i < node.inputs().size(); i++) {
         if (node.op().derivative().differentiable(i) && needed.contains(node.input(i))) {
@@ -208,15 +228,15 @@ final class ScanDerivative {
         }
       }
     }
-    if (!needed.contains(output)) {
-      return zeros(b, wrt.type());
-    }
     Map<Node, Node> cotangents = new IdentityHashMap<>();
+    if (!needed.contains(output)) {
+      return cotangents;
+    }
     cotangents.put(output, seed);
     for (int i = order.size() - 1; i >= 0; i--) {
       Node node = order.get(i);
       Node g = cotangents.get(node);
-      if (g == null || node.inputs().isEmpty() || node == wrt) {
+      if (g == null || node.inputs().isEmpty()) {
         continue;
       }
       List<Node> contributions = node.op().derivative().vjp(b.at(node.span()), node, g);
@@ -230,7 +250,6 @@ final class ScanDerivative {
         cotangents.put(input, before == null ? d : b.at(input.span()).add(before, d));
       }
     }
-    Node result = cotangents.get(wrt);
-    return result != null ? result : zeros(b, wrt.type());
+    return cotangents;
   }
 }

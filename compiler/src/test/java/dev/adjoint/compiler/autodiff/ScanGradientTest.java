@@ -1,5 +1,6 @@
 package dev.adjoint.compiler.autodiff;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,8 +19,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * SCAN's derivative (the reverse loop over saved carries, a loop per sequence and one
- * summing each constant's cotangent) against central finite differences in f64, for every
+ * SCAN's derivative (one reverse loop over saved carries giving the carry's and the
+ * sequences' cotangents and the products' operands, one product or a summing loop per
+ * constant; or, where those values cannot lie side by side, a loop per cotangent) against central finite differences in f64, for every
  * input at once: the init, the sequence and the weights, at T = 1, 2 and 7, stacked or last.
  */
 class ScanGradientTest {
@@ -93,6 +95,55 @@ class ScanGradientTest {
           java.util.Map<Node, Node> g = ReverseMode.gradients(b, loss, List.of(c.p(2), c.p(1)));
           return b.add(b.sumAll(b.mul(g.get(c.p(2)), g.get(c.p(2)))), b.sumAll(g.get(c.p(1))));
         }, 500 + steps);
+  }
+
+  /**
+   * A carry of another rank than the slices (h [H], x_t [ROWS, K]) cannot lie beside them in
+   * one backward loop: the rule falls back to a loop per cotangent, checked the same way.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 7})
+  void aCarryOfAnotherRankTakesTheLoopPerCotangent(int steps) {
+    GradientChecker.checkReverse("scan vector carry T=" + steps,
+        List.of(Shape.of(H), Shape.of(ROWS, steps, K), Shape.of(H, H), Shape.of(K, H)),
+        c -> {
+          NodeBuilder b = c.b();
+          Node carry = ScanBody.placeholder(b, "carry", new TensorType(ScalarType.F64, Shape.of(H)));
+          Node x = ScanBody.placeholder(b, "x0", new TensorType(ScalarType.F64, Shape.of(ROWS, K)));
+          Node pw = ScanBody.placeholder(b, "w0", c.p(2).type());
+          Node pu = ScanBody.placeholder(b, "w1", c.p(3).type());
+          Node row = b.reshape(carry, Shape.of(1, H));
+          Node inputs = b.sum(b.matmul(x, pu, false, false), List.of(0), true);
+          Node next = b.reshape(b.tanh(b.add(b.matmul(row, pw, false, false), inputs)), Shape.of(H));
+          ScanBody body = ScanBody.of(List.of(carry, x, pw, pu), 1, next);
+          return b.node(Op.SCAN, List.of(c.p(0), c.p(1), c.p(2), c.p(3)), new Attrs.Scan(body, 1, false, true));
+        }, 600 + steps);
+  }
+
+  /**
+   * The Elman cell's backward pass is one loop (the reverse one, giving the carry's and the
+   * sequence's cotangents and the products' operands side by side) and one more summing the
+   * bias's cotangent; W's and U's gradients are each one product over all the steps, outside
+   * any loop.
+   */
+  @Test
+  void theBackwardPassIsOneLoopAndTheWeightsGradientsOneProductEach() {
+    NodeBuilder b = NodeBuilder.start(dev.adjoint.compiler.source.SourceSpan.synthetic("loops"), 0);
+    Node init = param(b, "h", Shape.of(ROWS, H));
+    Node xs = param(b, "x", Shape.of(ROWS, 7, K));
+    Node w = param(b, "w", Shape.of(H, H));
+    Node u = param(b, "u", Shape.of(K, H));
+    Node bias = param(b, "b", Shape.of(H));
+    Node loss = b.sumAll(elman(b, init, xs, w, u, bias, true, false));
+    java.util.Map<Node, Node> g = ReverseMode.gradients(b, loss, List.of(init, xs, w, u, bias));
+    long loops = dev.adjoint.compiler.ir.PostOrder.of(List.copyOf(g.values())).stream()
+        .filter(n -> n.op() == Op.SCAN).count();
+    assertEquals(3, loops, "the forward loop, the backward loop and the bias's summing loop");
+    for (Node weight : List.of(w, u)) {
+      Node d = g.get(weight);
+      assertEquals(Op.MATMUL, d.op(), "gradient of " + weight + ": " + d);
+      assertEquals(7, d.input(0).shape().dim(1), "a product over the 7 stacked steps");
+    }
   }
 
   @Test

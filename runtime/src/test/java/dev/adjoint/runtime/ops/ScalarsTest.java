@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The float forms of tanh and log1p that generated code calls instead of HotSpot 17's native
- * {@code Math.tanh} and {@code Math.log1p}: within one float ulp of the double function
+ * {@code Math.tanh} and {@code Math.log1p}, and of erf (a table in place of a series): within one float ulp of the double function
  * rounded to float, over every scale of input (random bit patterns, tiny and huge values,
  * the switch-over near 2^-12) and at the special values.
  */
@@ -30,6 +30,21 @@ class ScalarsTest {
     assertTrue(Float.isNaN(Scalars.log1p(-2f)));
     assertEquals(Float.POSITIVE_INFINITY, Scalars.log1p(Float.POSITIVE_INFINITY));
     assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(Scalars.log1p(-0f)), "log1p(-0) = -0");
+  }
+
+  @Test
+  void erfIsWithinOneUlp() {
+    sweep("erf", x -> true, Scalars::erf, Erf::erf);
+    for (int i = -4 * 64 * 8; i <= 4 * 64 * 8; i++) {
+      float x = i / 512f; // every table node, the points between them and both switch-overs
+      float expected = (float) Erf.erf(x);
+      assertTrue(Math.abs(Scalars.erf(x) - expected) <= Math.ulp(expected), "erf(" + x + ") = " + Scalars.erf(x)
+          + ", expected " + expected);
+    }
+    assertEquals(1f, Scalars.erf(4f));
+    assertEquals(-1f, Scalars.erf(Float.NEGATIVE_INFINITY));
+    assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(Scalars.erf(-0f)), "erf(-0) = -0");
+    assertTrue(Float.isNaN(Scalars.erf(Float.NaN)));
   }
 
   private interface FloatFunction {
