@@ -481,7 +481,8 @@ class OpCodegenTest {
 
   /**
    * CONV and its two cotangent ops: odd sizes (7x5 by 3x2, stride 2, padding 1), asymmetric
-   * padding with dilation, groups, and a 1-D case; the f32 ones run im2col and the GEMM.
+   * padding with dilation, groups, and a 1-D case; the f32 ones run im2col and the GEMM. A
+   * convolution with a bias and a relu becomes CONV_BIAS_RELU in f32 through the pipeline.
    */
   private static void convolutions(Model m, ScalarType t) {
     NodeBuilder b = m.b;
@@ -493,6 +494,9 @@ class OpCodegenTest {
     m.out("conv", b.node(Op.CONV, List.of(x, w), strided));
     m.out("conv_input_grad", b.node(Op.CONV_INPUT_GRAD, List.of(dy, w), strided));
     m.out("conv_filter_grad", b.node(Op.CONV_FILTER_GRAD, List.of(x, dy), strided));
+    Node biased = b.add(b.node(Op.CONV, List.of(x, m.gaussian("wr", t, 3, 2, 2, 3)), strided),
+        m.gaussian("bias", t, 3));
+    m.out("conv_bias_relu", b.max(biased, b.constant(0, t))); // one CONV_BIAS_RELU in f32 through the pipeline
     Attrs.Conv dilated = conv(List.of(7, 5), List.of(3, 2), List.of(1, 1), List.of(1, 0), List.of(2, 1),
         List.of(2, 2), 1);
     m.out("conv_dilated", b.node(Op.CONV, List.of(x, m.gaussian("wd", t, 3, 2, 2, 2)), dilated));
