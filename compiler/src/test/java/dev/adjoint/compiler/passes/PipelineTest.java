@@ -183,7 +183,7 @@ class PipelineTest {
     training.addAll(optimize);
     assertEquals(training, Pipeline.training().stageNames());
     List<String> inference = new ArrayList<>(front);
-    inference.addAll(List.of("extract/inference", "extract/cse"));
+    inference.addAll(List.of("extract/inference", "extract/batch-norm-folding", "extract/cse"));
     inference.addAll(optimize);
     assertEquals(inference, Pipeline.inference().stageNames());
   }
