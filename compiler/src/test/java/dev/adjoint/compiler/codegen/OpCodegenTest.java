@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.composite.Analysis;
+import dev.adjoint.compiler.composite.Pooling;
 import dev.adjoint.compiler.composite.Selections;
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
@@ -409,6 +410,9 @@ class OpCodegenTest {
     m.out("max_pool_tiled", b.spatialTake(x, tiled));
     m.out("max_pool1d", b.spatialTake(s, atS));
     m.out("spatial_put", b.spatialPut(at, updates, x.shape()));
+    Attrs.Pool ceil = new Attrs.Pool(List.of(2, 2), List.of(2, 2), List.of(0, 0), true); // [B, 4, 3, C]
+    m.out("max_pool_ceil_mode", b.spatialTake(x, b.poolArgmax(x, ceil)));
+    m.out("avg_pool_ceil_mode", Pooling.avgPool(b, x, ceil));
   }
 
   /** SCAN: an Elman cell over 3 steps, stacked, last and backwards, and a loop inside a loop's body. */
