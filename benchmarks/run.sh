@@ -21,7 +21,7 @@ while [[ $# -gt 0 ]]; do
     --quick) quick=(-wi 1 -i 1 -w 1s -r 1s -f 1); shift ;;
     --no-pytorch) pytorch=false; shift ;;
     --) shift; break ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
