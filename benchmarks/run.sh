@@ -7,8 +7,9 @@
 #   benchmarks/run.sh --no-pytorch     Adjoint only (no libtorch download)
 #   benchmarks/run.sh -- REGEX [JMH options]   e.g. -- 'Workloads.w1' -p threads=1
 #
-# Results go to benchmarks/target/results/: results.json (JMH), jmh.log, first-loss.txt and
-# results.md (the table). Run it on a quiet machine: anything else on the cores moves the
+# Results go to benchmarks/target/results/: results.json (JMH), jmh.log, first-loss.txt,
+# results.md (the table) and, when W5 ran, w5-layers.md (its layers' GFLOP/s). Run it on a
+# quiet machine: anything else on the cores moves the
 # numbers, the 2-thread ones most.
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -20,7 +21,7 @@ while [[ $# -gt 0 ]]; do
     --quick) quick=(-wi 1 -i 1 -w 1s -r 1s -f 1); shift ;;
     --no-pytorch) pytorch=false; shift ;;
     --) shift; break ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -53,3 +54,14 @@ java -Dadjoint.home="$root" -jar "$jar" -rf json -rff "$out/results.json" -prof 
 
 echo
 java -cp "$jar" dev.adjoint.benchmarks.ResultsTable "$out/results.json" "$out/first-loss.txt" | tee "$out/results.md"
+
+# W5's layers one by one (GFLOP/s beside the measured fp32 peak of a core), after a run that measured W5
+if grep -q 'w5Cnn' "$out/results.json" 2>/dev/null; then
+  echo
+  rm -f "$out/w5-layers.md"
+  for threads in 1 2; do
+    java --add-modules=jdk.incubator.vector -Dadjoint.threads="$threads" -cp "$jar" \
+      dev.adjoint.benchmarks.CnnLayerRates 2>/dev/null | tee -a "$out/w5-layers.md"
+    echo | tee -a "$out/w5-layers.md"
+  done
+fi

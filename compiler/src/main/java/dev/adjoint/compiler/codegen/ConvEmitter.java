@@ -6,7 +6,7 @@ import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.ScalarType;
 
 /**
- * The call of a runtime convolution kernel for CONV, CONV_INPUT_GRAD or CONV_FILTER_GRAD:
+ * The call of a runtime convolution kernel for CONV, CONV_INPUT_GRAD, CONV_FILTER_GRAD or CONV_BIAS_RELU:
  * {@code Convolution} (im2col and the packed GEMM) in f32, {@code DoubleConvolution} in f64,
  * with the geometry written out as literals (a 1-D convolution as a 2-D one of height 1).
  */
@@ -26,6 +26,15 @@ final class ConvEmitter {
   /** CONV with its bias add as the GEMM's epilogue (f32 only, as the lowering fuses it). */
   static CodeBlock emitBias(Node node, Operand.Array x, Operand.Array w, Operand.Array bias, Operand.Array out) {
     return CodeBlock.of("$T.forwardBias($L, $L, $L, $L, $L);\n", RuntimeTypes.CONVOLUTION, x.ref(), w.ref(),
+        bias.ref(), out.ref(), geometry(node, node.input(0), node));
+  }
+
+  /** CONV_BIAS_RELU: the convolution with its bias and relu as the GEMM's epilogue (f32 only, as the pass forms it). */
+  static CodeBlock emitBiasRelu(Node node, Operand.Array x, Operand.Array w, Operand.Array bias, Operand.Array out) {
+    if (node.dtype() != ScalarType.F32) {
+      throw new IllegalStateException("conv_bias_relu is formed in f32 only, got " + node);
+    }
+    return CodeBlock.of("$T.forwardBiasRelu($L, $L, $L, $L, $L);\n", RuntimeTypes.CONVOLUTION, x.ref(), w.ref(),
         bias.ref(), out.ref(), geometry(node, node.input(0), node));
   }
 

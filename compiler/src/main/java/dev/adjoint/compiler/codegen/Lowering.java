@@ -171,7 +171,8 @@ final class Lowering {
           throw new IllegalStateException("a mode switch reached code generation; the pipeline resolves them");
       case REDUCE_SUM, REDUCE_MAX, ARGMAX, TRANSPOSE, SLICE, UNSLICE, PAD, GATHER, SCATTER_ADD, ONE_HOT, MATMUL,
           BATCH_MATMUL, RANDOM_UNIFORM, POOL_ARGMAX, SPATIAL_TAKE, SPATIAL_PUT, CONV, CONV_INPUT_GRAD,
-          CONV_FILTER_GRAD, LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY, DROPOUT_MASK, ELEMENTWISE_KERNEL, SCAN, ATTENTION
+          CONV_FILTER_GRAD, LOG_SOFTMAX, SOFTMAX_CROSS_ENTROPY, DROPOUT_MASK, ELEMENTWISE_KERNEL, SCAN, ATTENTION,
+          CONV_BIAS_RELU
               -> Form.COMPUTED;
       case CONCAT -> Form.COMPUTED; // one copy of each operand into its buffer
     };

@@ -41,6 +41,7 @@ final class NodeEmitter {
           ConvEmitter.emit("inputGradient", node, node, node.input(0), array(in.get(0)), array(in.get(1)), out);
       case CONV_FILTER_GRAD ->
           ConvEmitter.emit("filterGradient", node, node.input(0), node.input(1), array(in.get(0)), array(in.get(1)), out);
+      case CONV_BIAS_RELU -> ConvEmitter.emitBiasRelu(node, array(in.get(0)), array(in.get(1)), array(in.get(2)), out);
       case REDUCE_SUM, REDUCE_MAX -> ReductionEmitter.emit(node, array(in.get(0)), out);
       case ARGMAX -> ReductionEmitter.argmax(node, array(in.get(0)), out);
       case TRANSPOSE -> MovementEmitter.transpose(node, array(in.get(0)), out);

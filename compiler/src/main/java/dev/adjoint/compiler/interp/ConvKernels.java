@@ -26,6 +26,17 @@ final class ConvKernels {
     }
   }
 
+  /** max(conv(x, w) + bias, 0), the bias one value per output channel (the last axis). */
+  static F64Tensor convBiasRelu(F64Tensor x, F64Tensor w, F64Tensor bias, Attrs.Conv c) {
+    F64Tensor y = conv(x, w, c);
+    double[] v = y.data();
+    double[] b = bias.raw();
+    for (int i = 0; i < v.length; i++) {
+      v[i] = Math.max(v[i] + b[i % b.length], 0);
+    }
+    return F64Tensor.wrap(y.shape(), v);
+  }
+
   static F64Tensor conv(F64Tensor x, F64Tensor w, Attrs.Conv c) {
     Geometry g = Geometry.of(c, x.dim(0), x.dim(x.rank() - 1), w.dim(w.rank() - 1));
     int[] shape = x.shape().clone();

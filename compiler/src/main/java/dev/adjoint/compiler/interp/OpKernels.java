@@ -58,6 +58,7 @@ final class OpKernels {
       case CONV -> ConvKernels.conv(in.get(0), in.get(1), node.attrs(Attrs.Conv.class));
       case CONV_INPUT_GRAD -> ConvKernels.inputGrad(in.get(0), in.get(1), node.attrs(Attrs.Conv.class));
       case CONV_FILTER_GRAD -> ConvKernels.filterGrad(in.get(0), in.get(1), node.attrs(Attrs.Conv.class));
+      case CONV_BIAS_RELU -> ConvKernels.convBiasRelu(in.get(0), in.get(1), in.get(2), node.attrs(Attrs.Conv.class));
       case RANDOM_UNIFORM -> randomUniform(node.attrs(Attrs.Random.class), batch, feed);
       case LOG_SOFTMAX -> FusedKernels.logSoftmax(in.get(0), node.attrs(Attrs.Axes.class));
       case SOFTMAX_CROSS_ENTROPY -> FusedKernels.softmaxCrossEntropy(in.get(0), in.get(1),

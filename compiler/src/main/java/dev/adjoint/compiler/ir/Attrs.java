@@ -107,9 +107,10 @@ public sealed interface Attrs {
 
   /**
    * A pooling window over the spatial axes of a channels-last {@code [B, S..., C]} tensor:
-   * its size, stride and zero padding (both sides) per spatial axis.
+   * its size, stride and zero padding (both sides) per spatial axis, and whether the output
+   * size rounds up (PyTorch's {@code ceil_mode}).
    */
-  record Pool(List<Integer> kernel, List<Integer> stride, List<Integer> padding) implements Attrs {
+  record Pool(List<Integer> kernel, List<Integer> stride, List<Integer> padding, boolean ceilMode) implements Attrs {
     public Pool {
       kernel = List.copyOf(kernel);
       stride = List.copyOf(stride);
@@ -119,14 +120,30 @@ public sealed interface Attrs {
       }
     }
 
-    /** The output size along spatial axis {@code i} for an input of {@code size}: PyTorch's floor rule. */
+    /** Windows with PyTorch's default {@code ceil_mode = False}. */
+    public Pool(List<Integer> kernel, List<Integer> stride, List<Integer> padding) {
+      this(kernel, stride, padding, false);
+    }
+
+    /**
+     * The output size along spatial axis {@code i} for an input of {@code size}, PyTorch's rule:
+     * ⌊(size + 2·padding - kernel) / stride⌋ + 1, rounded up instead with {@code ceilMode}, where
+     * a last window that would start past the input and its left padding is dropped.
+     */
     public int outputSize(int i, int size) {
-      return (size + 2 * padding.get(i) - kernel.get(i)) / stride.get(i) + 1;
+      int span = size + 2 * padding.get(i) - kernel.get(i);
+      int s = stride.get(i);
+      if (!ceilMode) {
+        return span / s + 1;
+      }
+      int out = Math.floorDiv(span + s - 1, s) + 1;
+      return (out - 1) * s >= size + padding.get(i) ? out - 1 : out;
     }
 
     @Override
     public String text() {
-      return "kernel=" + tuple(kernel) + " stride=" + tuple(stride) + " padding=" + tuple(padding);
+      return "kernel=" + tuple(kernel) + " stride=" + tuple(stride) + " padding=" + tuple(padding)
+          + (ceilMode ? " ceil_mode" : "");
     }
 
     private static String tuple(List<Integer> values) {

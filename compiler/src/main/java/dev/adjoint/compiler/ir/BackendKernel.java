@@ -42,5 +42,7 @@ public enum BackendKernel implements Kernel {
   ELEMENTWISE_KERNEL,
   /** A loop over time running a body graph per step ({@link Op#SCAN}). */
   SCAN,
-  ATTENTION
+  ATTENTION,
+  /** A convolution with its bias and relu as the GEMM's epilogue ({@link Op#CONV_BIAS_RELU}). */
+  CONV_BIAS_RELU
 }

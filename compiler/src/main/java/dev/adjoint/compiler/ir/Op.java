@@ -306,6 +306,13 @@ public enum Op implements Primitive {
    */
   ELEMENTWISE_KERNEL(OpGroup.FUSED, Op.VARIADIC, Attrs.Kernel.class, ShapeRules::kernel,
       BackendKernel.ELEMENTWISE_KERNEL, Derivative.formedAfterDifferentiation()),
+  /**
+   * conv_bias_relu(x, filters, bias[C_out]) gives max(conv(x, filters) + bias, 0): a
+   * convolution layer with its bias and relu as the GEMM's epilogue, one kernel call. Formed
+   * after differentiation (passes.ConvEpilogueFusion), so never differentiated.
+   */
+  CONV_BIAS_RELU(OpGroup.FUSED, 3, Attrs.Conv.class, ShapeRules::convBiasRelu, BackendKernel.CONV_BIAS_RELU,
+      Derivative.formedAfterDifferentiation()),
 
   // loops
   /**

@@ -505,6 +505,17 @@ public final class ShapeRules {
     return new TensorType(x.dtype(), outputShape(x.shape().dim(0), c, w.shape().last()));
   }
 
+  /** conv_bias_relu(x, w, bias[C_out]) gives conv(x, w)'s type; the bias is one value per output channel. */
+  static TensorType convBiasRelu(Primitive op, List<TensorType> in, Attrs attrs) {
+    TensorType y = conv(op, in.subList(0, 2), attrs);
+    TensorType bias = in.get(2);
+    if (bias.dtype() != y.dtype() || !bias.shape().equals(Shape.of(y.shape().last()))) {
+      throw new ShapeException(op.text() + ": the bias " + bias + " is not one " + y.dtype().text()
+          + " per output channel [" + y.shape().last() + "]");
+    }
+    return y;
+  }
+
   /** conv_input_grad(dy[N, out..., C_out], w[k..., C_in/groups, C_out]) gives [N, in..., C_in]. */
   static TensorType convInputGrad(Primitive op, List<TensorType> in, Attrs attrs) {
     Attrs.Conv c = (Attrs.Conv) attrs;

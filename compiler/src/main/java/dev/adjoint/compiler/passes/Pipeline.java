@@ -13,8 +13,9 @@ import java.util.List;
  * sigmoids — before
  * differentiation, so that the fused ops' own derivatives make the backward pass), then
  * for training: differentiate, and optimize the training graph (dropout scale, transposes
- * into products, dead code, elementwise loops); for inference: extract the inference graph
- * and optimize it the same way. CSE runs again after every phase that builds new nodes.
+ * into products, dead code, a convolution's bias and relu into its kernel, elementwise
+ * loops); for inference: extract the inference graph, fold batch norms into the
+ * convolutions before them, and optimize it the same way. CSE runs again after every phase that builds new nodes.
  * Every stage has its own {@code phase/pass} name, so that each can be named.
  */
 public final class Pipeline {
@@ -80,6 +81,7 @@ public final class Pipeline {
   private static Pipeline extracting(String name, boolean keepLoss) {
     List<Stage> stages = new ArrayList<>(front());
     stages.add(new Stage("extract", new InferenceExtraction(keepLoss)));
+    stages.add(new Stage("extract", new BatchNormFolding()));
     stages.add(new Stage("extract", new CommonSubexpressions()));
     stages.addAll(optimize("optimize"));
     return new Pipeline(name, stages);
@@ -106,6 +108,7 @@ public final class Pipeline {
         new Stage(phase, new TransposeFolding()),
         new Stage(phase, new CommonSubexpressions()),
         new Stage(phase, new DeadCode()),
+        new Stage("fuse", new ConvEpilogueFusion()),
         new Stage("fuse", new ElementwiseFusion()),
         new Stage("fuse", new LoopBodyFusion()));
   }

@@ -54,7 +54,9 @@ class ImageGradientTest {
         window(List.of(3, 2), List.of(2, 2), List.of(0, 0)),
         window(List.of(3, 2), List.of(2, 1), List.of(1, 1)),
         window(List.of(3, 2), List.of(3, 2), List.of(0, 0)),
-        window(List.of(2, 2), List.of(1, 3), List.of(1, 0)));
+        window(List.of(2, 2), List.of(1, 3), List.of(1, 0)),
+        new Attrs.Pool(List.of(2, 2), List.of(2, 2), List.of(0, 0), true),
+        new Attrs.Pool(List.of(3, 2), List.of(2, 2), List.of(1, 0), true));
     for (int batch : new int[] {2, 1}) {
       Shape image = Shape.of(batch, 7, 5, 3);
       for (Attrs.Pool w : windows) {
@@ -66,6 +68,11 @@ class ImageGradientTest {
       Attrs.Pool w1 = window(List.of(3), List.of(2), List.of(1));
       add("max_pool1d (batch " + batch + ")", List.of(signal), List.of(ANY), c -> Pooling.maxPool(c.b(), c.p(0), w1));
       add("avg_pool1d (batch " + batch + ")", List.of(signal), List.of(ANY), c -> Pooling.avgPool(c.b(), c.p(0), w1));
+      Attrs.Pool ceil = new Attrs.Pool(List.of(2), List.of(3), List.of(0), true);
+      add("max_pool1d ceil_mode (batch " + batch + ")", List.of(signal), List.of(ANY),
+          c -> Pooling.maxPool(c.b(), c.p(0), ceil));
+      add("avg_pool1d ceil_mode (batch " + batch + ")", List.of(signal), List.of(ANY),
+          c -> Pooling.avgPool(c.b(), c.p(0), ceil));
       add("global_max_pool (batch " + batch + ")", List.of(image), List.of(ANY),
           c -> Pooling.globalPool(c.b(), c.p(0), true));
       add("global_avg_pool (batch " + batch + ")", List.of(image), List.of(ANY),

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A convolution's bias add is its GEMM's epilogue, as dense's is: the training step calls
  * {@code Convolution.forwardBias} and has no loop of its own for the add (in evaluation and inference,
- * as for dense, the add joins the activation's fused loop instead); a convolution whose output
- * something else reads before the bias keeps both.
+ * as for dense, the add joins the activation's fused loop instead); with a relu, every entry
+ * point calls {@code Convolution.forwardBiasRelu} (passes.ConvEpilogueFusion); a convolution whose
+ * output something else reads before the bias keeps both.
  */
 class ConvolutionEpilogueTest {
   private static String generated(String body) {
@@ -29,10 +30,19 @@ class ConvolutionEpilogueTest {
 
   @Test
   void theBiasOfEachConvolutionIsAddedByItsProduct() {
-    String source = generated("  h = conv2d(x, 4, 3, padding = 1, groups = 2, act = relu)\n");
+    String source = generated("  h = conv2d(x, 4, 3, padding = 1, groups = 2)\n");
     assertTrue(count(source, "Convolution.forwardBias(") >= 1, source);
     assertEquals(0, count(source.substring(0, source.indexOf("private void evaluate")), "Convolution.forward("), source);
     assertEquals(count(source, "Convolution.forwardBias("), count(source, "(the bias add, computed by the product)"));
+  }
+
+  @Test
+  void aConvolutionWithAReluIsOneCallInEveryEntryPoint() {
+    String source = generated("  h = conv2d(x, 4, 3, padding = 1, groups = 2, act = relu)\n");
+    assertEquals(3, count(source, "Convolution.forwardBiasRelu("), source); // training, evaluation, prediction
+    assertEquals(0, count(source, "Convolution.forward("), source);
+    assertEquals(0, count(source, "Convolution.forwardBias("), source);
+    assertEquals(0, count(source, " = max ") + count(source, "max($"), "no relu step of its own:\n" + source);
   }
 
   @Test

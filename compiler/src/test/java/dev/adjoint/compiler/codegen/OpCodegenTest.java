@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.composite.Analysis;
+import dev.adjoint.compiler.composite.Pooling;
 import dev.adjoint.compiler.composite.Selections;
 import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.Feed;
@@ -409,6 +410,9 @@ class OpCodegenTest {
     m.out("max_pool_tiled", b.spatialTake(x, tiled));
     m.out("max_pool1d", b.spatialTake(s, atS));
     m.out("spatial_put", b.spatialPut(at, updates, x.shape()));
+    Attrs.Pool ceil = new Attrs.Pool(List.of(2, 2), List.of(2, 2), List.of(0, 0), true); // [B, 4, 3, C]
+    m.out("max_pool_ceil_mode", b.spatialTake(x, b.poolArgmax(x, ceil)));
+    m.out("avg_pool_ceil_mode", Pooling.avgPool(b, x, ceil));
   }
 
   /** SCAN: an Elman cell over 3 steps, stacked, last and backwards, and a loop inside a loop's body. */
@@ -481,7 +485,8 @@ class OpCodegenTest {
 
   /**
    * CONV and its two cotangent ops: odd sizes (7x5 by 3x2, stride 2, padding 1), asymmetric
-   * padding with dilation, groups, and a 1-D case; the f32 ones run im2col and the GEMM.
+   * padding with dilation, groups, and a 1-D case; the f32 ones run im2col and the GEMM. A
+   * convolution with a bias and a relu becomes CONV_BIAS_RELU in f32 through the pipeline.
    */
   private static void convolutions(Model m, ScalarType t) {
     NodeBuilder b = m.b;
@@ -493,6 +498,9 @@ class OpCodegenTest {
     m.out("conv", b.node(Op.CONV, List.of(x, w), strided));
     m.out("conv_input_grad", b.node(Op.CONV_INPUT_GRAD, List.of(dy, w), strided));
     m.out("conv_filter_grad", b.node(Op.CONV_FILTER_GRAD, List.of(x, dy), strided));
+    Node biased = b.add(b.node(Op.CONV, List.of(x, m.gaussian("wr", t, 3, 2, 2, 3)), strided),
+        m.gaussian("bias", t, 3));
+    m.out("conv_bias_relu", b.max(biased, b.constant(0, t))); // one CONV_BIAS_RELU in f32 through the pipeline
     Attrs.Conv dilated = conv(List.of(7, 5), List.of(3, 2), List.of(1, 1), List.of(1, 0), List.of(2, 1),
         List.of(2, 2), 1);
     m.out("conv_dilated", b.node(Op.CONV, List.of(x, m.gaussian("wd", t, 3, 2, 2, 2)), dilated));

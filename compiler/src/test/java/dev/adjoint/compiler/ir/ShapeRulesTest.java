@@ -195,6 +195,18 @@ class ShapeRulesTest {
   }
 
   @Test
+  void aFusedConvolutionTakesOneBiasPerOutputChannel() {
+    Attrs.Conv c = conv2d(3, 2, 2, 1, 1, 7, 5);
+    TensorType filters = f32(3, 2, 2, 4);
+    assertEquals(f32(B, 4, 3, 4), infer(Op.CONV_BIAS_RELU, c, f32(B, 7, 5, 2), filters, f32(4)));
+    assertTrue(refused(Op.CONV_BIAS_RELU, c, f32(B, 7, 5, 2), filters, f32(3)).contains("not one f32 per output channel [4]"));
+    assertTrue(refused(Op.CONV_BIAS_RELU, c, f32(B, 7, 5, 2), filters, f32(1, 4)).contains("per output channel"));
+    assertTrue(refused(Op.CONV_BIAS_RELU, c, f32(B, 7, 5, 2), filters, new TensorType(ScalarType.F64, Shape.of(4)))
+        .contains("per output channel"));
+    assertTrue(refused(Op.CONV_BIAS_RELU, c, f32(B, 6, 5, 2), filters, f32(4)).contains("spatial size"));
+  }
+
+  @Test
   void groupsDivideBothChannelCounts() {
     Attrs.Conv two = conv2d(1, 1, 1, 0, 2, 3, 3);
     assertEquals(f32(B, 3, 3, 6), infer(Op.CONV, two, f32(B, 3, 3, 4), f32(1, 1, 2, 6)));

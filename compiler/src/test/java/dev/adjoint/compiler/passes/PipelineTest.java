@@ -177,13 +177,13 @@ class PipelineTest {
     List<String> optimize = List.of("optimize/stop-gradient-removal", "optimize/constant-folding",
         "optimize/algebraic-simplification",
         "optimize/dropout-scale-folding", "optimize/transpose-folding", "optimize/cse", "optimize/dce",
-        "fuse/elementwise-fusion", "fuse/loop-body-fusion");
+        "fuse/conv-epilogue", "fuse/elementwise-fusion", "fuse/loop-body-fusion");
     List<String> training = new ArrayList<>(front);
     training.addAll(List.of("differentiate/differentiate", "differentiate/cse"));
     training.addAll(optimize);
     assertEquals(training, Pipeline.training().stageNames());
     List<String> inference = new ArrayList<>(front);
-    inference.addAll(List.of("extract/inference", "extract/cse"));
+    inference.addAll(List.of("extract/inference", "extract/batch-norm-folding", "extract/cse"));
     inference.addAll(optimize);
     assertEquals(inference, Pipeline.inference().stageNames());
   }

@@ -15,7 +15,7 @@ import java.util.Arrays;
  *
  * <ul>
  *   <li>{@link #forward}: y = im2col(x) · W ({@link #forwardBias} with a bias row added as the
- *       GEMM stores its tiles);
+ *       GEMM stores its tiles, {@link #forwardBiasRelu} with the relu after it);
  *   <li>{@link #inputGradient}: dx = col2im(dy · Wᵀ), the transposed convolution;
  *   <li>{@link #filterGradient}: dW = im2col(x)ᵀ · dy.
  * </ul>
@@ -41,27 +41,46 @@ public final class Convolution {
   public static void forwardBias(float[] x, float[] w, float[] bias, float[] y, int n, int inH, int inW, int inC,
       int outH, int outW, int outC, int kh, int kw, int strideH, int strideW, int padH, int padW, int dilationH,
       int dilationW, int groups) {
+    forwardEpilogue(x, w, bias, false, y, n, inH, inW, inC, outH, outW, outC, kh, kw, strideH, strideW, padH, padW,
+        dilationH, dilationW, groups);
+  }
+
+  /**
+   * y = max(conv(x, w) + bias, 0): a convolution layer with a relu in one call, the bias and
+   * the relu applied by the GEMM as it stores each tile (its epilogue), so y is written once.
+   */
+  public static void forwardBiasRelu(float[] x, float[] w, float[] bias, float[] y, int n, int inH, int inW,
+      int inC, int outH, int outW, int outC, int kh, int kw, int strideH, int strideW, int padH, int padW,
+      int dilationH, int dilationW, int groups) {
+    forwardEpilogue(x, w, java.util.Objects.requireNonNull(bias, "bias"), true, y, n, inH, inW, inC, outH, outW,
+        outC, kh, kw, strideH, strideW, padH, padW, dilationH, dilationW, groups);
+  }
+
+  private static void forwardEpilogue(float[] x, float[] w, float[] bias, boolean relu, float[] y, int n, int inH,
+      int inW, int inC, int outH, int outW, int outC, int kh, int kw, int strideH, int strideW, int padH, int padW,
+      int dilationH, int dilationW, int groups) {
     Scratch s = CURRENT.get().set(n, inH, inW, inC, outH, outW, outC, kh, kw, strideH, strideW, padH, padW,
         dilationH, dilationW, groups);
     for (int g = 0; g < groups; g++) {
       float[] col = s.im2col(x, g);
       if (groups == 1) {
-        product(s.rows, outC, s.patch, col, w, y, bias, 0);
+        product(s.rows, outC, s.patch, col, w, y, bias, 0, relu);
       } else {
         float[] wg = s.columnsOf(w, s.patch, g, s.weightsOfGroup);
         s.weightsOfGroup = wg;
         float[] yg = s.out(s.rows * s.outPerGroup);
-        product(s.rows, s.outPerGroup, s.patch, col, wg, yg, bias, g * s.outPerGroup);
+        product(s.rows, s.outPerGroup, s.patch, col, wg, yg, bias, g * s.outPerGroup, relu);
         s.scatterColumns(yg, s.rows, g, y);
       }
     }
   }
 
-  private static void product(int m, int n, int k, float[] a, float[] b, float[] c, float[] bias, int biasOffset) {
+  private static void product(int m, int n, int k, float[] a, float[] b, float[] c, float[] bias, int biasOffset,
+      boolean relu) {
     if (bias == null) {
       Gemm.multiply(false, false, m, n, k, a, 0, b, 0, c, 0, false);
     } else {
-      Gemm.multiplyBias(false, false, m, n, k, a, 0, b, 0, c, 0, bias, biasOffset, false);
+      Gemm.multiplyBias(false, false, m, n, k, a, 0, b, 0, c, 0, bias, biasOffset, relu);
     }
   }
 

@@ -21,28 +21,34 @@ public final class MaxPool {
     for (int s = 0; s < samples; s++) {
       int base = s * h * w * c;
       for (int oi = 0; oi < ho; oi++) {
-        for (int oj = 0; oj < wo; oj++) {
-          for (int ch = 0; ch < c; ch++) {
-            float best = 0;
-            int arg = -1;
-            for (int di = 0; di < kh; di++) {
-              int r = oi * sh + di - ph;
-              if (r < 0 || r >= h) {
+        for (int oj = 0; oj < wo; oj++, o += c) {
+          java.util.Arrays.fill(out, o, o + c, -1);
+          for (int di = 0; di < kh; di++) {
+            int r = oi * sh + di - ph;
+            if (r < 0 || r >= h) {
+              continue;
+            }
+            for (int dj = 0; dj < kw; dj++) {
+              int q = oj * sw + dj - pw;
+              if (q < 0 || q >= w) {
                 continue;
               }
-              for (int dj = 0; dj < kw; dj++) {
-                int q = oj * sw + dj - pw;
-                if (q < 0 || q >= w) {
-                  continue;
-                }
-                float v = x[base + (r * w + q) * c + ch];
-                if (arg < 0 || v > best || v != v && best == best) {
-                  best = v;
-                  arg = r * w + q;
+              int at = r * w + q;
+              int from = base + at * c;
+              // channels innermost: contiguous reads; the best so far is read back at its index
+              for (int ch = 0; ch < c; ch++) {
+                int arg = out[o + ch];
+                float v = x[from + ch];
+                if (arg < 0) {
+                  out[o + ch] = at;
+                } else {
+                  float best = x[base + arg * c + ch];
+                  if (v > best || v != v && best == best) {
+                    out[o + ch] = at;
+                  }
                 }
               }
             }
-            out[o++] = arg;
           }
         }
       }
@@ -87,9 +93,14 @@ public final class MaxPool {
 
   /** out[s, o, ch] = x[s, at[s, o, ch], ch] for the n elements of at: [samples, q, c] into x [samples, p, c]. */
   public static void take(float[] x, int p, int c, int[] at, int q, int n, float[] out) {
-    for (int i = 0; i < n; i++) {
-      int s = i / (q * c);
-      out[i] = x[(s * p + at[i]) * c + i % c];
+    int i = 0;
+    for (int s = 0; i < n; s++) {
+      int base = s * p * c;
+      for (int o = 0; o < q; o++) {
+        for (int ch = 0; ch < c; ch++, i++) {
+          out[i] = x[base + at[i] * c + ch];
+        }
+      }
     }
   }
 
@@ -103,9 +114,14 @@ public final class MaxPool {
   /** out = zeros [samples, p, c]; out[s, at[s, o, ch], ch] += updates[s, o, ch] for the n elements of at. */
   public static void put(int[] at, float[] updates, int q, int c, int n, int p, float[] out) {
     java.util.Arrays.fill(out, 0, n / (q * c) * p * c, 0f);
-    for (int i = 0; i < n; i++) {
-      int s = i / (q * c);
-      out[(s * p + at[i]) * c + i % c] += updates[i];
+    int i = 0;
+    for (int s = 0; i < n; s++) {
+      int base = s * p * c;
+      for (int o = 0; o < q; o++) {
+        for (int ch = 0; ch < c; ch++, i++) {
+          out[base + at[i] * c + ch] += updates[i];
+        }
+      }
     }
   }
 

@@ -2,6 +2,8 @@ package dev.adjoint.runtime.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.lang.management.ManagementFactory;
@@ -307,6 +309,42 @@ class ConvolutionKernelTest {
   }
 
   @Test
+  void forwardBiasReluIsTheBiasedConvolutionClampedAtZeroBitForBit() {
+    Random random = new Random(12);
+    for (Geometry g : GEOMETRIES) {
+      requireDirtyCovers(g);
+      float[] x = random(random, g.xSize());
+      float[] w = random(random, g.wSize());
+      float[] bias = new float[g.outC];
+      for (int c = 0; c < g.outC; c++) {
+        bias[c] = c % 2 == 0 ? -1e30f : random.nextFloat() - 0.5f;
+      }
+      float[] expected = forward(g, x, w, bias, true);
+      for (int i = 0; i < g.ySize(); i++) {
+        expected[i] = Math.max(0f, expected[i]);
+      }
+      float[] y = garbage(g.ySize());
+      dirty();
+      Convolution.forwardBiasRelu(x, w, bias, y, g.n, g.inH, g.inW, g.inC, g.outH(), g.outW(), g.outC, g.kh, g.kw,
+          g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.groups);
+      checkGuard(g + " forwardBiasRelu", y, g.ySize());
+      for (int i = 0; i < g.ySize(); i++) {
+        assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(y[i]), g + " forwardBiasRelu at " + i);
+      }
+    }
+  }
+
+  @Test
+  void forwardBiasReluRefusesAMissingBias() {
+    float[] x = new float[9];
+    float[] w = new float[4];
+    float[] y = new float[4];
+    NullPointerException e = assertThrows(NullPointerException.class,
+        () -> Convolution.forwardBiasRelu(x, w, null, y, 1, 3, 3, 1, 2, 2, 1, 2, 2, 1, 1, 0, 0, 1, 1, 1));
+    assertTrue(e.getMessage().contains("bias"), e.getMessage());
+  }
+
+  @Test
   void inputGradientMatchesTheDirectLoops() {
     Random random = new Random(3);
     for (Geometry g : GEOMETRIES) {
@@ -562,8 +600,11 @@ class ConvolutionKernelTest {
             g.groups),
         () -> Convolution.filterGradient(x, dy, dw, g.n, g.inH, g.inW, g.inC, g.outH(), g.outW(),
             g.outC, g.kh, g.kw, g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW,
+            g.groups),
+        () -> Convolution.forwardBiasRelu(x, w, bias, y, g.n, g.inH, g.inW, g.inC, g.outH(), g.outW(),
+            g.outC, g.kh, g.kw, g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW,
             g.groups));
-    String[] names = {"forwardBias", "inputGradient", "filterGradient"};
+    String[] names = {"forwardBias", "inputGradient", "filterGradient", "forwardBiasRelu"};
     for (int i = 0; i < calls.size(); i++) {
       Runnable call = calls.get(i);
       long least = onFreshThread(() -> steadyStateAllocation(call));

@@ -39,10 +39,11 @@ public final class PoolFunctions {
       for (boolean max : new boolean[] {true, false}) {
         String name = (max ? "max" : "avg") + "_pool" + spatial + "d";
         table.add(new Builtin(Signature.of(name, Args.tensor("x"), Parameter.required("kernel", Kind.INTS),
-            Parameter.optional("stride", Kind.INTS), Parameter.of("padding", Kind.INTS, new Value.Int(0))),
+            Parameter.optional("stride", Kind.INTS), Parameter.of("padding", Kind.INTS, new Value.Int(0)),
+            Args.bool("ceil_mode", false)),
             CATEGORY, "the " + (max ? "maximum" : "mean") + " of each window over " + (spatial == 1 ? "L of [B, L, C]"
                 : "H and W of [B, H, W, C]") + "; stride defaults to the kernel" + (max ? ""
-                : ", padded zeros count"), (a, c) -> {
+                : ", padded zeros count") + "; ceil_mode keeps a last partial window", (a, c) -> {
                   Node x = spatialInput(a.tensor("x"), spatial, name);
                   Attrs.Pool w = window(a, x, spatial, max);
                   return new Value.Tensor(max ? Pooling.maxPool(c.ops(), x, w) : Pooling.avgPool(c.ops(), x, w));
@@ -110,11 +111,12 @@ public final class PoolFunctions {
     int[] kernel = sizes(a, "kernel", spatial, 1);
     int[] stride = a.has("stride") ? sizes(a, "stride", spatial, 1) : kernel.clone();
     int[] padding = sizes(a, "padding", spatial, 0);
+    boolean ceil = a.bool("ceil_mode");
     long windowSize = 1;
     boolean tiles = true;
     for (int i = 0; i < spatial; i++) {
       windowSize *= kernel[i];
-      tiles &= stride[i] == kernel[i] && padding[i] == 0;
+      tiles &= stride[i] == kernel[i] && padding[i] == 0 && (!ceil || x.shape().dim(i + 1) % kernel[i] == 0);
       if (2L * padding[i] > kernel[i]) {
         throw new ShapeException("padding " + padding[i] + " is more than half the kernel size " + kernel[i],
             "padding can be at most " + kernel[i] / 2 + ", as in PyTorch: a window must hold a value of the input");
@@ -128,10 +130,11 @@ public final class PoolFunctions {
     }
     if (!max && !tiles && windowSize > MAX_OVERLAPPING_WINDOW) {
       throw new ShapeException("a window of " + windowSize + " elements is more than " + MAX_OVERLAPPING_WINDOW
-          + " with a stride or padding that makes windows overlap", "windows side by side (stride = kernel, no"
-          + " padding) can be of any size; global_max_pool and global_avg_pool pool all of space");
+          + " with a stride, padding or ceil_mode that makes windows overlap or reach past the input", "windows side by"
+          + " side (stride = kernel, no padding, tiling the input) can be of any size; global_max_pool and"
+          + " global_avg_pool pool all of space");
     }
-    return new Attrs.Pool(list(kernel), list(stride), list(padding));
+    return new Attrs.Pool(list(kernel), list(stride), list(padding), ceil);
   }
 
   private static List<Integer> list(int[] values) {
