@@ -52,6 +52,12 @@ final class ModelElaborator {
   private final Deque<String> activeDefs = new ArrayDeque<>();
   /** The repeats and def calls being unrolled, outermost first: "unrolling this repeat" and where. */
   private final List<Map.Entry<String, SourceSpan>> unrolling = new ArrayList<>();
+  /** The parameters created so far, in order (a looped repeat's stacked ones in place of its layers'). */
+  private final List<Node> createdParams = new ArrayList<>();
+  /** States and state updates created so far: a repeat that creates any stays unrolled. */
+  private int statesCreated;
+  /** How many repeats are running, one inside another: only the outermost may become a loop. */
+  private int repeatNesting;
   private StatementScope currentStatement;
   /** True when evaluating a hyperparameter default or a train option, where the body's names are not visible. */
   private boolean constantOnly;
@@ -344,19 +350,47 @@ final class ModelElaborator {
       return;
     }
     unrolling.add(Map.entry("unrolling this repeat", s.span()));
+    // the outermost repeat of enough iterations may become a loop: watch what each iteration binds and creates
+    boolean loopable = repeatNesting == 0 && n.value() >= RepeatLoop.MIN_ITERATIONS && RepeatLoop.enabled();
+    List<RepeatLoop.Iteration> iterations = new ArrayList<>();
+    int statesBefore = statesCreated;
+    repeatNesting++;
     try {
       for (int i = 1; i <= n.value(); i++) {
         frame.repeatIndices.add(i);
         int errorsBefore = diagnostics.errorCount();
+        int paramsBefore = createdParams.size();
+        Map<String, Value> before = loopable ? new LinkedHashMap<>(frame.locals) : null;
         run(frame, s.body());
         frame.repeatIndices.remove(frame.repeatIndices.size() - 1);
         if (diagnostics.errorCount() > errorsBefore || frame.returned != null) {
           return; // the same error would repeat for every iteration
         }
+        if (loopable) {
+          iterations.add(new RepeatLoop.Iteration(before, List.copyOf(createdParams.subList(paramsBefore,
+              createdParams.size()))));
+        }
       }
     } finally {
+      repeatNesting--;
       unrolling.remove(unrolling.size() - 1);
     }
+    if (loopable && statesCreated == statesBefore) {
+      RepeatLoop.roll(root, s.span(), iterations, frame.locals).ifPresent(rolled -> useLoop(frame, iterations, rolled));
+    }
+  }
+
+  /** Replaces the unrolled iterations' parameters and values by the loop's. */
+  private void useLoop(Frame frame, List<RepeatLoop.Iteration> iterations, RepeatLoop.Rolled rolled) {
+    List<Node> unrolled = new ArrayList<>();
+    iterations.forEach(it -> unrolled.addAll(it.params()));
+    graph.removeSources(unrolled);
+    rolled.stacked().forEach(graph::param);
+    createdParams.subList(createdParams.size() - unrolled.size(), createdParams.size()).clear(); // the last created
+    createdParams.addAll(rolled.stacked());
+    params.putAll(rolled.layers());
+    frame.locals.put(rolled.carry(), new Value.Tensor(rolled.scan()));
+    frame.locals.putAll(rolled.locals());
   }
 
   private boolean checkNewName(Frame frame, String name, SourceSpan at) {
@@ -390,6 +424,7 @@ final class ModelElaborator {
     if (claimSourceName(fullName, nameSpan)) {
       params.put(fullName, node);
       graph.param(node);
+      createdParams.add(node);
     }
     return node;
   }
@@ -839,6 +874,7 @@ final class ModelElaborator {
       String fullName = layer.get() + "." + localName;
       Node node = root.at(span).node(dev.adjoint.compiler.ir.Op.STATE, List.of(),
           new dev.adjoint.compiler.ir.Attrs.State(fullName, dtype, shape, initial));
+      statesCreated++;
       if (claimSourceName(fullName, span)) {
         graph.state(node);
       }
@@ -847,6 +883,7 @@ final class ModelElaborator {
 
     @Override
     public void updateState(Node state, Node newValue) {
+      statesCreated++;
       graph.stateUpdate(state.sourceName(), newValue);
     }
   }

@@ -4,6 +4,7 @@ import dev.adjoint.compiler.codegen.ModelFactory;
 import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Mode;
+import dev.adjoint.compiler.interp.ModelParams;
 import dev.adjoint.compiler.interp.NonFiniteSearch;
 import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Graph;
@@ -54,7 +55,7 @@ final class DivergenceReplay {
       }
       int count = Trainer.replayUntil(model, train, options, diverged.epoch(), diverged.step());
       Graph graph = unit.graph();
-      Feed feed = new Feed(inputs(graph, model, count), tensors(model.params()), tensors(model.states()),
+      Feed feed = new Feed(inputs(graph, model, count), ModelParams.of(graph, model), tensors(model.states()),
           Mode.TRAINING, model.seed(), model.step());
       NonFiniteSearch.Finding found = NonFiniteSearch.first(graph, List.of(graph.loss()), feed);
       return new TrainingDivergedException(message(unit.name(), diverged, found), diverged.epoch(), diverged.step());
