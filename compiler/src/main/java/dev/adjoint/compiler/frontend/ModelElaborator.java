@@ -383,7 +383,7 @@ final class ModelElaborator {
   /** Replaces the unrolled iterations' parameters and values by the loop's. */
   private void useLoop(Frame frame, List<RepeatLoop.Iteration> iterations, RepeatLoop.Rolled rolled) {
     List<Node> unrolled = new ArrayList<>();
-    iterations.forEach(it -> unrolled.addAll(it.params()));
+    iterations.subList(rolled.first(), iterations.size()).forEach(it -> unrolled.addAll(it.params()));
     graph.removeSources(unrolled);
     rolled.stacked().forEach(graph::param);
     createdParams.subList(createdParams.size() - unrolled.size(), createdParams.size()).clear(); // the last created

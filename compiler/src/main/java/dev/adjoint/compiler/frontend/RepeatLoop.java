@@ -52,9 +52,11 @@ final class RepeatLoop {
   /**
    * A repeat compiled as a loop: the carried name's new value, the stacked parameters (in the
    * order of the first iteration's), each layer's parameter by name (a row of its stack), and
-   * the values of the names the body binds for itself, as the last iteration left them.
+   * the values of the names the body binds for itself, as the last iteration left them; the
+   * loop runs the iterations from {@code first} (0, or 1 when the first stays unrolled).
    */
-  record Rolled(String carry, Node scan, List<Node> stacked, Map<String, Node> layers, Map<String, Value> locals) {}
+  record Rolled(String carry, Node scan, List<Node> stacked, Map<String, Node> layers, Map<String, Value> locals,
+      int first) {}
 
   private final NodeBuilder builder;
   private final SourceSpan span;
@@ -86,7 +88,13 @@ final class RepeatLoop {
     if (iterations.size() < 2) {
       return Optional.empty();
     }
-    return new RepeatLoop(builder, span, iterations, after).roll();
+    Optional<Rolled> all = new RepeatLoop(builder, span, iterations, after).roll();
+    if (all.isPresent() || iterations.size() <= MIN_ITERATIONS) {
+      return all;
+    }
+    // a first layer of another width (dense(x, 32) from x of 4 features) stays unrolled before the loop
+    return new RepeatLoop(builder, span, iterations.subList(1, iterations.size()), after).roll()
+        .map(rest -> new Rolled(rest.carry(), rest.scan(), rest.stacked(), rest.layers(), rest.locals(), 1));
   }
 
   private Optional<Rolled> roll() {
@@ -352,7 +360,7 @@ final class RepeatLoop {
     inputs.addAll(stacked);
     inputs.addAll(captures);
     Node scan = b.node(Op.SCAN, inputs, new Attrs.Scan(body, 0, false, false));
-    return new Rolled(carry, scan, stacked, layers, lastLocals(body, stacked, captures, locals));
+    return new Rolled(carry, scan, stacked, layers, lastLocals(body, stacked, captures, locals), 0);
   }
 
   /** Row {@code i} of a stacked parameter, as the layer's own shape. */

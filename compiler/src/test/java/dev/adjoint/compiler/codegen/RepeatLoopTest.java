@@ -93,6 +93,20 @@ class RepeatLoopTest {
   }
 
   @Test
+  void aFirstLayerOfAnotherWidthStaysUnrolledBeforeTheLoop() {
+    String fromInputs = TOWER.replace("h = dense(x, hidden)", "h = x");
+    ModelUnit looped = unit(fromInputs, 12);
+    assertEquals(1, count(looped, Op.SCAN));
+    assertNotNull(looped.graph().source("h.1.h.W"));
+    assertEquals("h.2.h.W", looped.graph().source("h.*.h.W").attrs(Attrs.Param.class).layers().names().get(0));
+    float[] a = firstSteps(looped, 3);
+    float[] b = firstSteps(unrolled(() -> unit(fromInputs, 12)), 3);
+    for (int i = 0; i < a.length; i++) {
+      assertEquals(b[i], a[i], 1e-5 * Math.abs(b[i]), "step " + i);
+    }
+  }
+
+  @Test
   void aShortRepeatStaysUnrolled() {
     assertEquals(0, count(unit(TOWER, 3), Op.SCAN));
   }
