@@ -322,13 +322,17 @@ final class ModelClassEmitter {
     int star = stackName.indexOf('*');
     String head = star < 0 ? "" : stackName.substring(0, star);
     String tail = star < 0 ? "" : stackName.substring(star + 1) + suffix;
-    boolean numbered = star >= 0;
+    String first = layers.names().get(0);
+    String number = star < 0 || !first.startsWith(head) || !first.endsWith(stackName.substring(star + 1)) ? ""
+        : first.substring(head.length(), first.length() - (stackName.length() - star - 1));
+    int start = number.matches("[1-9][0-9]{0,8}") ? Integer.parseInt(number) : -1;
+    boolean numbered = start > 0;
     for (int i = 0; numbered && i < layers.names().size(); i++) {
-      numbered = layers.names().get(i).equals(head + (i + 1) + stackName.substring(star + 1));
+      numbered = layers.names().get(i).equals(head + (start + i) + stackName.substring(star + 1));
     }
     if (numbered) {
-      return r -> CodeBlock.builder().addStatement("for (int i = 0; i < $L; i++) $L(new $T($S + (i + 1) + $S, $T.$L, $L),"
-          + " $L, i * $L)", layers.names().size(), r.register(group), RuntimeTypes.TENSOR_SPEC, head, tail,
+      return r -> CodeBlock.builder().addStatement("for (int i = 0; i < $L; i++) $L(new $T($S + (i + $L) + $S, $T.$L,"
+          + " $L), $L, i * $L)", layers.names().size(), r.register(group), RuntimeTypes.TENSOR_SPEC, head, start, tail,
           RuntimeTypes.DTYPE, dtype.name(), dims(layer), r.field(field), size).build();
     }
     return r -> {
