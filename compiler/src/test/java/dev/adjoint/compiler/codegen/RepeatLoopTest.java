@@ -39,7 +39,7 @@ class RepeatLoopTest {
         return layer_norm(h)
       }
 
-      model tower(hidden = 6, depth = 12) {
+      model tower(hidden = 4, depth = 64) {
         input  x: f32[B, 4]
         target y: class[B] of 3
         h = dense(x, hidden)
@@ -79,58 +79,69 @@ class RepeatLoopTest {
 
   @Test
   void aLongTowerIsOneLoopOverStackedLayers() {
-    ModelUnit looped = unit(TOWER, 12);
+    ModelUnit looped = unit(TOWER, 64);
     assertEquals(1, count(looped, Op.SCAN));
     Node w = looped.graph().source("h.*.h.W");
     assertNotNull(w, "stacked parameter");
     Attrs.Layers layers = w.attrs(Attrs.Param.class).layers();
-    assertEquals(12, layers.names().size());
+    assertEquals(64, layers.names().size());
     assertEquals("h.7.h.W", layers.names().get(6));
-    assertEquals(List.of(12, 6, 6), List.of(w.shape().dim(0), w.shape().dim(1), w.shape().dim(2)));
-    ModelUnit flat = unrolled(() -> unit(TOWER, 12));
+    assertEquals(List.of(64, 4, 4), List.of(w.shape().dim(0), w.shape().dim(1), w.shape().dim(2)));
+    ModelUnit flat = unrolled(() -> unit(TOWER, 64));
     assertEquals(0, count(flat, Op.SCAN));
     assertNull(flat.graph().source("h.*.h.W"));
   }
 
   @Test
   void aFirstLayerOfAnotherWidthStaysUnrolledBeforeTheLoop() {
-    String fromInputs = TOWER.replace("h = dense(x, hidden)", "h = x");
-    ModelUnit looped = unit(fromInputs, 12);
+    String fromInputs = TOWER.replace("h = dense(x, hidden)", "h = x").replace("hidden = 4", "hidden = 5");
+    ModelUnit looped = unit(fromInputs, 64);
     assertEquals(1, count(looped, Op.SCAN));
     assertNotNull(looped.graph().source("h.1.h.W"));
     assertEquals("h.2.h.W", looped.graph().source("h.*.h.W").attrs(Attrs.Param.class).layers().names().get(0));
     float[] a = firstSteps(looped, 3);
-    float[] b = firstSteps(unrolled(() -> unit(fromInputs, 12)), 3);
+    float[] b = firstSteps(unrolled(() -> unit(fromInputs, 64)), 3);
     for (int i = 0; i < a.length; i++) {
       assertEquals(b[i], a[i], 1e-5 * Math.abs(b[i]), "step " + i);
     }
   }
 
   @Test
+  void aSelectionTakesAllLayersOfALoopOrNone() {
+    String one = TOWER.replace("weight_decay = 0.1)", "weight_decay = 0.1, decay_on = (weights, \"h.3.h.W\"))");
+    Compilation c = Frontend.compile(SourceFile.of("tower.nn", one), List.of("depth=64"), DataPresence.OPTIONAL);
+    assertTrue(c.diagnostics().format().contains("'h.3.h.W' is one layer of a repeat compiled as a loop, whose layers"
+        + " share the parameter 'h.*.h.W'"), c.diagnostics().format());
+    String all = TOWER.replace("weight_decay = 0.1)", "weight_decay = 0.1, decay_on = (\"h.*.h.W\"))");
+    assertTrue(unit(all, 64).train().optimizer().decayOn().resolve(unit(all, 64).graph()).contains("h.*.h.W"));
+  }
+
+  @Test
   void aShortRepeatStaysUnrolled() {
     assertEquals(0, count(unit(TOWER, 3), Op.SCAN));
+    assertEquals(0, count(unit(TOWER, 63), Op.SCAN));
   }
 
   @Test
   void repeatsThatAreNotOneFunctionStayUnrolled() {
     String plain = TOWER.replace("+ 1e-3 * sum(h.3.h.W ** 2)", "");
     String dropout = plain.replace("h = block(h, hidden)", "h = dropout(block(h, hidden), 0.1)");
-    assertEquals(0, count(unit(dropout, 12), Op.SCAN));
+    assertEquals(0, count(unit(dropout, 64), Op.SCAN));
     String twoCarries = plain.replace("h = dense(x, hidden)", "h = dense(x, hidden)\n  g = h")
         .replace("h = block(h, hidden)", "h = block(h, hidden)\n    g = g + h");
-    assertEquals(0, count(unit(twoCarries, 12), Op.SCAN));
+    assertEquals(0, count(unit(twoCarries, 64), Op.SCAN));
     String noParams = plain.replace("h = block(h, hidden)", "h = tanh(h)");
-    assertEquals(0, count(unit(noParams, 12), Op.SCAN));
+    assertEquals(0, count(unit(noParams, 64), Op.SCAN));
   }
 
   @Test
   void aBodyLocalNameKeepsItsLastValue() {
     String local = TOWER.replace("+ 1e-3 * sum(h.3.h.W ** 2)", "").replace("h = block(h, hidden)", "r = block(h, hidden)\n    h = h + r")
         .replace("softmax(dense(h, 3))", "softmax(dense(h + r, 3))");
-    ModelUnit looped = unit(local, 12);
+    ModelUnit looped = unit(local, 64);
     assertTrue(count(looped, Op.SCAN) >= 1);
     float[] a = firstSteps(looped, 1);
-    float[] b = firstSteps(unrolled(() -> unit(local, 12)), 1);
+    float[] b = firstSteps(unrolled(() -> unit(local, 64)), 1);
     assertEquals(b[0], a[0], 1e-5 * Math.abs(b[0]));
   }
 
@@ -160,8 +171,8 @@ class RepeatLoopTest {
 
   @Test
   void startsAndTrainsAsTheUnrolledTower() {
-    ModelUnit looped = unit(TOWER, 12);
-    ModelUnit flat = unrolled(() -> unit(TOWER, 12));
+    ModelUnit looped = unit(TOWER, 64);
+    ModelUnit flat = unrolled(() -> unit(TOWER, 64));
     CompiledModel a = ModelCompiler.compile(looped).newModel(BATCH);
     CompiledModel b = ModelCompiler.compile(flat).newModel(BATCH);
     a.initialize(7);
@@ -194,8 +205,8 @@ class RepeatLoopTest {
 
   @Test
   void checkpointsLoadAcrossLoopedAndUnrolled(@TempDir Path dir) throws Exception {
-    CompiledModel looped = ModelCompiler.compile(unit(TOWER, 12)).newModel(BATCH);
-    CompiledModel flat = ModelCompiler.compile(unrolled(() -> unit(TOWER, 12))).newModel(BATCH);
+    CompiledModel looped = ModelCompiler.compile(unit(TOWER, 64)).newModel(BATCH);
+    CompiledModel flat = ModelCompiler.compile(unrolled(() -> unit(TOWER, 64))).newModel(BATCH);
     looped.initialize(1);
     fill(looped);
     looped.trainStep(BATCH);
@@ -212,7 +223,7 @@ class RepeatLoopTest {
     // and back: a fresh looped model resumes from the unrolled one's checkpoint bit for bit
     Path back = dir.resolve("flat.safetensors");
     Checkpoint.save(back, flat, Map.of());
-    CompiledModel resumed = ModelCompiler.compile(unit(TOWER, 12)).newModel(BATCH);
+    CompiledModel resumed = ModelCompiler.compile(unit(TOWER, 64)).newModel(BATCH);
     resumed.initialize(3);
     Checkpoint.load(back, resumed);
     fill(resumed);
@@ -223,9 +234,9 @@ class RepeatLoopTest {
   @Test
   void theGeneratedClassDoesNotGrowWithTheDepth() {
     String source = TOWER.replace("+ 1e-3 * sum(h.3.h.W ** 2)", "");
-    long ten = classBytes(ModelCompiler.compile(unit(source, 10)));
+    long ten = classBytes(ModelCompiler.compile(unit(source, 64)));
     long thousand = classBytes(ModelCompiler.compile(unit(source, 1000)));
-    assertTrue(thousand < ten * 1.05 + 2000, ten + " bytes at depth 10, " + thousand + " at 1000");
+    assertTrue(thousand < ten * 1.05 + 2000, ten + " bytes at depth 64, " + thousand + " at 1000");
   }
 
   private static long classBytes(ModelFactory factory) {
