@@ -376,7 +376,13 @@ final class ModelElaborator {
       unrolling.remove(unrolling.size() - 1);
     }
     if (loopable && statesCreated == statesBefore) {
-      RepeatLoop.roll(root, s.span(), iterations, frame.locals).ifPresent(rolled -> useLoop(frame, iterations, rolled));
+      Optional<RepeatLoop.Rolled> rolled;
+      try {
+        rolled = RepeatLoop.roll(root, s.span(), iterations, frame.locals);
+      } catch (ShapeException | IllegalArgumentException notALoop) {
+        rolled = Optional.empty(); // the unrolled iterations stay: they are checked and correct
+      }
+      rolled.ifPresent(r -> useLoop(frame, iterations, r));
     }
   }
 
@@ -683,6 +689,9 @@ final class ModelElaborator {
     if (def != null) {
       return callDef(frame, def, c);
     }
+    if (c.callee().equals("scan")) {
+      return scan(frame, c);
+    }
     Builtin builtin = builtins.get(c.callee());
     if (builtin == null) {
       List<String> candidates = new ArrayList<>(builtins.names());
@@ -734,9 +743,61 @@ final class ModelElaborator {
     if (args.isEmpty()) {
       return Value.POISON;
     }
+    return inline(def, p -> args.get().value(p), c);
+  }
+
+  /** {@code scan(step, init, xs, ...)}: the def {@code step} elaborated once over placeholders, as a loop's body. */
+  private Value scan(Frame frame, Expr.Call c) {
+    Optional<BoundArgs> args = binder.bind(ScanCall.SIGNATURE, c.args(), c.span(),
+        (e, kind) -> evaluateFor(frame, e, kind));
+    if (args.isEmpty()) {
+      return Value.POISON;
+    }
+    return ScanCall.build(args.get(), root.at(c.span()), new ScanCall.Host() {
+      @Override
+      public Optional<Value> inline(String name, List<Value> values) {
+        Declaration.Def def = defs.get(name);
+        if (activeDefs.contains(name) || activeDefs.size() >= MAX_DEF_DEPTH) {
+          error(args.get().span("step"), "scan's step '" + name + "' would run inside itself",
+              "defs are inlined where they are used, so a step cannot scan with itself");
+          return Optional.empty();
+        }
+        int errorsBefore = diagnostics.errorCount();
+        int paramsBefore = createdParams.size();
+        int statesBefore = statesCreated;
+        List<String> names = def.params().stream().map(Declaration.Binding::name).toList();
+        Value out = ModelElaborator.this.inline(def, p -> values.get(names.indexOf(p)), c);
+        if (diagnostics.errorCount() > errorsBefore || out instanceof Value.Poison) {
+          return Optional.empty();
+        }
+        if (createdParams.size() != paramsBefore || statesCreated != statesBefore) {
+          error(args.get().span("step"), "scan's step '" + name + "' creates parameters or state, which a loop's"
+              + " step cannot hold", "create the layer's parameters outside (param w: f32[...]) and pass them in"
+              + " consts = (w, ...)");
+          return Optional.empty();
+        }
+        return Optional.of(out);
+      }
+
+      @Override
+      public int arity(String name) {
+        Declaration.Def def = defs.get(name);
+        return def == null ? -1 : def.params().size();
+      }
+
+      @Override
+      public Value error(SourceSpan at, String message, String hint) {
+        diagnostics.error(at, message, hint);
+        return Value.POISON;
+      }
+    });
+  }
+
+  /** A def's body run in a frame of its own, its parameters bound to {@code argument}'s values; its result. */
+  private Value inline(Declaration.Def def, java.util.function.Function<String, Value> argument, Expr.Call c) {
     Frame frame = new Frame(def.name(), new LayerName(currentStatement), false);
     for (Declaration.Binding p : def.params()) {
-      frame.bind(p.name(), args.get().value(p.name()), p.nameSpan());
+      frame.bind(p.name(), argument.apply(p.name()), p.nameSpan());
     }
     activeDefs.push(def.name());
     unrolling.add(Map.entry("inlining this call of '" + def.name() + "'", c.span()));
