@@ -39,6 +39,8 @@ public final class ModelFunction {
   private final Object[] from;
   private final Object[] to;
   private final int[] lengths;
+  private final int[] fromOffsets;
+  private final int[] toOffsets;
 
   private ModelFunction(CompiledModel function, CompiledModel source) {
     this.function = function;
@@ -51,7 +53,11 @@ public final class ModelFunction {
     from = new Object[pairs.size()];
     to = new Object[pairs.size()];
     lengths = new int[pairs.size()];
+    fromOffsets = new int[pairs.size()];
+    toOffsets = new int[pairs.size()];
     for (int i = 0; i < pairs.size(); i++) {
+      fromOffsets[i] = pairs.get(i)[0].offset();
+      toOffsets[i] = pairs.get(i)[1].offset();
       from[i] = array(pairs.get(i)[0]);
       to[i] = array(pairs.get(i)[1]);
       lengths[i] = pairs.get(i)[1].capacity();
@@ -74,7 +80,7 @@ public final class ModelFunction {
   /** Copies the model's parameters and states in, then computes the outputs for the first {@code batch} samples. */
   public void compute(int batch) {
     for (int i = 0; i < from.length; i++) {
-      System.arraycopy(from[i], 0, to[i], 0, lengths[i]);
+      System.arraycopy(from[i], fromOffsets[i], to[i], toOffsets[i], lengths[i]);
     }
     function.predict(batch);
   }

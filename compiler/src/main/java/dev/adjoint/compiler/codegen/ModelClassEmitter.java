@@ -138,6 +138,15 @@ final class ModelClassEmitter {
     }
     for (OptimizerEmitter.StateBuffer buffer : optimizerEmitter.buffers()) {
       addArray(buffer.field(), buffer.like().dtype());
+      int slash = buffer.name().lastIndexOf('/');
+      String owner = slash < 0 ? buffer.name() : buffer.name().substring(0, slash);
+      if (layers(owner) != null) {
+        constructor.add(r -> CodeBlock.builder().addStatement("$L = new $L[$L]", r.field(buffer.field()),
+            JavaText.type(buffer.like().dtype()), Sizes.size(buffer.like().shape())).build());
+        constructor.add(layerRegistrations("OptimizerState", buffer.field(), buffer.like().dtype(),
+            buffer.like().shape(), owner, buffer.name().substring(slash)));
+        continue;
+      }
       constructor.add(r -> CodeBlock.builder().addStatement("$L = ($L) $L(new $T($S, $T.$L, $L), new $L[$L])",
           r.field(buffer.field()), JavaText.arrayType(buffer.like().dtype()), r.register("OptimizerState"),
           RuntimeTypes.TENSOR_SPEC, buffer.name(), RuntimeTypes.DTYPE, buffer.like().dtype().name(),
@@ -283,8 +292,58 @@ final class ModelClassEmitter {
     for (Node n : nodes) {
       Operand.Array a = arrays.get(n.sourceName());
       addArray(a.field(), a.dtype());
-      constructor.add(registration(group, a, n.sourceName()));
+      Attrs.Layers layers = layers(n.sourceName());
+      if (layers == null) {
+        constructor.add(registration(group, a, n.sourceName()));
+      } else {
+        constructor.add(r -> CodeBlock.builder().addStatement("$L = new $L[$L]", r.field(a.field()),
+            JavaText.type(a.dtype()), allocation(a.shape())).build());
+        constructor.add(layerRegistrations(group, a.field(), a.dtype(), a.shape(), n.sourceName(), ""));
+      }
     }
+  }
+
+  /** The layers a parameter of a looped repeat stacks, or null for any other name. */
+  private Attrs.Layers layers(String paramName) {
+    Node p = graphs.forward().source(paramName);
+    return p != null && p.attrs() instanceof Attrs.Param param ? param.layers() : null;
+  }
+
+  /**
+   * Registers each layer of a looped repeat's stacked buffer {@code field} under its own name
+   * ({@code h.1.h.W}, then {@code suffix}, such as {@code /exp_avg}) as a view at its offset:
+   * one {@code for} loop when the names are numbered in order, so that code does not grow with
+   * the number of layers.
+   */
+  private Statement layerRegistrations(String group, String field, ScalarType dtype, Shape stacked, String stackName,
+      String suffix) {
+    Attrs.Layers layers = layers(stackName);
+    Shape layer = dev.adjoint.compiler.ir.Scans.remove(stacked, 0);
+    long size = Math.max(1, layer.staticSize());
+    int star = stackName.indexOf('*');
+    String head = star < 0 ? "" : stackName.substring(0, star);
+    String tail = star < 0 ? "" : stackName.substring(star + 1) + suffix;
+    String first = layers.names().get(0);
+    String number = star < 0 || !first.startsWith(head) || !first.endsWith(stackName.substring(star + 1)) ? ""
+        : first.substring(head.length(), first.length() - (stackName.length() - star - 1));
+    int start = number.matches("[1-9][0-9]{0,8}") ? Integer.parseInt(number) : -1;
+    boolean numbered = start > 0;
+    for (int i = 0; numbered && i < layers.names().size(); i++) {
+      numbered = layers.names().get(i).equals(head + (start + i) + stackName.substring(star + 1));
+    }
+    if (numbered) {
+      return r -> CodeBlock.builder().addStatement("for (int i = 0; i < $L; i++) $L(new $T($S + (i + $L) + $S, $T.$L,"
+          + " $L), $L, i * $L)", layers.names().size(), r.register(group), RuntimeTypes.TENSOR_SPEC, head, start, tail,
+          RuntimeTypes.DTYPE, dtype.name(), dims(layer), r.field(field), size).build();
+    }
+    return r -> {
+      CodeBlock.Builder each = CodeBlock.builder();
+      for (int i = 0; i < layers.names().size(); i++) {
+        each.add("$L(new $T($S, $T.$L, $L), $L, $L); ", r.register(group), RuntimeTypes.TENSOR_SPEC,
+            layers.names().get(i) + suffix, RuntimeTypes.DTYPE, dtype.name(), dims(layer), r.field(field), i * size);
+      }
+      return CodeBlock.of("$L\n", each.build().toString().strip());
+    };
   }
 
   /** {@code this.x = (float[]) registerInput(new TensorSpec("x", ...), new float[maxBatch * 4])}. */
@@ -390,7 +449,9 @@ final class ModelClassEmitter {
   /** Views of the gradient buffers, so that callers can read what the last training step computed. */
   private void registerGradients(List<Statement> constructor) {
     gradients.forEach((name, value) -> {
-      if (value instanceof Operand.Array a) {
+      if (value instanceof Operand.Array a && layers(name) != null) {
+        constructor.add(layerRegistrations("Gradient", a.field(), a.dtype(), fields.params().get(name).shape(), name, ""));
+      } else if (value instanceof Operand.Array a) {
         constructor.add(r -> CodeBlock.builder().addStatement("$L(new $T($S, $T.$L, $L), $L)", r.register("Gradient"),
             RuntimeTypes.TENSOR_SPEC, name, RuntimeTypes.DTYPE, a.dtype().name(),
             dims(fields.params().get(name).shape()), r.field(a.field())).build());
@@ -678,6 +739,18 @@ final class ModelClassEmitter {
       Init init = param.init();
       double[] options = options(init);
       String field = fields.params().get(param.name()).field();
+      Attrs.Layers layers = param.layers();
+      if (layers != null) {
+        // the streams the unrolled layers would have: the group's rows interleaved, stride parameters per layer
+        int rows = layers.names().size();
+        int first = stream - layers.index() * rows + layers.index();
+        stream += rows;
+        m.add(r -> CodeBlock.builder().addStatement(
+            "$T.fillLayers($S, $L, $L, $L, $L, seed, $T.FIRST_STREAM + $L, $L)", RuntimeTypes.INITIALIZERS,
+            init.kind().text(), r.field(field), dims(param.layerShape()), JavaText.doubleLiteral(options[0]),
+            JavaText.doubleLiteral(options[1]), RuntimeTypes.INITIALIZERS, first, layers.stride()).build());
+        continue;
+      }
       int own = stream++;
       m.add(r -> CodeBlock.builder().addStatement("$T.fill($S, $L, $L, $L, $L, seed, $T.FIRST_STREAM + $L)",
           RuntimeTypes.INITIALIZERS, init.kind().text(), r.field(field), dims(p.shape()),

@@ -52,6 +52,12 @@ final class ModelElaborator {
   private final Deque<String> activeDefs = new ArrayDeque<>();
   /** The repeats and def calls being unrolled, outermost first: "unrolling this repeat" and where. */
   private final List<Map.Entry<String, SourceSpan>> unrolling = new ArrayList<>();
+  /** The parameters created so far, in order (a looped repeat's stacked ones in place of its layers'). */
+  private final List<Node> createdParams = new ArrayList<>();
+  /** States and state updates created so far: a repeat that creates any stays unrolled. */
+  private int statesCreated;
+  /** How many repeats are running, one inside another: only the outermost may become a loop. */
+  private int repeatNesting;
   private StatementScope currentStatement;
   /** True when evaluating a hyperparameter default or a train option, where the body's names are not visible. */
   private boolean constantOnly;
@@ -344,19 +350,53 @@ final class ModelElaborator {
       return;
     }
     unrolling.add(Map.entry("unrolling this repeat", s.span()));
+    // the outermost repeat of enough iterations may become a loop: watch what each iteration binds and creates
+    boolean loopable = repeatNesting == 0 && n.value() >= RepeatLoop.MIN_ITERATIONS && RepeatLoop.enabled();
+    List<RepeatLoop.Iteration> iterations = new ArrayList<>();
+    int statesBefore = statesCreated;
+    repeatNesting++;
     try {
       for (int i = 1; i <= n.value(); i++) {
         frame.repeatIndices.add(i);
         int errorsBefore = diagnostics.errorCount();
+        int paramsBefore = createdParams.size();
+        Map<String, Value> before = loopable ? new LinkedHashMap<>(frame.locals) : null;
         run(frame, s.body());
         frame.repeatIndices.remove(frame.repeatIndices.size() - 1);
         if (diagnostics.errorCount() > errorsBefore || frame.returned != null) {
           return; // the same error would repeat for every iteration
         }
+        if (loopable) {
+          iterations.add(new RepeatLoop.Iteration(before, List.copyOf(createdParams.subList(paramsBefore,
+              createdParams.size()))));
+        }
       }
     } finally {
+      repeatNesting--;
       unrolling.remove(unrolling.size() - 1);
     }
+    if (loopable && statesCreated == statesBefore) {
+      Optional<RepeatLoop.Rolled> rolled;
+      try {
+        rolled = RepeatLoop.roll(root, s.span(), iterations, frame.locals);
+      } catch (ShapeException | IllegalArgumentException notALoop) {
+        rolled = Optional.empty(); // the unrolled iterations stay: they are checked and correct
+      }
+      rolled.ifPresent(r -> useLoop(frame, iterations, r));
+    }
+  }
+
+  /** Replaces the unrolled iterations' parameters and values by the loop's. */
+  private void useLoop(Frame frame, List<RepeatLoop.Iteration> iterations, RepeatLoop.Rolled rolled) {
+    List<Node> unrolled = new ArrayList<>();
+    iterations.subList(rolled.first(), iterations.size()).forEach(it -> unrolled.addAll(it.params()));
+    graph.removeSources(unrolled);
+    rolled.stacked().forEach(graph::param);
+    createdParams.subList(createdParams.size() - unrolled.size(), createdParams.size()).clear(); // the last created
+    createdParams.addAll(rolled.stacked());
+    params.putAll(rolled.layers());
+    frame.locals.put(rolled.carry(), new Value.Tensor(rolled.scan()));
+    frame.locals.putAll(rolled.locals());
   }
 
   private boolean checkNewName(Frame frame, String name, SourceSpan at) {
@@ -390,6 +430,7 @@ final class ModelElaborator {
     if (claimSourceName(fullName, nameSpan)) {
       params.put(fullName, node);
       graph.param(node);
+      createdParams.add(node);
     }
     return node;
   }
@@ -648,6 +689,9 @@ final class ModelElaborator {
     if (def != null) {
       return callDef(frame, def, c);
     }
+    if (c.callee().equals("scan")) {
+      return scan(frame, c);
+    }
     Builtin builtin = builtins.get(c.callee());
     if (builtin == null) {
       List<String> candidates = new ArrayList<>(builtins.names());
@@ -699,9 +743,61 @@ final class ModelElaborator {
     if (args.isEmpty()) {
       return Value.POISON;
     }
+    return inline(def, p -> args.get().value(p), c);
+  }
+
+  /** {@code scan(step, init, xs, ...)}: the def {@code step} elaborated once over placeholders, as a loop's body. */
+  private Value scan(Frame frame, Expr.Call c) {
+    Optional<BoundArgs> args = binder.bind(ScanCall.SIGNATURE, c.args(), c.span(),
+        (e, kind) -> evaluateFor(frame, e, kind));
+    if (args.isEmpty()) {
+      return Value.POISON;
+    }
+    return ScanCall.build(args.get(), root.at(c.span()), new ScanCall.Host() {
+      @Override
+      public Optional<Value> inline(String name, List<Value> values) {
+        Declaration.Def def = defs.get(name);
+        if (activeDefs.contains(name) || activeDefs.size() >= MAX_DEF_DEPTH) {
+          error(args.get().span("step"), "scan's step '" + name + "' would run inside itself",
+              "defs are inlined where they are used, so a step cannot scan with itself");
+          return Optional.empty();
+        }
+        int errorsBefore = diagnostics.errorCount();
+        int paramsBefore = createdParams.size();
+        int statesBefore = statesCreated;
+        List<String> names = def.params().stream().map(Declaration.Binding::name).toList();
+        Value out = ModelElaborator.this.inline(def, p -> values.get(names.indexOf(p)), c);
+        if (diagnostics.errorCount() > errorsBefore || out instanceof Value.Poison) {
+          return Optional.empty();
+        }
+        if (createdParams.size() != paramsBefore || statesCreated != statesBefore) {
+          error(args.get().span("step"), "scan's step '" + name + "' creates parameters or state, which a loop's"
+              + " step cannot hold", "create the layer's parameters outside (param w: f32[...]) and pass them in"
+              + " consts = (w, ...)");
+          return Optional.empty();
+        }
+        return Optional.of(out);
+      }
+
+      @Override
+      public int arity(String name) {
+        Declaration.Def def = defs.get(name);
+        return def == null ? -1 : def.params().size();
+      }
+
+      @Override
+      public Value error(SourceSpan at, String message, String hint) {
+        diagnostics.error(at, message, hint);
+        return Value.POISON;
+      }
+    });
+  }
+
+  /** A def's body run in a frame of its own, its parameters bound to {@code argument}'s values; its result. */
+  private Value inline(Declaration.Def def, java.util.function.Function<String, Value> argument, Expr.Call c) {
     Frame frame = new Frame(def.name(), new LayerName(currentStatement), false);
     for (Declaration.Binding p : def.params()) {
-      frame.bind(p.name(), args.get().value(p.name()), p.nameSpan());
+      frame.bind(p.name(), argument.apply(p.name()), p.nameSpan());
     }
     activeDefs.push(def.name());
     unrolling.add(Map.entry("inlining this call of '" + def.name() + "'", c.span()));
@@ -839,6 +935,7 @@ final class ModelElaborator {
       String fullName = layer.get() + "." + localName;
       Node node = root.at(span).node(dev.adjoint.compiler.ir.Op.STATE, List.of(),
           new dev.adjoint.compiler.ir.Attrs.State(fullName, dtype, shape, initial));
+      statesCreated++;
       if (claimSourceName(fullName, span)) {
         graph.state(node);
       }
@@ -847,6 +944,7 @@ final class ModelElaborator {
 
     @Override
     public void updateState(Node state, Node newValue) {
+      statesCreated++;
       graph.stateUpdate(state.sourceName(), newValue);
     }
   }

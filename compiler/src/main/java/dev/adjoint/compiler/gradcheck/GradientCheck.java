@@ -7,6 +7,7 @@ import dev.adjoint.compiler.interp.Evaluation;
 import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
+import dev.adjoint.compiler.interp.ModelParams;
 import dev.adjoint.compiler.interp.Mode;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
@@ -90,7 +91,7 @@ public final class GradientCheck {
         new Random(settings.seed()));
     Map<String, F64Tensor> params = new LinkedHashMap<>();
     for (Node p : graph.params()) {
-      params.put(p.sourceName(), read(compiled.param(p.sourceName()), p.shape().concrete(0)));
+      params.put(p.sourceName(), ModelParams.read(p, compiled));
     }
     inputs.forEach((name, value) -> write(value, compiled.input(name)));
     compiled.predict(settings.batch());
@@ -199,14 +200,6 @@ public final class GradientCheck {
       }
       return index;
     }
-  }
-
-  private static F64Tensor read(Tensor t, int[] shape) {
-    double[] values = new double[F64Tensor.zeros(shape).size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = t.get(i);
-    }
-    return F64Tensor.of(shape, values);
   }
 
   private static void write(F64Tensor value, Tensor into) {

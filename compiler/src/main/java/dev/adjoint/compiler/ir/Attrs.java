@@ -59,16 +59,57 @@ public sealed interface Attrs {
   }
 
   /** A trainable parameter. */
-  record Param(String name, ScalarType dtype, Shape shape, Init init, ParamRole role) implements Attrs {
+  record Param(String name, ScalarType dtype, Shape shape, Init init, ParamRole role, Layers layers) implements Attrs {
     public Param {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(init, "init");
       Objects.requireNonNull(role, "role");
+      if (layers != null && (shape.rank() < 1 || shape.dim(0) != layers.names().size())) {
+        throw new IllegalArgumentException("parameter " + name + " " + shape + " does not stack "
+            + layers.names().size() + " layers along its first axis");
+      }
+    }
+
+    /** An ordinary parameter: one layer's, all of its own. */
+    public Param(String name, ScalarType dtype, Shape shape, Init init, ParamRole role) {
+      this(name, dtype, shape, init, role, null);
+    }
+
+    /** The shape of one layer: without the stacking axis when the parameter stacks layers. */
+    public Shape layerShape() {
+      return layers == null ? shape : Scans.remove(shape, 0);
     }
 
     @Override
     public String text() {
-      return name + " init=" + init + " role=" + role.text();
+      return name + " init=" + init + " role=" + role.text() + (layers == null ? "" : " " + layers.text());
+    }
+  }
+
+  /**
+   * The layers a parameter of a {@code repeat} compiled as a loop stacks along its first
+   * axis: row i is the parameter the unrolled repeat names {@code names[i]} (checkpoints,
+   * {@code inspect} and train-block selections see those names). The repeat's iterations each
+   * create {@code stride} parameters, this one {@code index}-th: unrolled, row i would be the
+   * {@code (i * stride + index)}-th parameter from the first of the group, and it is
+   * initialized from that parameter's random stream, so that looped and unrolled models start
+   * from the same values.
+   */
+  record Layers(List<String> names, int stride, int index) {
+    public Layers {
+      names = List.copyOf(names);
+      if (names.isEmpty() || stride < 1 || index < 0 || index >= stride) {
+        throw new IllegalArgumentException("layers " + names.size() + " of stride " + stride + " at " + index);
+      }
+    }
+
+    /** The position of row {@code row}'s parameter among the unrolled group's, from 0. */
+    public int unrolledPosition(int row) {
+      return row * stride + index;
+    }
+
+    String text() {
+      return "layers=" + quote(names.get(0)) + ".." + quote(names.get(names.size() - 1));
     }
   }
 

@@ -1,9 +1,11 @@
 package dev.adjoint.compiler.runs;
 
+import dev.adjoint.compiler.autodiff.TrainingGraph;
 import dev.adjoint.compiler.codegen.ModelFactory;
 import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Mode;
+import dev.adjoint.compiler.interp.ModelParams;
 import dev.adjoint.compiler.interp.NonFiniteSearch;
 import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.Graph;
@@ -54,13 +56,83 @@ final class DivergenceReplay {
       }
       int count = Trainer.replayUntil(model, train, options, diverged.epoch(), diverged.step());
       Graph graph = unit.graph();
-      Feed feed = new Feed(inputs(graph, model, count), tensors(model.params()), tensors(model.states()),
+      Feed feed = new Feed(inputs(graph, model, count), ModelParams.of(graph, model), tensors(model.states()),
           Mode.TRAINING, model.seed(), model.step());
       NonFiniteSearch.Finding found = NonFiniteSearch.first(graph, List.of(graph.loss()), feed);
-      return new TrainingDivergedException(message(unit.name(), diverged, found), diverged.epoch(), diverged.step());
+      String message = message(unit.name(), diverged, found);
+      if (found != null && found.node().op() == Op.PARAM) {
+        String update = previousUpdate(unit, factory, options, maxBatch, train, checkpoint, diverged);
+        message = update == null ? message : paramHead(unit.name(), diverged, found) + update;
+      }
+      return new TrainingDivergedException(message, diverged.epoch(), diverged.step());
     } catch (RuntimeException e) {
       return diverged; // the plain report is still true; a failed look must not hide it
     }
+  }
+
+  /**
+   * Why the step before made a parameter non-finite: its loss was finite (or training would
+   * have stopped there), so its gradient or its update was not. The step is replayed and its
+   * backward pass searched for the first NaN or infinity; null when that step is not in the
+   * epoch being replayed.
+   */
+  private static String previousUpdate(ModelUnit unit, ModelFactory factory, TrainingOptions options, int maxBatch,
+      BatchSource train, Path checkpoint, TrainingDivergedException diverged) {
+    long step = diverged.step() - 1;
+    if (step < 0) {
+      return null;
+    }
+    CompiledModel model = factory.newModel(maxBatch);
+    if (checkpoint == null) {
+      model.initialize(options.seed());
+      model.setSeed(options.seed());
+      model.setStep(0);
+    } else {
+      Checkpoint.load(checkpoint, model, factory.key());
+    }
+    int count;
+    try {
+      count = Trainer.replayUntil(model, train, options, diverged.epoch(), step);
+    } catch (IllegalArgumentException previousEpoch) {
+      return null;
+    }
+    Graph training = TrainingGraph.of(unit.graph(), unit.train().regularizers());
+    Feed feed = new Feed(inputs(training, model, count), ModelParams.of(training, model), tensors(model.states()),
+        Mode.TRAINING, model.seed(), model.step());
+    NonFiniteSearch.Finding found = NonFiniteSearch.first(training, List.copyOf(training.gradients().values()), feed);
+    return backwardMessage(found, step);
+  }
+
+  /** The cause of a parameter's first non-finite value: the backward pass of step {@code step}, or its update. */
+  static String backwardMessage(NonFiniteSearch.Finding found, long step) {
+    if (found == null) {
+      return "the update of step " + step + " made it so, though its gradients were finite: the learning rate is too"
+          + " large for them; lower it, or clip the gradients (clip global_norm(1.0))";
+    }
+    Node node = found.node();
+    String when = step == 0 ? "step 0, before any update," : "step " + step + ",";
+    String domain = domainError(found);
+    String advice;
+    if (domain != null) {
+      advice = "The derivative is not defined there (" + domain + "): guard that expression, for example keep the "
+          + "argument of sqrt or log away from 0";
+    } else if (step == 0) {
+      advice = "The initial gradients overflow f32 (about 3.4e38), as they can through a deep stack of layers, "
+          + "growing layer by layer: clip them (clip global_norm(1.0)), make the model shallower or add residual "
+          + "connections (h = h + block(h))";
+    } else {
+      advice = "The gradients grew until they overflowed f32: clip them (clip global_norm(1.0)) or lower the "
+          + "learning rate";
+    }
+    return "the update of step " + step + " made it so, because its gradient was not finite: at " + when
+        + " the backward pass first produced " + found.bad() + " (from " + node.op().text() + ") in the derivative of "
+        + node.span().location() + quoted(node.span()) + ". " + advice;
+  }
+
+  private static String paramHead(String model, TrainingDivergedException diverged, NonFiniteSearch.Finding found) {
+    return "the loss of " + model + " stopped being a finite number at step " + diverged.step() + " (epoch "
+        + diverged.epoch() + "): parameter '" + found.node().sourceName() + "' was already " + found.bad()
+        + " before the step: ";
   }
 
   static String message(String model, TrainingDivergedException diverged, NonFiniteSearch.Finding found) {

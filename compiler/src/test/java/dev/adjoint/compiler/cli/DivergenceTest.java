@@ -37,6 +37,33 @@ class DivergenceTest {
   }
 
   @Test
+  void aParameterMadeNaNByANonFiniteGradientNamesTheBackwardPass() throws IOException {
+    // sqrt(relu(-|p|)) is 0 forwards, but its derivative at 0 is infinite and relu's is 0: NaN gradients at step 0
+    CliRun r = train("""
+        model kink {
+          input  x: f32[B, 1]
+          target y: f32[B, 1]
+          p = dense(x, 1)
+          output q = p
+          loss = mse(p, y) + mean(sqrt(relu(-abs(p))))
+        }
+
+        train kink {
+          data      csv("points.csv", x = ("x"), y = ("y")), split(train = 1.0, val = 0, test = 0)
+          optimizer sgd(lr = 0.01)
+          batch 8; epochs 1; seed 1
+        }
+        """, line(0.5));
+    assertEquals(1, r.status(), r.err());
+    assertTrue(r.err().contains("at step 1 (epoch 1): parameter 'p.W' was already NaN before the step: the update of "
+        + "step 0 made it so, because its gradient was not finite: at step 0, before any update, the backward pass "
+        + "first produced"), r.err());
+    assertTrue(r.err().contains("in the derivative of " + temp.resolve("m.nn") + ":6:"), r.err());
+    assertTrue(r.err().contains("The derivative is not defined there"), r.err());
+    assertFalse(r.err().contains("Exception"), r.err());
+  }
+
+  @Test
   void aLogOfZeroAtStepZeroIsTheModels() throws IOException {
     CliRun r = train("""
         model logline {

@@ -59,6 +59,21 @@ class DivergenceReplayTest {
   }
 
   @Test
+  void anOverflowingGradientAtStepZeroBlamesTheDepth() throws IOException {
+    Graph g = graph();
+    NonFiniteSearch.Finding found = new NonFiniteSearch.Finding(g.outputs().get("p"),
+        F64Tensor.of(new int[] {1, 1}, Double.POSITIVE_INFINITY), 0, List.of());
+    String message = DivergenceReplay.backwardMessage(found, 0);
+    assertTrue(message.startsWith("the update of step 0 made it so, because its gradient was not finite: at step 0, "
+        + "before any update, the backward pass first produced Infinity"), message);
+    assertTrue(message.contains("The initial gradients overflow f32 (about 3.4e38), as they can through a deep stack"),
+        message);
+    assertTrue(DivergenceReplay.backwardMessage(found, 5).endsWith("The gradients grew until they overflowed f32: "
+        + "clip them (clip global_norm(1.0)) or lower the learning rate"));
+    assertTrue(DivergenceReplay.backwardMessage(null, 5).contains("though its gradients were finite"));
+  }
+
+  @Test
   void nothingFoundKeepsThePlainReport() {
     assertTrue(DivergenceReplay.message("m", DIVERGED, null).startsWith(DIVERGED.getMessage()));
   }

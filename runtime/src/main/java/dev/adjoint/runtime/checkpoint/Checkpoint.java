@@ -67,7 +67,7 @@ public final class Checkpoint {
     metadata.put(LEARNING_RATE_KEY, Double.toString(model.learningRate()));
     Map<String, TensorData> tensors = new LinkedHashMap<>();
     ModelTensors.of(model).forEach((name, t) ->
-        tensors.put(name, TensorData.of(t.spec().dtype(), ModelTensors.shape(model, name, t), backing(t))));
+        tensors.put(name, TensorData.of(t.spec().dtype(), ModelTensors.shape(model, name, t), own(t))));
     Safetensors.write(file, tensors, metadata);
   }
 
@@ -143,12 +143,23 @@ public final class Checkpoint {
     }
     tensors.forEach((n, t) -> {
       TensorData values = saved.tensors().get(n);
-      System.arraycopy(values.array(), 0, backing(t), 0, values.size());
+      System.arraycopy(values.array(), 0, backing(t), t.offset(), values.size());
     });
     model.setStep(step);
     model.setSeed(seed);
     model.setLearningRate(learningRate);
     return Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+  }
+
+  /** The tensor's array, or a copy of its elements when it is a view into a looped repeat's stacked buffer. */
+  private static Object own(Tensor t) {
+    Object array = backing(t);
+    if (!t.isView()) {
+      return array;
+    }
+    Object copy = java.lang.reflect.Array.newInstance(array.getClass().getComponentType(), t.capacity());
+    System.arraycopy(array, t.offset(), copy, 0, t.capacity());
+    return copy;
   }
 
   private static Object backing(Tensor t) {

@@ -192,6 +192,27 @@ public abstract class CompiledModel {
     return own;
   }
 
+  /**
+   * Registers one layer of a {@code repeat} compiled as a loop: the elements of {@code data}
+   * (the stacked buffer of that parameter's layers) from {@code offset} on.
+   */
+  protected final <T> T registerParam(TensorSpec spec, T data, int offset) {
+    params.put(spec.name(), new Tensor(spec, data, offset));
+    return data;
+  }
+
+  /** Registers one layer's part of an optimizer state of a looped parameter, as {@link #registerParam(TensorSpec, Object, int)}. */
+  protected final <T> T registerOptimizerState(TensorSpec spec, T data, int offset) {
+    optimizerState.put(spec.name(), new Tensor(spec, data, offset));
+    return data;
+  }
+
+  /** Registers one layer's part of a looped parameter's gradient, as {@link #registerParam(TensorSpec, Object, int)}. */
+  protected final <T> T registerGradient(TensorSpec spec, T data, int offset) {
+    gradients.put(spec.name(), new Tensor(spec, data, offset));
+    return data;
+  }
+
   protected final <T> T registerState(TensorSpec spec, T data) {
     T own = shared(spec, data, true);
     states.put(spec.name(), new Tensor(spec, own));

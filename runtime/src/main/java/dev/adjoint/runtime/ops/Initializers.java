@@ -57,6 +57,41 @@ public final class Initializers {
     }
   }
 
+  /**
+   * Fills the stacked layers of a parameter of a {@code repeat} compiled as a loop: row r
+   * (each row of {@code layerShape}) is drawn as the unrolled layer r would be, from stream
+   * {@code firstStream + r * stride}, so that a looped model starts where the unrolled one does.
+   */
+  public static void fillLayers(String kind, float[] out, int[] layerShape, double a, double b, long seed,
+      int firstStream, int stride) {
+    Draw draw = draw(kind, layerShape, a, b);
+    int size = size(layerShape);
+    for (int r = 0; r < out.length / size; r++) {
+      for (int i = 0; i < size; i++) {
+        out[r * size + i] = (float) draw.value(seed, firstStream + r * stride, i);
+      }
+    }
+  }
+
+  public static void fillLayers(String kind, double[] out, int[] layerShape, double a, double b, long seed,
+      int firstStream, int stride) {
+    Draw draw = draw(kind, layerShape, a, b);
+    int size = size(layerShape);
+    for (int r = 0; r < out.length / size; r++) {
+      for (int i = 0; i < size; i++) {
+        out[r * size + i] = draw.value(seed, firstStream + r * stride, i);
+      }
+    }
+  }
+
+  private static int size(int[] shape) {
+    int size = 1;
+    for (int d : shape) {
+      size *= d;
+    }
+    return Math.max(1, size);
+  }
+
   /** Element {@code i} of a parameter's initial values. */
   @FunctionalInterface
   private interface Draw {

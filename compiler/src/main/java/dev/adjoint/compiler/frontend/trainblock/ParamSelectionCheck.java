@@ -2,6 +2,7 @@ package dev.adjoint.compiler.frontend.trainblock;
 
 import dev.adjoint.compiler.ast.Expr;
 import dev.adjoint.runtime.text.Suggestions;
+import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.settings.ParamSelection;
 import java.util.ArrayList;
@@ -19,6 +20,13 @@ final class ParamSelectionCheck {
       if (TrainOptions.PARAM_GROUPS.contains(name) || names.contains(name)) {
         continue;
       }
+      String stack = stackOf(block, name);
+      if (stack != null) {
+        block.diagnostics().error(OptionCalls.spanOfOption(call, option), call.callee() + "(): '" + name
+                + "' is one layer of a repeat compiled as a loop, whose layers share the parameter '" + stack + "'",
+            "select all of its layers as '" + stack + "', or a group such as weights");
+        continue;
+      }
       List<String> candidates = new ArrayList<>(TrainOptions.PARAM_GROUPS);
       candidates.addAll(names);
       String hint = Suggestions.didYouMean(name, candidates);
@@ -26,5 +34,16 @@ final class ParamSelectionCheck {
               + "' is neither a parameter group nor a parameter of the model",
           hint != null ? hint : "groups are " + String.join(", ", TrainOptions.PARAM_GROUPS));
     }
+  }
+
+  /** The stacked parameter of a looped repeat that holds the layer {@code name}, or null. */
+  private static String stackOf(TrainBlock block, String name) {
+    for (Node p : block.graph().params()) {
+      Attrs.Layers layers = p.attrs(Attrs.Param.class).layers();
+      if (layers != null && layers.names().contains(name)) {
+        return p.sourceName();
+      }
+    }
+    return null;
   }
 }
