@@ -110,6 +110,35 @@ class SharedWeightsTest {
     assertNotSame(donor.w, new Dot(1, 2).w);
   }
 
+  /** Two layers registered as views of one stacked buffer, as a repeat compiled as a loop registers them. */
+  static final class Stacked extends Dot {
+    final float[] stack = new float[4];
+
+    Stacked() {
+      super(1, 2);
+      registerParam(new TensorSpec("l.1.w", DType.F32, 2), stack, 0);
+      registerParam(new TensorSpec("l.2.w", DType.F32, 2), stack, 2);
+    }
+
+    @Override
+    public void initialize(long seed) {
+      super.initialize(seed);
+      if (stack != null) {
+        java.util.Arrays.fill(stack, 1);
+      }
+    }
+  }
+
+  @Test
+  void layersOfAStackedBufferAreCopiedNotShared() {
+    Stacked donor = new Stacked();
+    donor.param("l.2.w").set(1, 5);
+    Stacked copy = CompiledModel.sharingWeights(donor, Stacked::new);
+    assertNotSame(donor.stack, copy.stack);
+    assertArrayEquals(new float[] {0, 0, 0, 5}, copy.stack, "the donor's values, not initialized ones");
+    assertSame(donor.w, copy.w, "whole arrays are still shared");
+  }
+
   @Test
   void modelsOfOtherShapesAreRefused() {
     Dot donor = new Dot(2, 2);
