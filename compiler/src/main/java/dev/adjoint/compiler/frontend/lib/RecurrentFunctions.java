@@ -64,6 +64,11 @@ public final class RecurrentFunctions {
       throw new ShapeException("the input must be a sequence [B, T, features], got " + x.type());
     }
     int hidden = a.integer("hidden");
+    if ((long) cell.gates() * hidden > Integer.MAX_VALUE) {
+      return c.error(a.span("hidden"), "hidden " + hidden + " makes weights of " + cell.gates() + " × " + hidden
+          + " rows, more than one dimension can hold (" + Integer.MAX_VALUE + ")", "a hidden size of a few "
+          + "hundred or thousand is usual");
+    }
     int gates = cell.gates() * hidden;
     double bound = 1 / Math.sqrt(hidden);
     Init init = new Init(Init.Kind.UNIFORM, Map.of("low", -bound, "high", bound));
