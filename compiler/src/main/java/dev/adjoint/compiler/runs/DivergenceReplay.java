@@ -117,11 +117,12 @@ final class DivergenceReplay {
       advice = "The derivative is not defined there (" + domain + "): guard that expression, for example keep the "
           + "argument of sqrt or log away from 0";
     } else if (step == 0) {
-      advice = "The initial gradients overflow f32 (about 3.4e38), as they can through a deep stack of layers, "
+      advice = "The initial gradients overflow f32 (about 3.4e38; a NaN is then ∞ − ∞ or 0·∞), as they can "
+          + "through a deep stack of layers, "
           + "growing layer by layer: clip them (clip global_norm(1.0)), make the model shallower or add residual "
           + "connections (h = h + block(h))";
     } else {
-      advice = "The gradients grew until they overflowed f32: clip them (clip global_norm(1.0)) or lower the "
+      advice = "The gradients grew until they overflowed f32 (a NaN is then ∞ − ∞ or 0·∞): clip them (clip global_norm(1.0)) or lower the "
           + "learning rate";
     }
     return "the update of step " + step + " made it so, because its gradient was not finite: at " + when
@@ -172,7 +173,11 @@ final class DivergenceReplay {
         + "lower learning rate, gradient clipping (clip global_norm(1.0)) or standardized inputs";
   }
 
-  /** What makes the op undefined at its input, such as "log of 0 or a negative number", or null for an overflow. */
+  /**
+   * What makes the op undefined at its input, such as "log of 0 or a negative number", or null
+   * for an overflow (also a NaN of another op, such as a loop's: ∞ − ∞ or 0·∞ after a value
+   * overflowed).
+   */
   private static String domainError(NonFiniteSearch.Finding found) {
     Primitive op = found.node().op();
     boolean nan = Double.isNaN(found.bad());
@@ -187,7 +192,7 @@ final class DivergenceReplay {
     } else if (op == Op.POW) {
       return nan ? "a power of a negative number" : "a power of zero or an overflow";
     }
-    return nan ? "an undefined value, such as 0·∞ or ∞ - ∞" : null;
+    return null; // elsewhere a NaN is ∞ − ∞ or 0·∞: a value overflowed first
   }
 
   /** The sample (from 1) of a batched value's first non-finite element. */

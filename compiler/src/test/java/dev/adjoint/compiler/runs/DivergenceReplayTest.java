@@ -1,6 +1,7 @@
 package dev.adjoint.compiler.runs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.Adjoint;
@@ -66,10 +67,16 @@ class DivergenceReplayTest {
     String message = DivergenceReplay.backwardMessage(found, 0);
     assertTrue(message.startsWith("the update of step 0 made it so, because its gradient was not finite: at step 0, "
         + "before any update, the backward pass first produced Infinity"), message);
-    assertTrue(message.contains("The initial gradients overflow f32 (about 3.4e38), as they can through a deep stack"),
-        message);
-    assertTrue(DivergenceReplay.backwardMessage(found, 5).endsWith("The gradients grew until they overflowed f32: "
-        + "clip them (clip global_norm(1.0)) or lower the learning rate"));
+    assertTrue(message.contains("The initial gradients overflow f32 (about 3.4e38; a NaN is then ∞ − ∞ or 0·∞), as they "
+        + "can through a deep stack"), message);
+    assertTrue(DivergenceReplay.backwardMessage(found, 5).endsWith("The gradients grew until they overflowed f32 (a NaN "
+        + "is then ∞ − ∞ or 0·∞): clip them (clip global_norm(1.0)) or lower the learning rate"));
+    // a NaN from an op that is defined everywhere (a loop's, an add's) is an overflow's ∞ − ∞, not a domain error
+    NonFiniteSearch.Finding nan = new NonFiniteSearch.Finding(g.outputs().get("p"),
+        F64Tensor.of(new int[] {1, 1}, Double.NaN), 0, List.of());
+    String deep = DivergenceReplay.backwardMessage(nan, 0);
+    assertTrue(deep.contains("first produced NaN") && deep.contains("through a deep stack of layers"), deep);
+    assertFalse(deep.contains("guard that expression"), deep);
     assertTrue(DivergenceReplay.backwardMessage(null, 5).contains("though its gradients were finite"));
   }
 
