@@ -78,23 +78,44 @@ class ProductSplitTest {
   }
 
   @Test
-  void theEngineIsFreeForOtherThreadsAfterAProduct() throws Exception {
+  void theEngineIsFreeForOtherThreadsAfterEachKindOfCall() throws Exception {
     RecordingKernel kernel = new RecordingKernel();
     try (GemmEngine engine = GemmEngine.create(2, kernel, 0L)) {
       multiply(engine, 8, 64);
+      batch(engine, 4, 8, 8);
+      engine.runParts((part, count) -> { });
+      int[] parts = new int[2];
       AtomicReference<Integer> other = new AtomicReference<>();
       Thread thread = new Thread(() -> {
         kernel.clear();
         multiply(engine, 8, 64);
         other.set(kernel.rectangles(0).size());
+        engine.runParts((part, count) -> parts[part] = count);
       });
       thread.start();
       thread.join();
-      assertEquals(4, other.get());
-      float[] parts = new float[2];
-      kernel.clear();
-      engine.runParts((part, count) -> parts[part] = count);
-      assertEquals("[2.0, 2.0]", java.util.Arrays.toString(parts));
+      assertEquals(4, other.get(), "a product from another thread is still shared out");
+      assertEquals("[2, 2]", java.util.Arrays.toString(parts), "so are the parts");
+    }
+  }
+
+  @Test
+  void aFinishedProductKeepsNoArrays() {
+    try (GemmEngine engine = GemmEngine.create(1, new RecordingKernel(), 0L)) {
+      multiply(engine, 8, 64);
+      GemmTask task = Workspace.current().task;
+      assertEquals(null, task.a);
+      assertEquals(null, task.b);
+      assertEquals(null, task.c);
+    }
+  }
+
+  @Test
+  void anEngineSaysItsKernelAndThreads() {
+    try (GemmEngine one = GemmEngine.create(1, new RecordingKernel(), 0L);
+        GemmEngine two = GemmEngine.create(2, new RecordingKernel(), 0L)) {
+      assertEquals("GemmEngine[recording scalar 4x16, 1 thread]", one.toString());
+      assertEquals("GemmEngine[recording scalar 4x16, 2 threads]", two.toString());
     }
   }
 
