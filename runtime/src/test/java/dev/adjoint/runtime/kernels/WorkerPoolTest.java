@@ -89,6 +89,21 @@ class WorkerPoolTest {
     await(() -> workers.stream().noneMatch(Thread::isAlive), "a worker closed before any job ends");
   }
 
+  @Test
+  void closingAnEngineEndsItsWorkers() throws Exception {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    GemmEngine engine = GemmEngine.create(3);
+    List<Thread> workers = new ArrayList<>();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (!before.contains(thread) && thread.getName().startsWith("adjoint-gemm-")) {
+        workers.add(thread);
+      }
+    }
+    assertEquals(2, workers.size());
+    engine.close();
+    await(() -> workers.stream().noneMatch(Thread::isAlive), "an engine's workers end when it is closed");
+  }
+
   private static String uniqueName() {
     return "pool-test-" + POOLS.incrementAndGet() + "-" + System.nanoTime();
   }
