@@ -22,7 +22,10 @@ class ConvolutionLimitsTest {
 
   @Test
   void anIm2colMatrixOverOneArrayIsRefusedEvenWithOneOutputChannel() {
-    // 2^30 positions by 4 taps (a 1x1 kernel over 4 channels): 2^32 floats
+    // 2^30 positions by 4 taps (a 2x2 kernel over one channel): 2^32 floats
+    refused(() -> Convolution.forward(new float[1], new float[1], new float[1], 1, 32769, 32769, 1, 32768,
+        32768, 1, 2, 2, 1, 1, 0, 0, 1, 1, 1));
+    // 2^30 positions by 4 taps (a 1x1 kernel over 4 channels in one group)
     refused(() -> Convolution.forward(new float[1], new float[1], new float[1], 1, 32768, 32768, 4, 32768,
         32768, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1));
   }
