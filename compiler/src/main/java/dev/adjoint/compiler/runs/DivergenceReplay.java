@@ -46,14 +46,7 @@ final class DivergenceReplay {
   static TrainingDivergedException explain(TrainingDivergedException diverged, ModelUnit unit, ModelFactory factory,
       TrainingOptions options, int maxBatch, BatchSource train, Path checkpoint) {
     try {
-      CompiledModel model = factory.newModel(maxBatch);
-      if (checkpoint == null) {
-        model.initialize(options.seed());
-        model.setSeed(options.seed());
-        model.setStep(0);
-      } else {
-        Checkpoint.load(checkpoint, model, factory.key());
-      }
+      CompiledModel model = epochStart(factory, options, maxBatch, checkpoint);
       int count = Trainer.replayUntil(model, train, options, diverged.epoch(), diverged.step());
       Graph graph = unit.graph();
       Feed feed = new Feed(inputs(graph, model, count), ModelParams.of(graph, model), tensors(model.states()),
@@ -70,6 +63,20 @@ final class DivergenceReplay {
     }
   }
 
+  /** A model as the diverged epoch started: initialized from the seed, or loaded from the checkpoint before it. */
+  private static CompiledModel epochStart(ModelFactory factory, TrainingOptions options, int maxBatch,
+      Path checkpoint) {
+    CompiledModel model = factory.newModel(maxBatch);
+    if (checkpoint == null) {
+      model.initialize(options.seed());
+      model.setSeed(options.seed());
+      model.setStep(0);
+    } else {
+      Checkpoint.load(checkpoint, model, factory.key());
+    }
+    return model;
+  }
+
   /**
    * Why the step before made a parameter non-finite: its loss was finite (or training would
    * have stopped there), so its gradient or its update was not. The step is replayed and its
@@ -82,14 +89,7 @@ final class DivergenceReplay {
     if (step < 0) {
       return null;
     }
-    CompiledModel model = factory.newModel(maxBatch);
-    if (checkpoint == null) {
-      model.initialize(options.seed());
-      model.setSeed(options.seed());
-      model.setStep(0);
-    } else {
-      Checkpoint.load(checkpoint, model, factory.key());
-    }
+    CompiledModel model = epochStart(factory, options, maxBatch, checkpoint);
     int count;
     try {
       count = Trainer.replayUntil(model, train, options, diverged.epoch(), step);
