@@ -101,31 +101,7 @@ public final class ScanBody {
 
   /** {@code target} (a node of this body) computed from {@code actuals} in place of the placeholders. */
   public Node instantiate(List<Node> actuals, Node target) {
-    if (actuals.size() != placeholders.size()) {
-      throw new IllegalArgumentException("a scan body takes " + placeholders.size() + " values, got " + actuals.size());
-    }
-    Map<Node, Node> mapped = new IdentityHashMap<>();
-    for (int i = 0; i < actuals.size(); i++) {
-      if (!actuals.get(i).type().equals(placeholders.get(i).type())) {
-        throw new IllegalArgumentException("scan body value " + i + " has type " + actuals.get(i).type()
-            + " where " + placeholders.get(i).type() + " is expected");
-      }
-      mapped.put(placeholders.get(i), actuals.get(i));
-    }
-    for (Node n : PostOrder.of(List.of(target))) {
-      if (mapped.containsKey(n)) {
-        continue;
-      }
-      List<Node> inputs = new ArrayList<>(n.inputs().size());
-      boolean changed = false;
-      for (Node in : n.inputs()) {
-        Node m = mapped.getOrDefault(in, in);
-        inputs.add(m);
-        changed |= m != in;
-      }
-      mapped.put(n, changed ? n.withInputs(inputs) : n);
-    }
-    return mapped.get(target);
+    return copies(actuals, PostOrder.of(List.of(target))).get(target);
   }
 
   /**
@@ -134,6 +110,11 @@ public final class ScanBody {
    * included) mapped to its copy, for rules that need the copies of inner nodes too.
    */
   public Map<Node, Node> instantiateAll(List<Node> actuals) {
+    return copies(actuals, nodes());
+  }
+
+  /** The copies of {@code order}'s nodes (inputs before users) over {@code actuals}, placeholders mapped to them. */
+  private Map<Node, Node> copies(List<Node> actuals, List<Node> order) {
     if (actuals.size() != placeholders.size()) {
       throw new IllegalArgumentException("a scan body takes " + placeholders.size() + " values, got " + actuals.size());
     }
@@ -145,7 +126,7 @@ public final class ScanBody {
       }
       mapped.put(placeholders.get(i), actuals.get(i));
     }
-    for (Node n : nodes()) {
+    for (Node n : order) {
       if (mapped.containsKey(n)) {
         continue;
       }
