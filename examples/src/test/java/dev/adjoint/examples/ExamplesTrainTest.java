@@ -31,7 +31,7 @@ class ExamplesTrainTest {
   private TrainingRun.Result train(String example, int epochs) {
     ModelUnit unit = Adjoint.check(EXAMPLES.resolve(example), null, List.of());
     StringWriter console = new StringWriter();
-    TrainingRun.Result r = new TrainingRun(unit, runs.resolve(unit.name()), new PrintWriter(console), false)
+    TrainingRun.Result r = new TrainingRun(unit, runs.resolve(unit.name()), new PrintWriter(console))
         .run(epochs, false);
     System.out.println(example + ":\n" + console);
     return r;

@@ -67,7 +67,7 @@ class ReadmePredictorTest {
     Path nn = EXAMPLES.resolve("iris/layernorm.nn");
     ModelUnit unit = Adjoint.check(nn, null, List.of());
     Path run = runs.resolve("iris_layernorm");
-    new TrainingRun(unit, run, new PrintWriter(new StringWriter()), false).run(20, false);
+    new TrainingRun(unit, run, new PrintWriter(new StringWriter())).run(20, false);
     String readme = Files.readString(EXAMPLES.getParent().resolve("README.md"));
     int section = readme.indexOf("### Predicting from an application");
     assertTrue(section >= 0, "README.md has the section");

@@ -10,7 +10,7 @@ import dev.adjoint.compiler.runs.TrainingRun;
 import dev.adjoint.runtime.checkpoint.Safetensors;
 import dev.adjoint.runtime.checkpoint.TensorData;
 import dev.adjoint.runtime.checkpoint.TensorFile;
-import dev.adjoint.runtime.train.EpochRecord;
+import dev.adjoint.train.EpochRecord;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -68,6 +68,6 @@ class ResumeTest {
   }
 
   private static void run(ModelUnit unit, Path folder, int epochs, boolean resume) {
-    new TrainingRun(unit, folder, new PrintWriter(new StringWriter()), false).run(epochs, resume);
+    new TrainingRun(unit, folder, new PrintWriter(new StringWriter())).run(epochs, resume);
   }
 }

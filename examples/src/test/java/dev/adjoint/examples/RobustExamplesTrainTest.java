@@ -27,7 +27,7 @@ class RobustExamplesTrainTest {
   private TrainingRun.Result train(String example, String folder, List<String> sets) {
     ModelUnit unit = Adjoint.check(EXAMPLES.resolve(example), null, sets);
     StringWriter console = new StringWriter();
-    TrainingRun.Result r = new TrainingRun(unit, runs.resolve(folder), new PrintWriter(console), false)
+    TrainingRun.Result r = new TrainingRun(unit, runs.resolve(folder), new PrintWriter(console))
         .run(0, false);
     System.out.println(example + " " + sets + ":\n" + console);
     return r;

@@ -5,7 +5,7 @@ import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.runs.IdLimits;
-import dev.adjoint.runtime.data.IdLimit;
+import dev.adjoint.data.IdLimit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;

@@ -4,13 +4,14 @@ import dev.adjoint.compiler.codegen.ModelCompiler;
 import dev.adjoint.compiler.codegen.ModelFactory;
 import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.settings.TrainConfig;
+import dev.adjoint.data.Dataset;
+import dev.adjoint.data.Splits;
+import dev.adjoint.data.Standardization;
 import dev.adjoint.runtime.checkpoint.Checkpoint;
-import dev.adjoint.runtime.data.Dataset;
-import dev.adjoint.runtime.data.Splits;
-import dev.adjoint.runtime.data.Standardizer;
 import dev.adjoint.runtime.model.CompiledModel;
-import dev.adjoint.runtime.train.Metric;
-import dev.adjoint.runtime.train.Trainer;
+import dev.adjoint.runtime.predict.Standardizer;
+import dev.adjoint.train.Metric;
+import dev.adjoint.train.Trainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,12 +50,12 @@ public final class CheckpointEvaluation {
     Splits parts = DataSources.splits(config, unit.graph());
     CompiledModel model = factory.newModel(TrainingRun.bufferBatch(config.batch(), parts));
     Map<String, String> metadata = Checkpoint.load(checkpoint, model, factory.key(), allowNonFiniteWeights);
-    Standardizer standardizer = Standardizer.fromMap(metadata);
+    Standardizer standardizer = Standardization.fromMetadata(metadata);
     Map<String, Dataset> byName = Map.of("train", parts.train(), "val", parts.val(), "test", parts.test());
     Map<String, Map<String, Double>> out = new LinkedHashMap<>();
     Map<String, ClassReport> classes = new LinkedHashMap<>();
     for (String name : splits) {
-      Dataset rows = standardizer.apply(byName.get(name));
+      Dataset rows = Standardization.apply(standardizer, byName.get(name));
       if (rows.size() > 0) {
         SplitEvaluation split = SplitEvaluation.of(unit, model, rows, TrainingPlan.metrics(config.metrics()).get(),
             LossReduction.of(unit.graph()), config.batch());

@@ -5,7 +5,7 @@ import dev.adjoint.compiler.frontend.lib.UnitInterval;
 import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.settings.TrainMetric;
-import dev.adjoint.runtime.train.ConfusionMetric;
+import dev.adjoint.train.ConfusionMetric;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,42 +1,26 @@
 package dev.adjoint.compiler.runs;
 
 import dev.adjoint.runtime.model.CompiledModel;
-import dev.adjoint.runtime.train.EpochRecord;
-import dev.adjoint.runtime.train.TrainerState;
-import dev.adjoint.runtime.train.TrainingListener;
-import dev.adjoint.runtime.train.TrainingResult;
+import dev.adjoint.train.EpochRecord;
+import dev.adjoint.train.TrainerState;
+import dev.adjoint.train.TrainingListener;
+import dev.adjoint.train.TrainingResult;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Reports training on the console: on a terminal a progress bar per epoch with the running
- * loss; otherwise (a log, a pipe, CI) one plain line per epoch. Improvements of the
- * monitored value are marked with {@code *}.
+ * Reports training on the console: one plain line per epoch, improvements of the monitored
+ * value marked with {@code *}, and how the run ended. (The command line adds a progress bar
+ * per epoch on a terminal, as a listener of its own.)
  */
 public final class ConsoleReport implements TrainingListener {
   private final PrintWriter out;
-  private final boolean terminal;
   private int epochs;
-  private ProgressBar bar;
   private boolean improved;
 
-  private final Supplier<ProgressBarConsumer> barOutput;
-
-  public ConsoleReport(PrintWriter out, boolean terminal) {
-    this(out, terminal, null);
-  }
-
-  /** With the bars drawn to a consumer of each rendering (a fresh one per epoch) instead of the console; for tests. */
-  ConsoleReport(PrintWriter out, boolean terminal, Supplier<ProgressBarConsumer> barOutput) {
+  public ConsoleReport(PrintWriter out) {
     this.out = out;
-    this.terminal = terminal;
-    this.barOutput = barOutput;
   }
 
   @Override
@@ -48,34 +32,12 @@ public final class ConsoleReport implements TrainingListener {
   }
 
   @Override
-  public void batch(int epoch, int batchIndex, int batches, double loss) {
-    if (!terminal) {
-      return;
-    }
-    if (bar == null) {
-      ProgressBarBuilder builder = new ProgressBarBuilder()
-          .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
-          .setInitialMax(batches).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate();
-      if (barOutput != null) {
-        builder.setConsumer(barOutput.get());
-      }
-      bar = builder.build();
-    }
-    bar.stepTo(batchIndex + 1);
-    bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
-  }
-
-  @Override
   public void improved(EpochRecord record, CompiledModel model) {
     improved = true;
   }
 
   @Override
   public void epoch(EpochRecord record, TrainerState state, CompiledModel model) {
-    if (bar != null) {
-      bar.close();
-      bar = null;
-    }
     out.println(line(record, epochs) + (improved ? "  *" : ""));
     out.flush();
     improved = false;
@@ -93,7 +55,7 @@ public final class ConsoleReport implements TrainingListener {
   }
 
   /** {@code epoch 3/20  loss 0.1234  accuracy 0.9500  val_loss 0.1400  lr 0.00095  2.1s}. */
-  static String line(EpochRecord r, int epochs) {
+  public static String line(EpochRecord r, int epochs) {
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d", r.epoch(), epochs));
     r.train().forEach((k, v) -> s.append(String.format(Locale.ROOT, "  %s %.4f", k, v)));
     r.validation().forEach((k, v) -> s.append(String.format(Locale.ROOT, "  val_%s %.4f", k, v)));

@@ -1,7 +1,7 @@
 package dev.adjoint.compiler.runs;
 
 import dev.adjoint.runtime.checkpoint.AtomicFile;
-import dev.adjoint.runtime.train.EpochRecord;
+import dev.adjoint.train.EpochRecord;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -1,9 +1,9 @@
 package dev.adjoint.compiler.runs;
 
-import dev.adjoint.runtime.data.Batches;
-import dev.adjoint.runtime.data.Dataset;
+import dev.adjoint.data.Batches;
+import dev.adjoint.data.Dataset;
 import dev.adjoint.runtime.model.CompiledModel;
-import dev.adjoint.runtime.train.BatchSource;
+import dev.adjoint.train.BatchSource;
 
 /** A data set as the training loop's source of batches. */
 public record DatasetRows(Dataset data) implements BatchSource {

@@ -1,6 +1,6 @@
 package dev.adjoint.compiler.runs;
 
-import dev.adjoint.runtime.train.EpochRecord;
+import dev.adjoint.train.EpochRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

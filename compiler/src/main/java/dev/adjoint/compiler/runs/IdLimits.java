@@ -1,12 +1,12 @@
 package dev.adjoint.compiler.runs;
 
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.ScalarType;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
 import dev.adjoint.compiler.ir.OpGroup;
-import dev.adjoint.runtime.data.IdLimit;
+import dev.adjoint.compiler.ir.ScalarType;
+import dev.adjoint.data.IdLimit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -4,7 +4,7 @@ import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Op;
-import dev.adjoint.runtime.train.Metric;
+import dev.adjoint.train.Metric;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -6,15 +6,16 @@ import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.settings.DataSource;
+import dev.adjoint.data.Csv;
+import dev.adjoint.data.DataException;
+import dev.adjoint.data.Dataset;
+import dev.adjoint.data.Standardization;
 import dev.adjoint.runtime.checkpoint.Checkpoint;
-import dev.adjoint.runtime.data.Csv;
-import dev.adjoint.runtime.data.DataException;
-import dev.adjoint.runtime.data.Dataset;
-import dev.adjoint.runtime.data.Standardizer;
 import dev.adjoint.runtime.model.CompiledModel;
 import dev.adjoint.runtime.model.DType;
 import dev.adjoint.runtime.model.Tensor;
 import dev.adjoint.runtime.model.TensorSpec;
+import dev.adjoint.runtime.predict.Standardizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ public final class Prediction {
     ModelFactory factory = ModelCompiler.compile(unit);
     CompiledModel model = factory.newModel(predictionBatch(unit.train().batch()));
     Map<String, String> metadata = Checkpoint.load(checkpoint, model, factory.key(), allowNonFiniteWeights);
-    return new Prediction(unit, model, Standardizer.fromMap(metadata));
+    return new Prediction(unit, model, Standardization.fromMetadata(metadata));
   }
 
   /**
@@ -96,7 +97,7 @@ public final class Prediction {
     if (input == null && !keep.isEmpty()) {
       throw new DataException("--keep copies columns of a CSV input; .npy and IDX files have none to copy");
     }
-    Dataset rows = standardizer.apply(scaled(input != null ? read(input) : inputs.readArrays(unit)));
+    Dataset rows = Standardization.apply(standardizer, scaled(input != null ? read(input) : inputs.readArrays(unit)));
     List<List<String>> kept = keep.isEmpty() ? List.of() : Csv.textColumns(input, delimiter(), keep);
     if (!keep.isEmpty() && kept.size() != rows.size()) {
       throw new DataException(input + ": " + kept.size() + " rows hold the kept columns but " + rows.size()

@@ -1,10 +1,10 @@
 package dev.adjoint.compiler.runs;
 
 import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.runtime.data.Dataset;
+import dev.adjoint.data.Dataset;
 import dev.adjoint.runtime.model.CompiledModel;
-import dev.adjoint.runtime.train.Metric;
-import dev.adjoint.runtime.train.Trainer;
+import dev.adjoint.train.Metric;
+import dev.adjoint.train.Trainer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

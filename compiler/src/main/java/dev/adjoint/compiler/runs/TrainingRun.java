@@ -4,19 +4,20 @@ import dev.adjoint.compiler.codegen.ModelCompiler;
 import dev.adjoint.compiler.codegen.ModelFactory;
 import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.settings.TrainConfig;
+import dev.adjoint.data.Dataset;
+import dev.adjoint.data.Splits;
+import dev.adjoint.data.Standardization;
 import dev.adjoint.runtime.checkpoint.Checkpoint;
-import dev.adjoint.runtime.data.Dataset;
-import dev.adjoint.runtime.data.Splits;
-import dev.adjoint.runtime.data.Standardizer;
 import dev.adjoint.runtime.model.CompiledModel;
-import dev.adjoint.runtime.train.EpochRecord;
-import dev.adjoint.runtime.train.Snapshot;
-import dev.adjoint.runtime.train.Trainer;
-import dev.adjoint.runtime.train.TrainerState;
-import dev.adjoint.runtime.train.TrainingDivergedException;
-import dev.adjoint.runtime.train.TrainingListener;
-import dev.adjoint.runtime.train.TrainingOptions;
-import dev.adjoint.runtime.train.TrainingResult;
+import dev.adjoint.runtime.predict.Standardizer;
+import dev.adjoint.train.EpochRecord;
+import dev.adjoint.train.Snapshot;
+import dev.adjoint.train.Trainer;
+import dev.adjoint.train.TrainerState;
+import dev.adjoint.train.TrainingDivergedException;
+import dev.adjoint.train.TrainingListener;
+import dev.adjoint.train.TrainingOptions;
+import dev.adjoint.train.TrainingResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -57,9 +58,19 @@ public final class TrainingRun {
   private final TrainConfig config;
   private final Path folder;
   private final PrintWriter console;
-  private final boolean terminal;
+  private final TrainingListener progress;
 
-  public TrainingRun(ModelUnit unit, Path folder, PrintWriter console, boolean terminal) {
+  /** A run of {@code unit} into {@code folder}, reporting a line per epoch to {@code console}. */
+  public TrainingRun(ModelUnit unit, Path folder, PrintWriter console) {
+    this(unit, folder, console, null);
+  }
+
+  /**
+   * As {@link #TrainingRun(ModelUnit, Path, PrintWriter)}, with {@code progress} (when not
+   * null) told of every batch and epoch first, such as the command line's progress bar,
+   * which must end before the epoch's line is printed.
+   */
+  public TrainingRun(ModelUnit unit, Path folder, PrintWriter console, TrainingListener progress) {
     if (!unit.hasTrain()) {
       throw new IllegalArgumentException("model " + unit.name() + " has no train block");
     }
@@ -67,7 +78,7 @@ public final class TrainingRun {
     this.config = unit.train();
     this.folder = folder;
     this.console = console;
-    this.terminal = terminal;
+    this.progress = progress;
   }
 
   /**
@@ -137,7 +148,7 @@ public final class TrainingRun {
     Standardizer standardizer;
     if (resuming) {
       Map<String, String> metadata = Checkpoint.load(last, model, factory.key(), allowNonFiniteWeights);
-      standardizer = Standardizer.fromMap(metadata);
+      standardizer = Standardization.fromMetadata(metadata);
       state = resumedState(metadata, factory, best, allowNonFiniteWeights);
       if (state.nextEpoch() >= options.epochs()) {
         throw new RunFolderException(folder, "the run is complete: it already did " + state.nextEpoch() + " epochs ("
@@ -149,11 +160,11 @@ public final class TrainingRun {
         console.println("no checkpoint in " + folder + " to resume from: starting a new run at epoch 1");
       }
       standardizer = config.standardize().isEmpty() ? Standardizer.none()
-          : Standardizer.fit(parts.train(), config.standardize());
+          : Standardization.fit(parts.train(), config.standardize());
     }
-    Dataset train = standardizer.apply(parts.train());
-    Dataset val = standardizer.apply(parts.val());
-    Dataset test = standardizer.apply(parts.test());
+    Dataset train = Standardization.apply(standardizer, parts.train());
+    Dataset val = Standardization.apply(standardizer, parts.val());
+    Dataset test = Standardization.apply(standardizer, parts.test());
     console.printf("training %s on %d samples (%d validation, %d test), batch %d, %d epochs%n", unit.name(),
         train.size(), val.size(), test.size(), options.batch(), options.epochs());
     Map<String, String> extra = new HashMap<>(standardizer.toMap());
@@ -162,7 +173,9 @@ public final class TrainingRun {
     extra.putAll(PredictorMetadata.of(unit));
     RunStaging staging = resuming ? RunStaging.direct(folder) : RunStaging.fresh(folder);
     Saver saver = new Saver(extra, staging, resuming ? historyHeader() : null);
-    TrainingListener listener = new Both(new ConsoleReport(console, terminal), saver);
+    TrainingListener report = new Both(new ConsoleReport(console), saver);
+    // Both tells its second listener of an epoch first: the bar ends before the epoch's line
+    TrainingListener listener = progress == null ? report : new Both(report, progress);
     DatasetRows trainRows = new DatasetRows(train);
     DatasetRows valRows = val.size() == 0 ? null : new DatasetRows(val);
     TrainingResult result;

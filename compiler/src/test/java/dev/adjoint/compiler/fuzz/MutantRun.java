@@ -9,11 +9,11 @@ import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.source.SourceFile;
+import dev.adjoint.data.DataException;
 import dev.adjoint.runtime.checkpoint.CheckpointException;
-import dev.adjoint.runtime.data.DataException;
 import dev.adjoint.runtime.model.CompiledModel;
 import dev.adjoint.runtime.model.Tensor;
-import dev.adjoint.runtime.train.TrainingDivergedException;
+import dev.adjoint.train.TrainingDivergedException;
 import java.io.IOException;
 import java.nio.file.Path;
 

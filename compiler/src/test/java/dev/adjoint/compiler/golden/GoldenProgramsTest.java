@@ -3,10 +3,10 @@ package dev.adjoint.compiler.golden;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.adjoint.compiler.cli.GraphReport;
 import dev.adjoint.compiler.frontend.Compilation;
 import dev.adjoint.compiler.frontend.DataPresence;
 import dev.adjoint.compiler.frontend.Frontend;
+import dev.adjoint.compiler.frontend.GraphReport;
 import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.ir.TextDump;
 import dev.adjoint.compiler.ir.Verifier;

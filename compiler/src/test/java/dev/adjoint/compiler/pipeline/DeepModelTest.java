@@ -4,18 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.autodiff.TrainingGraph;
-import dev.adjoint.compiler.cli.AdjointCli;
 import dev.adjoint.compiler.codegen.ModelCompiler;
 import dev.adjoint.compiler.codegen.ModelFactory;
 import dev.adjoint.compiler.frontend.Compilation;
 import dev.adjoint.compiler.frontend.Frontend;
 import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.compiler.golden.Golden;
 import dev.adjoint.compiler.interp.Evaluation;
+import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.interp.Feed;
 import dev.adjoint.compiler.interp.Interpreter;
 import dev.adjoint.compiler.interp.Mode;
-import dev.adjoint.compiler.interp.F64Tensor;
 import dev.adjoint.compiler.ir.DotDump;
 import dev.adjoint.compiler.ir.Graph;
 import dev.adjoint.compiler.ir.Op;
@@ -25,8 +23,6 @@ import dev.adjoint.compiler.passes.Pipeline;
 import dev.adjoint.compiler.source.SourceFile;
 import dev.adjoint.compiler.testing.OnStack;
 import dev.adjoint.runtime.model.CompiledModel;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,9 +32,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A model 10,000 layers deep (20,000 nodes in one chain) through every stage: the front end,
  * each pipeline with the graph verified after every pass, the dumps, the interpreter, code
- * generation, Janino and training steps, and the CLI commands that print the optimized
- * graphs and the generated class. It all runs on a thread with a small stack, so that any
- * walk recursing once per node overflows it and fails the test.
+ * generation, Janino and training steps (adjoint-cli's {@code DeepModelCliTest} runs the
+ * commands that print its optimized graphs and class). It all runs on a thread with a small
+ * stack, so that any walk recursing once per node overflows it and fails the test.
  */
 class DeepModelTest {
   private static final int DEPTH = 10_000;
@@ -106,23 +102,6 @@ class DeepModelTest {
       assertTrue(java.util.Arrays.stream(expected).anyMatch(g -> Math.abs(g) > 1e-6), "a vanishing gradient tests nothing");
       double second = model.trainStep(batch);
       assertTrue(second < first, "a training step should lower the loss: " + first + " then " + second);
-    });
-  }
-
-  /** The audit's repro: these commands overflowed the stack in elementwise fusion. */
-  @Test
-  void theCommandsThatPrintOptimizedGraphsAndCodeHandleAChainAsDeep() throws Throwable {
-    Path file = Golden.resources().resolve("deep/repeat_10000.nn");
-    onSmallStack(() -> {
-      for (String[] args : new String[][] {{"graph", "--backward", file.toString()},
-          {"graph", "--inference", "--format", "dot", file.toString()}, {"inspect", file.toString()}}) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = AdjointCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        assertEquals(AdjointCli.OK, status, String.join(" ", args) + ":\n" + err);
-        assertTrue(out.toString().contains(args[0].equals("inspect") ? "public final class M" : "elementwise_kernel"),
-            String.join(" ", args));
-      }
     });
   }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.adjoint.runtime.checkpoint.CheckpointException;
-import dev.adjoint.runtime.train.EpochRecord;
+import dev.adjoint.train.EpochRecord;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.Adjoint;
 import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.compiler.interp.NonFiniteSearch;
 import dev.adjoint.compiler.interp.F64Tensor;
+import dev.adjoint.compiler.interp.NonFiniteSearch;
 import dev.adjoint.compiler.ir.Graph;
-import dev.adjoint.runtime.train.TrainingDivergedException;
+import dev.adjoint.train.TrainingDivergedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.adjoint.compiler.frontend.Compilation;
 import dev.adjoint.compiler.frontend.Frontend;
 import dev.adjoint.compiler.source.SourceFile;
-import dev.adjoint.runtime.data.IdLimit;
+import dev.adjoint.data.IdLimit;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.compiler.Adjoint;
 import dev.adjoint.compiler.frontend.ModelUnit;
-import dev.adjoint.runtime.data.DataException;
+import dev.adjoint.data.DataException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -52,7 +52,7 @@ class TextSamplingTest {
     Files.writeString(nn, MODEL);
     ModelUnit unit = Adjoint.check(nn, null, List.of());
     Path run = dir.resolve("run");
-    new TrainingRun(unit, run, new PrintWriter(new StringWriter()), false).run(0, false);
+    new TrainingRun(unit, run, new PrintWriter(new StringWriter())).run(0, false);
     sampling = TextSampling.load(unit, run.resolve("last.safetensors"), false);
   }
 

@@ -1,10 +1,10 @@
 package dev.adjoint.runtime.predict;
 
 import dev.adjoint.runtime.checkpoint.Checkpoint;
-import dev.adjoint.runtime.data.Standardizer;
 import dev.adjoint.runtime.model.CompiledModel;
 import dev.adjoint.runtime.model.DType;
 import dev.adjoint.runtime.model.Tensor;
+import dev.adjoint.runtime.predict.Standardizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

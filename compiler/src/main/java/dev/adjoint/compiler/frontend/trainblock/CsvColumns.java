@@ -2,13 +2,13 @@ package dev.adjoint.compiler.frontend.trainblock;
 
 import dev.adjoint.compiler.ast.Argument;
 import dev.adjoint.compiler.ast.Expr;
-import dev.adjoint.runtime.text.Suggestions;
 import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.ir.Shape;
 import dev.adjoint.compiler.settings.DataSource;
-import dev.adjoint.runtime.data.Csv;
-import dev.adjoint.runtime.data.DataException;
+import dev.adjoint.data.Csv;
+import dev.adjoint.data.DataException;
+import dev.adjoint.runtime.text.Suggestions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;

@@ -2,10 +2,10 @@ package dev.adjoint.compiler.frontend.trainblock;
 
 import dev.adjoint.compiler.ast.Argument;
 import dev.adjoint.compiler.ast.Expr;
-import dev.adjoint.runtime.text.Suggestions;
 import dev.adjoint.compiler.frontend.DataPresence;
 import dev.adjoint.compiler.frontend.Signature;
-import dev.adjoint.runtime.data.DataFiles;
+import dev.adjoint.data.DataFiles;
+import dev.adjoint.runtime.text.Suggestions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,0 +1,91 @@
+package dev.adjoint.data;
+
+import dev.adjoint.runtime.model.CompiledModel;
+import dev.adjoint.runtime.model.Tensor;
+import dev.adjoint.runtime.model.TensorSpec;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Which column of a data set feeds which input buffer of a model, checked once (names,
+ * dtypes, shapes) so that copying a batch is only array copies.
+ */
+final class ModelBinding {
+  private final CompiledModel model;
+  private final int rows;
+  private final Object[] sources;
+  private final Object[] targets;
+  private final int[] sampleSizes;
+
+  private ModelBinding(CompiledModel model, int rows, Object[] sources, Object[] targets, int[] sampleSizes) {
+    this.model = model;
+    this.rows = rows;
+    this.sources = sources;
+    this.targets = targets;
+    this.sampleSizes = sampleSizes;
+  }
+
+  /** Pairs every input of the model with the data set's column of the same name and spec. */
+  static ModelBinding of(Dataset data, CompiledModel model) {
+    Map<String, Tensor> inputs = model.inputs();
+    Object[] sources = new Object[inputs.size()];
+    Object[] targets = new Object[inputs.size()];
+    int[] sampleSizes = new int[inputs.size()];
+    int i = 0;
+    for (Tensor input : inputs.values()) {
+      TensorSpec wanted = input.spec();
+      if (!data.has(wanted.name())) {
+        throw new DataException("the data has no column for " + wanted + " of model " + model.modelName()
+            + "; it has: " + String.join(", ", data.columns()));
+      }
+      Column c = data.column(wanted.name());
+      if (c.spec.dtype() != wanted.dtype() || !Arrays.equals(c.spec.shape(), wanted.shape())) {
+        throw new DataException("the data's column " + c.spec + " does not fit " + wanted + " of model "
+            + model.modelName());
+      }
+      sources[i] = c.data;
+      targets[i] = dataOf(input);
+      sampleSizes[i] = c.sampleSize;
+      i++;
+    }
+    return new ModelBinding(model, data.size(), sources, targets, sampleSizes);
+  }
+
+  CompiledModel model() {
+    return model;
+  }
+
+  /** Copies rows {@code order[from .. from + count)} of every column to the start of its buffer. */
+  void fill(int[] order, int from, int count) {
+    if (count < 0 || count > model.maxBatch()) {
+      throw new IllegalArgumentException("count " + count + " is outside 0.." + model.maxBatch()
+          + ", the batches model " + model.modelName() + " was built for");
+    }
+    if (from < 0 || from > order.length - count) {
+      throw new IndexOutOfBoundsException("rows " + from + " .. " + (from + count) + " are outside the order's 0.."
+          + order.length);
+    }
+    for (int i = from; i < from + count; i++) {
+      if (order[i] < 0 || order[i] >= rows) {
+        throw new IndexOutOfBoundsException("order[" + i + "] = " + order[i] + " is not a row of the data: expected 0.."
+            + (rows - 1));
+      }
+    }
+    for (int c = 0; c < sources.length; c++) {
+      Object source = sources[c];
+      Object target = targets[c];
+      int k = sampleSizes[c];
+      for (int i = 0; i < count; i++) {
+        System.arraycopy(source, order[from + i] * k, target, i * k, k);
+      }
+    }
+  }
+
+  private static Object dataOf(Tensor t) {
+    return switch (t.spec().dtype()) {
+      case F32 -> t.f32();
+      case F64 -> t.f64();
+      case I32 -> t.i32();
+    };
+  }
+}
