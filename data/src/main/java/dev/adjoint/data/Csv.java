@@ -65,6 +65,7 @@ public final class Csv {
           + "one target, or a single input, may leave them out");
     }
     specs.values().forEach(Column::checkSpec);
+    CommonsIoCheck.require();
     CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreSurroundingSpaces(true).get();
     try (Reader reader = new Utf8Reader(Files.newInputStream(file));
         CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
@@ -86,6 +87,7 @@ public final class Csv {
    */
   public static List<String> firstLine(Path file, char delimiter) {
     DataFiles.requireRegular(file);
+    CommonsIoCheck.require();
     CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreSurroundingSpaces(true).get();
     try (Reader reader = new Utf8Reader(Files.newInputStream(file));
         CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
@@ -125,6 +127,7 @@ public final class Csv {
             header) + ")" + (closest == null ? "" : "; did you mean \"" + closest + "\"?"));
       }
     }
+    CommonsIoCheck.require();
     CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreSurroundingSpaces(true).get();
     List<List<String>> rows = new ArrayList<>();
     try (Reader reader = new Utf8Reader(Files.newInputStream(file));
