@@ -129,6 +129,27 @@ public class AdjointWorkloads {
     }
   }
 
+  /** W5t: the upsampling network of {@link UpsampleData} (a transposed convolution), reset before each iteration. */
+  @State(Scope.Thread)
+  public static class W5t {
+    @Param({"1", "2"})
+    public int threads;
+    UpsampleData data;
+    CompiledModel model;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      AdjointSide.useThreads(threads);
+      data = UpsampleData.create();
+      model = data.trainer();
+    }
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      data.reset(model);
+    }
+  }
+
   /** W5i: W5's network at batch 1, one image of W5's batch copied in before each call. */
   @State(Scope.Thread)
   public static class W5i {
@@ -201,6 +222,11 @@ public class AdjointWorkloads {
   @Benchmark
   public double w5Cnn(W5 s) {
     return s.model.trainStep(CnnData.BATCH);
+  }
+
+  @Benchmark
+  public double w5tUpsample(W5t s) {
+    return s.model.trainStep(UpsampleData.BATCH);
   }
 
   /** W4's measure on W5's network: copy an image in, predict, read the probabilities. */

@@ -107,6 +107,8 @@ public final class ResultsTable {
     }
     throughputRows("W5 cnn training", "w5Cnn", CnnData.BATCH, "samples/s", t -> "≥ 1.0");
     throughputRows("W5 cnn training", "w5Cnn", CnnData.flopsPerStep() / 1e9, "GFLOP/s", t -> "≥ 1.0");
+    throughputRows("W5t upsample training", "w5tUpsample", UpsampleData.BATCH, "samples/s", t -> "—");
+    throughputRows("W5t upsample training", "w5tUpsample", UpsampleData.flopsPerStep() / 1e9, "GFLOP/s", t -> "—");
     for (int threads : threads("w5Infer")) {
       Optional<Result> a = find(false, "w5Infer", threads, Map.of());
       Optional<Result> p = find(true, "w5Infer", threads, Map.of());
@@ -206,8 +208,9 @@ public final class ResultsTable {
     out.println("| workload | threads | Adjoint | PyTorch | unit | target |");
     out.println("|---|---|---|---|---|---|");
     Map<String, String> names = Map.of("w1MnistMlp", "W1 mnist_mlp", "w2Tiny", "W2 tiny", "w3Wide", "W3 wide",
-        "w5Cnn", "W5 cnn", "w7Lstm", "W7 lstm", "w6Transformer", "W6 transformer");
-    for (String method : List.of("w1MnistMlp", "w2Tiny", "w3Wide", "w5Cnn", "w7Lstm", "w6Transformer")) {
+        "w5Cnn", "W5 cnn", "w5tUpsample", "W5t upsample", "w7Lstm", "W7 lstm", "w6Transformer", "W6 transformer");
+    for (String method : List.of("w1MnistMlp", "w2Tiny", "w3Wide", "w5Cnn", "w5tUpsample", "w7Lstm",
+        "w6Transformer")) {
       for (int threads : threads(method)) {
         Optional<Double> a = find(false, method, threads, Map.of()).map(Result::bytesPerOp);
         Optional<Double> p = find(true, method, threads, Map.of()).map(Result::bytesPerOp);

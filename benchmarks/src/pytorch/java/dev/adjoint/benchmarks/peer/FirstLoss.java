@@ -5,6 +5,7 @@ import dev.adjoint.benchmarks.BenchData;
 import dev.adjoint.benchmarks.CnnData;
 import dev.adjoint.benchmarks.LstmData;
 import dev.adjoint.benchmarks.TransformerData;
+import dev.adjoint.benchmarks.UpsampleData;
 import dev.adjoint.benchmarks.Workload;
 import dev.adjoint.runtime.model.CompiledModel;
 import java.io.IOException;
@@ -75,6 +76,24 @@ public final class FirstLoss {
     }
   }
 
+  /** W5t's two first losses on both sides, from {@link UpsampleData}'s start. */
+  public static Agreement compareUpsample() {
+    UpsampleData data = UpsampleData.create();
+    CompiledModel adjoint = data.trainer();
+    double a1 = adjoint.trainStep(UpsampleData.BATCH);
+    double a2 = adjoint.trainStep(UpsampleData.BATCH);
+    try (DjlUpsample pytorch = new DjlUpsample(data, UpsampleData.BATCH)) {
+      double p1 = pytorch.trainStep();
+      double p2 = pytorch.trainStep();
+      return new Agreement("upsample", a1, p1, a2, p2);
+    }
+  }
+
+  /** {@link #compareUpsample}, printed, and an exception when the two sides disagree. */
+  public static Agreement checkUpsample() {
+    return checked(compareUpsample());
+  }
+
   /** W7's two first losses on both sides, from {@link LstmData}'s start. */
   public static Agreement compareLstm() {
     LstmData data = LstmData.create();
@@ -130,7 +149,7 @@ public final class FirstLoss {
     return agreement;
   }
 
-  /** Checks W1-W3 and W5-W7 on one thread each; writes the lines to the file given, if any; exits 1 on a mismatch. */
+  /** Checks W1-W3, W5, W5t, W6 and W7 on one thread each; writes the lines to the file given, if any; exits 1 on a mismatch. */
   public static void main(String[] args) throws IOException {
     AdjointSide.useThreads(1);
     DjlNetwork.engine(1);
@@ -141,6 +160,7 @@ public final class FirstLoss {
       agreements.add(compare(w));
     }
     agreements.add(compareCnn());
+    agreements.add(compareUpsample());
     agreements.add(compareLstm());
     agreements.add(compareTransformer());
     for (Agreement agreement : agreements) {

@@ -3,6 +3,7 @@ package dev.adjoint.benchmarks.peer;
 import dev.adjoint.benchmarks.AdjointSide;
 import dev.adjoint.benchmarks.BenchData;
 import dev.adjoint.benchmarks.CnnData;
+import dev.adjoint.benchmarks.UpsampleData;
 import dev.adjoint.benchmarks.LstmData;
 import dev.adjoint.benchmarks.TransformerData;
 import dev.adjoint.benchmarks.Jvm;
@@ -210,6 +211,32 @@ public class PyTorchWorkloads {
     }
   }
 
+  /** W5t: the upsampling network, checked against Adjoint's first losses. */
+  @State(Scope.Thread)
+  public static class W5t {
+    @Param({"1", "2"})
+    public int threads;
+    DjlUpsample network;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      DjlNetwork.engine(threads);
+      AdjointSide.useThreads(threads);
+      FirstLoss.checkUpsample();
+      network = new DjlUpsample(UpsampleData.create(), UpsampleData.BATCH);
+    }
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      network.reset();
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+      network.close();
+    }
+  }
+
   /** W5i: W5's network at batch 1; its probabilities checked against Adjoint's for the same image. */
   @State(Scope.Thread)
   public static class W5i {
@@ -272,6 +299,11 @@ public class PyTorchWorkloads {
 
   @Benchmark
   public float w5Cnn(W5 s) {
+    return s.network.trainStep();
+  }
+
+  @Benchmark
+  public float w5tUpsample(W5t s) {
     return s.network.trainStep();
   }
 
