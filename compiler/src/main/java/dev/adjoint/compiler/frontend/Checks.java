@@ -16,7 +16,7 @@ public final class Checks {
     return v -> Value.isNumber(v) && Value.number(v) >= 0 ? null : "must be zero or more, got " + show(v);
   }
 
-  /** low <= v < high, or low <= v <= high when {@code highIncluded}. */
+  /** {@code low <= v < high}, or {@code low <= v <= high} when {@code highIncluded}. */
   public static Function<Value, String> range(double low, double high, boolean highIncluded) {
     return v -> {
       double x = Value.number(v);

@@ -31,7 +31,7 @@ public final class Standardizer {
     this.stds = Collections.unmodifiableMap(stds);
   }
 
-  /** A standardizer of no column: {@link #apply} returns the data as it is. */
+  /** A standardizer of no column: {@link #applyInPlace} leaves every input as it is. */
   public static Standardizer none() {
     return new Standardizer(new LinkedHashMap<>(), new LinkedHashMap<>());
   }
