@@ -67,7 +67,7 @@ final class ExportCommand implements Callable<Integer> {
       byte[] bytes;
       try {
         bytes = OnnxExport.export(OnnxExport.inferenceGraph(unit.get().graph()), weights, preprocessing(metadata),
-            String.join(" ", new Version().getVersion()[0]));
+            new Version().getVersion()[0]);
       } catch (OnnxExportException e) {
         err.println(e.getMessage());
         return AdjointCli.INPUT_ERRORS;

@@ -38,9 +38,9 @@ final class OnnxModel {
     this.name = name;
   }
 
-  /** A fresh value name with this stem. */
+  /** A fresh value name with this stem; the colon keeps it apart from every .nn name. */
   String fresh(String stem) {
-    return stem + "_" + counter++;
+    return stem + ":" + counter++;
   }
 
   /** One node's attribute: an int, a float or a list of ints. */

@@ -193,14 +193,21 @@ final class OnnxNodes {
     return cast(doc, scalar, n.dtype());
   }
 
+  /** A sum over no axes is the tensor itself (ONNX would sum over all of them). */
   private String reduceSum(Node n) {
     Attrs.Axes a = n.attrs(Attrs.Axes.class);
+    if (a.axes().isEmpty()) {
+      return unary("Identity", n);
+    }
     return model.node("ReduceSum", n.span().shortLocation(), List.of(value(n.input(0)), model.longs(longs(a.axes()))),
         Attribute.of("keepdims", a.keepDims() ? 1L : 0L));
   }
 
   private String reduceMax(Node n) {
     Attrs.Axes a = n.attrs(Attrs.Axes.class);
+    if (a.axes().isEmpty()) {
+      return unary("Identity", n);
+    }
     return model.node("ReduceMax", n.span().shortLocation(), List.of(value(n.input(0))), Attribute.ints("axes", a.axes()),
         Attribute.of("keepdims", a.keepDims() ? 1L : 0L));
   }
