@@ -115,9 +115,9 @@ class ReportBrowserTest {
   @Test
   void thePageNeedsNothingFromTheNetwork() throws Exception {
     String html = Files.readString(page);
-    assertFalse(html.contains("http://") && html.replace("http://www.w3.org/2000/svg", "").contains("http://"),
+    String withoutNamespaces = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    assertFalse(withoutNamespaces.contains("http://") || withoutNamespaces.contains("https://"),
         "the page refers to the network");
-    assertFalse(html.contains("https://"), "the page refers to the network");
     assertFalse(html.contains("<script src") || html.contains("<link "), "the page loads files beside it");
   }
 
