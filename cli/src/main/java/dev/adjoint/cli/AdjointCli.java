@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     description = "Compiles .nn files — a network, its loss and how to train it — into Java.",
     subcommands = {CheckCommand.class, GraphCommand.class, InspectCommand.class, CompileCommand.class,
         TrainCommand.class, EvalCommand.class, PredictCommand.class, GradcheckCommand.class, SampleCommand.class,
-        ImportCommand.class,
+        ImportCommand.class, ExportCommand.class, ReportCommand.class,
         CommandLine.HelpCommand.class})
 public final class AdjointCli {
 
