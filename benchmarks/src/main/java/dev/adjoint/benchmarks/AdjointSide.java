@@ -1,10 +1,8 @@
 package dev.adjoint.benchmarks;
 
-import dev.adjoint.compiler.Adjoint;
 import dev.adjoint.compiler.codegen.ModelFactory;
 import dev.adjoint.runtime.kernels.Gemm;
 import dev.adjoint.runtime.model.CompiledModel;
-import java.nio.file.Path;
 
 /**
  * Adjoint's side of the comparison: a workload's .nn model compiled in process through the
@@ -30,12 +28,7 @@ public final class AdjointSide {
 
   /** The workload's model compiled in process (from the cache after the first time). */
   public static ModelFactory compile(BenchData data) {
-    Path file = ModelFiles.write(data);
-    try {
-      return Adjoint.compile(file);
-    } finally {
-      ModelFiles.deleteFolder(file.getParent());
-    }
+    return ModelFiles.compileAndDelete(ModelFiles.write(data));
   }
 
   /** A model for the workload's batch, with the shared weights and the batch in its buffers. */

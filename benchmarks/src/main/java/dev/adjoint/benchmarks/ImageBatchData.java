@@ -1,13 +1,7 @@
 package dev.adjoint.benchmarks;
 
-import dev.adjoint.compiler.Adjoint;
 import dev.adjoint.compiler.codegen.ModelFactory;
 import dev.adjoint.runtime.model.CompiledModel;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /**
@@ -79,12 +73,7 @@ public abstract class ImageBatchData {
 
   /** The network's .nn file compiled in process (from the cache after the first time). */
   public ModelFactory compile() {
-    Path file = ModelFiles.write(resource, text(), inputs, PIXELS, classes);
-    try {
-      return Adjoint.compile(file);
-    } finally {
-      ModelFiles.deleteFolder(file.getParent());
-    }
+    return ModelFiles.compileAndDelete(ModelFiles.write(resource, text(), inputs, PIXELS, classes));
   }
 
   /** A training model for the batch, with the shared weights and the batch in its buffers. */
@@ -170,13 +159,6 @@ public abstract class ImageBatchData {
   }
 
   private String text() {
-    try (InputStream in = ImageBatchData.class.getResourceAsStream(resource + ".nn")) {
-      if (in == null) {
-        throw new IllegalStateException("resource " + resource + ".nn is missing from the benchmarks jar");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ModelFiles.resource(resource);
   }
 }

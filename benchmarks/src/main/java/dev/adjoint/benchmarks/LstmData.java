@@ -1,13 +1,7 @@
 package dev.adjoint.benchmarks;
 
-import dev.adjoint.compiler.Adjoint;
 import dev.adjoint.compiler.codegen.ModelFactory;
 import dev.adjoint.runtime.model.CompiledModel;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /**
@@ -77,12 +71,7 @@ public final class LstmData {
 
   /** The network's .nn file compiled in process. */
   public ModelFactory compile() {
-    Path file = ModelFiles.write("lstm", text(), inputs, STEPS * VOCABULARY, classes);
-    try {
-      return Adjoint.compile(file);
-    } finally {
-      ModelFiles.deleteFolder(file.getParent());
-    }
+    return ModelFiles.compileAndDelete(ModelFiles.write("lstm", text(), inputs, STEPS * VOCABULARY, classes));
   }
 
   /** A training model with the shared weights and the batch in its buffers. */
@@ -106,13 +95,6 @@ public final class LstmData {
   }
 
   private static String text() {
-    try (InputStream in = LstmData.class.getResourceAsStream("lstm.nn")) {
-      if (in == null) {
-        throw new IllegalStateException("resource lstm.nn is missing from the benchmarks jar");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ModelFiles.resource("lstm");
   }
 }

@@ -1,6 +1,9 @@
 package dev.adjoint.benchmarks;
 
+import dev.adjoint.compiler.Adjoint;
+import dev.adjoint.compiler.codegen.ModelFactory;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -51,6 +54,27 @@ public final class ModelFiles {
     writeNpy(dir.resolve("x.npy"), "<i4", new int[] {x.length / width, width}, ints(x));
     writeNpy(dir.resolve("y.npy"), "<i4", new int[] {y.length / width, width}, ints(y));
     return writeText(dir.resolve(name + ".nn"), text);
+  }
+
+  /** Compiles a .nn file written by one of the {@code write} methods, then deletes its folder. */
+  public static ModelFactory compileAndDelete(Path file) {
+    try {
+      return Adjoint.compile(file);
+    } finally {
+      deleteFolder(file.getParent());
+    }
+  }
+
+  /** The text of this package's resource {@code NAME.nn}. */
+  public static String resource(String name) {
+    try (InputStream in = ModelFiles.class.getResourceAsStream(name + ".nn")) {
+      if (in == null) {
+        throw new IllegalStateException("resource " + name + ".nn is missing from the benchmarks jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Deletes a folder and everything in it; quietly does nothing for null. */

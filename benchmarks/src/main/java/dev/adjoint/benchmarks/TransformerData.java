@@ -1,12 +1,7 @@
 package dev.adjoint.benchmarks;
 
-import dev.adjoint.compiler.Adjoint;
 import dev.adjoint.compiler.codegen.ModelFactory;
 import dev.adjoint.runtime.model.CompiledModel;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,14 +111,7 @@ public final class TransformerData {
 
   /** The .nn text of the network. */
   public static String text() {
-    try (InputStream in = TransformerData.class.getResourceAsStream("transformer.nn")) {
-      if (in == null) {
-        throw new IllegalStateException("resource transformer.nn is missing from the benchmarks jar");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ModelFiles.resource("transformer");
   }
 
   /** The network's .nn file (with its data beside it) in a new temporary folder. */
@@ -133,12 +121,7 @@ public final class TransformerData {
 
   /** The network's .nn file compiled in process (from the class cache after the first time). */
   public ModelFactory compile() {
-    Path file = write();
-    try {
-      return Adjoint.compile(file);
-    } finally {
-      ModelFiles.deleteFolder(file.getParent());
-    }
+    return ModelFiles.compileAndDelete(write());
   }
 
   /** A training model with the shared weights and the batch in its buffers. */
