@@ -139,13 +139,13 @@ public final class Prediction {
 
   /** The delimiter of the train block's CSV source; a comma for other sources. */
   private char delimiter() {
-    DataSource.CsvFile csv = unit.train().data().match(c -> c, idx -> null, npy -> null, text -> null);
+    DataSource.CsvFile csv = unit.train().data().match(c -> c, idx -> null, npy -> null, text -> null, texts -> null);
     return csv != null ? csv.delimiter().charAt(0) : ',';
   }
 
   /** The inputs of the model (its targets left out), as a data set read from the CSV file. */
   private Dataset read(Path input) {
-    DataSource.CsvFile csv = unit.train().data().match(c -> c, idx -> null, npy -> null, text -> null);
+    DataSource.CsvFile csv = unit.train().data().match(c -> c, idx -> null, npy -> null, text -> null, texts -> null);
     char delimiter = delimiter();
     Map<String, TensorSpec> specs = new LinkedHashMap<>();
     Map<String, List<String>> columns = new LinkedHashMap<>();
@@ -172,7 +172,8 @@ public final class Prediction {
 
   /** The inputs as training saw them: times an idx source's scale, unchanged for other sources. */
   private Dataset scaled(Dataset read) {
-    return unit.train().data().match(c -> read, idx -> scaled(read, idx.scale()), npy -> read, text -> read);
+    return unit.train().data().match(c -> read, idx -> scaled(read, idx.scale()), npy -> read, text -> read,
+        texts -> read);
   }
 
   /** Floating-point inputs multiplied by the idx source's scale, as training saw them. */

@@ -1,0 +1,84 @@
+package dev.adjoint.runtime.data;
+
+import dev.adjoint.runtime.features.TextFeatures;
+import dev.adjoint.runtime.features.TextFeaturizer;
+import dev.adjoint.runtime.model.TensorSpec;
+import dev.adjoint.runtime.text.Suggestions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rows of a {@link TextTable} featurized into a data set: each text through one
+ * {@link TextFeaturizer} into the inputs its {@link TextFeatures} name, each label into the
+ * class target's index (by its declared names, or as an index when it declares a count only).
+ */
+public final class TextData {
+  private TextData() {}
+
+  /**
+   * The data set of {@code rows}: the features' inputs, and the target when {@code target} is not null.
+   *
+   * @param specs the model's inputs and targets by name
+   * @param classNames the target's class names, empty when it declares a count only
+   * @throws DataException naming the file and line of a label that is no class
+   */
+  public static Dataset load(TextTable.Rows rows, TextFeatures features, Map<String, TensorSpec> specs,
+      String target, List<String> classNames, int classCount) {
+    int n = rows.size();
+    TensorSpec idSpec = specs.get(features.ids());
+    int width = idSpec.sampleSize();
+    int[] ids = new int[n * width];
+    float[] weights = features.weights() == null ? null : new float[n * width];
+    int[] lengths = features.lengths() == null ? null : new int[n];
+    TextFeaturizer featurizer = new TextFeaturizer(features);
+    for (int r = 0; r < n; r++) {
+      int kept = featurizer.featurize(rows.texts().get(r), ids, weights, r * width, width);
+      if (lengths != null) {
+        lengths[r] = kept;
+      }
+    }
+    Dataset.Builder data = Dataset.builder(n).add(idSpec, ids);
+    if (weights != null) {
+      data.add(specs.get(features.weights()), weights);
+    }
+    if (lengths != null) {
+      data.add(specs.get(features.lengths()), lengths);
+    }
+    if (target != null) {
+      data.add(specs.get(target), labels(rows, classNames, classCount));
+    }
+    return data.build();
+  }
+
+  /** Each row's class index. */
+  static int[] labels(TextTable.Rows rows, List<String> classNames, int classCount) {
+    Map<String, Integer> index = new HashMap<>();
+    for (int c = 0; c < classNames.size(); c++) {
+      index.put(classNames.get(c), c);
+    }
+    int[] out = new int[rows.size()];
+    for (int r = 0; r < out.length; r++) {
+      String label = rows.labels().get(r);
+      Integer c = classNames.isEmpty() ? asIndex(label, classCount) : index.get(label);
+      if (c == null) {
+        String closest = classNames.isEmpty() ? null : Suggestions.closest(label, classNames);
+        throw new DataException(rows.where(r) + ": label \"" + label + "\" is not a class: "
+            + (classNames.isEmpty() ? "expected a class index in 0 .. " + (classCount - 1)
+                : (closest == null ? "" : "did you mean \"" + closest + "\"? ") + "the classes are "
+                    + String.join(", ", classNames)));
+      }
+      out[r] = c;
+    }
+    return out;
+  }
+
+  private static Integer asIndex(String label, int classCount) {
+    try {
+      int c = Integer.parseInt(label);
+      return c >= 0 && c < classCount ? c : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}
