@@ -105,10 +105,17 @@ public final class DataSources {
 
   /** The text and label columns of a {@code texts(...)} source's file. */
   static TextTable.Rows rows(TrainConfig config, DataSource.TextTable texts) {
-    Path file = config.resolve(texts.path());
+    String label = texts.labels().isEmpty() ? null : texts.labels().values().iterator().next();
+    return rows(config.resolve(texts.path()), texts, label);
+  }
+
+  /**
+   * The text column of {@code file}, read as the source reads its own file (its format, or
+   * the file's extension for {@code auto}; its header), and the label column unless null.
+   */
+  static TextTable.Rows rows(Path file, DataSource.TextTable texts, String label) {
     TextTable.Format format = texts.format().equals("auto") ? TextTable.Format.of(file)
         : TextTable.Format.valueOf(texts.format().toUpperCase(java.util.Locale.ROOT));
-    String label = texts.labels().isEmpty() ? null : texts.labels().values().iterator().next();
     return TextTable.read(file, format, texts.header(), texts.text(), label);
   }
 

@@ -8,6 +8,8 @@ import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.settings.DataSource;
 import dev.adjoint.runtime.checkpoint.Checkpoint;
 import dev.adjoint.runtime.data.Csv;
+import dev.adjoint.runtime.data.TextData;
+import dev.adjoint.runtime.data.TextTable;
 import dev.adjoint.runtime.data.DataException;
 import dev.adjoint.runtime.data.Dataset;
 import dev.adjoint.runtime.data.Standardizer;
@@ -96,12 +98,58 @@ public final class Prediction {
     if (input == null && !keep.isEmpty()) {
       throw new DataException("--keep copies columns of a CSV input; .npy and IDX files have none to copy");
     }
+    DataSource.TextTable texts = textSource();
+    if (texts != null) {
+      if (input == null) {
+        throw new DataException("model " + unit.name() + " reads text: give a file of texts (a column "
+            + texts.text() + "), or --text");
+      }
+      if (!keep.isEmpty()) {
+        throw new DataException("--keep copies columns of a CSV input of numbers; a text model's file is read by its "
+            + "text column only");
+      }
+      return write(featurized(DataSources.rows(input, texts, null)), List.of(), List.of(), out);
+    }
     Dataset rows = standardizer.apply(scaled(input != null ? read(input) : inputs.readArrays(unit)));
     List<List<String>> kept = keep.isEmpty() ? List.of() : Csv.textColumns(input, delimiter(), keep);
     if (!keep.isEmpty() && kept.size() != rows.size()) {
       throw new DataException(input + ": " + kept.size() + " rows hold the kept columns but " + rows.size()
           + " were read as inputs");
     }
+    return write(rows, keep, kept, out);
+  }
+
+  /**
+   * For a model trained on a {@code texts(...)} source: one line per text, the text first, then
+   * the outputs, the text featurized as the checkpoint's training data was.
+   */
+  public Written writeTexts(List<String> texts, Appendable out) {
+    DataSource.TextTable source = textSource();
+    if (source == null) {
+      throw new DataException("--text feeds a model trained on a texts(...) source; model " + unit.name()
+          + " reads " + unit.train().data() + "; give --input");
+    }
+    int[] lines = new int[texts.size()];
+    for (int i = 0; i < lines.length; i++) {
+      lines[i] = i + 1;
+    }
+    TextTable.Rows rows = new TextTable.Rows(Path.of("--text"), texts, List.of(), lines);
+    return write(featurized(rows), List.of("text"), texts.stream().map(List::of).toList(), out);
+  }
+
+  /** The texts source of the train block, or null. */
+  private DataSource.TextTable textSource() {
+    return unit.train().data().match(c -> null, idx -> null, npy -> null, text -> null, texts -> texts);
+  }
+
+  /** Texts featurized into the model's inputs as the train block's features say. */
+  private Dataset featurized(TextTable.Rows rows) {
+    DataSource.TextTable source = textSource();
+    return TextData.load(rows, source.features(), DataSources.specs(unit.graph()), null, List.of(), 0);
+  }
+
+  /** Writes the header and a line per row: the kept cells, then the outputs. */
+  private Written write(Dataset rows, List<String> keep, List<List<String>> kept, Appendable out) {
     List<OutputColumns> outputs = outputColumns();
     int nonFinite = 0;
     int first = -1;

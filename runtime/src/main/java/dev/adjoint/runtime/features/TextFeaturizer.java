@@ -61,9 +61,14 @@ public final class TextFeaturizer {
    * the weights are left alone.
    */
   public int featurize(String text, int[] ids, float[] weights, int at, int width) {
+    return featurize(text, ids, at, weights, at, width);
+  }
+
+  /** As {@link #featurize(String, int[], float[], int, int)}, the ids at {@code idsAt} and the weights at {@code weightsAt}. */
+  public int featurize(String text, int[] ids, int idsAt, float[] weights, int weightsAt, int width) {
     String prepared = prepare(text);
-    return features.kind() == TextFeatures.Kind.BYTES ? bytes(prepared, ids, at, width)
-        : ngrams(prepared, ids, weights, at, width);
+    return features.kind() == TextFeatures.Kind.BYTES ? bytes(prepared, ids, idsAt, width)
+        : ngrams(prepared, ids, idsAt, weights, weightsAt, width);
   }
 
   /** The number of distinct ids of {@code text}'s row, however wide: what a row needs to keep them all. */
@@ -87,19 +92,19 @@ public final class TextFeaturizer {
     return kept;
   }
 
-  private int ngrams(String prepared, int[] ids, float[] weights, int at, int width) {
+  private int ngrams(String prepared, int[] ids, int at, float[] weights, int weightsAt, int width) {
     int distinct = collect(prepared);
     int kept = Math.min(width, distinct);
     boolean frequency = features.weighting() == TextFeatures.Weighting.FREQUENCY;
     for (int i = 0; i < kept; i++) {
       ids[at + i] = found[i];
       if (weights != null) {
-        weights[at + i] = frequency ? (float) ((double) counts[i] / perOrder[orderOf[i]]) : counts[i];
+        weights[weightsAt + i] = frequency ? (float) ((double) counts[i] / perOrder[orderOf[i]]) : counts[i];
       }
     }
     Arrays.fill(ids, at + kept, at + width, -1);
     if (weights != null) {
-      Arrays.fill(weights, at + kept, at + width, 0f);
+      Arrays.fill(weights, weightsAt + kept, weightsAt + width, 0f);
     }
     clear(distinct);
     return kept;
