@@ -50,7 +50,7 @@ public final class Standardizer {
       double[] std = new double[k];
       for (int row = 0; row < n; row++) {
         for (int e = 0; e < k; e++) {
-          mean[e] += c.get(row * k + e);
+          mean[e] += c.get(row, e);
         }
       }
       for (int e = 0; e < k; e++) {
@@ -58,7 +58,7 @@ public final class Standardizer {
       }
       for (int row = 0; row < n; row++) {
         for (int e = 0; e < k; e++) {
-          double d = c.get(row * k + e) - mean[e];
+          double d = c.get(row, e) - mean[e];
           std[e] += d * d;
         }
       }
@@ -98,7 +98,7 @@ public final class Standardizer {
       Object out = Column.allocate(c.spec, data.size());
       int k = c.sampleSize;
       for (int i = 0; i < data.size() * k; i++) {
-        double z = (c.get(i) - mean[i % k]) / std[i % k];
+        double z = (c.get(i / k, i % k) - mean[i % k]) / std[i % k];
         if (out instanceof float[]) {
           ((float[]) out)[i] = (float) z;
         } else {

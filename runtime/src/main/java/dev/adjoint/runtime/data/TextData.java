@@ -4,13 +4,16 @@ import dev.adjoint.runtime.features.TextFeatures;
 import dev.adjoint.runtime.features.TextFeaturizer;
 import dev.adjoint.runtime.model.TensorSpec;
 import dev.adjoint.runtime.text.Suggestions;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The rows of a {@link TextTable} featurized into a data set: each text through one
- * {@link TextFeaturizer} into the inputs its {@link TextFeatures} name, each label into the
+ * {@link TextFeaturizer} into the inputs its {@link TextFeatures} name, stored ragged (ids and
+ * weights without their padding: memory proportional to the ids present, not to rows times
+ * the input's width; {@link Batches} pads each row as it copies it into the model), each label into the
  * class target's index (by its declared names, or as an index when it declares a count only).
  */
 public final class TextData {
@@ -28,19 +31,33 @@ public final class TextData {
     int n = rows.size();
     TensorSpec idSpec = specs.get(features.ids());
     int width = idSpec.sampleSize();
-    int[] ids = new int[n * width];
-    float[] weights = features.weights() == null ? null : new float[n * width];
+    int[] rowIds = new int[width];
+    float[] rowWeights = new float[width];
+    int[] offsets = new int[n + 1];
+    int[] ids = new int[Math.max(16, n)];
+    float[] weights = features.weights() == null ? null : new float[ids.length];
     int[] lengths = features.lengths() == null ? null : new int[n];
     TextFeaturizer featurizer = new TextFeaturizer(features);
     for (int r = 0; r < n; r++) {
-      int kept = featurizer.featurize(rows.texts().get(r), ids, weights, r * width, width);
+      int kept = featurizer.featurize(rows.texts().get(r), rowIds, rowWeights, 0, width);
+      int at = offsets[r];
+      if (at + kept > ids.length) {
+        int grown = Math.max(at + kept, 2 * ids.length);
+        ids = Arrays.copyOf(ids, grown);
+        weights = weights == null ? null : Arrays.copyOf(weights, grown);
+      }
+      System.arraycopy(rowIds, 0, ids, at, kept);
+      if (weights != null) {
+        System.arraycopy(rowWeights, 0, weights, at, kept);
+      }
+      offsets[r + 1] = at + kept;
       if (lengths != null) {
         lengths[r] = kept;
       }
     }
-    Dataset.Builder data = Dataset.builder(n).add(idSpec, ids);
+    Dataset.Builder data = Dataset.builder(n).addRagged(idSpec, Arrays.copyOf(ids, offsets[n]), offsets, -1);
     if (weights != null) {
-      data.add(specs.get(features.weights()), weights);
+      data.addRagged(specs.get(features.weights()), Arrays.copyOf(weights, offsets[n]), offsets, 0f);
     }
     if (lengths != null) {
       data.add(specs.get(features.lengths()), lengths);
