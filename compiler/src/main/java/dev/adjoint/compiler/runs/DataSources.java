@@ -94,7 +94,7 @@ public final class DataSources {
   }
 
   /** A table of texts featurized into the model's inputs, its labels into the targets' class indices. */
-  private static Dataset textTable(TrainConfig config, DataSource.TextTable texts, Map<String, TensorSpec> specs,
+  private static Dataset textTable(TrainConfig config, DataSource.LabelledTexts texts, Map<String, TensorSpec> specs,
       Map<String, List<String>> classNames, Map<String, Integer> classCounts) {
     Map.Entry<String, String> label = texts.labels().entrySet().iterator().next();
     TextTable.Rows rows = rows(config, texts);
@@ -104,7 +104,7 @@ public final class DataSources {
   }
 
   /** The text and label columns of a {@code texts(...)} source's file. */
-  static TextTable.Rows rows(TrainConfig config, DataSource.TextTable texts) {
+  static TextTable.Rows rows(TrainConfig config, DataSource.LabelledTexts texts) {
     String label = texts.labels().isEmpty() ? null : texts.labels().values().iterator().next();
     return rows(config.resolve(texts.path()), texts, label);
   }
@@ -113,7 +113,7 @@ public final class DataSources {
    * The text column of {@code file}, read as the source reads its own file (its format, or
    * the file's extension for {@code auto}; its header), and the label column unless null.
    */
-  static TextTable.Rows rows(Path file, DataSource.TextTable texts, String label) {
+  static TextTable.Rows rows(Path file, DataSource.LabelledTexts texts, String label) {
     TextTable.Format format = texts.format().equals("auto") ? TextTable.Format.of(file)
         : TextTable.Format.valueOf(texts.format().toUpperCase(java.util.Locale.ROOT));
     return TextTable.read(file, format, texts.header(), texts.text(), label);

@@ -98,7 +98,7 @@ public final class Prediction {
     if (input == null && !keep.isEmpty()) {
       throw new DataException("--keep copies columns of a CSV input; .npy and IDX files have none to copy");
     }
-    DataSource.TextTable texts = textSource();
+    DataSource.LabelledTexts texts = textSource();
     if (texts != null) {
       if (input == null) {
         throw new DataException("model " + unit.name() + " reads text: give a file of texts (a column "
@@ -124,7 +124,7 @@ public final class Prediction {
    * the outputs, the text featurized as the checkpoint's training data was.
    */
   public Written writeTexts(List<String> texts, Appendable out) {
-    DataSource.TextTable source = textSource();
+    DataSource.LabelledTexts source = textSource();
     if (source == null) {
       throw new DataException("--text feeds a model trained on a texts(...) source; model " + unit.name()
           + " reads " + unit.train().data() + "; give --input");
@@ -138,13 +138,13 @@ public final class Prediction {
   }
 
   /** The texts source of the train block, or null. */
-  private DataSource.TextTable textSource() {
+  private DataSource.LabelledTexts textSource() {
     return unit.train().data().match(c -> null, idx -> null, npy -> null, text -> null, texts -> texts);
   }
 
   /** Texts featurized into the model's inputs as the train block's features say. */
   private Dataset featurized(TextTable.Rows rows) {
-    DataSource.TextTable source = textSource();
+    DataSource.LabelledTexts source = textSource();
     return TextData.load(rows, source.features(), DataSources.specs(unit.graph()), null, List.of(), 0);
   }
 

@@ -14,7 +14,7 @@ public sealed interface DataSource {
 
   /** The result of the function for this source's kind. */
   <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy,
-      Function<TextFile, R> text, Function<TextTable, R> texts);
+      Function<TextFile, R> text, Function<LabelledTexts, R> texts);
 
   /** The columns of one input or target, as written: one name, or a tuple of names. */
   record Columns(List<String> names, boolean tuple) {
@@ -41,7 +41,7 @@ public sealed interface DataSource {
 
     @Override
     public <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy,
-        Function<TextFile, R> text, Function<TextTable, R> texts) {
+        Function<TextFile, R> text, Function<LabelledTexts, R> texts) {
       return csv.apply(this);
     }
 
@@ -62,7 +62,7 @@ public sealed interface DataSource {
 
     @Override
     public <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy,
-        Function<TextFile, R> text, Function<TextTable, R> texts) {
+        Function<TextFile, R> text, Function<LabelledTexts, R> texts) {
       return idx.apply(this);
     }
 
@@ -82,7 +82,7 @@ public sealed interface DataSource {
 
     @Override
     public <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy,
-        Function<TextFile, R> text, Function<TextTable, R> texts) {
+        Function<TextFile, R> text, Function<LabelledTexts, R> texts) {
       return npy.apply(this);
     }
 
@@ -103,7 +103,7 @@ public sealed interface DataSource {
   record TextFile(String path, boolean bytes, int stride) implements DataSource {
     @Override
     public <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy,
-        Function<TextFile, R> text, Function<TextTable, R> texts) {
+        Function<TextFile, R> text, Function<LabelledTexts, R> texts) {
       return text.apply(this);
     }
 
@@ -122,15 +122,15 @@ public sealed interface DataSource {
    * @param labels the label column of each target, by target
    * @param features how each text becomes the inputs' row
    */
-  record TextTable(String path, String text, String format, boolean header, Map<String, String> labels,
+  record LabelledTexts(String path, String text, String format, boolean header, Map<String, String> labels,
       dev.adjoint.runtime.features.TextFeatures features) implements DataSource {
-    public TextTable {
+    public LabelledTexts {
       labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
     }
 
     @Override
     public <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy,
-        Function<TextFile, R> text, Function<TextTable, R> texts) {
+        Function<TextFile, R> text, Function<LabelledTexts, R> texts) {
       return texts.apply(this);
     }
 

@@ -18,11 +18,10 @@ final class TextInputs {
   TextInputs(TextFeatures features, CompiledModel model) {
     this.features = features;
     this.featurizers = ThreadLocal.withInitial(() -> new TextFeaturizer(features));
-    for (String name : features.inputs()) {
-      if (!model.inputs().containsKey(name)) {
-        throw new IllegalArgumentException("the checkpoint's text features fill input " + name + ", which model "
-            + model.modelName() + " does not have; its inputs are " + String.join(", ", model.inputs().keySet()));
-      }
+    if (!model.inputs().containsKey(features.ids())) {
+      throw new IllegalArgumentException("the checkpoint's text features fill input " + features.ids() + ", which "
+          + "model " + model.modelName() + " does not have; its inputs are " + String.join(", ",
+              model.inputs().keySet()));
     }
   }
 
@@ -35,8 +34,8 @@ final class TextInputs {
     TextFeaturizer featurizer = featurizers.get();
     Tensor ids = model.input(features.ids());
     int width = ids.spec().sampleSize();
-    Tensor weights = features.weights() == null ? null : model.input(features.weights());
-    Tensor lengths = features.lengths() == null ? null : model.input(features.lengths());
+    Tensor weights = read(model, features.weights());
+    Tensor lengths = read(model, features.lengths());
     int[] idData = ids.i32();
     float[] weightData = weights == null ? null : weights.f32();
     for (int r = 0; r < count; r++) {
@@ -50,5 +49,10 @@ final class TextInputs {
         lengths.set(r, kept);
       }
     }
+  }
+
+  /** The model's input of that name, or null when the model does not read it (or no input is named). */
+  private static Tensor read(CompiledModel model, String name) {
+    return name == null || !model.inputs().containsKey(name) ? null : model.input(name);
   }
 }

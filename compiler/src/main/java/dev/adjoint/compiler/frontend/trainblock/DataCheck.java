@@ -43,7 +43,7 @@ final class DataCheck {
     }
     Sources sources = sources(block, s);
     Declaration.Setting features = block.setting("features");
-    if (sources != null && features != null && !(sources.train() instanceof DataSource.TextTable)) {
+    if (sources != null && features != null && !(sources.train() instanceof DataSource.LabelledTexts)) {
       block.diagnostics().error(features.keySpan(), "'features' say how the text of a texts(...) source becomes "
           + "the model's inputs, and this block's data is not texts(...)",
           "e.g. data texts(\"sentences.tsv\", text = \"sentence\", lang = \"lang\"), or drop 'features'");

@@ -119,9 +119,9 @@ final class FeaturesCheck {
     if (n == null || ids == null) {
       return;
     }
-    if (!n.dtype().isFloat() || !n.shape().equals(ids.shape())) {
+    if (n.dtype() != ScalarType.F32 || !n.shape().equals(ids.shape())) {
       block.diagnostics().error(b.span(option), "'" + b.symbol(option) + "' is " + n.type() + "; the weights fill "
-          + "an input of floats shaped like the ids, " + ids.shape());
+          + "an input f32 shaped like the ids, " + ids.shape());
     }
   }
 

@@ -51,7 +51,7 @@ final class TextsCheck {
     if (block.diagnostics().errorCount() > errors || features == null) {
       return null;
     }
-    return new DataSource.TextTable(b.string("path"), b.string("text"), b.symbol("format"), b.bool("header"),
+    return new DataSource.LabelledTexts(b.string("path"), b.string("text"), b.symbol("format"), b.bool("header"),
         labels, features);
   }
 }
