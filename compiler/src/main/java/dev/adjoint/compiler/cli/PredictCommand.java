@@ -59,8 +59,8 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     if (inputs.isEmpty() == texts.isEmpty()) {
-      err.println("error: give the rows to predict on: --input FILE, or --text \"...\" for a text model (not both)");
-      return AdjointCli.INPUT_ERRORS;
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "give the rows to predict on: --input FILE, or --text \"...\" for a text model (not both)");
     }
     for (String written : inputs) {
       Path file = Path.of(written.matches("[A-Za-z_][A-Za-z0-9_]*=.*") ? written.substring(written.indexOf('=') + 1)

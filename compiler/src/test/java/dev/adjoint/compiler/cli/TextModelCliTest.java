@@ -162,10 +162,14 @@ class TextModelCliTest {
   }
 
   @Test
-  void predictRefusesTextForAModelOfNumbersAndNeedsOneKindOfInput() throws IOException {
+  void predictNeedsOneKindOfInput() throws IOException {
     Path nn = temp.resolve("lid.nn");
+    CliRun both = CliRun.of("predict", nn.toString(), "--checkpoint", temp.resolve("none").toString(), "--text", "a",
+        "--input", temp.resolve("test.csv").toString());
+    assertEquals(2, both.status());
+    assertTrue(both.err().contains("(not both)"), both.err());
     CliRun neither = CliRun.of("predict", nn.toString(), "--checkpoint", temp.resolve("none").toString());
-    assertEquals(1, neither.status());
+    assertEquals(2, neither.status());
     assertTrue(neither.err().contains("--input FILE, or --text"), neither.err());
   }
 }

@@ -3,6 +3,7 @@ package dev.adjoint.runtime.data;
 import dev.adjoint.runtime.model.DType;
 import dev.adjoint.runtime.model.TensorSpec;
 import java.lang.reflect.Array;
+import java.util.Arrays;
 
 /**
  * One column of a {@link Dataset}: a spec whose first dimension is the batch, and the
@@ -145,7 +146,7 @@ final class Column {
     };
   }
 
-  /** The values as a dense row-major array, rows times the sample size (a copy of a ragged column's). */
+  /** The values as a dense row-major array, rows times the sample size (a copy of a ragged column's: i32 or f32). */
   Object dense(int rows) {
     if (offsets == null) {
       return data;
@@ -153,9 +154,10 @@ final class Column {
     Object out = allocate(spec, rows);
     for (int r = 0; r < rows; r++) {
       System.arraycopy(data, offsets[r], out, r * sampleSize, used(r));
-      for (int e = used(r); e < sampleSize; e++) {
-        Array.set(out, r * sampleSize + e, spec.dtype() == DType.I32 ? (Object) (int) pad
-            : spec.dtype() == DType.F32 ? (Object) (float) pad : (Object) pad);
+      if (out instanceof int[] ints) {
+        Arrays.fill(ints, r * sampleSize + used(r), (r + 1) * sampleSize, (int) pad);
+      } else {
+        Arrays.fill((float[]) out, r * sampleSize + used(r), (r + 1) * sampleSize, (float) pad);
       }
     }
     return out;

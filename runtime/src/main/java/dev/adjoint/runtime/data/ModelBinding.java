@@ -92,7 +92,7 @@ final class ModelBinding {
   }
 
   /**
-   * A ragged column's rows: each row's own values, then its pad to the row's end. The pad is
+   * A ragged column's rows (i32 or f32): each row's own values, then its pad to the row's end. The pad is
    * k stores per row, next to the model's k · dim work per row of an embedding bag.
    */
   private static void fillRagged(Column column, int[] order, int from, int count, Object target, int k) {
@@ -102,10 +102,8 @@ final class ModelBinding {
       System.arraycopy(column.data, column.start(row), target, i * k, used);
       if (target instanceof int[] ints) {
         Arrays.fill(ints, i * k + used, (i + 1) * k, (int) column.pad);
-      } else if (target instanceof float[] floats) {
-        Arrays.fill(floats, i * k + used, (i + 1) * k, (float) column.pad);
       } else {
-        Arrays.fill((double[]) target, i * k + used, (i + 1) * k, column.pad);
+        Arrays.fill((float[]) target, i * k + used, (i + 1) * k, (float) column.pad);
       }
     }
   }

@@ -107,4 +107,23 @@ class TextTableTest {
     assertEquals(numbered + ":3: label \"2\" is not a class: expected a class index in 0 .. 1", assertThrows(
         DataException.class, () -> TextData.load(byIndex, features, specs, "y", List.of(), 2)).getMessage());
   }
+
+  @Test
+  void formatsByExtensionHeaderlessCsvAndByteFeaturesWithLengths() throws IOException {
+    assertEquals(TextTable.Format.JSONL, TextTable.Format.of(Path.of("x.JSON")));
+    assertEquals(TextTable.Format.TSV, TextTable.Format.of(Path.of("x.txt")));
+    Path f = file("m.csv", "fr,\"Ça va\"\n\nen,Hi\n");
+    TextTable.Rows rows = TextTable.read(f, TextTable.Format.CSV, false, "2", "1");
+    assertEquals(List.of("Ça va", "Hi"), rows.texts());
+    assertEquals(List.of("fr", "en"), rows.labels());
+    assertArrayEquals(new int[] {1, 3}, rows.lines());
+    TextFeatures bytes = TextFeatures.bytes("b", "n", false, TextFeatures.Normalization.NONE);
+    Map<String, TensorSpec> specs = Map.of("b", new TensorSpec("b", DType.I32, -1, 3),
+        "n", new TensorSpec("n", DType.I32, -1));
+    Dataset data = TextData.load(rows, bytes, specs, null, List.of(), 0);
+    assertArrayEquals(new int[] {0xC3, 0x87, 'a', 'H', 'i', -1}, data.i32("b"));
+    assertArrayEquals(new int[] {3, 2}, data.i32("n"));
+    assertEquals(5, data.stored("b"));
+    assertEquals(List.of("b", "n"), List.copyOf(data.columns()));
+  }
 }
