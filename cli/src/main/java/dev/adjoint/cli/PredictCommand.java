@@ -30,7 +30,9 @@ import picocli.CommandLine.Spec;
         "The inputs' columns are those the train block's csv(...) names, found by the file's header; a file without "
             + "a header feeds a model's single input from all its columns in order. A model of several inputs takes "
             + "one .npy or IDX file each: --input x=x.npy --input lengths=lengths.npy. Values are raw, as in the "
-            + "training data: the checkpoint's standardization and an idx source's scale are applied."})
+            + "training data: the checkpoint's standardization and an idx source's scale are applied.",
+        "A model trained on a texts(...) source takes a file of the same format with its text column, or texts "
+            + "given by --text, featurized as in training; each line starts with the text."})
 final class PredictCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -38,9 +40,13 @@ final class PredictCommand implements Callable<Integer> {
   @Mixin
   CheckpointedModel target;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE",
+  @Option(names = "--input", paramLabel = "FILE",
       description = "the rows to predict on: a CSV file, or a .npy or IDX file per input (NAME=FILE with several)")
   List<String> inputs = new ArrayList<>();
+
+  @Option(names = "--text", paramLabel = "TEXT",
+      description = "a text to classify, for a model trained on a texts(...) source (repeatable)")
+  List<String> texts = new ArrayList<>();
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the predictions here (default: stdout)")
   Path output;
@@ -52,6 +58,10 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
+    if (inputs.isEmpty() == texts.isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "give the rows to predict on: --input FILE, or --text \"...\" for a text model (not both)");
+    }
     for (String written : inputs) {
       Path file = Path.of(written.matches("[A-Za-z_][A-Za-z0-9_]*=.*") ? written.substring(written.indexOf('=') + 1)
           : written);
@@ -73,12 +83,12 @@ final class PredictCommand implements Callable<Integer> {
       return AdjointCli.INPUT_ERRORS;
     }
     return RunErrors.report(err, () -> {
-      PredictionInputs input = PredictionInputs.of(inputs, unit.get());
+      PredictionInputs input = texts.isEmpty() ? PredictionInputs.of(inputs, unit.get()) : null;
       Prediction prediction = Prediction.load(unit.get(), target.checkpoint, target.allowNonFiniteWeights);
       Prediction.Written written;
       if (output == null) {
         PrintWriter out = spec.commandLine().getOut();
-        written = prediction.write(input, keep, out);
+        written = input == null ? prediction.writeTexts(texts, out) : prediction.write(input, keep, out);
         if (out.checkError()) {
           err.println("error: the predictions could not all be written to standard output (a full disk or a closed "
               + "pipe?); the output is incomplete");
@@ -86,7 +96,7 @@ final class PredictCommand implements Callable<Integer> {
         }
       } else {
         StringWriter text = new StringWriter();
-        written = prediction.write(input, keep, text);
+        written = input == null ? prediction.writeTexts(texts, text) : prediction.write(input, keep, text);
         ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
         AtomicFile.write(output, channel -> {
           while (bytes.hasRemaining()) {

@@ -38,7 +38,7 @@ public final class Dataset {
     Map<String, Column> byName = new LinkedHashMap<>();
     for (Column c : columns) {
       int length = Array.getLength(c.data);
-      if (length != (long) size * c.sampleSize) {
+      if (c.offsets != null ? c.offsets.length != size + 1 : length != (long) size * c.sampleSize) {
         throw new IllegalArgumentException(c.spec + " has " + length / Math.max(1, c.sampleSize) + " rows, expected "
             + size);
       }
@@ -83,19 +83,27 @@ public final class Dataset {
     return column(column).spec;
   }
 
-  /** A copy of an f32 column's values, row-major. */
+  /** A copy of an f32 column's values, row-major (a ragged column's padded to the sample size). */
   public float[] f32(String column) {
     return ((float[]) typed(column, DType.F32)).clone();
   }
 
-  /** A copy of an f64 column's values, row-major. */
+  /** A copy of an f64 column's values, row-major (a ragged column's padded to the sample size). */
   public double[] f64(String column) {
     return ((double[]) typed(column, DType.F64)).clone();
   }
 
-  /** A copy of an i32 column's values (class indices, ids), row-major. */
+  /** A copy of an i32 column's values (class indices, ids), row-major (a ragged column's padded). */
   public int[] i32(String column) {
     return ((int[]) typed(column, DType.I32)).clone();
+  }
+
+  /**
+   * The number of values a column stores: rows times the sample size, or for a ragged column
+   * ({@link Builder#addRagged}) only the values its rows hold.
+   */
+  public long stored(String column) {
+    return column(column).stored();
   }
 
   /** Element {@code element} of sample {@code row} of a column, as a double whatever the dtype. */
@@ -103,7 +111,7 @@ public final class Dataset {
     Column c = column(column);
     Objects.checkIndex(row, size);
     Objects.checkIndex(element, c.sampleSize);
-    return c.get(row * c.sampleSize + element);
+    return c.get(row, element);
   }
 
   /** A new data set of the given rows, in that order; a row may be chosen more than once. */
@@ -149,7 +157,7 @@ public final class Dataset {
       throw new IllegalStateException(c.spec + " is " + c.spec.dtype().text() + ", not " + dtype.text()
           + "; use " + c.spec.dtype().text() + "()");
     }
-    return c.data;
+    return c.dense(size);
   }
 
   @Override
@@ -179,6 +187,22 @@ public final class Dataset {
 
     public Builder add(TensorSpec spec, int[] values) {
       return put(spec, values.clone());
+    }
+
+    /**
+     * A ragged column: row r's own values are {@code values[offsets[r] .. offsets[r + 1])}, at
+     * most the spec's sample size, and the rest of the row is {@code pad} ({@code -1} after a
+     * bag's ids, {@code 0} after its weights); only the values present are stored.
+     */
+    public Builder addRagged(TensorSpec spec, int[] values, int[] offsets, int pad) {
+      columns.add(new Column(spec, values.clone(), size, offsets.clone(), pad));
+      return this;
+    }
+
+    /** As {@link #addRagged(TensorSpec, int[], int[], int)}, for f32 values. */
+    public Builder addRagged(TensorSpec spec, float[] values, int[] offsets, float pad) {
+      columns.add(new Column(spec, values.clone(), size, offsets.clone(), pad));
+      return this;
     }
 
     /** Marks the rows as consecutive pieces of one source: see {@link Dataset#ordered()}. */

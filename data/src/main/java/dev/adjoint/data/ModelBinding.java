@@ -16,13 +16,17 @@ final class ModelBinding {
   private final Object[] sources;
   private final Object[] targets;
   private final int[] sampleSizes;
+  /** Each column's ragged storage (null for a dense one). */
+  private final Column[] ragged;
 
-  private ModelBinding(CompiledModel model, int rows, Object[] sources, Object[] targets, int[] sampleSizes) {
+  private ModelBinding(CompiledModel model, int rows, Object[] sources, Object[] targets, int[] sampleSizes,
+      Column[] ragged) {
     this.model = model;
     this.rows = rows;
     this.sources = sources;
     this.targets = targets;
     this.sampleSizes = sampleSizes;
+    this.ragged = ragged;
   }
 
   /** Pairs every input of the model with the data set's column of the same name and spec. */
@@ -31,6 +35,7 @@ final class ModelBinding {
     Object[] sources = new Object[inputs.size()];
     Object[] targets = new Object[inputs.size()];
     int[] sampleSizes = new int[inputs.size()];
+    Column[] ragged = new Column[inputs.size()];
     int i = 0;
     for (Tensor input : inputs.values()) {
       TensorSpec wanted = input.spec();
@@ -46,9 +51,10 @@ final class ModelBinding {
       sources[i] = c.data;
       targets[i] = dataOf(input);
       sampleSizes[i] = c.sampleSize;
+      ragged[i] = c.offsets == null ? null : c;
       i++;
     }
-    return new ModelBinding(model, data.size(), sources, targets, sampleSizes);
+    return new ModelBinding(model, data.size(), sources, targets, sampleSizes, ragged);
   }
 
   CompiledModel model() {
@@ -75,8 +81,29 @@ final class ModelBinding {
       Object source = sources[c];
       Object target = targets[c];
       int k = sampleSizes[c];
+      if (ragged[c] != null) {
+        fillRagged(ragged[c], order, from, count, target, k);
+        continue;
+      }
       for (int i = 0; i < count; i++) {
         System.arraycopy(source, order[from + i] * k, target, i * k, k);
+      }
+    }
+  }
+
+  /**
+   * A ragged column's rows (i32 or f32): each row's own values, then its pad to the row's end. The pad is
+   * k stores per row, next to the model's k · dim work per row of an embedding bag.
+   */
+  private static void fillRagged(Column column, int[] order, int from, int count, Object target, int k) {
+    for (int i = 0; i < count; i++) {
+      int row = order[from + i];
+      int used = column.used(row);
+      System.arraycopy(column.data, column.start(row), target, i * k, used);
+      if (target instanceof int[] ints) {
+        Arrays.fill(ints, i * k + used, (i + 1) * k, (int) column.pad);
+      } else {
+        Arrays.fill((float[]) target, i * k + used, (i + 1) * k, (float) column.pad);
       }
     }
   }

@@ -32,7 +32,7 @@ public final class Standardization {
       double[] std = new double[k];
       for (int row = 0; row < n; row++) {
         for (int e = 0; e < k; e++) {
-          mean[e] += c.get(row * k + e);
+          mean[e] += c.get(row, e);
         }
       }
       for (int e = 0; e < k; e++) {
@@ -40,7 +40,7 @@ public final class Standardization {
       }
       for (int row = 0; row < n; row++) {
         for (int e = 0; e < k; e++) {
-          double d = c.get(row * k + e) - mean[e];
+          double d = c.get(row, e) - mean[e];
           std[e] += d * d;
         }
       }
@@ -68,7 +68,7 @@ public final class Standardization {
       Object out = Column.allocate(c.spec, data.size());
       int k = c.sampleSize;
       for (int i = 0; i < data.size() * k; i++) {
-        double z = (c.get(i) - mean[i % k]) / std[i % k];
+        double z = (c.get(i / k, i % k) - mean[i % k]) / std[i % k];
         if (out instanceof float[]) {
           ((float[]) out)[i] = (float) z;
         } else {

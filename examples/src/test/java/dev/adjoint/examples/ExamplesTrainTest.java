@@ -83,6 +83,7 @@ class ExamplesTrainTest {
 
   @Test
   void theLanguageIdentifierTellsSixteenLanguagesApart() {
+    // from the raw sentences (data/udhr.tsv), featurized by the .nn file's features: 0.922 (README)
     TrainingRun.Result r = train("langid/langid.nn");
     assertTrue(r.metric("test", "accuracy") >= 0.88, "test accuracy " + r.metric("test", "accuracy"));
   }

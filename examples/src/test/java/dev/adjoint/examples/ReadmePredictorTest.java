@@ -39,6 +39,11 @@ class ReadmePredictorTest {
    * the compiler's and the runtime's classes, and loaded beside this test's.
    */
   private Class<?> compile(String source) throws Exception {
+    return compileSnippet(runs, source);
+  }
+
+  /** The class {@code Snippet} of {@code source}, compiled in {@code runs} and loaded beside the tests' classes. */
+  static Class<?> compileSnippet(Path runs, String source) throws Exception {
     Path src = runs.resolve("Snippet.java");
     Files.writeString(src, source);
     Path out = Files.createDirectories(runs.resolve("classes"));
@@ -54,7 +59,7 @@ class ReadmePredictorTest {
     }, "-d", out.toString(), "-cp", classpath, "--release", "17", src.toString());
     assertEquals(0, status, "the README snippet compiles:\n" + errors + "\n" + source);
     java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {out.toUri().toURL()},
-        getClass().getClassLoader());
+        ReadmePredictorTest.class.getClassLoader());
     return loader.loadClass("Snippet");
   }
 

@@ -16,6 +16,19 @@ public final class Checks {
     return v -> Value.isNumber(v) && Value.number(v) >= 0 ? null : "must be zero or more, got " + show(v);
   }
 
+  /** An integer or a tuple of integers, each positive. */
+  public static Function<Value, String> positiveInts() {
+    return v -> {
+      java.util.List<Value> items = v instanceof Value.Tuple t ? t.items() : java.util.List.of(v);
+      for (Value item : items) {
+        if (!(Value.isNumber(item) && Value.number(item) > 0)) {
+          return "must hold positive integers, got " + show(v);
+        }
+      }
+      return null;
+    };
+  }
+
   /** {@code low <= v < high}, or {@code low <= v <= high} when {@code highIncluded}. */
   public static Function<Value, String> range(double low, double high, boolean highIncluded) {
     return v -> {

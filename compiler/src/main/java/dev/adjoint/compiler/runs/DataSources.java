@@ -13,6 +13,8 @@ import dev.adjoint.data.IdLimit;
 import dev.adjoint.data.Idx;
 import dev.adjoint.data.Npy;
 import dev.adjoint.data.Splits;
+import dev.adjoint.data.TextData;
+import dev.adjoint.data.TextTable;
 import dev.adjoint.data.TextVocabulary;
 import dev.adjoint.data.TextWindows;
 import dev.adjoint.runtime.model.DType;
@@ -26,7 +28,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Loads the data a train block names ({@code csv}, {@code idx}, {@code npy} or {@code text}),
+ * Loads the data a train block names ({@code csv}, {@code idx}, {@code npy}, {@code text} or {@code texts}),
  * one column per input and target of the model, with paths relative to the .nn file's
  * folder, and divides it into training, validation and test sets; the values of i32 columns
  * are checked against what the model reads ({@link IdLimits}). Given sets are read alike,
@@ -45,7 +47,7 @@ public final class DataSources {
       return Splits.split(load(config, graph), split.train(), split.val(), split.test(), config.seed());
     }
     Dataset train = read(config, config.data(), graph, null);
-    DataSource.TextFile textSource = config.data().match(c -> null, i -> null, n -> null, t -> t);
+    DataSource.TextFile textSource = config.data().match(c -> null, i -> null, n -> null, t -> t, ts -> null);
     TextVocabulary vocabulary = textSource == null ? null : vocabulary(config, textSource);
     Dataset none = train.select(new int[0]);
     DataSource val = config.given().val();
@@ -87,7 +89,34 @@ public final class DataSources {
         idx -> Idx.read(files(config, idx.files()), specs, inputs, classCounts, idx.scale(), limits),
         npy -> Npy.read(files(config, npy.files()), specs, classCounts, limits),
         text -> textWindows(config, text, graph, specs, classCounts,
-            vocabulary != null ? vocabulary : vocabulary(config, text)));
+            vocabulary != null ? vocabulary : vocabulary(config, text)),
+        texts -> textTable(config, texts, specs, classNames, classCounts));
+  }
+
+  /** A table of texts featurized into the model's inputs, its labels into the targets' class indices. */
+  private static Dataset textTable(TrainConfig config, DataSource.LabelledTexts texts, Map<String, TensorSpec> specs,
+      Map<String, List<String>> classNames, Map<String, Integer> classCounts) {
+    Map.Entry<String, String> label = texts.labels().entrySet().iterator().next();
+    TextTable.Rows rows = rows(config, texts);
+    String target = label.getKey();
+    return TextData.load(rows, texts.features(), specs, target, classNames.getOrDefault(target, List.of()),
+        classCounts.getOrDefault(target, Integer.MAX_VALUE));
+  }
+
+  /** The text and label columns of a {@code texts(...)} source's file. */
+  static TextTable.Rows rows(TrainConfig config, DataSource.LabelledTexts texts) {
+    String label = texts.labels().isEmpty() ? null : texts.labels().values().iterator().next();
+    return rows(config.resolve(texts.path()), texts, label);
+  }
+
+  /**
+   * The text column of {@code file}, read as the source reads its own file (its format, or
+   * the file's extension for {@code auto}; its header), and the label column unless null.
+   */
+  static TextTable.Rows rows(Path file, DataSource.LabelledTexts texts, String label) {
+    TextTable.Format format = texts.format().equals("auto") ? TextTable.Format.of(file)
+        : TextTable.Format.valueOf(texts.format().toUpperCase(java.util.Locale.ROOT));
+    return TextTable.read(file, format, texts.header(), texts.text(), label);
   }
 
   /** The ids of a text source's characters (or bytes), from its own text. */
@@ -106,7 +135,8 @@ public final class DataSources {
         csv -> config.resolve(csv.path()).toString(),
         idx -> String.join(", ", files(config, idx.files()).values().stream().map(Path::toString).toList()),
         npy -> String.join(", ", files(config, npy.files()).values().stream().map(Path::toString).toList()),
-        text -> config.resolve(text.path()).toString());
+        text -> config.resolve(text.path()).toString(),
+        texts -> config.resolve(texts.path()).toString());
     throw new DataException(files + ": " + loaded.size() + (loaded.size() == 1 ? " row" : " rows")
         + ", of which the split (train = " + train + ") leaves none to train on; add rows or raise train");
   }

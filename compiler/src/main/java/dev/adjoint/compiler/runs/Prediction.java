@@ -10,6 +10,8 @@ import dev.adjoint.data.Csv;
 import dev.adjoint.data.DataException;
 import dev.adjoint.data.Dataset;
 import dev.adjoint.data.Standardization;
+import dev.adjoint.data.TextData;
+import dev.adjoint.data.TextTable;
 import dev.adjoint.runtime.checkpoint.Checkpoint;
 import dev.adjoint.runtime.model.CompiledModel;
 import dev.adjoint.runtime.model.DType;
@@ -97,12 +99,58 @@ public final class Prediction {
     if (input == null && !keep.isEmpty()) {
       throw new DataException("--keep copies columns of a CSV input; .npy and IDX files have none to copy");
     }
+    DataSource.LabelledTexts texts = textSource();
+    if (texts != null) {
+      if (input == null) {
+        throw new DataException("model " + unit.name() + " reads text: give a file of texts (a column "
+            + texts.text() + "), or --text");
+      }
+      if (!keep.isEmpty()) {
+        throw new DataException("--keep copies columns of a CSV input of numbers; a text model's file is read by its "
+            + "text column only");
+      }
+      return write(featurized(DataSources.rows(input, texts, null)), List.of(), List.of(), out);
+    }
     Dataset rows = Standardization.apply(standardizer, scaled(input != null ? read(input) : inputs.readArrays(unit)));
     List<List<String>> kept = keep.isEmpty() ? List.of() : Csv.textColumns(input, delimiter(), keep);
     if (!keep.isEmpty() && kept.size() != rows.size()) {
       throw new DataException(input + ": " + kept.size() + " rows hold the kept columns but " + rows.size()
           + " were read as inputs");
     }
+    return write(rows, keep, kept, out);
+  }
+
+  /**
+   * For a model trained on a {@code texts(...)} source: one line per text, the text first, then
+   * the outputs, the text featurized as the checkpoint's training data was.
+   */
+  public Written writeTexts(List<String> texts, Appendable out) {
+    DataSource.LabelledTexts source = textSource();
+    if (source == null) {
+      throw new DataException("--text feeds a model trained on a texts(...) source; model " + unit.name()
+          + " reads " + unit.train().data() + "; give --input");
+    }
+    int[] lines = new int[texts.size()];
+    for (int i = 0; i < lines.length; i++) {
+      lines[i] = i + 1;
+    }
+    TextTable.Rows rows = new TextTable.Rows(Path.of("--text"), texts, List.of(), lines);
+    return write(featurized(rows), List.of("text"), texts.stream().map(List::of).toList(), out);
+  }
+
+  /** The texts source of the train block, or null. */
+  private DataSource.LabelledTexts textSource() {
+    return unit.train().data().match(c -> null, idx -> null, npy -> null, text -> null, texts -> texts);
+  }
+
+  /** Texts featurized into the model's inputs as the train block's features say. */
+  private Dataset featurized(TextTable.Rows rows) {
+    DataSource.LabelledTexts source = textSource();
+    return TextData.load(rows, source.features(), DataSources.specs(unit.graph()), null, List.of(), 0);
+  }
+
+  /** Writes the header and a line per row: the kept cells, then the outputs. */
+  private Written write(Dataset rows, List<String> keep, List<List<String>> kept, Appendable out) {
     List<OutputColumns> outputs = outputColumns();
     int nonFinite = 0;
     int first = -1;
@@ -140,13 +188,13 @@ public final class Prediction {
 
   /** The delimiter of the train block's CSV source; a comma for other sources. */
   private char delimiter() {
-    DataSource.CsvFile csv = unit.train().data().match(c -> c, idx -> null, npy -> null, text -> null);
+    DataSource.CsvFile csv = unit.train().data().match(c -> c, idx -> null, npy -> null, text -> null, texts -> null);
     return csv != null ? csv.delimiter().charAt(0) : ',';
   }
 
   /** The inputs of the model (its targets left out), as a data set read from the CSV file. */
   private Dataset read(Path input) {
-    DataSource.CsvFile csv = unit.train().data().match(c -> c, idx -> null, npy -> null, text -> null);
+    DataSource.CsvFile csv = unit.train().data().match(c -> c, idx -> null, npy -> null, text -> null, texts -> null);
     char delimiter = delimiter();
     Map<String, TensorSpec> specs = new LinkedHashMap<>();
     Map<String, List<String>> columns = new LinkedHashMap<>();
@@ -173,7 +221,8 @@ public final class Prediction {
 
   /** The inputs as training saw them: times an idx source's scale, unchanged for other sources. */
   private Dataset scaled(Dataset read) {
-    return unit.train().data().match(c -> read, idx -> scaled(read, idx.scale()), npy -> read, text -> read);
+    return unit.train().data().match(c -> read, idx -> scaled(read, idx.scale()), npy -> read, text -> read,
+        texts -> read);
   }
 
   /** Floating-point inputs multiplied by the idx source's scale, as training saw them. */

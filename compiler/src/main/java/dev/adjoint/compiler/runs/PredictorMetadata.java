@@ -4,6 +4,7 @@ import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.source.SourceFile;
+import dev.adjoint.runtime.features.TextFeatures;
 import dev.adjoint.runtime.predict.Predictor;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,7 +16,8 @@ import java.util.Map;
 
 /**
  * What a checkpoint records to describe itself beyond the weights and the standardization:
- * for {@link Predictor}, the model's input names, an {@code idx} source's scale, and for a
+ * for {@link Predictor}, the model's input names, an {@code idx} source's scale, a text model's
+ * features ({@link TextFeatures}), and for a
  * classifier (as {@link ClassReport#of} finds one) its class names, scoring output and binary
  * threshold, so that an application predicts from raw features and names classes without
  * the .nn file; and the .nn file it was trained from (name, text and SHA-256) with the train
@@ -44,7 +46,7 @@ final class PredictorMetadata {
         .filter(a -> !a.target()).map(Attrs.Input::name).toList();
     out.put(Predictor.INPUTS_KEY, Predictor.joinLines(inputs));
     unit.train().data().match(csv -> null, idx -> out.put(Predictor.INPUT_SCALE_KEY, Double.toString(idx.scale())),
-        npy -> null, text -> null);
+        npy -> null, text -> null, texts -> out.put(TextFeatures.METADATA_KEY, texts.features().toText()));
     if (ClassReport.of(unit) != null) {
       Node target = unit.graph().inputs().stream()
           .filter(n -> n.attrs(Attrs.Input.class).target() && n.attrs(Attrs.Input.class).classes() >= 2)

@@ -41,7 +41,7 @@ public final class TextSampling {
 
   /** The unit's predictor with the checkpoint loaded and the vocabulary of its training text. */
   public static TextSampling load(ModelUnit unit, Path checkpoint, boolean allowNonFiniteWeights) {
-    DataSource.TextFile text = unit.train().data().match(c -> null, i -> null, n -> null, t -> t);
+    DataSource.TextFile text = unit.train().data().match(c -> null, i -> null, n -> null, t -> t, ts -> null);
     if (text == null) {
       throw new DataException(unit.name() + " is not trained on a text(...) source, so it has no vocabulary to "
           + "sample from");

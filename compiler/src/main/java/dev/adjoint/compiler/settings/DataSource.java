@@ -7,13 +7,14 @@ import java.util.function.Function;
 
 /**
  * The {@code data} of a train block: a CSV file, one IDX or npy file per input and
- * target, or a plain text cut into windows of ids. Paths are as written, relative to the .nn file's folder ({@link TrainConfig#resolve}).
+ * target, a plain text cut into windows of ids, or a table of texts and labels featurized as
+ * the block's {@code features} say. Paths are as written, relative to the .nn file's folder ({@link TrainConfig#resolve}).
  */
 public sealed interface DataSource {
 
   /** The result of the function for this source's kind. */
   <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy,
-      Function<TextFile, R> text);
+      Function<TextFile, R> text, Function<LabelledTexts, R> texts);
 
   /** The columns of one input or target, as written: one name, or a tuple of names. */
   record Columns(List<String> names, boolean tuple) {
@@ -40,7 +41,7 @@ public sealed interface DataSource {
 
     @Override
     public <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy,
-        Function<TextFile, R> text) {
+        Function<TextFile, R> text, Function<LabelledTexts, R> texts) {
       return csv.apply(this);
     }
 
@@ -61,7 +62,7 @@ public sealed interface DataSource {
 
     @Override
     public <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy,
-        Function<TextFile, R> text) {
+        Function<TextFile, R> text, Function<LabelledTexts, R> texts) {
       return idx.apply(this);
     }
 
@@ -81,7 +82,7 @@ public sealed interface DataSource {
 
     @Override
     public <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy,
-        Function<TextFile, R> text) {
+        Function<TextFile, R> text, Function<LabelledTexts, R> texts) {
       return npy.apply(this);
     }
 
@@ -102,13 +103,43 @@ public sealed interface DataSource {
   record TextFile(String path, boolean bytes, int stride) implements DataSource {
     @Override
     public <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy,
-        Function<TextFile, R> text) {
+        Function<TextFile, R> text, Function<LabelledTexts, R> texts) {
       return text.apply(this);
     }
 
     @Override
     public String toString() {
       return OptionText.call("text").string("path", path).bool("bytes", bytes).number("stride", stride).toString();
+    }
+  }
+
+  /**
+   * {@code texts(path, text = "COLUMN", TARGET = "COLUMN", format, header)}: a text column of a
+   * TSV, CSV or JSON-lines file featurized into the model's inputs as the block's
+   * {@code features} say, and each target's label column.
+   *
+   * @param format {@code auto} (by the file's extension), {@code tsv}, {@code csv} or {@code jsonl}
+   * @param labels the label column of each target, by target
+   * @param features how each text becomes the inputs' row
+   */
+  record LabelledTexts(String path, String text, String format, boolean header, Map<String, String> labels,
+      dev.adjoint.runtime.features.TextFeatures features) implements DataSource {
+    public LabelledTexts {
+      labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    }
+
+    @Override
+    public <R> R match(Function<CsvFile, R> csv, Function<IdxFiles, R> idx, Function<NpyFiles, R> npy,
+        Function<TextFile, R> text, Function<LabelledTexts, R> texts) {
+      return texts.apply(this);
+    }
+
+    @Override
+    public String toString() {
+      OptionText out = OptionText.call("texts").string("path", path).string("text", text).shown("format", format)
+          .bool("header", header);
+      labels.forEach(out::string);
+      return out + " with features " + features.toText();
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.adjoint.runtime.predict;
 
 import dev.adjoint.runtime.checkpoint.Checkpoint;
+import dev.adjoint.runtime.features.TextFeatures;
 import dev.adjoint.runtime.model.CompiledModel;
 import dev.adjoint.runtime.model.DType;
 import dev.adjoint.runtime.model.Tensor;
@@ -17,7 +18,8 @@ import java.util.function.IntFunction;
  * of time by {@code adjoint compile}) with a checkpoint's weights (a training checkpoint's
  * optimizer state is ignored by a predictor class), the training's preprocessing applied as
  * the checkpoint records it (an {@code idx} source's scale, then the standardization), its
- * class names, and calls on raw feature rows. Thread-safe: each thread that calls it gets
+ * class names, and calls on raw feature rows, or on raw texts for a model trained on a
+ * {@code texts(...)} source (featurized as its checkpoint's {@link TextFeatures} say). Thread-safe: each thread that calls it gets
  * buffers of its own, and all share one copy of the weights
  * ({@link CompiledModel#sharingWeights}).
  */
@@ -42,6 +44,8 @@ public final class Predictor {
   private final String output;
   private final List<String> classNames;
   private final double threshold;
+  /** A text model's featurization, from the checkpoint; null for a model of feature rows. */
+  private final TextInputs text;
 
   private Predictor(CompiledModel weights, IntFunction<? extends CompiledModel> constructor,
       Map<String, String> metadata) {
@@ -53,13 +57,18 @@ public final class Predictor {
     this.scale = metadata.containsKey(INPUT_SCALE_KEY) ? Double.parseDouble(metadata.get(INPUT_SCALE_KEY)) : 1;
     List<String> inputs = metadata.containsKey(INPUTS_KEY) ? lines(metadata.get(INPUTS_KEY))
         : new ArrayList<>(weights.inputs().keySet());
+    this.text = metadata.containsKey(TextFeatures.METADATA_KEY)
+        ? new TextInputs(TextFeatures.parse(metadata.get(TextFeatures.METADATA_KEY)), weights) : null;
+    if (text != null) {
+      inputs = List.of(text.features().ids());
+    }
     if (inputs.size() != 1) {
       throw new IllegalArgumentException("model " + weights.modelName() + " has " + inputs.size() + " inputs ("
           + String.join(", ", inputs) + "); a Predictor feeds a model of one input: use the CompiledModel itself");
     }
     this.input = inputs.get(0);
     DType dtype = weights.input(input).spec().dtype();
-    if (dtype == DType.I32) {
+    if (dtype == DType.I32 && text == null) {
       throw new IllegalArgumentException("model " + weights.modelName() + "'s input " + input + " holds i32 ids; "
           + "a Predictor feeds floating-point features: use the CompiledModel itself");
     }
@@ -103,6 +112,9 @@ public final class Predictor {
 
   /** The output for each row, in order; rows beyond one call's buffers are taken in chunks. */
   public float[][] predict(float[][] rows) {
+    if (text != null) {
+      throw new IllegalStateException("model " + weights.modelName() + " reads text: call predict(String)");
+    }
     CompiledModel model = models.get();
     Tensor in = model.input(input);
     Tensor out = model.output(output);
@@ -134,13 +146,65 @@ public final class Predictor {
     return result;
   }
 
+  /** Whether the model reads raw text ({@link #predict(String)}): its checkpoint records text features. */
+  public boolean readsText() {
+    return text != null;
+  }
+
+  /** The output for one text, featurized as the training data was. */
+  public float[] predict(String text) {
+    return predictTexts(List.of(text))[0];
+  }
+
+  /** The output for each text, in order; texts beyond one call's buffers are taken in chunks. */
+  public float[][] predictTexts(List<String> texts) {
+    if (text == null) {
+      throw new IllegalStateException("model " + weights.modelName() + " reads feature rows, not text: its "
+          + "checkpoint records no text features; call predict(float[])");
+    }
+    CompiledModel model = models.get();
+    Tensor out = model.output(output);
+    int width = out.spec().sampleSize();
+    float[][] result = new float[texts.size()][];
+    for (int from = 0; from < texts.size(); from += model.maxBatch()) {
+      int count = Math.min(model.maxBatch(), texts.size() - from);
+      text.fill(model, texts, from, count);
+      model.predict(count);
+      for (int r = 0; r < count; r++) {
+        float[] values = new float[width];
+        for (int e = 0; e < width; e++) {
+          values[e] = (float) out.get(r * width + e);
+        }
+        result[from + r] = values;
+      }
+    }
+    return result;
+  }
+
+  /** The most likely class of one text, by name. */
+  public String predictClass(String text) {
+    return className(predict(text));
+  }
+
+  /** The most likely class of each text, by name, in order. */
+  public List<String> predictClasses(List<String> texts) {
+    List<String> out = new ArrayList<>(texts.size());
+    for (float[] scores : predictTexts(texts)) {
+      out.add(className(scores));
+    }
+    return out;
+  }
+
   /** The most likely class of one row, by name. */
   public String predictClass(float[] features) {
+    return className(predict(features));
+  }
+
+  private String className(float[] scores) {
     if (classNames.isEmpty()) {
       throw new IllegalStateException("the checkpoint names no classes (a model without a class target, or a "
           + "checkpoint written before they were recorded); read predict(...)'s scores instead");
     }
-    float[] scores = predict(features);
     for (float s : scores) {
       if (!Float.isFinite(s)) {
         throw new IllegalStateException("the model's output is not finite: " + Arrays.toString(scores));

@@ -8,6 +8,7 @@ import dev.adjoint.compiler.frontend.Signature;
 import dev.adjoint.compiler.frontend.Value;
 import dev.adjoint.compiler.settings.DataSource;
 import dev.adjoint.compiler.settings.GivenSets;
+import dev.adjoint.runtime.features.TextFeatures;
 import dev.adjoint.runtime.text.Suggestions;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -40,14 +41,27 @@ final class DataCheck {
           "e.g. data csv(\"train.csv\"), split(train = 0.8, val = 0.2)");
       return null;
     }
+    Sources sources = sources(block, s);
+    Declaration.Setting features = block.setting("features");
+    if (sources != null && features != null && !(sources.train() instanceof DataSource.LabelledTexts)) {
+      block.diagnostics().error(features.keySpan(), "'features' say how the text of a texts(...) source becomes "
+          + "the model's inputs, and this block's data is not texts(...)",
+          "e.g. data texts(\"sentences.tsv\", text = \"sentence\", lang = \"lang\"), or drop 'features'");
+      return null;
+    }
+    return sources;
+  }
+
+  private static Sources sources(TrainBlock block, Declaration.Setting s) {
+    TextFeatures features = FeaturesCheck.check(block);
     if (s.args().stream().anyMatch(Argument::isNamed)) {
-      return givenSets(block, s);
+      return givenSets(block, s, features);
     }
     List<Argument> args = block.calls().positionalOnly(s, 2, "data SOURCE(...), split(...)");
     if (args == null) {
       return null;
     }
-    DataSource data = source(block, args.get(0).value());
+    DataSource data = source(block, args.get(0).value(), features);
     return data == null ? null : new Sources(data, GivenSets.NONE);
   }
 
@@ -55,7 +69,7 @@ final class DataCheck {
    * {@code data train = SOURCE, val = SOURCE, test = SOURCE}: each set its own source of one
    * kind; {@code train} is required, the others optional.
    */
-  private static Sources givenSets(TrainBlock block, Declaration.Setting s) {
+  private static Sources givenSets(TrainBlock block, Declaration.Setting s, TextFeatures features) {
     Map<String, DataSource> sets = new LinkedHashMap<>();
     Set<String> seen = new HashSet<>();
     String firstKind = null;
@@ -79,7 +93,7 @@ final class DataCheck {
             "give each of train, val and test at most once");
         ok = false;
       } else {
-        DataSource source = source(block, a.value());
+        DataSource source = source(block, a.value(), features);
         String kind = source == null ? null : kind(source);
         if (kind != null && firstKind != null && !kind.equals(firstKind)) {
           block.diagnostics().error(a.value().span(), "the sets of 'data' are read alike: the " + a.name()
@@ -103,11 +117,11 @@ final class DataCheck {
   }
 
   private static String kind(DataSource source) {
-    return source.match(csv -> "csv", idx -> "idx", npy -> "npy", text -> "text");
+    return source.match(csv -> "csv", idx -> "idx", npy -> "npy", text -> "text", texts -> "texts");
   }
 
   /** One source, {@code csv(...)} and the like, checked against the model; null after reporting errors. */
-  private static DataSource source(TrainBlock block, Expr written) {
+  private static DataSource source(TrainBlock block, Expr written, TextFeatures features) {
     Expr.Call source = block.calls().asCall(written, "a data source such as csv(\"train.csv\")");
     if (source == null) {
       return null;
@@ -122,6 +136,9 @@ final class DataCheck {
       return null;
     }
     DataFileCheck.check(block, source, signature);
+    if (source.callee().equals("texts")) {
+      return TextsCheck.check(block, source, bound.get(), features);
+    }
     DataSource data = typed(source.callee(), bound.get(), block.inputAndTargetNames());
     if (data instanceof DataSource.CsvFile csv) {
       CsvColumns.check(block, source, csv);

@@ -23,7 +23,7 @@ final class DataFileCheck {
   private DataFileCheck() {}
 
   static void check(TrainBlock block, Expr.Call source, Signature signature) {
-    List<String> fileOptions = List.of("csv", "text").contains(source.callee()) ? List.of("path")
+    List<String> fileOptions = List.of("csv", "text", "texts").contains(source.callee()) ? List.of("path")
         : block.inputAndTargetNames();
     int position = 0;
     for (Argument arg : source.args()) {

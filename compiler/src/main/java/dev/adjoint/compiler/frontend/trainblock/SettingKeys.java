@@ -17,7 +17,7 @@ import java.util.Set;
 final class SettingKeys {
   static final Set<String> SETTINGS = new LinkedHashSet<>(List.of("data", "optimizer", "schedule",
       "regularize", "clip", "batch", "epochs", "seed", "shuffle", "early_stopping", "metrics", "standardize",
-      "threads"));
+      "threads", "features"));
 
   private SettingKeys() {}
 

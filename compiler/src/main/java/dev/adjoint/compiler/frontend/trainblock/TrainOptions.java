@@ -117,7 +117,24 @@ public final class TrainOptions {
       bool("restore_best", true));
 
   /** The data sources; their per-input options depend on the model and are added by {@link #dataSource}. */
-  public static final List<String> DATA_SOURCES = List.of("csv", "idx", "npy", "text");
+  public static final List<String> DATA_SOURCES = List.of("csv", "idx", "npy", "text", "texts");
+
+  /** The options of {@code texts(...)} other than its targets' label columns. */
+  static final List<String> TEXTS_OPTIONS = List.of("path", "text", "format", "header");
+
+  /**
+   * How a {@code texts(...)} source's text becomes the model's inputs ({@code features ...}):
+   * hashed character n-grams into an ids input (and their weights into another), or UTF-8 bytes.
+   */
+  public static final Map<String, Signature> FEATURES = table(
+      Signature.of("ngrams", required("ids", Kind.SYMBOL), optional("frequencies", Kind.SYMBOL),
+          optional("counts", Kind.SYMBOL),
+          Parameter.of("orders", Kind.INTS, new Value.Tuple(List.of(new Value.Int(1), new Value.Int(2),
+              new Value.Int(3)))).withCheck(Checks.positiveInts()),
+          required("buckets", Kind.INTS).withCheck(Checks.positiveInts()),
+          bool("lowercase", true), normalize()),
+      Signature.of("bytes", required("ids", Kind.SYMBOL), optional("lengths", Kind.SYMBOL), bool("lowercase", false),
+          normalize()));
 
   /**
    * The signature of a data source for a model with these inputs and targets: csv names
@@ -137,6 +154,14 @@ public final class TrainOptions {
         params.add(positive("scale", 1));
       }
       case "npy" -> inputsAndTargets.forEach(n -> params.add(required(n, Kind.STRING)));
+      case "texts" -> {
+        params.add(required("path", Kind.STRING));
+        params.add(required("text", Kind.STRING));
+        params.add(choice("format", "format", "auto", List.of("auto", "tsv", "csv", "jsonl")));
+        params.add(bool("header", true));
+        inputsAndTargets.stream().filter(n -> !TEXTS_OPTIONS.contains(n)).forEach(n -> params.add(optional(n,
+            Kind.STRING)));
+      }
       case "text" -> {
         params.add(required("path", Kind.STRING));
         params.add(bool("bytes", false));
@@ -283,6 +308,10 @@ public final class TrainOptions {
 
   private static Parameter on(String name) {
     return Parameter.of(name, Kind.NAMES, DEFAULT_GROUPS);
+  }
+
+  private static Parameter normalize() {
+    return choice("normalize", "Unicode normalization", "none", List.of("none", "nfc", "nfkc"));
   }
 
   private static Parameter per(String fallback) {

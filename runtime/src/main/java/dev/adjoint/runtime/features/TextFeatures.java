@@ -1,0 +1,169 @@
+package dev.adjoint.runtime.features;
+
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a text becomes a model's input row, as a train block's {@code features} declares it
+ * and a checkpoint records it ({@link #toText}, {@link #parse}).
+ *
+ * <ul>
+ *   <li>{@link Kind#NGRAMS}: the character n-grams of each order in {@link #orders}, hashed
+ *       by {@link NgramHasher} into that order's {@link #buckets}, each order after the
+ *       buckets of the orders before it (ids of order k in [offset_k, offset_k + buckets_k));
+ *       the distinct ids into input {@link #ids}, their weights into input {@link #weights}
+ *       (or none);
+ *   <li>{@link Kind#BYTES}: the UTF-8 bytes of the text as ids 0-255 into {@link #ids}, their
+ *       number into the i32 input {@link #lengths} (or none).
+ * </ul>
+ * Before either, the text is normalized ({@link #normalization}), then lowercased
+ * ({@code String.toLowerCase(Locale.ROOT)}) when {@link #lowercase}.
+ *
+ * @param weights the f32 input of the n-grams' weights, or null for ids only
+ * @param lengths the i32 input of the byte count, or null
+ */
+public record TextFeatures(Kind kind, String ids, String weights, String lengths, Weighting weighting,
+    List<Integer> orders, List<Integer> buckets, boolean lowercase, Normalization normalization) {
+
+  /** Checkpoint metadata: a text model's features, as {@link #toText} writes them. */
+  public static final String METADATA_KEY = "adjoint.text_features";
+
+  /** What a text becomes. */
+  public enum Kind { NGRAMS, BYTES }
+
+  /** The weight of an n-gram's id in its bag. */
+  public enum Weighting {
+    /** How many times the id occurs. */
+    COUNT,
+    /** Its count over the number of n-grams of its order in the text (each order's weights sum to 1). */
+    FREQUENCY
+  }
+
+  /** The Unicode normalization applied before lowercasing. */
+  public enum Normalization {
+    NONE(null), NFC(Normalizer.Form.NFC), NFKC(Normalizer.Form.NFKC);
+
+    final Normalizer.Form form;
+
+    Normalization(Normalizer.Form form) {
+      this.form = form;
+    }
+  }
+
+  public TextFeatures {
+    orders = List.copyOf(orders);
+    buckets = List.copyOf(buckets);
+    if (kind == Kind.NGRAMS && (orders.isEmpty() || orders.size() != buckets.size())) {
+      throw new IllegalArgumentException("n-grams need one bucket count per order, got orders " + orders
+          + " and buckets " + buckets);
+    }
+    for (int i = 0; i < orders.size(); i++) {
+      if (orders.get(i) < 1 || buckets.get(i) < 1) {
+        throw new IllegalArgumentException("orders and bucket counts are positive, got " + orders + " and " + buckets);
+      }
+    }
+  }
+
+  /** Character n-grams of {@code orders}, hashed into {@code buckets}. */
+  public static TextFeatures ngrams(String ids, String weights, Weighting weighting, List<Integer> orders,
+      List<Integer> buckets, boolean lowercase, Normalization normalization) {
+    return new TextFeatures(Kind.NGRAMS, ids, weights, null, weighting, orders, buckets, lowercase, normalization);
+  }
+
+  /** UTF-8 bytes as ids. */
+  public static TextFeatures bytes(String ids, String lengths, boolean lowercase, Normalization normalization) {
+    return new TextFeatures(Kind.BYTES, ids, null, lengths, Weighting.COUNT, List.of(), List.of(), lowercase,
+        normalization);
+  }
+
+  /** The number of distinct ids: the rows of the table the ids index (256 for bytes). */
+  public int idCount() {
+    return kind == Kind.BYTES ? 256 : buckets.stream().mapToInt(Integer::intValue).sum();
+  }
+
+  /** The first id of order {@code orders.get(k)}: the bucket counts of the orders before it. */
+  public int offset(int k) {
+    int offset = 0;
+    for (int i = 0; i < k; i++) {
+      offset += buckets.get(i);
+    }
+    return offset;
+  }
+
+  /** The model inputs these features fill: ids first, then weights or lengths if any. */
+  public List<String> inputs() {
+    List<String> out = new ArrayList<>();
+    out.add(ids);
+    if (weights != null) {
+      out.add(weights);
+    }
+    if (lengths != null) {
+      out.add(lengths);
+    }
+    return out;
+  }
+
+  /** One line of {@code key=value} pairs, as a checkpoint records it; {@link #parse} reads it back. */
+  public String toText() {
+    StringBuilder out = new StringBuilder(kind.name().toLowerCase(java.util.Locale.ROOT));
+    out.append(" ids=").append(ids);
+    if (weights != null) {
+      out.append(" weights=").append(weights).append(" weighting=")
+          .append(weighting.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (lengths != null) {
+      out.append(" lengths=").append(lengths);
+    }
+    if (kind == Kind.NGRAMS) {
+      out.append(" orders=").append(join(orders)).append(" buckets=").append(join(buckets));
+    }
+    out.append(" lowercase=").append(lowercase).append(" normalize=")
+        .append(normalization.name().toLowerCase(java.util.Locale.ROOT));
+    return out.toString();
+  }
+
+  /** The features {@link #toText} wrote. */
+  public static TextFeatures parse(String text) {
+    String[] parts = text.trim().split(" ");
+    Map<String, String> values = new LinkedHashMap<>();
+    for (int i = 1; i < parts.length; i++) {
+      int eq = parts[i].indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("not a text feature setting: '" + parts[i] + "' in '" + text + "'");
+      }
+      values.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
+    }
+    boolean lowercase = Boolean.parseBoolean(values.getOrDefault("lowercase", "true"));
+    Normalization normalization = Normalization.valueOf(values.getOrDefault("normalize", "none")
+        .toUpperCase(java.util.Locale.ROOT));
+    String ids = values.get("ids");
+    if (ids == null) {
+      throw new IllegalArgumentException("text features without ids: '" + text + "'");
+    }
+    return switch (parts[0]) {
+      case "ngrams" -> ngrams(ids, values.get("weights"), Weighting.valueOf(values.getOrDefault("weighting",
+          "count").toUpperCase(java.util.Locale.ROOT)), ints(values.get("orders")), ints(values.get("buckets")),
+          lowercase, normalization);
+      case "bytes" -> bytes(ids, values.get("lengths"), lowercase, normalization);
+      default -> throw new IllegalArgumentException("unknown text features '" + parts[0] + "' in '" + text + "'");
+    };
+  }
+
+  private static String join(List<Integer> values) {
+    return String.join(",", values.stream().map(String::valueOf).toList());
+  }
+
+  private static List<Integer> ints(String text) {
+    if (text == null || text.isEmpty()) {
+      return List.of();
+    }
+    List<Integer> out = new ArrayList<>();
+    for (String v : text.split(",")) {
+      out.add(Integer.parseInt(v));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,158 @@
+package dev.adjoint.runtime.features;
+
+import java.text.Normalizer;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * One text into one input row as {@link TextFeatures} say: the same code for the data loader,
+ * {@code eval}, {@code predict} and embedded predictors, so that a model sees at prediction
+ * what it saw in training.
+ *
+ * <p>For n-grams: the text's code points after normalization and lowercasing; for each order
+ * n in turn, every run of n consecutive code points (none when the text is shorter than n),
+ * its id the order's offset plus {@link NgramHasher}'s bucket. The row holds the distinct ids
+ * in order of first occurrence (orders ascending, each left to right), colliding n-grams
+ * counted together, at most the row's width of them (the rest left out; the weights are
+ * computed over all the n-grams), then -1 (and weight 0) to the end of the row.
+ *
+ * <p>Not thread-safe (its scratch and its hasher's cache): one per thread. Beyond the
+ * lowercased string, it allocates nothing per text once its scratch has grown to the longest.
+ */
+public final class TextFeaturizer {
+  private final TextFeatures features;
+  private final NgramHasher hasher;
+  private final int[] offsets;
+  /** Per id, its place in the current text's list plus one; 0 when absent. Reset after each text. */
+  private final int[] place;
+  private int[] found = new int[256];
+  private int[] counts = new int[256];
+  private int[] orderOf = new int[256];
+  private int[] codePoints = new int[256];
+  private final int[] perOrder;
+
+  public TextFeaturizer(TextFeatures features) {
+    this.features = features;
+    int orders = features.orders().size();
+    int[] buckets = new int[orders];
+    offsets = new int[orders];
+    for (int k = 0; k < orders; k++) {
+      buckets[k] = features.buckets().get(k);
+      offsets[k] = features.offset(k);
+    }
+    hasher = features.kind() == TextFeatures.Kind.NGRAMS ? new NgramHasher(buckets) : null;
+    place = features.kind() == TextFeatures.Kind.NGRAMS ? new int[features.idCount()] : new int[0];
+    perOrder = new int[orders];
+  }
+
+  public TextFeatures features() {
+    return features;
+  }
+
+  /** The text as the features see it: normalized, then lowercased if asked. */
+  public String prepare(String text) {
+    String out = features.normalization().form == null ? text : Normalizer.normalize(text, features.normalization().form);
+    return features.lowercase() ? out.toLowerCase(Locale.ROOT) : out;
+  }
+
+  /**
+   * Writes the row of {@code text} into {@code ids[at .. at + width)} and, when not null,
+   * {@code weights[at .. at + width)}; returns the ids written before the padding. For bytes,
+   * the weights are left alone.
+   */
+  public int featurize(String text, int[] ids, float[] weights, int at, int width) {
+    return featurize(text, ids, at, weights, at, width);
+  }
+
+  /** As {@link #featurize(String, int[], float[], int, int)}, the ids at {@code idsAt} and the weights at {@code weightsAt}. */
+  public int featurize(String text, int[] ids, int idsAt, float[] weights, int weightsAt, int width) {
+    String prepared = prepare(text);
+    return features.kind() == TextFeatures.Kind.BYTES ? bytes(prepared, ids, idsAt, width)
+        : ngrams(prepared, ids, idsAt, weights, weightsAt, width);
+  }
+
+  /** The number of distinct ids of {@code text}'s row, however wide: what a row needs to keep them all. */
+  public int distinct(String text) {
+    String prepared = prepare(text);
+    if (features.kind() == TextFeatures.Kind.BYTES) {
+      return prepared.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+    int n = collect(prepared);
+    clear(n);
+    return n;
+  }
+
+  private int bytes(String prepared, int[] ids, int at, int width) {
+    byte[] utf8 = prepared.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    int kept = Math.min(width, utf8.length);
+    for (int i = 0; i < kept; i++) {
+      ids[at + i] = utf8[i] & 0xFF;
+    }
+    Arrays.fill(ids, at + kept, at + width, -1);
+    return kept;
+  }
+
+  private int ngrams(String prepared, int[] ids, int at, float[] weights, int weightsAt, int width) {
+    int distinct = collect(prepared);
+    int kept = Math.min(width, distinct);
+    boolean frequency = features.weighting() == TextFeatures.Weighting.FREQUENCY;
+    for (int i = 0; i < kept; i++) {
+      ids[at + i] = found[i];
+      if (weights != null) {
+        weights[weightsAt + i] = frequency ? (float) ((double) counts[i] / perOrder[orderOf[i]]) : counts[i];
+      }
+    }
+    Arrays.fill(ids, at + kept, at + width, -1);
+    if (weights != null) {
+      Arrays.fill(weights, weightsAt + kept, weightsAt + width, 0f);
+    }
+    clear(distinct);
+    return kept;
+  }
+
+  /** Fills found, counts, orderOf and perOrder for the text; returns the number of distinct ids. */
+  private int collect(String prepared) {
+    int length = 0;
+    for (int i = 0; i < prepared.length(); ) {
+      int cp = prepared.codePointAt(i);
+      if (length == codePoints.length) {
+        codePoints = Arrays.copyOf(codePoints, 2 * length);
+      }
+      codePoints[length++] = cp;
+      i += Character.charCount(cp);
+    }
+    int distinct = 0;
+    for (int k = 0; k < offsets.length; k++) {
+      int n = features.orders().get(k);
+      perOrder[k] = Math.max(0, length - n + 1);
+      for (int i = 0; i + n <= length; i++) {
+        int id = offsets[k] + hasher.bucket(k, codePoints, i, n);
+        int p = place[id];
+        if (p == 0) {
+          if (distinct == found.length) {
+            grow();
+          }
+          found[distinct] = id;
+          counts[distinct] = 1;
+          orderOf[distinct] = k;
+          place[id] = ++distinct;
+        } else {
+          counts[p - 1]++;
+        }
+      }
+    }
+    return distinct;
+  }
+
+  private void clear(int distinct) {
+    for (int i = 0; i < distinct; i++) {
+      place[found[i]] = 0;
+    }
+  }
+
+  private void grow() {
+    found = Arrays.copyOf(found, 2 * found.length);
+    counts = Arrays.copyOf(counts, found.length);
+    orderOf = Arrays.copyOf(orderOf, found.length);
+  }
+}
