@@ -199,10 +199,9 @@ public final class AdjointScorer extends Transformer implements DefaultParamsWri
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
     byte[] weights = HadoopFiles.read(getOrDefault(checkpoint), sc.hadoopConfiguration());
     Broadcast<byte[]> shipped = sc.broadcast(weights);
-    boolean classes = out.fields().length > dataset.schema().fields().length
-        + JvmModels.factory(source).newModel(1).outputs().size();
-    int batch = (Integer) getOrDefault(batchSize);
     ModelUnit unit = JvmModels.unit(source);
+    boolean classes = classifier(unit);
+    int batch = (Integer) getOrDefault(batchSize);
     RowLayout layout = RowLayout.of(unit, JvmModels.factory(source).newModel(1), false);
     StructType in = dataset.schema();
     return dataset.toDF().mapPartitions(

@@ -56,7 +56,7 @@ final class LoadedModel {
         ? Double.parseDouble(metadata.get(Predictor.INPUT_SCALE_KEY)) : 1;
     this.classOutput = metadata.get(Predictor.CLASS_OUTPUT_KEY);
     this.classNames = metadata.containsKey(Predictor.CLASSES_KEY)
-        ? List.of(metadata.get(Predictor.CLASSES_KEY).split("\n", -1)) : List.of();
+        ? List.copyOf(Predictor.lines(metadata.get(Predictor.CLASSES_KEY))) : List.of();
     this.threshold = metadata.containsKey(Predictor.CLASS_THRESHOLD_KEY)
         ? Double.parseDouble(metadata.get(Predictor.CLASS_THRESHOLD_KEY)) : Double.NaN;
   }
