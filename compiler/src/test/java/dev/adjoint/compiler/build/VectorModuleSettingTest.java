@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
  */
 class VectorModuleSettingTest {
   private static final Pattern PROPERTY = Pattern.compile("<vector\\.module\\.args>([^<]+)</vector\\.module\\.args>");
-  private static final List<String> MODULES = List.of("grammar", "runtime", "compiler", "examples", "benchmarks");
+  private static final List<String> MODULES = List.of("grammar", "runtime", "compiler", "examples", "benchmarks",
+      "spark");
   private static final List<String> COPIES = List.of("bin/adjoint", "benchmarks/run.sh",
-      "benchmarks/src/main/java/dev/adjoint/benchmarks/Jvm.java");
+      "benchmarks/src/main/java/dev/adjoint/benchmarks/Jvm.java", "spark/bin/adjoint-spark");
 
   @Test
   void modulePomsUseTheParentProperty() throws IOException { // comments may name the module
