@@ -50,6 +50,19 @@ public final class Adjoint {
     return unit(read(file), model, sets);
   }
 
+  /**
+   * A named model of a source given as text ({@code name}: what errors are reported under), with
+   * hyperparameters overridden; for hosts that ship the text rather than a file, as Spark does.
+   */
+  public static ModelFactory compile(String name, String text, String model, List<String> sets) {
+    return compile(SourceFile.of(name, text), model, sets);
+  }
+
+  /** As {@link #check(Path, String, List)}, for a source given as text. */
+  public static ModelUnit check(String name, String text, String model, List<String> sets) {
+    return unit(SourceFile.of(name, text), model, sets);
+  }
+
   private static ModelFactory compile(SourceFile source, String model, List<String> sets) {
     return ModelCompiler.compile(unit(source, model, sets));
   }

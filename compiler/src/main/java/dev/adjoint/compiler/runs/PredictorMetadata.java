@@ -23,7 +23,7 @@ import java.util.Map;
  * the .nn file; and the .nn file it was trained from (name, text and SHA-256) with the train
  * block's resolved settings, so that a checkpoint says what made it.
  */
-final class PredictorMetadata {
+public final class PredictorMetadata {
   private PredictorMetadata() {}
 
   /** The .nn file's name as given. */
@@ -35,7 +35,8 @@ final class PredictorMetadata {
   /** The train block's settings with their defaults filled in, as {@code adjoint graph} prints them. */
   static final String TRAIN_KEY = "adjoint.train";
 
-  static Map<String, String> of(ModelUnit unit) {
+  /** The metadata of a checkpoint of {@code unit}; public for hosts that train it elsewhere (Spark). */
+  public static Map<String, String> of(ModelUnit unit) {
     Map<String, String> out = new LinkedHashMap<>();
     SourceFile source = unit.declaration().span().file();
     out.put(SOURCE_NAME_KEY, source.name());

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 class VectorModuleSettingTest {
   private static final Pattern PROPERTY = Pattern.compile("<vector\\.module\\.args>([^<]+)</vector\\.module\\.args>");
   private static final List<String> MODULES = List.of("grammar", "runtime", "data", "compiler", "cli", "maven-plugin", "examples",
-      "benchmarks");
+      "benchmarks", "spark");
   private static final List<String> COPIES = List.of("bin/adjoint", "cli/src/dist/bin/adjoint", "benchmarks/run.sh",
-      "benchmarks/src/main/java/dev/adjoint/benchmarks/Jvm.java");
+      "benchmarks/src/main/java/dev/adjoint/benchmarks/Jvm.java", "spark/bin/adjoint-spark");
 
   @Test
   void modulePomsUseTheParentProperty() throws IOException { // comments may name the module

@@ -230,7 +230,7 @@ public final class Predictor {
   }
 
   /** The values {@link #joinLines} wrote. */
-  static List<String> lines(String text) {
+  public static List<String> lines(String text) {
     List<String> out = new ArrayList<>();
     for (String line : text.split("\n", -1)) {
       StringBuilder v = new StringBuilder();
