@@ -10,12 +10,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Batched products: each product of the batch against the double-precision reference, for
  * every layout, on every test engine (the two-thread ones sharing out whole products), and
- * bit for bit equal to the same products computed one call at a time.
+ * bit for bit equal to the same products computed one call at a time (also with k = 0 and
+ * rows enough for the tiled path: C zeroed, or left as it was when accumulating).
  */
 class GemmBatchedTest {
   private static final int[][] SHAPES = {
     // batches, m, n, k
     {1, 5, 7, 3}, {3, 1, 9, 4}, {4, 6, 6, 6}, {7, 17, 33, 20}, {2, 64, 64, 64}, {5, 3, 2, 0},
+    {3, 5, 4, 0},
   };
 
   @Test

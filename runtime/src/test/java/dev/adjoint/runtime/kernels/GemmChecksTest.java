@@ -85,6 +85,18 @@ class GemmChecksTest {
   }
 
   @Test
+  void aBatchRefusesNegativeSizesByName() {
+    float[] x = new float[64];
+    float[] y = new float[64];
+    assertEquals("m must not be negative, got -1",
+        message(() -> GemmChecks.batched(2, -1, 3, 1, x, 0, 2, x, 0, 3, y, 0, 6)));
+    assertEquals("n must not be negative, got -2",
+        message(() -> GemmChecks.batched(2, 2, -2, 1, x, 0, 2, x, 0, 3, y, 0, 6)));
+    assertEquals("k must not be negative, got -3",
+        message(() -> GemmChecks.batched(2, 2, 3, -3, x, 0, 2, x, 0, 3, y, 0, 6)));
+  }
+
+  @Test
   void aBatchMayNotOverlapItsInputsAnywhere() {
     float[] x = new float[64];
     // C's products at 20 and 30 (6 floats each), A's at 0 and 9 (2 floats each): the second

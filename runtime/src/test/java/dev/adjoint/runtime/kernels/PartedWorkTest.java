@@ -24,6 +24,8 @@ class PartedWorkTest {
       }
     }
     assertEquals(100, PartedWork.start(100, 1, 2), "a short loop goes whole to part 0");
+    assertEquals(4095, PartedWork.start(4095, 1, 2), "one element short of the split");
+    assertEquals(2048, PartedWork.start(4096, 1, 2), "split from 4096 elements on");
   }
 
   @Test

@@ -44,6 +44,16 @@ class ProductSplitTest {
   }
 
   @Test
+  void aSquareProductOfSeveralColumnsOfTilesIsCutByColumns() {
+    assertEquals("[[0,32)x[0,16), [0,32)x[16,32)]", cut(2, 32, 32));
+  }
+
+  @Test
+  void fourRowsAreCutAsAnyTiledProduct() {
+    assertEquals("[[0,4)x[0,16), [0,4)x[16,32), [0,4)x[32,48), [0,4)x[48,64)]", cut(2, 4, 64));
+  }
+
+  @Test
   void aProductOfOneTileIsNotCut() {
     assertEquals("[[0,4)x[0,16)]", cut(2, 4, 16));
     assertEquals("[[0,4)x[0,2)]", cut(2, 4, 2));
