@@ -3,6 +3,7 @@ package dev.adjoint.benchmarks.peer;
 import dev.adjoint.benchmarks.AdjointSide;
 import dev.adjoint.benchmarks.BenchData;
 import dev.adjoint.benchmarks.CnnData;
+import dev.adjoint.benchmarks.ImageBatchData;
 import dev.adjoint.benchmarks.LstmData;
 import dev.adjoint.benchmarks.TransformerData;
 import dev.adjoint.benchmarks.UpsampleData;
@@ -66,26 +67,24 @@ public final class FirstLoss {
   /** W5's two first losses on both sides, from {@link CnnData}'s start. */
   public static Agreement compareCnn() {
     CnnData data = CnnData.create();
-    CompiledModel adjoint = data.trainer();
-    double a1 = adjoint.trainStep(CnnData.BATCH);
-    double a2 = adjoint.trainStep(CnnData.BATCH);
-    try (DjlCnn pytorch = new DjlCnn(data, CnnData.BATCH)) {
-      double p1 = pytorch.trainStep();
-      double p2 = pytorch.trainStep();
-      return new Agreement("cnn", a1, p1, a2, p2);
-    }
+    return compareImages("cnn", data, new DjlCnn(data, ImageBatchData.BATCH));
   }
 
   /** W5t's two first losses on both sides, from {@link UpsampleData}'s start. */
   public static Agreement compareUpsample() {
     UpsampleData data = UpsampleData.create();
+    return compareImages("upsample", data, new DjlUpsample(data, ImageBatchData.BATCH));
+  }
+
+  /** Two steps of an image network on both sides, from the same start; closes the PyTorch side. */
+  private static Agreement compareImages(String name, ImageBatchData data, DjlTrainable peer) {
     CompiledModel adjoint = data.trainer();
-    double a1 = adjoint.trainStep(UpsampleData.BATCH);
-    double a2 = adjoint.trainStep(UpsampleData.BATCH);
-    try (DjlUpsample pytorch = new DjlUpsample(data, UpsampleData.BATCH)) {
+    double a1 = adjoint.trainStep(ImageBatchData.BATCH);
+    double a2 = adjoint.trainStep(ImageBatchData.BATCH);
+    try (DjlTrainable pytorch = peer) {
       double p1 = pytorch.trainStep();
       double p2 = pytorch.trainStep();
-      return new Agreement("upsample", a1, p1, a2, p2);
+      return new Agreement(name, a1, p1, a2, p2);
     }
   }
 
