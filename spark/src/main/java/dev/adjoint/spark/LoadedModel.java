@@ -1,6 +1,7 @@
 package dev.adjoint.spark;
 
 import dev.adjoint.compiler.codegen.ModelFactory;
+import dev.adjoint.data.Standardization;
 import dev.adjoint.runtime.checkpoint.Checkpoint;
 import dev.adjoint.runtime.model.CompiledModel;
 import dev.adjoint.runtime.model.DType;
@@ -51,7 +52,7 @@ final class LoadedModel {
     } finally {
       CheckpointFiles.delete(file);
     }
-    this.standardizer = Standardizer.fromMap(metadata);
+    this.standardizer = Standardization.fromMetadata(metadata);
     this.scale = metadata.containsKey(Predictor.INPUT_SCALE_KEY)
         ? Double.parseDouble(metadata.get(Predictor.INPUT_SCALE_KEY)) : 1;
     this.classOutput = metadata.get(Predictor.CLASS_OUTPUT_KEY);
