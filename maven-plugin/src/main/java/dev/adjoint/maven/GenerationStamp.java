@@ -3,6 +3,7 @@ package dev.adjoint.maven;
 import dev.adjoint.compiler.codegen.ModelCompiler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import java.util.List;
 
 /**
  * What the last generation of one {@code .nn} file used and wrote, kept beside the generated
- * sources ({@code .adjoint/PATH.stamp}): a key (SHA-256 of the compiler's version, the
+ * sources ({@code .adjoint/PATH.stamp}): a key (SHA-256 of the compiler's jar, the
  * package, the {@code --set} values and the file's text) and the classes written. The file is
  * up to date when the key is the same and every class is still there, so an unchanged file is
  * not compiled again, while an edit, a new setting, a new compiler or a deleted class is.
@@ -32,14 +33,30 @@ final class GenerationStamp {
 
   /** The key of a generation from {@code text} into {@code packageName} with {@code sets}. */
   static String key(String text, String packageName, List<String> sets) {
-    String version = ModelCompiler.class.getPackage().getImplementationVersion();
-    String all = "compiler " + (version == null ? "development" : version) + "\npackage " + packageName
+    String all = "compiler " + compilerIdentity() + "\npackage " + packageName
         + "\nsets " + String.join("\u0000", sets) + "\n" + text;
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(all.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  /**
+   * The compiler's jar as this JVM loaded it: its path, size and modification time, so that a
+   * new build of the same snapshot version counts as a new compiler (its manifest's version
+   * alone would not tell); "classes" when run from a class folder, as in the tests.
+   */
+  private static String compilerIdentity() {
+    try {
+      Path jar = Path.of(ModelCompiler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (Files.isRegularFile(jar)) {
+        return jar + " " + Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis();
+      }
+      return "classes";
+    } catch (IOException | URISyntaxException | RuntimeException e) {
+      return "unknown";
     }
   }
 
