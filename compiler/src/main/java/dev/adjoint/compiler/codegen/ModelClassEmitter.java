@@ -55,6 +55,8 @@ final class ModelClassEmitter {
   private final List<BufferPool> loopPools = new ArrayList<>();
   private final TypeSpec.Builder type;
   private final List<MethodSpec> methods = new ArrayList<>();
+  /** {@code gradientStep} and {@code applyGradients}, the two halves {@code trainStep} calls. */
+  private final List<MethodSpec> halves = new ArrayList<>();
   /** Each parameter's gradient as the update reads it (see {@link #planGradients}). */
   private final Map<String, Operand> gradients = new LinkedHashMap<>();
   /** Copies of gradients that alias a parameter or state, made before anything changes them. */
@@ -185,6 +187,7 @@ final class ModelClassEmitter {
         .addStatement("return $L", trainable).build());
     type.addMethod(initialize(optimizerEmitter));
     type.addMethod(trainStep);
+    halves.forEach(type::addMethod);
     type.addMethod(evaluate);
     type.addMethod(predict);
     methods.forEach(type::addMethod);
@@ -469,8 +472,9 @@ final class ModelClassEmitter {
       place(method);
       calls.add(method.name());
     }
-    MethodSpec.Builder entry = MethodSpec.methodBuilder(name).addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC)
+    // a training step is gradientStep (forward and backward) then the update; trainStep calls both
+    MethodSpec.Builder entry = MethodSpec.methodBuilder(update != null ? "gradientStep" : name)
+        .addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
         .addParameter(int.class, "batch")
         .returns(name.equals("predict") ? TypeName.VOID : TypeName.DOUBLE)
         .addStatement("checkBatch(batch)")
@@ -487,8 +491,17 @@ final class ModelClassEmitter {
     }
     entry.addStatement("double loss = $L", read(plan.operand(plan.graph().loss()), "0"));
     if (update != null) {
-      entry.addStatement("$L(B)", update.name());
-      entry.addStatement("step++");
+      halves.add(entry.addStatement("return loss").build());
+      halves.add(MethodSpec.methodBuilder("applyGradients").addAnnotation(Override.class)
+          .addModifiers(Modifier.PUBLIC)
+          .addStatement("$L(maxBatch())", update.name())
+          .addStatement("step++").build());
+      return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+          .addParameter(int.class, "batch").returns(TypeName.DOUBLE)
+          .addStatement("double loss = gradientStep(batch)")
+          .addStatement("$L(batch)", update.name())
+          .addStatement("step++")
+          .addStatement("return loss").build();
     }
     return entry.addStatement("return loss").build();
   }

@@ -71,6 +71,27 @@ public abstract class CompiledModel {
   /** One training step on the first {@code batch} samples; returns the loss before the update. */
   public abstract double trainStep(int batch);
 
+  /**
+   * The first half of {@link #trainStep}: the forward and backward passes on the first
+   * {@code batch} samples, leaving the loss's gradient in {@link #gradients()} (and new running
+   * statistics in the states); the parameters, the optimizer state and the step are unchanged.
+   * Returns the loss. With {@link #applyGradients()} it lets a caller combine the gradients of
+   * several batches (data-parallel workers) before one update.
+   */
+  public double gradientStep(int batch) {
+    throw noLoss();
+  }
+
+  /**
+   * The second half of {@link #trainStep}: the optimizer's update (with its clipping) from the
+   * values in {@link #gradients()} as they are now, at the current learning rate, then the step
+   * counter advanced. {@code gradientStep(b)} followed by {@code applyGradients()} is exactly
+   * {@code trainStep(b)}.
+   */
+  public void applyGradients() {
+    throw noLoss();
+  }
+
   /** The loss on the first {@code batch} samples as inference behaves; outputs are computed too. */
   public abstract double evaluate(int batch);
 
