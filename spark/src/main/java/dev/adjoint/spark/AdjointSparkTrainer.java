@@ -24,32 +24,37 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Synchronous data-parallel training of a .nn model on a Spark {@code Dataset<Row>}: parameter
- * averaging with k local steps (local SGD; Deeplearning4j's ParameterAveragingTrainingMaster).
+ * Synchronous data-parallel training of a .nn model on a Spark {@code Dataset<Row>}: with
+ * k = 1, gradient averaging (synchronous SGD); with k > 1, parameter averaging with k local
+ * steps (local SGD; Deeplearning4j's ParameterAveragingTrainingMaster).
  *
- * <p>Each partition of the rows is one worker's shard. Round r, on the driver: the training
- * state s_r (parameters, optimizer state such as Adam's moments, running statistics) is
- * broadcast; every worker with rows loads it into its JVM's compiled model (compiled once per
- * JVM), sets the global step t = r·k and takes k training steps, step t + j on the train block's
- * {@code batch} rows at positions (t + j)·batch ... of its shard's order (passes over the shard,
- * shuffled by seed, partition and pass unless {@code shuffle false}) at the schedule's rate for
- * that step; {@code treeAggregate} sums the workers' states weighted by the samples they trained
- * on, and s_{r+1} is that weighted mean. A partition without rows contributes nothing. An epoch
- * is ⌈⌈largest shard / batch⌉ / k⌉ rounds; after each the driver measures the validation rows
- * (the train block's split of the data, or the rows given), applies early stopping as
- * {@code adjoint train} does, and writes the checkpoints.
+ * <p>Each partition of the rows is one worker's shard; at global step t a worker trains on the
+ * train block's {@code batch} rows at positions t·batch ... of its shard's order (passes over
+ * the shard, shuffled by seed, partition and pass unless {@code shuffle false}). A partition
+ * without rows contributes nothing.
  *
- * <p>When it equals single-machine training: with k = 1, P workers of equally many rows and a
- * loss that is a mean over the batch, averaging the parameters after one step from the same
- * state equals one step on the mean gradient, i.e. one step of batch P·batch on the union of the
- * workers' batches, exactly (up to rounding) when the optimizer's update is linear in the
- * gradient: SGD with or without momentum, Nesterov and weight decay, and no global-norm clipping
- * (a norm of each worker's gradient is not the norm of their mean) and no dropout (each worker
- * draws its own masks). Adam, RMSprop and Adagrad average their second moments of each worker's
- * gradient, not the square of the mean gradient: close to, not equal to, synchronous training.
- * With k > 1 workers drift apart between averagings (local SGD), trading some accuracy per
- * sample for k times fewer synchronizations. A retried task recomputes its part from the same
- * broadcast state and rows, so Spark's retries do not change the result.
+ * <p>k = 1, round t, on the driver: the weights (parameters and running statistics) are
+ * broadcast; every worker with rows loads them into its JVM's compiled model (compiled once per
+ * JVM) and runs one forward and backward pass ({@code gradientStep}) on its batch;
+ * {@code treeAggregate} sums the gradients and running statistics weighted by the samples, and
+ * the driver's model, which alone holds the optimizer state, takes their mean (for a loss
+ * summed over the batch, the gradients' sum) as its gradient and applies the optimizer's update
+ * at step t's rate ({@code applyGradients}). With P workers this is one step of batch P·batch
+ * on the union of the workers' batches, for every optimizer and clipping, up to rounding;
+ * only dropout (each worker draws its own masks) and batch statistics (each worker normalizes
+ * over its own batch) differ from the single-machine step.
+ *
+ * <p>k > 1, round r: the whole training state s_r (parameters, optimizer state such as Adam's
+ * moments, running statistics) is broadcast; every worker with rows takes k training steps,
+ * global steps r·k ... r·k + k − 1, at the schedule's rate for each; s_{r+1} is the mean of the
+ * workers' states weighted by the samples they trained on. Workers drift apart between
+ * averagings, trading some accuracy per sample for k times fewer synchronizations; Adam-like
+ * optimizers average their moments.
+ *
+ * <p>An epoch is ⌈⌈largest shard / batch⌉ / k⌉ rounds; after each the driver measures the
+ * validation rows (the train block's split of the data, or the rows given), applies early
+ * stopping as {@code adjoint train} does, and writes the checkpoints. A retried task recomputes
+ * its part from the same broadcast state and rows, so Spark's retries do not change the result.
  */
 public final class AdjointSparkTrainer {
   private AdjointSparkTrainer() {}
@@ -203,11 +208,11 @@ public final class AdjointSparkTrainer {
         if (stopping != null && stopping.restoreBest() && checkpoints.exists("best")) {
           CompiledModel other = factory.newModel(plan.batch());
           checkpoints.load("best", other);
-          bestState = ModelVector.of(other);
+          bestState = ModelVector.of(other, ModelVector.Part.TRAINING);
         }
       }
-      double[] state = ModelVector.of(model);
       long step = model.step();
+      boolean exact = k == 1;
       List<Map<String, Double>> history = new ArrayList<>();
       boolean stopped = false;
       for (int epoch = firstEpoch; epoch < epochs && !stopped; epoch++) {
@@ -215,12 +220,17 @@ public final class AdjointSparkTrainer {
         long samples = 0;
         for (int r = 0; r < roundsPerEpoch; r++) {
           long started = System.nanoTime();
-          Broadcast<double[]> shipped = sc.broadcast(state);
+          Broadcast<double[]> shipped = sc.broadcast(ModelVector.of(model,
+              exact ? ModelVector.Part.WEIGHTS : ModelVector.Part.TRAINING));
           RoundResult result = train.mapPartitionsWithIndex(
-              new RoundWorker(source, layout, shipped, step, k, epoch, reduction), false)
+              new RoundWorker(source, layout, shipped, step, k, epoch, reduction, exact), false)
               .treeAggregate(RoundResult.EMPTY, RoundResult::merge, RoundResult::merge);
           shipped.destroy();
-          state = result.average();
+          if (exact) {
+            applyMeanGradient(result, step, epoch);
+          } else {
+            ModelVector.into(result.average(), model, ModelVector.Part.TRAINING);
+          }
           step += k;
           lossSum += result.lossSum();
           samples += result.samples();
@@ -230,11 +240,12 @@ public final class AdjointSparkTrainer {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("loss", lossSum / samples);
         if (validation != null) {
-          metrics.putAll(validate(state));
+          metrics.putAll(validate());
         }
         history.add(metrics);
         options.listener().epoch(epoch, metrics);
-        setModel(state, step, epoch + 1);
+        model.setStep(step);
+        model.setLearningRate(plan.schedule().rate(plan.baseLearningRate(), step, epoch + 1));
         if (stopping != null) {
           Double value = metrics.get(stopping.monitor());
           if (value == null) {
@@ -244,7 +255,7 @@ public final class AdjointSparkTrainer {
           if (stopping.improves(value, best)) {
             best = value;
             waited = 0;
-            bestState = state;
+            bestState = ModelVector.of(model, ModelVector.Part.TRAINING);
             if (checkpoints != null) {
               checkpoints.save("best", model, epoch + 1, best, waited, k);
             }
@@ -258,19 +269,33 @@ public final class AdjointSparkTrainer {
         }
       }
       if (stopping != null && stopping.restoreBest() && bestState != null) {
-        ModelVector.into(bestState, model);
+        ModelVector.into(bestState, model, ModelVector.Part.TRAINING);
       }
       return new SparkTrainingResult(model, history, stopped);
     }
 
-    private void setModel(double[] state, long step, int epochsDone) {
-      ModelVector.into(state, model);
+    /**
+     * Synchronous SGD's update on the driver: the workers' gradients averaged by samples (for
+     * a loss summed over the batch, summed: the gradient of the union batch's sum), their
+     * running statistics averaged, then the optimizer's update at step {@code step}'s rate.
+     */
+    private void applyMeanGradient(RoundResult result, long step, int epoch) {
+      double[] mean = result.average();
+      if (reduction == Metric.Reduction.SUM) {
+        double workers = result.weight() / plan.batch();
+        int n = ModelVector.gradientValues(model);
+        for (int i = 0; i < n; i++) {
+          mean[i] *= workers;
+        }
+      }
+      ModelVector.into(mean, model, ModelVector.Part.GRADIENTS);
       model.setStep(step);
-      model.setLearningRate(plan.schedule().rate(plan.baseLearningRate(), step, epochsDone));
+      model.setLearningRate(plan.schedule().rate(plan.baseLearningRate(), step, epoch));
+      model.applyGradients();
     }
 
-    private Map<String, Double> validate(double[] state) {
-      Broadcast<double[]> shipped = sc.broadcast(state);
+    private Map<String, Double> validate() {
+      Broadcast<double[]> shipped = sc.broadcast(ModelVector.of(model, ModelVector.Part.WEIGHTS));
       String classOutput = metadata.get(Predictor.CLASS_OUTPUT_KEY);
       double[] sums = validation.mapPartitions(new Evaluator(source, layout, shipped, reduction, classOutput))
           .treeAggregate(new double[3], AdjointSparkTrainer::add, AdjointSparkTrainer::add);

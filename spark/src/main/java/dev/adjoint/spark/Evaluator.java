@@ -9,7 +9,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * One partition's validation: the broadcast state into this JVM's model, the shard through
+ * One partition's validation: the broadcast weights into this JVM's model, the shard through
  * {@code evaluate} in batches (inference behaviour: no dropout, running statistics). Returns
  * {loss summed over samples, correct predictions, samples}; the count of correct ones is that of
  * rows whose class output's largest score is at the target's class (0 for other models).
@@ -38,7 +38,7 @@ final class Evaluator implements FlatMapFunction<Iterator<float[][]>, double[]> 
     int batch = JvmModels.options(source).batch();
     CompiledModel model = JvmModels.borrow(source, batch);
     try {
-      ModelVector.into(state.value(), model);
+      ModelVector.into(state.value(), model, ModelVector.Part.WEIGHTS);
       double[] sums = new double[3];
       float[][][] pending = new float[batch][][];
       int count = 0;

@@ -11,11 +11,14 @@ import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * One partition's part of a round: the broadcast training state into this JVM's model, then
- * {@code k} training steps on batches of the shard's rows (positions {@code t·batch} to
- * {@code (t+1)·batch - 1} of its {@link ShardOrder} at global step {@code t}), each at the
- * schedule's learning rate; returns the resulting state weighted by the samples trained on.
- * Deterministic in its inputs, so that Spark may run it again after a failure.
+ * One partition's part of a round. Parameter averaging: the broadcast training state into this
+ * JVM's model, then {@code k} training steps on batches of the shard's rows (positions
+ * {@code t·batch} to {@code (t+1)·batch - 1} of its {@link ShardOrder} at global step
+ * {@code t}), each at the schedule's learning rate; returns the resulting training state
+ * weighted by the samples trained on. Gradient averaging ({@code gradients}): the broadcast
+ * weights, then one forward and backward pass on the step's batch ({@code gradientStep});
+ * returns the gradients and the new running statistics, weighted likewise. Deterministic in its
+ * inputs, so that Spark may run it again after a failure.
  */
 final class RoundWorker implements Function2<Integer, Iterator<float[][]>, Iterator<RoundResult>> {
   private final ModelSource source;
@@ -25,9 +28,10 @@ final class RoundWorker implements Function2<Integer, Iterator<float[][]>, Itera
   private final int steps;
   private final int epoch;
   private final Metric.Reduction reduction;
+  private final boolean gradients;
 
   RoundWorker(ModelSource source, RowLayout layout, Broadcast<double[]> state, long firstStep, int steps, int epoch,
-      Metric.Reduction reduction) {
+      Metric.Reduction reduction, boolean gradients) {
     this.source = source;
     this.layout = layout;
     this.state = state;
@@ -35,6 +39,10 @@ final class RoundWorker implements Function2<Integer, Iterator<float[][]>, Itera
     this.steps = steps;
     this.epoch = epoch;
     this.reduction = reduction;
+    this.gradients = gradients;
+    if (gradients && steps != 1) {
+      throw new IllegalArgumentException("gradient averaging takes one step per round, not " + steps);
+    }
   }
 
   @Override
@@ -48,7 +56,8 @@ final class RoundWorker implements Function2<Integer, Iterator<float[][]>, Itera
     int batch = options.batch();
     CompiledModel model = JvmModels.borrow(source, batch);
     try {
-      ModelVector.into(state.value(), model);
+      ModelVector.Part part = gradients ? ModelVector.Part.GRADIENTS : ModelVector.Part.TRAINING;
+      ModelVector.into(state.value(), model, gradients ? ModelVector.Part.WEIGHTS : part);
       model.setSeed(options.seed() + 0x9E3779B97F4A7C15L * partition);
       ShardOrder order = new ShardOrder(shard.size(), options.seed(), partition, options.shuffle());
       double lossSum = 0;
@@ -57,12 +66,12 @@ final class RoundWorker implements Function2<Integer, Iterator<float[][]>, Itera
         model.setStep(step);
         model.setLearningRate(options.schedule().rate(options.baseLearningRate(), step, epoch));
         fill(model, shard, order, step * batch, batch);
-        double loss = model.trainStep(batch);
+        double loss = gradients ? model.gradientStep(batch) : model.trainStep(batch);
         lossSum += reduction == Metric.Reduction.SUM ? loss : loss * batch;
       }
       double weight = (double) steps * batch;
-      double[] weighted = new double[state.value().length];
-      ModelVector.addTo(model, weight, weighted);
+      double[] weighted = new double[ModelVector.size(model, part)];
+      ModelVector.addTo(model, part, weight, weighted);
       return List.of(new RoundResult(weighted, weight, lossSum, (long) steps * batch)).iterator();
     } finally {
       JvmModels.giveBack(source, model);

@@ -1,5 +1,6 @@
 package dev.adjoint.spark;
 
+import static dev.adjoint.spark.ModelVector.Part.TRAINING;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Data-parallel training on local[2] against single-process training of the MNIST perceptron;
@@ -60,18 +63,32 @@ class AdjointSparkTrainerTest {
     }
   }
 
-  @Test
-  void oneLocalStepOnTwoPartitionsIsSynchronousSgdWithTheirUnionAsTheBatch() {
+  /**
+   * k = 1 averages the workers' gradients and the driver takes the optimizer's step: exactly
+   * single-process training on the union of their batches, for momentum SGD and for Adam with
+   * global-norm clipping alike (which averaging parameters or moments would not give).
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"sgd", "adam", "summed"})
+  void oneLocalStepOnTwoPartitionsIsSynchronousTrainingWithTheirUnionAsTheBatch(String optimizer) {
+    ModelSource source = switch (optimizer) {
+      case "sgd" -> sgd;
+      case "adam" -> MnistRows.perceptron("adam(lr = 0.002)", "global_norm(1.0)");
+      default -> { // a loss summed over the batch: the union's gradient is the workers' sum, not their mean
+        ModelSource plain = MnistRows.perceptron("sgd(lr = 0.001)", null);
+        yield new ModelSource("mnist-summed.nn", plain.text().replace("label_smoothing = 0.1)",
+            "label_smoothing = 0.1, reduction = sum)"), null, List.of());
+      }
+    };
     int shard = 640; // 20 steps of 32 rows per worker: one pass, one epoch
     List<Row> rows = MnistRows.rows(data.train(), 0, 2 * shard);
     Losses losses = new Losses();
-    SparkTrainingResult result = AdjointSparkTrainer.fit(MnistRows.frame(spark, rows, 2), null, sgd,
+    SparkTrainingResult result = AdjointSparkTrainer.fit(MnistRows.frame(spark, rows, 2), null, source,
         SparkTrainingOptions.localSteps(1).withListener(losses));
     assertEquals(20, losses.rounds.size());
 
-    CompiledModel single = JvmModels.factory(sgd).newModel(64);
+    CompiledModel single = JvmModels.factory(source).newModel(64);
     single.initialize(42);
-    single.setLearningRate(0.05);
     float[] x = data.train().f32("x");
     int[] y = data.train().i32("y");
     double loss = Double.NaN;
@@ -81,7 +98,7 @@ class AdjointSparkTrainerTest {
         System.arraycopy(x, row * 784, single.input("x").f32(), r * 784, 784);
         single.input("y").i32()[r] = y[row];
       }
-      loss = single.trainStep(64);
+      loss = single.trainStep(64) / (optimizer.equals("summed") ? 64 : 1); // rounds report losses per sample
       assertEquals(loss, losses.rounds.get(step), 1e-4, "the loss of step " + (step + 1));
     }
     assertEquals(loss, losses.rounds.get(19), 1e-5, "the loss after 20 steps");
@@ -91,14 +108,22 @@ class AdjointSparkTrainerTest {
         assertEquals(p.getValue().get(i), theirs.get(i), 1e-5, p.getKey() + "[" + i + "]");
       }
     }
-    double held = evaluate(single, data.val());
-    assertEquals(held, evaluate(result.model(), data.val()), 1e-4, "the validation loss of the two");
+    for (Map.Entry<String, Tensor> s : single.optimizerState().entrySet()) {
+      Tensor theirs = result.model().optimizerState().get(s.getKey());
+      for (int i = 0; i < s.getValue().capacity(); i++) {
+        assertEquals(s.getValue().get(i), theirs.get(i), 1e-6 + 1e-4 * Math.abs(s.getValue().get(i)),
+            s.getKey() + "[" + i + "]");
+      }
+    }
+    assertEquals(20, result.model().step());
+    double held = evaluate(source, single, data.val());
+    assertEquals(held, evaluate(source, result.model(), data.val()), 1e-4, "the validation loss of the two");
   }
 
   /** The mean loss of the first 512 rows of {@code rows} on a model of 64 rows. */
-  private static double evaluate(CompiledModel trained, Dataset rows) {
-    CompiledModel model = JvmModels.factory(sgd).newModel(64);
-    ModelVector.into(ModelVector.of(trained), model);
+  private static double evaluate(ModelSource source, CompiledModel trained, Dataset rows) {
+    CompiledModel model = JvmModels.factory(source).newModel(64);
+    ModelVector.into(ModelVector.of(trained, TRAINING), model, TRAINING);
     double sum = 0;
     for (int from = 0; from < 512; from += 64) {
       System.arraycopy(rows.f32("x"), from * 784, model.input("x").f32(), 0, 64 * 784);
@@ -115,8 +140,8 @@ class AdjointSparkTrainerTest {
     org.apache.spark.sql.Dataset<Row> three = two.union(MnistRows.frame(spark, List.of(), 1));
     assertEquals(3, three.javaRDD().getNumPartitions());
     SparkTrainingOptions options = SparkTrainingOptions.localSteps(2);
-    double[] expected = ModelVector.of(AdjointSparkTrainer.fit(two, null, sgd, options).model());
-    assertArrayEquals(expected, ModelVector.of(AdjointSparkTrainer.fit(three, null, sgd, options).model()));
+    double[] expected = ModelVector.of(AdjointSparkTrainer.fit(two, null, sgd, options).model(), TRAINING);
+    assertArrayEquals(expected, ModelVector.of(AdjointSparkTrainer.fit(three, null, sgd, options).model(), TRAINING));
   }
 
   @Test
@@ -124,14 +149,14 @@ class AdjointSparkTrainerTest {
     List<Row> rows = MnistRows.rows(data.train(), 0, 256);
     org.apache.spark.sql.Dataset<Row> frame = MnistRows.frame(spark, rows, 2);
     SparkTrainingOptions options = SparkTrainingOptions.localSteps(2);
-    double[] straight = ModelVector.of(AdjointSparkTrainer.fit(frame, null, sgd, options.withEpochs(2)).model());
+    double[] straight = ModelVector.of(AdjointSparkTrainer.fit(frame, null, sgd, options.withEpochs(2)).model(), TRAINING);
     String checkpoints = dir.resolve("run").toUri().toString();
     AdjointSparkTrainer.fit(frame, null, sgd, options.withEpochs(1).withCheckpoints(checkpoints, true));
     assertTrue(dir.resolve("run/last.safetensors").toFile().isFile());
     SparkTrainingResult resumed = AdjointSparkTrainer.fit(frame, null, sgd,
         options.withEpochs(2).withCheckpoints(checkpoints, true));
     assertEquals(1, resumed.history().size(), "only the second epoch runs");
-    assertArrayEquals(straight, ModelVector.of(resumed.model()));
+    assertArrayEquals(straight, ModelVector.of(resumed.model(), TRAINING));
   }
 
   @Test
@@ -167,9 +192,9 @@ class AdjointSparkTrainerTest {
         .withColumn("y", functions.udf(flaky, DataTypes.IntegerType).apply(functions.col("y"), functions.col("id")));
     SparkTrainingOptions options = SparkTrainingOptions.localSteps(2);
     FAULTS.set(0);
-    double[] clean = ModelVector.of(AdjointSparkTrainer.fit(frame, null, sgd, options).model());
+    double[] clean = ModelVector.of(AdjointSparkTrainer.fit(frame, null, sgd, options).model(), TRAINING);
     FAULTS.set(1);
-    double[] retried = ModelVector.of(AdjointSparkTrainer.fit(frame, null, sgd, options).model());
+    double[] retried = ModelVector.of(AdjointSparkTrainer.fit(frame, null, sgd, options).model(), TRAINING);
     assertEquals(0, FAULTS.get(), "the fault was injected");
     assertArrayEquals(clean, retried);
   }
@@ -187,7 +212,7 @@ class AdjointSparkTrainerTest {
     CompiledModel model = result.model();
     Dataset test = splits.test();
     CompiledModel scorer = JvmModels.factory(example).newModel(test.size());
-    ModelVector.into(ModelVector.of(model), scorer);
+    ModelVector.into(ModelVector.of(model, TRAINING), scorer, TRAINING);
     System.arraycopy(test.f32("x"), 0, scorer.input("x").f32(), 0, test.size() * 784);
     scorer.predict(test.size());
     int correct = 0;

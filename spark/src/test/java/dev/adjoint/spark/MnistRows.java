@@ -57,6 +57,11 @@ final class MnistRows {
 
   /** The MNIST perceptron of examples/mnist without dropout, trained by SGD with momentum, batch 32 per worker. */
   static ModelSource sgdPerceptron() {
+    return perceptron("sgd(lr = 0.05, momentum = 0.9)", null);
+  }
+
+  /** The MNIST perceptron without dropout, with the given optimizer and clipping (null: none), batch 32 per worker. */
+  static ModelSource perceptron(String optimizer, String clip) {
     String images = SparkSessions.example("mnist/data/mnist-images.idx.gz").toAbsolutePath().toString();
     String labels = SparkSessions.example("mnist/data/mnist-labels.idx.gz").toAbsolutePath().toString();
     String text = """
@@ -71,11 +76,14 @@ final class MnistRows {
 
         train mnist {
           data      idx("IMAGES", "LABELS", scale = 1 / 255), split(train = 0.8, val = 0.1, test = 0.1)
-          optimizer sgd(lr = 0.05, momentum = 0.9)
+          optimizer OPTIMIZER
+          CLIP
           batch 32; epochs 1; seed 42; shuffle false
           metrics   accuracy
         }
-        """.replace("IMAGES", images).replace("LABELS", labels);
-    return new ModelSource("mnist-sgd.nn", text, null, List.of());
+        """.replace("IMAGES", images).replace("LABELS", labels).replace("OPTIMIZER", optimizer)
+        .replace("CLIP", clip == null ? "" : "clip      " + clip);
+    return new ModelSource(clip == null ? "mnist-" + optimizer.substring(0, optimizer.indexOf('(')) + ".nn"
+        : "mnist-clipped.nn", text, null, List.of());
   }
 }
