@@ -201,7 +201,13 @@ class AdjointSparkTrainerTest {
 
   @Test
   void eightLocalStepsOfTheExampleModelLearnTheDigits() {
-    ModelSource example = ModelSource.read(SparkSessions.example("mnist/mnist.nn"), null, List.of("hidden=128"));
+    // the shipped file's learning rate, 1e-3, is tuned for one process taking 125 steps an
+    // epoch; two workers of 8 local steps average their parameters 8 times an epoch, so the
+    // rate is raised to 4e-3 (2e-3 reaches 0.951 in these 8 epochs)
+    ModelSource shipped = ModelSource.read(SparkSessions.example("mnist/mnist.nn"), null, List.of("hidden=128"));
+    String faster = shipped.text().replace("adamw(lr = 1e-3", "adamw(lr = 4e-3");
+    assertTrue(faster.contains("adamw(lr = 4e-3"), "the example's optimizer line changed");
+    ModelSource example = new ModelSource(shipped.fileName(), faster, null, List.of("hidden=128"));
     Splits splits = MnistRows.splits(SparkSessions.example("mnist/mnist.nn"));
     org.apache.spark.sql.Dataset<Row> train = MnistRows.frame(spark,
         MnistRows.rows(splits.train(), 0, splits.train().size()), 2);
@@ -227,10 +233,9 @@ class AdjointSparkTrainerTest {
     double accuracy = (double) correct / test.size();
     System.out.printf("k = 8, %d epochs: held-out accuracy %.4f in %.1f s%n", EPOCHS, accuracy,
         (System.nanoTime() - started) / 1e9);
-    // 10 epochs reach 0.937 (0.941 on validation) in 60 s on a loaded machine; 0.95 takes
-    // longer than the suite's budget, so the test keeps to 4 epochs (about 0.91) and a floor of 0.9
-    assertTrue(accuracy >= 0.90, "held-out accuracy " + accuracy);
+    // 0.960 (0.950 on validation) in 50 s at a load average of 13 on the 2 cores
+    assertTrue(accuracy >= 0.95, "held-out accuracy " + accuracy);
   }
 
-  private static final int EPOCHS = 4;
+  private static final int EPOCHS = 8;
 }

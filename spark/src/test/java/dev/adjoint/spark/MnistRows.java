@@ -40,11 +40,9 @@ final class MnistRows {
     int[] y = data.i32("y");
     List<Row> out = new ArrayList<>();
     for (int r = from; r < to; r++) {
-      Float[] pixels = new Float[784];
-      for (int e = 0; e < 784; e++) {
-        pixels[e] = x[r * 784 + e];
-      }
-      out.add(RowFactory.create(r, pixels, y[r]));
+      // a primitive array, which Spark takes for an array column: a partition of the rows then
+      // serializes as a few large arrays, not 784 boxed numbers a row
+      out.add(RowFactory.create(r, java.util.Arrays.copyOfRange(x, r * 784, (r + 1) * 784), y[r]));
     }
     return out;
   }

@@ -51,8 +51,9 @@ public final class SparkBenchmark {
     Splits splits = DataSources.splits(unit.train(), unit.graph());
     if (what.equals("all") || what.equals("train")) {
       single(w1, splits.train());
+      int k = args.length > 2 ? Integer.parseInt(args[2]) : 8;
       for (int threads : new int[] {1, 2}) {
-        spark(w1, splits.train(), threads);
+        spark(w1, splits.train(), threads, k);
       }
     }
     if (what.equals("all") || what.equals("score")) {
@@ -80,21 +81,34 @@ public final class SparkBenchmark {
     }
   }
 
-  private static void spark(ModelSource w1, Dataset train, int threads) {
+  private static void spark(ModelSource w1, Dataset train, int threads, int k) {
     SparkSession spark = SparkSessions.local("local[" + threads + "]");
     try {
       org.apache.spark.sql.Dataset<Row> rows = MnistRows.frame(spark, MnistRows.rows(train, 0, train.size()), threads);
       for (int run = 0; run < 2; run++) { // the first warms up
         long[] samples = new long[1];
+        List<Long> rounds = new java.util.ArrayList<>();
         long started = System.nanoTime();
-        AdjointSparkTrainer.fit(rows, null, w1, SparkTrainingOptions.localSteps(8).withEpochs(2)
+        long[] firstRound = new long[1];
+        AdjointSparkTrainer.fit(rows, null, w1, SparkTrainingOptions.localSteps(k).withEpochs(2)
             .withListener(new SparkTrainingListener() {
               @Override
               public void round(int epoch, int round, long step, double loss, long n, long millis) {
+                if (rounds.isEmpty()) {
+                  firstRound[0] = System.nanoTime() - millis * 1_000_000;
+                }
                 samples[0] += n;
+                rounds.add(millis);
               }
             }));
-        report("local[" + threads + "], k = 8, " + threads + " partitions", samples[0], System.nanoTime() - started);
+        long total = System.nanoTime() - started;
+        String what = "local[" + threads + "], k = " + k + ", " + threads + " partitions";
+        report(what, samples[0], total);
+        long inRounds = rounds.stream().mapToLong(Long::longValue).sum();
+        List<Long> sorted = rounds.stream().sorted().toList();
+        System.out.printf(Locale.ROOT, "  %d rounds, median %d ms; before the first round %.1f s; "
+            + "in rounds only: %,.0f samples/s%n", rounds.size(), sorted.get(sorted.size() / 2),
+            (firstRound[0] - started) / 1e9, samples[0] / (inRounds / 1e3));
       }
     } finally {
       spark.stop();
