@@ -7,6 +7,7 @@ import dev.adjoint.compiler.runs.PredictorMetadata;
 import dev.adjoint.compiler.settings.DataSplit;
 import dev.adjoint.runtime.model.CompiledModel;
 import dev.adjoint.runtime.predict.Predictor;
+import dev.adjoint.runtime.predict.Standardizer;
 import dev.adjoint.train.EarlyStopping;
 import dev.adjoint.train.Metric;
 import dev.adjoint.train.TrainingOptions;
@@ -31,7 +32,8 @@ import org.apache.spark.storage.StorageLevel;
  * <p>Each partition of the rows is one worker's shard; at global step t a worker trains on the
  * train block's {@code batch} rows at positions t·batch ... of its shard's order (passes over
  * the shard, shuffled by seed, partition and pass unless {@code shuffle false}). A partition
- * without rows contributes nothing.
+ * without rows contributes nothing. The train block's {@code standardize} is fitted on the
+ * training rows ({@link RowStandardization}) and applied to every row before the first round.
  *
  * <p>k = 1, round t, on the driver: the weights (parameters and running statistics) are
  * broadcast; every worker with rows loads them into its JVM's compiled model (compiled once per
@@ -124,6 +126,8 @@ public final class AdjointSparkTrainer {
     private final CompiledModel model;
     private final RowLayout layout;
     private final JavaSparkContext sc;
+    /** The training rows as read, before standardization. */
+    private final JavaRDD<float[][]> raw;
     private final JavaRDD<float[][]> train;
     private final JavaRDD<float[][]> validation;
     private final Metric.Reduction reduction;
@@ -145,11 +149,19 @@ public final class AdjointSparkTrainer {
       }
       this.layout = RowLayout.of(unit, model, true);
       this.sc = JavaSparkContext.fromSparkContext(trainRows.sparkSession().sparkContext());
-      this.train = shards(columns(trainRows, layout));
-      this.validation = validationRows == null ? null : shards(columns(validationRows, layout));
+      this.raw = columns(trainRows, layout);
+      Standardizer standardizer = Standardizer.none();
+      if (!unit.train().standardize().isEmpty()) {
+        raw.persist(StorageLevel.MEMORY_AND_DISK());
+        standardizer = RowStandardization.fit(raw, layout, unit.train().standardize());
+      }
+      this.train = shards(RowStandardization.apply(raw, layout, standardizer));
+      this.validation = validationRows == null ? null
+          : shards(RowStandardization.apply(columns(validationRows, layout), layout, standardizer));
       this.reduction = LossReduction.of(unit.graph());
       this.metadata = new LinkedHashMap<>(PredictorMetadata.of(unit));
       metadata.remove(Predictor.INPUT_SCALE_KEY); // rows come as given, unless the caller says otherwise
+      metadata.putAll(standardizer.toMap());
       metadata.putAll(options.metadata());
       this.checkpoints = options.checkpoints() == null ? null
           : new SparkCheckpoints(options.checkpoints(), sc.hadoopConfiguration(), metadata, factory.key());
@@ -172,6 +184,7 @@ public final class AdjointSparkTrainer {
       try {
         return loop();
       } finally {
+        raw.unpersist(false);
         train.unpersist(false);
         if (validation != null) {
           validation.unpersist(false);

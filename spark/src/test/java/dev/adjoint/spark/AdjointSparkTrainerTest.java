@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.data.Dataset;
 import dev.adjoint.data.Splits;
+import dev.adjoint.data.Standardization;
+import dev.adjoint.runtime.checkpoint.Checkpoint;
+import dev.adjoint.runtime.predict.Standardizer;
 import dev.adjoint.runtime.model.CompiledModel;
 import dev.adjoint.runtime.model.Tensor;
 import java.nio.file.Path;
@@ -131,6 +134,44 @@ class AdjointSparkTrainerTest {
       sum += model.evaluate(64) * 64;
     }
     return sum / 512;
+  }
+
+  /**
+   * {@code standardize x}: fitted on the training rows as {@code adjoint train} fits it,
+   * applied before training (the first round's loss is single-process training's on the
+   * standardized rows) and recorded in the checkpoint for predictors.
+   */
+  @Test
+  void standardizesAsTheTrainBlockSaysAndRecordsIt() {
+    ModelSource plain = MnistRows.perceptron("sgd(lr = 0.05)", null);
+    ModelSource source = new ModelSource("mnist-standardized.nn", plain.text().replace("shuffle false",
+        "shuffle false\n  standardize x"), null, List.of());
+    List<Row> rows = MnistRows.rows(data.train(), 0, 128);
+    Losses losses = new Losses();
+    String checkpoints = dir.resolve("standardized").toUri().toString();
+    AdjointSparkTrainer.fit(MnistRows.frame(spark, rows, 2), null, source,
+        SparkTrainingOptions.localSteps(1).withEpochs(1).withCheckpoints(checkpoints, false).withListener(losses));
+
+    Dataset first = data.train().select(java.util.stream.IntStream.range(0, 128).toArray());
+    Standardizer expected = Standardization.fit(first, List.of("x"));
+    Standardizer recorded = Standardization.fromMetadata(
+        Checkpoint.metadata(dir.resolve("standardized/last.safetensors")));
+    assertEquals(List.of("x"), recorded.columns());
+    for (int e = 0; e < 784; e++) {
+      assertEquals(expected.mean("x")[e], recorded.mean("x")[e], 1e-9, "mean of pixel " + e);
+      assertEquals(expected.std("x")[e], recorded.std("x")[e], 1e-9, "deviation of pixel " + e);
+    }
+    assertTrue(recorded.std("x")[0] == 1 && recorded.mean("x")[0] == 0, "a blank corner pixel keeps deviation 1");
+
+    Dataset standardized = Standardization.apply(expected, first);
+    CompiledModel single = JvmModels.factory(source).newModel(64);
+    single.initialize(42);
+    for (int r = 0; r < 64; r++) {
+      int row = (r < 32 ? 0 : 64) + r % 32; // worker 0's first batch, then worker 1's
+      System.arraycopy(standardized.f32("x"), row * 784, single.input("x").f32(), r * 784, 784);
+      single.input("y").i32()[r] = standardized.i32("y")[row];
+    }
+    assertEquals(single.trainStep(64), losses.rounds.get(0), 1e-5, "the first step's loss, on standardized pixels");
   }
 
   @Test
