@@ -66,7 +66,8 @@ final class RoundWorker implements Function2<Integer, Iterator<float[][]>, Itera
         model.setStep(step);
         model.setLearningRate(options.schedule().rate(options.baseLearningRate(), step, epoch));
         fill(model, shard, order, step * batch, batch);
-        double loss = gradients ? model.gradientStep(batch) : model.trainStep(batch);
+        double penalty = options.penalty().value(model); // the objective adds it; the loss reported does not
+        double loss = (gradients ? model.gradientStep(batch) : model.trainStep(batch)) - penalty;
         lossSum += reduction == Metric.Reduction.SUM ? loss : loss * batch;
       }
       double weight = (double) steps * batch;

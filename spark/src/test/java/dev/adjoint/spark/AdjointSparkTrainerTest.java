@@ -174,6 +174,29 @@ class AdjointSparkTrainerTest {
     assertEquals(single.trainStep(64), losses.rounds.get(0), 1e-5, "the first step's loss, on standardized pixels");
   }
 
+  /** The rounds report the loss, as adjoint train does, not the objective with its L1/L2 penalty. */
+  @Test
+  void theReportedLossLeavesThePenaltyOut() {
+    // at a learning rate of 1e-30 every step has the initial weights, so that only the penalty
+    // (about 14 here) could tell the two runs' losses apart; the objective is a float, so
+    // their difference is exact to about 1e-6
+    ModelSource still = new ModelSource("mnist-still.nn", sgd.text().replace("lr = 0.05", "lr = 1e-30"), null, List.of());
+    ModelSource penalized = new ModelSource("mnist-l2.nn", still.text().replace("shuffle false",
+        "shuffle false\n  regularize l2(0.05), l1(0.01)"), null, List.of());
+    org.apache.spark.sql.Dataset<Row> frame = MnistRows.frame(spark, MnistRows.rows(data.train(), 0, 64), 2);
+    for (int k : new int[] {1, 2}) {
+      Losses plain = new Losses();
+      Losses withPenalty = new Losses();
+      AdjointSparkTrainer.fit(frame, null, still, SparkTrainingOptions.localSteps(k).withEpochs(1).withListener(plain));
+      AdjointSparkTrainer.fit(frame, null, penalized,
+          SparkTrainingOptions.localSteps(k).withEpochs(1).withListener(withPenalty));
+      assertEquals(plain.rounds.size(), withPenalty.rounds.size());
+      for (int r = 0; r < plain.rounds.size(); r++) {
+        assertEquals(plain.rounds.get(r), withPenalty.rounds.get(r), 1e-5, "k = " + k + ", round " + r);
+      }
+    }
+  }
+
   @Test
   void anEmptyPartitionChangesNothing() {
     List<Row> rows = MnistRows.rows(data.train(), 0, 256);
