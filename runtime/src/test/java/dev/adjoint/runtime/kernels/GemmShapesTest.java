@@ -1,6 +1,7 @@
 package dev.adjoint.runtime.kernels;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,10 +11,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The three variants against a double-precision triple loop, on every combination of odd
  * sizes {1, 3, 17, 65, 257} for m, n and k (edge tiles in every position, k across several
- * k blocks), with nonzero offsets, overwrite and accumulate, on every test engine.
+ * k blocks), with nonzero offsets, overwrite and accumulate, on every test engine. The
+ * mutation profile sets {@code adjoint.test.gemmShapes.sizes} to a smaller set (a surviving
+ * mutant runs every case that covers it).
  */
 class GemmShapesTest {
-  private static final int[] SIZES = {1, 3, 17, 65, 257};
+  private static final int[] SIZES = sizes(System.getProperty("adjoint.test.gemmShapes.sizes",
+      "1,3,17,65,257"));
+
+  private static int[] sizes(String list) {
+    return Arrays.stream(list.split(",")).map(String::trim)
+        .mapToInt(Integer::parseInt).toArray();
+  }
 
   static List<Arguments> shapes() {
     List<Arguments> shapes = new ArrayList<>();

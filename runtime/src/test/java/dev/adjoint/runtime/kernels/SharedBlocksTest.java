@@ -57,8 +57,9 @@ class SharedBlocksTest {
 
   /**
    * Runs {@code job} on a daemon thread of its own and fails if it has not returned within
-   * 5 s: a job that never ends (a lost wake-up, a block nobody claims) fails the test instead
-   * of hanging it, and the stuck thread stays parked.
+   * 2 s: a job that never ends (a lost wake-up, a block nobody claims) fails the test instead
+   * of hanging it, and the stuck thread stays parked. The limit stays under the mutation
+   * group's timeout (3 s plus the test's time) so that such a mutant counts as killed.
    */
   private static void within(Runnable job) throws InterruptedException {
     Throwable[] thrown = new Throwable[1];
@@ -71,9 +72,9 @@ class SharedBlocksTest {
     }, "shared-test-caller");
     thread.setDaemon(true);
     thread.start();
-    thread.join(5_000);
+    thread.join(2_000);
     if (thread.isAlive()) {
-      throw new AssertionError("the job did not end within 5 s");
+      throw new AssertionError("the job did not end within 2 s");
     }
     if (thrown[0] instanceof RuntimeException) {
       throw (RuntimeException) thrown[0];
@@ -206,7 +207,7 @@ class SharedBlocksTest {
           if (index == 1) {
             started[0].countDown();
             Thread.sleep(20);
-          } else if (!started[0].await(5, TimeUnit.SECONDS)) {
+          } else if (!started[0].await(2, TimeUnit.SECONDS)) {
             throw new AssertionError("the helper did not start block 1");
           }
         } catch (InterruptedException e) {
