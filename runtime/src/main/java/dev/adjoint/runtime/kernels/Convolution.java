@@ -20,7 +20,11 @@ import java.util.Arrays;
  *   <li>{@link #filterGradient}: dW = im2col(x)ᵀ · dy.
  * </ul>
  *
- * Geometry arguments, in this order everywhere: n, inH, inW, inC, outH, outW, outC, kh, kw,
+ * A convolution of one input channel (a first layer on grey-scale images) skips im2col and the
+ * GEMM when the Vector API is in use: {@link OneChannelKernel} computes its forward pass and
+ * filter gradient directly.
+ *
+ * <p>Geometry arguments, in this order everywhere: n, inH, inW, inC, outH, outW, outC, kh, kw,
  * strideH, strideW, padH, padW (padding before; the padding after is implied by the output
  * size), dilationH, dilationW, groups.
  */
@@ -61,6 +65,11 @@ public final class Convolution {
       int dilationH, int dilationW, int groups) {
     Scratch s = CURRENT.get().set(n, inH, inW, inC, outH, outW, outC, kh, kw, strideH, strideW, padH, padW,
         dilationH, dilationW, groups);
+    OneChannelKernel direct = OneChannelKernel.KERNEL;
+    if (direct != null && inC == 1) {
+      s.oneChannel().forward(direct, x, w, bias, relu, y);
+      return;
+    }
     for (int g = 0; g < groups; g++) {
       float[] col = s.im2col(x, g);
       if (groups == 1) {
@@ -110,6 +119,11 @@ public final class Convolution {
       int dilationW, int groups) {
     Scratch s = CURRENT.get().set(n, inH, inW, inC, outH, outW, outC, kh, kw, strideH, strideW, padH, padW,
         dilationH, dilationW, groups);
+    OneChannelKernel direct = OneChannelKernel.KERNEL;
+    if (direct != null && inC == 1) {
+      s.oneChannel().filterGradient(direct, x, dy, dw);
+      return;
+    }
     for (int g = 0; g < groups; g++) {
       float[] col = s.im2col(x, g);
       if (groups == 1) {
@@ -150,6 +164,7 @@ public final class Convolution {
     private float[] out = new float[0];
     private float[] weights = new float[0];
     float[] weightsOfGroup = new float[0];
+    private final OneChannelTask oneChannel = new OneChannelTask();
 
     Scratch set(int n, int inH, int inW, int inC, int outH, int outW, int outC, int kh, int kw, int strideH,
         int strideW, int padH, int padW, int dilationH, int dilationW, int groups) {
@@ -201,6 +216,12 @@ public final class Convolution {
         throw new IllegalArgumentException("convolution of " + rows + " output positions by " + patch
             + " taps exceeds one Java array: use a smaller batch");
       }
+    }
+
+    /** The task of a direct convolution of one input channel, set to this geometry. */
+    OneChannelTask oneChannel() {
+      return oneChannel.set(n, inH, inW, outH, outW, outC, kh, kw, strideH, strideW, padH, padW, dilationH,
+          dilationW);
     }
 
     float[] col(int size) {

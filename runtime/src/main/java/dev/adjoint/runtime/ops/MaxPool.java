@@ -12,10 +12,14 @@ public final class MaxPool {
 
   /**
    * For each output position and channel, the flat index of the window's first maximum (a
-   * NaN wins, so that it propagates as in PyTorch); padding is never chosen.
+   * NaN wins, so that it propagates as in PyTorch); padding is never chosen. The Vector API's
+   * kernel ({@link dev.adjoint.runtime.kernels.MaxPoolArgmax}) computes it when present.
    */
   public static void argmax(float[] x, int h, int w, int c, int kh, int kw, int sh, int sw, int ph, int pw, int ho,
       int wo, int n, int[] out) {
+    if (dev.adjoint.runtime.kernels.MaxPoolArgmax.argmax(x, h, w, c, kh, kw, sh, sw, ph, pw, ho, wo, n, out)) {
+      return;
+    }
     int samples = n / (ho * wo * c);
     int o = 0;
     for (int s = 0; s < samples; s++) {

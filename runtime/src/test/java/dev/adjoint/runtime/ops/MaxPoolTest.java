@@ -18,6 +18,11 @@ class MaxPoolTest {
       {7, 5, 4, 3, 2, 2, 1, 1, 1, 4, 6},
       {7, 5, 2, 2, 2, 2, 2, 0, 0, 4, 3}, // ceil_mode: the last windows reach past the input
       {9, 1, 5, 3, 1, 2, 1, 1, 0, 5, 1}, // 1-D
+      // channels in vectors (16 lanes, 8 in the 256-bit run) and past them
+      {6, 6, 19, 2, 2, 2, 2, 0, 0, 3, 3},
+      {7, 5, 32, 3, 2, 2, 1, 1, 1, 4, 6}, // padding: the edge windows apart
+      {7, 5, 17, 2, 2, 2, 2, 0, 0, 4, 3}, // ceil_mode
+      {9, 1, 16, 3, 1, 2, 1, 1, 0, 5, 1}, // 1-D
   };
 
   @Test
