@@ -401,6 +401,34 @@ class ConvolutionKernelTest {
     assertArrayEquals(dw, filterGradient(g, x, dy));
   }
 
+  /**
+   * Convolutions of several channels large enough that im2col and col2im share their samples
+   * between the engine's threads (more than 2<sup>16</sup> floats of patches): the forward pass,
+   * both gradients against the direct loops, with padding and stride 2 for the edges.
+   */
+  @Test
+  void largeConvolutionsMatchTheDirectLoops() {
+    for (Geometry g : List.of(geometry(8, 14, 14, 8, 16, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+        geometry(6, 17, 15, 6, 8, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1))) {
+      Random random = new Random(22);
+      float[] x = random(random, g.xSize());
+      float[] w = random(random, g.wSize());
+      float[] dy = random(random, g.ySize());
+      float[] y = new float[g.ySize()];
+      Convolution.forward(x, w, y, g.n, g.inH, g.inW, g.inC, g.outH(), g.outW(), g.outC, g.kh, g.kw, g.strideH,
+          g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.groups);
+      check(g + " forward", referenceForward(g, x, w, null), y);
+      float[] dx = new float[g.xSize()];
+      Convolution.inputGradient(dy, w, dx, g.n, g.inH, g.inW, g.inC, g.outH(), g.outW(), g.outC, g.kh, g.kw,
+          g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.groups);
+      check(g + " inputGradient", referenceInputGradient(g, dy, w), dx);
+      float[] dw = new float[g.wSize()];
+      Convolution.filterGradient(x, dy, dw, g.n, g.inH, g.inW, g.inC, g.outH(), g.outW(), g.outC, g.kh, g.kw,
+          g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.groups);
+      check(g + " filterGradient", referenceFilterGradient(g, x, dy), dw);
+    }
+  }
+
   /** Infinities and NaNs in the input reach the outputs of a one-channel convolution as IEEE arithmetic says. */
   @Test
   void oneChannelConvolutionsCarryInfinitiesAndNaNs() {
