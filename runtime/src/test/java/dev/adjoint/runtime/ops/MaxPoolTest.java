@@ -61,6 +61,37 @@ class MaxPoolTest {
     }
   }
 
+  /**
+   * A batch large enough that take and put share its samples between threads (W5's first
+   * pooling at 16 samples): the same results as the definition.
+   */
+  @Test
+  void largeBatchesFollowTheDefinition() {
+    int[] g = {26, 26, 32, 2, 2, 2, 2, 0, 0, 13, 13};
+    int samples = 16;
+    Random random = new Random(4);
+    float[] x = new float[samples * 26 * 26 * 32];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    int n = samples * 13 * 13 * 32;
+    int[] at = new int[n];
+    MaxPool.argmax(x, 26, 26, 32, 2, 2, 2, 2, 0, 0, 13, 13, n, at);
+    assertArrayEquals(reference(x, g, samples), at);
+    float[] taken = new float[n];
+    MaxPool.take(x, 26 * 26, 32, at, 13 * 13, n, taken);
+    float[] put = new float[x.length];
+    java.util.Arrays.fill(put, 7f);
+    MaxPool.put(at, taken, 13 * 13, 32, n, 26 * 26, put);
+    float[] expectedPut = new float[x.length];
+    for (int i = 0; i < n; i++) {
+      int from = (i / (13 * 13 * 32) * 26 * 26 + at[i]) * 32 + i % 32;
+      org.junit.jupiter.api.Assertions.assertEquals(x[from], taken[i]);
+      expectedPut[from] += taken[i];
+    }
+    assertArrayEquals(expectedPut, put);
+  }
+
   private static int[] reference(float[] x, int[] g, int samples) {
     int h = g[0];
     int w = g[1];
