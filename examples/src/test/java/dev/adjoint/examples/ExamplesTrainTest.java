@@ -73,7 +73,7 @@ class ExamplesTrainTest {
 
   @Test
   void theMnistConvolutionalNetworkBeatsThePerceptronInTenEpochs() {
-    // Its 20 epochs reach 98.6% on the held-out digits (seed 42; `adjoint train`, README) but
+    // Its 20 epochs reach 98.4% on the held-out digits (seed 42; `adjoint train`, README) but
     // take about 120 s on 2 busy cores, too long for the suite: the first 10 of them (the
     // learning rate decays per epoch, so they are the same 10) reach 97.9% in about 60 s,
     // where the perceptron reaches about 96.7%.

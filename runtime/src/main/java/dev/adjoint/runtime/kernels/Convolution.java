@@ -20,7 +20,11 @@ import java.util.Arrays;
  *   <li>{@link #filterGradient}: dW = im2col(x)ᵀ · dy.
  * </ul>
  *
- * Geometry arguments, in this order everywhere: n, inH, inW, inC, outH, outW, outC, kh, kw,
+ * A convolution of one input channel (a first layer on grey-scale images) skips im2col and the
+ * GEMM when the Vector API is in use: {@link OneChannelKernel} computes its forward pass and
+ * filter gradient directly.
+ *
+ * <p>Geometry arguments, in this order everywhere: n, inH, inW, inC, outH, outW, outC, kh, kw,
  * strideH, strideW, padH, padW (padding before; the padding after is implied by the output
  * size), dilationH, dilationW, groups.
  */
@@ -61,6 +65,11 @@ public final class Convolution {
       int dilationH, int dilationW, int groups) {
     Scratch s = CURRENT.get().set(n, inH, inW, inC, outH, outW, outC, kh, kw, strideH, strideW, padH, padW,
         dilationH, dilationW, groups);
+    OneChannelKernel direct = OneChannelKernel.KERNEL;
+    if (direct != null && inC == 1) {
+      s.oneChannel().forward(direct, x, w, bias, relu, y);
+      return;
+    }
     for (int g = 0; g < groups; g++) {
       float[] col = s.im2col(x, g);
       if (groups == 1) {
@@ -110,6 +119,11 @@ public final class Convolution {
       int dilationW, int groups) {
     Scratch s = CURRENT.get().set(n, inH, inW, inC, outH, outW, outC, kh, kw, strideH, strideW, padH, padW,
         dilationH, dilationW, groups);
+    OneChannelKernel direct = OneChannelKernel.KERNEL;
+    if (direct != null && inC == 1) {
+      s.oneChannel().filterGradient(direct, x, dy, dw);
+      return;
+    }
     for (int g = 0; g < groups; g++) {
       float[] col = s.im2col(x, g);
       if (groups == 1) {
@@ -124,7 +138,9 @@ public final class Convolution {
   }
 
   /** One thread's geometry of the current call and its buffers, grown on first need and then reused. */
-  private static final class Scratch {
+  private static final class Scratch implements PartedWork {
+    /** Floats of patches from which im2col and col2im are shared between threads (256 KB). */
+    private static final long SHARED_COPY = 1 << 16;
     int inH;
     int inW;
     int inC;
@@ -150,6 +166,12 @@ public final class Convolution {
     private float[] out = new float[0];
     private float[] weights = new float[0];
     float[] weightsOfGroup = new float[0];
+    private final OneChannelTask oneChannel = new OneChannelTask();
+    // what runPart works on while im2col or col2im is shared between threads
+    private float[] pendingX;
+    private float[] pendingCol;
+    private float[] pendingDx;
+    private int pendingGroup;
 
     Scratch set(int n, int inH, int inW, int inC, int outH, int outW, int outC, int kh, int kw, int strideH,
         int strideW, int padH, int padW, int dilationH, int dilationW, int groups) {
@@ -203,6 +225,12 @@ public final class Convolution {
       }
     }
 
+    /** The task of a direct convolution of one input channel, set to this geometry. */
+    OneChannelTask oneChannel() {
+      return oneChannel.set(n, inH, inW, outH, outW, outC, kh, kw, strideH, strideW, padH, padW, dilationH,
+          dilationW);
+    }
+
     float[] col(int size) {
       if (col.length < size) {
         col = new float[size];
@@ -224,16 +252,39 @@ public final class Convolution {
       return weights;
     }
 
-    /** Group g's patches of x as rows: [rows, patch], zeros where a tap falls in the padding. */
+    /**
+     * Group g's patches of x as rows: [rows, patch], zeros where a tap falls in the padding.
+     * Without groups or dilation, a kernel row's taps lie side by side in x (kw·inC floats),
+     * so a row of taps wholly inside the input is one copy.
+     */
     float[] im2col(float[] x, int g) {
       float[] c = col(rows * patch);
-      int r = 0;
-      for (int b = 0; b < n; b++) {
+      if (shared()) {
+        share(x, g, c, null);
+      } else {
+        im2col(x, g, c, 0, n);
+      }
+      return c;
+    }
+
+    /** The patches of samples [b0, b1) into their rows of c. */
+    private void im2col(float[] x, int g, float[] c, int b0, int b1) {
+      boolean runs = inPerGroup == inC && dilationW == 1;
+      int run = kw * inC;
+      int r = b0 * outH * outW;
+      for (int b = b0; b < b1; b++) {
         for (int oh = 0; oh < outH; oh++) {
           for (int ow = 0; ow < outW; ow++, r++) {
             int at = r * patch;
+            int w0 = ow * strideW - padW;
+            boolean inside = runs && w0 >= 0 && w0 + kw <= inW;
             for (int i = 0; i < kh; i++) {
               int h = oh * strideH - padH + i * dilationH;
+              if (inside && h >= 0 && h < inH) {
+                System.arraycopy(x, ((b * inH + h) * inW + w0) * inC, c, at, run);
+                at += run;
+                continue;
+              }
               for (int j = 0; j < kw; j++, at += inPerGroup) {
                 int w = ow * strideW - padW + j * dilationW;
                 if (h < 0 || h >= inH || w < 0 || w >= inW) {
@@ -246,13 +297,57 @@ public final class Convolution {
           }
         }
       }
-      return c;
     }
 
     /** Adds the patches [rows, patch] back at their places in group g's channels of dx. */
     void col2im(float[] c, int g, float[] dx) {
-      int r = 0;
-      for (int b = 0; b < n; b++) {
+      if (shared()) {
+        share(null, g, c, dx);
+      } else {
+        col2im(c, g, dx, 0, n);
+      }
+    }
+
+    /**
+     * Whether im2col and col2im share their samples between the engine's threads: with more
+     * than one sample and enough floats to copy that a hand-over (about a microsecond) is small
+     * beside it. Each sample's rows of the patches and its part of dx belong to one thread, so
+     * the split changes no bit.
+     */
+    private boolean shared() {
+      return n > 1 && (long) rows * patch >= SHARED_COPY && Gemm.engine().threads() > 1;
+    }
+
+    /** Runs im2col (dx null) or col2im over the samples, one part per thread of the engine. */
+    private void share(float[] x, int g, float[] c, float[] dx) {
+      pendingX = x;
+      pendingGroup = g;
+      pendingCol = c;
+      pendingDx = dx;
+      try {
+        Gemm.engine().runParts(this);
+      } finally {
+        pendingX = null;
+        pendingCol = null;
+        pendingDx = null;
+      }
+    }
+
+    @Override
+    public void runPart(int part, int parts) {
+      int b0 = (int) ((long) n * part / parts);
+      int b1 = (int) ((long) n * (part + 1) / parts);
+      if (pendingDx == null) {
+        im2col(pendingX, pendingGroup, pendingCol, b0, b1);
+      } else {
+        col2im(pendingCol, pendingGroup, pendingDx, b0, b1);
+      }
+    }
+
+    /** Adds the patches of samples [b0, b1) back into dx. */
+    private void col2im(float[] c, int g, float[] dx, int b0, int b1) {
+      int r = b0 * outH * outW;
+      for (int b = b0; b < b1; b++) {
         for (int oh = 0; oh < outH; oh++) {
           for (int ow = 0; ow < outW; ow++, r++) {
             int at = r * patch;

@@ -12,10 +12,14 @@ public final class MaxPool {
 
   /**
    * For each output position and channel, the flat index of the window's first maximum (a
-   * NaN wins, so that it propagates as in PyTorch); padding is never chosen.
+   * NaN wins, so that it propagates as in PyTorch); padding is never chosen. The Vector API's
+   * kernel ({@link dev.adjoint.runtime.kernels.MaxPoolArgmax}) computes it when present.
    */
   public static void argmax(float[] x, int h, int w, int c, int kh, int kw, int sh, int sw, int ph, int pw, int ho,
       int wo, int n, int[] out) {
+    if (dev.adjoint.runtime.kernels.MaxPoolArgmax.argmax(x, h, w, c, kh, kw, sh, sw, ph, pw, ho, wo, n, out)) {
+      return;
+    }
     int samples = n / (ho * wo * c);
     int o = 0;
     for (int s = 0; s < samples; s++) {
@@ -93,16 +97,24 @@ public final class MaxPool {
 
   /** out[s, o, ch] = x[s, at[s, o, ch], ch] for the n elements of at: [samples, q, c] into x [samples, p, c]. */
   public static void take(float[] x, int p, int c, int[] at, int q, int n, float[] out) {
-    int i = 0;
-    for (int s = 0; i < n; s++) {
+    if (!PooledSamples.take(x, p, c, at, q, n, out)) {
+      take(x, p, c, at, q, out, 0, n);
+    }
+  }
+
+  /** {@link #take(float[], int, int, int[], int, int, float[])} for elements [i0, i1), whole samples. */
+  static void take(float[] x, int p, int c, int[] at, int q, float[] out, int i0, int i1) {
+    int i = i0;
+    for (int s = i0 / (q * c); i < i1; s++) {
       int base = s * p * c;
-      for (int o = 0; o < q; o++) {
+      for (int o = 0; o < q && i < i1; o++) {
         for (int ch = 0; ch < c; ch++, i++) {
           out[i] = x[base + at[i] * c + ch];
         }
       }
     }
   }
+
 
   public static void take(double[] x, int p, int c, int[] at, int q, int n, double[] out) {
     for (int i = 0; i < n; i++) {
@@ -113,17 +125,26 @@ public final class MaxPool {
 
   /** out = zeros [samples, p, c]; out[s, at[s, o, ch], ch] += updates[s, o, ch] for the n elements of at. */
   public static void put(int[] at, float[] updates, int q, int c, int n, int p, float[] out) {
-    java.util.Arrays.fill(out, 0, n / (q * c) * p * c, 0f);
-    int i = 0;
-    for (int s = 0; i < n; s++) {
+    if (!PooledSamples.put(at, updates, q, c, n, p, out)) {
+      put(at, updates, q, c, p, out, 0, n);
+    }
+  }
+
+  /** {@link #put(int[], float[], int, int, int, int, float[])} for elements [i0, i1), whole samples. */
+  static void put(int[] at, float[] updates, int q, int c, int p, float[] out, int i0, int i1) {
+    int s0 = i0 / (q * c);
+    java.util.Arrays.fill(out, s0 * p * c, i1 / (q * c) * p * c, 0f);
+    int i = i0;
+    for (int s = s0; i < i1; s++) {
       int base = s * p * c;
-      for (int o = 0; o < q; o++) {
+      for (int o = 0; o < q && i < i1; o++) {
         for (int ch = 0; ch < c; ch++, i++) {
           out[base + at[i] * c + ch] += updates[i];
         }
       }
     }
   }
+
 
   public static void put(int[] at, double[] updates, int q, int c, int n, int p, double[] out) {
     java.util.Arrays.fill(out, 0, n / (q * c) * p * c, 0.0);

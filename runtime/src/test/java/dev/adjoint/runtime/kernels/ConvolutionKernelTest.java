@@ -118,7 +118,12 @@ class ConvolutionKernelTest {
       geometry(2, 5, 7, 3, 4, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1), // 1x1, stride 2
       geometry(1, 3, 3, 2, 2, 3, 3, 1, 1, 2, 2, 2, 2, 1, 1, 1), // padding wider than a tap
       geometry(2, 9, 8, 8, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1), // several GEMM tiles
-      geometry(1, 9, 8, 8, 16, 3, 3, 2, 1, 1, 0, 1, 1, 1, 1, 2)); // several tiles, two groups
+      geometry(1, 9, 8, 8, 16, 3, 3, 2, 1, 1, 0, 1, 1, 1, 1, 2), // several tiles, two groups
+      // one input channel, the direct kernel's cases (vector length 16, and 8 in the 256-bit run):
+      geometry(1, 5, 19, 1, 21, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1), // blocks of eight pixels, edges, a partial vector
+      geometry(2, 9, 23, 1, 16, 3, 3, 2, 2, 0, 1, 2, 1, 1, 1, 1), // stride 2, uneven padding
+      geometry(1, 7, 20, 1, 16, 2, 3, 1, 1, 2, 0, 0, 3, 2, 2, 1), // dilation 2, padding wider than a tap
+      geometry(3, 1, 30, 1, 8, 1, 5, 1, 1, 0, 0, 2, 2, 1, 1, 1)); // 1-D
 
   /**
    * A convolution with no padding on random data, larger than every geometry above in each
@@ -366,6 +371,93 @@ class ConvolutionKernelTest {
     }
   }
 
+  /**
+   * A first layer at a training batch (W5's: 28x28x1 to 26x26x32, 16 samples, above the
+   * engine's threshold for sharing a call between its threads): the forward pass with its relu
+   * and the filter gradient against the direct loops, and bit for bit the same when called again.
+   */
+  @Test
+  void largeOneChannelConvolutionsMatchTheDirectLoops() {
+    Geometry g = geometry(16, 28, 28, 1, 32, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1);
+    Random random = new Random(21);
+    float[] x = random(random, g.xSize());
+    float[] w = random(random, g.wSize());
+    float[] bias = random(random, g.outC);
+    float[] y = new float[g.ySize()];
+    Convolution.forwardBiasRelu(x, w, bias, y, g.n, g.inH, g.inW, g.inC, g.outH(), g.outW(), g.outC, g.kh, g.kw,
+        g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.groups);
+    Exact expected = referenceForward(g, x, w, bias);
+    for (int i = 0; i < y.length; i++) {
+      expected.value[i] = Math.max(0, expected.value[i]);
+    }
+    check(g + " forwardBiasRelu", expected, y);
+    float[] dy = random(random, g.ySize());
+    float[] dw = filterGradient(g, x, dy);
+    check(g + " filterGradient", referenceFilterGradient(g, x, dy), dw);
+    float[] again = new float[g.ySize()];
+    Convolution.forwardBiasRelu(x, w, bias, again, g.n, g.inH, g.inW, g.inC, g.outH(), g.outW(), g.outC, g.kh,
+        g.kw, g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.groups);
+    assertArrayEquals(y, again);
+    assertArrayEquals(dw, filterGradient(g, x, dy));
+  }
+
+  /**
+   * Convolutions of several channels large enough that im2col and col2im share their samples
+   * between the engine's threads (more than 2<sup>16</sup> floats of patches): the forward pass,
+   * both gradients against the direct loops, with padding and stride 2 for the edges.
+   */
+  @Test
+  void largeConvolutionsMatchTheDirectLoops() {
+    for (Geometry g : List.of(geometry(8, 14, 14, 8, 16, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+        geometry(6, 17, 15, 6, 8, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1))) {
+      Random random = new Random(22);
+      float[] x = random(random, g.xSize());
+      float[] w = random(random, g.wSize());
+      float[] dy = random(random, g.ySize());
+      float[] y = new float[g.ySize()];
+      Convolution.forward(x, w, y, g.n, g.inH, g.inW, g.inC, g.outH(), g.outW(), g.outC, g.kh, g.kw, g.strideH,
+          g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.groups);
+      check(g + " forward", referenceForward(g, x, w, null), y);
+      float[] dx = new float[g.xSize()];
+      Convolution.inputGradient(dy, w, dx, g.n, g.inH, g.inW, g.inC, g.outH(), g.outW(), g.outC, g.kh, g.kw,
+          g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.groups);
+      check(g + " inputGradient", referenceInputGradient(g, dy, w), dx);
+      float[] dw = new float[g.wSize()];
+      Convolution.filterGradient(x, dy, dw, g.n, g.inH, g.inW, g.inC, g.outH(), g.outW(), g.outC, g.kh, g.kw,
+          g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.groups);
+      check(g + " filterGradient", referenceFilterGradient(g, x, dy), dw);
+    }
+  }
+
+  /** Infinities and NaNs in the input reach the outputs of a one-channel convolution as IEEE arithmetic says. */
+  @Test
+  void oneChannelConvolutionsCarryInfinitiesAndNaNs() {
+    Geometry g = geometry(1, 4, 12, 1, 17, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1);
+    float[] x = new float[g.xSize()];
+    Arrays.fill(x, 1f);
+    x[g.xIndex(0, 0, 0, 0)] = Float.POSITIVE_INFINITY; // only output (0, 0) reads it
+    x[g.xIndex(0, 3, 11, 0)] = Float.NaN; // only output (1, 9) reads it
+    float[] w = new float[g.wSize()];
+    Arrays.fill(w, 0.5f);
+    float[] bias = new float[g.outC];
+    float[] y = new float[g.ySize()];
+    Convolution.forwardBiasRelu(x, w, bias, y, g.n, g.inH, g.inW, g.inC, g.outH(), g.outW(), g.outC, g.kh, g.kw,
+        g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.groups);
+    for (int oc = 0; oc < g.outC; oc++) {
+      assertEquals(Float.POSITIVE_INFINITY, y[g.yIndex(0, 0, 0, oc)], "channel " + oc);
+      assertTrue(Float.isNaN(y[g.yIndex(0, 1, 9, oc)]), "channel " + oc);
+      assertEquals(4.5f, y[g.yIndex(0, 1, 0, oc)], "channel " + oc);
+    }
+    float[] dy = new float[g.ySize()];
+    Arrays.fill(dy, 1f);
+    float[] dw = filterGradient(g, x, dy);
+    for (int oc = 0; oc < g.outC; oc++) {
+      assertEquals(Float.POSITIVE_INFINITY, dw[g.wIndex(0, 0, 0, oc)], "tap (0, 0), channel " + oc);
+      assertTrue(Float.isNaN(dw[g.wIndex(2, 2, 0, oc)]), "tap (2, 2), channel " + oc);
+      assertEquals(20f, dw[g.wIndex(1, 1, 0, oc)], "tap (1, 1), channel " + oc);
+    }
+  }
+
   @Test
   void theGradientsAreTheAdjointsOfForward() {
     Random random = new Random(5);
@@ -582,7 +674,13 @@ class ConvolutionKernelTest {
    */
   @Test
   void steadyStateCallsAllocateNothing() throws Exception {
-    Geometry g = GEOMETRIES.get(7);
+    // two groups; im2col and col2im shared between threads
+    for (Geometry g : List.of(GEOMETRIES.get(7), geometry(8, 14, 14, 8, 16, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1))) {
+      steadyStateCallsAllocateNothing(g);
+    }
+  }
+
+  private static void steadyStateCallsAllocateNothing(Geometry g) throws Exception {
     Random random = new Random(9);
     float[] x = random(random, g.xSize());
     float[] w = random(random, g.wSize());
@@ -608,7 +706,7 @@ class ConvolutionKernelTest {
     for (int i = 0; i < calls.size(); i++) {
       Runnable call = calls.get(i);
       long least = onFreshThread(() -> steadyStateAllocation(call));
-      assertEquals(0L, least, names[i] + " allocates in steady state");
+      assertEquals(0L, least, g + " " + names[i] + " allocates in steady state");
     }
   }
 

@@ -18,6 +18,11 @@ class MaxPoolTest {
       {7, 5, 4, 3, 2, 2, 1, 1, 1, 4, 6},
       {7, 5, 2, 2, 2, 2, 2, 0, 0, 4, 3}, // ceil_mode: the last windows reach past the input
       {9, 1, 5, 3, 1, 2, 1, 1, 0, 5, 1}, // 1-D
+      // channels in vectors (16 lanes, 8 in the 256-bit run) and past them
+      {6, 6, 19, 2, 2, 2, 2, 0, 0, 3, 3},
+      {7, 5, 32, 3, 2, 2, 1, 1, 1, 4, 6}, // padding: the edge windows apart
+      {7, 5, 17, 2, 2, 2, 2, 0, 0, 4, 3}, // ceil_mode
+      {9, 1, 16, 3, 1, 2, 1, 1, 0, 5, 1}, // 1-D
   };
 
   @Test
@@ -54,6 +59,37 @@ class MaxPoolTest {
       assertArrayEquals(expectedTaken, taken);
       assertArrayEquals(expectedPut, put);
     }
+  }
+
+  /**
+   * A batch large enough that take and put share its samples between threads (W5's first
+   * pooling at 16 samples): the same results as the definition.
+   */
+  @Test
+  void largeBatchesFollowTheDefinition() {
+    int[] g = {26, 26, 32, 2, 2, 2, 2, 0, 0, 13, 13};
+    int samples = 16;
+    Random random = new Random(4);
+    float[] x = new float[samples * 26 * 26 * 32];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    int n = samples * 13 * 13 * 32;
+    int[] at = new int[n];
+    MaxPool.argmax(x, 26, 26, 32, 2, 2, 2, 2, 0, 0, 13, 13, n, at);
+    assertArrayEquals(reference(x, g, samples), at);
+    float[] taken = new float[n];
+    MaxPool.take(x, 26 * 26, 32, at, 13 * 13, n, taken);
+    float[] put = new float[x.length];
+    java.util.Arrays.fill(put, 7f);
+    MaxPool.put(at, taken, 13 * 13, 32, n, 26 * 26, put);
+    float[] expectedPut = new float[x.length];
+    for (int i = 0; i < n; i++) {
+      int from = (i / (13 * 13 * 32) * 26 * 26 + at[i]) * 32 + i % 32;
+      org.junit.jupiter.api.Assertions.assertEquals(x[from], taken[i]);
+      expectedPut[from] += taken[i];
+    }
+    assertArrayEquals(expectedPut, put);
   }
 
   private static int[] reference(float[] x, int[] g, int samples) {
