@@ -127,6 +127,37 @@ class TextFeaturizerTest {
     }
   }
 
+  /**
+   * Lowercasing code point by code point, without a string, gives String.toLowerCase(Locale.ROOT)'s
+   * rows: on every code point of the BMP beside a capital, and on the two texts that take the
+   * string's way (İ becomes two code points; a final Σ becomes ς).
+   */
+  @Test
+  void lowercasingPerCodePointAgreesWithTheStringsLowercase() {
+    TextFeaturizer featurizer = new TextFeaturizer(LAB);
+    for (String text : List.of("ΟΔΟΣ ΟΔΟΣ.", "İstanbul'da İzmir", "Straße ÀÉÎ 😀X", "ǅemal ǈ")) {
+      assertSameRow(featurizer, text, text.toLowerCase(java.util.Locale.ROOT));
+    }
+    for (int cp = 0; cp < 0x10000; cp++) {
+      if (!Character.isSurrogate((char) cp)) {
+        String text = "A" + (char) cp + "Ω";
+        assertSameRow(featurizer, text, text.toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+  }
+
+  private static void assertSameRow(TextFeaturizer featurizer, String text, String lowered) {
+    int[] ids = new int[64];
+    float[] weights = new float[64];
+    int[] expectedIds = new int[64];
+    float[] expectedWeights = new float[64];
+    int n = featurizer.featurize(text, ids, weights, 0, 64);
+    assertEquals(featurizer.featurize(lowered, expectedIds, expectedWeights, 0, 64), n, text);
+    assertArrayEquals(expectedIds, ids, text);
+    assertArrayEquals(expectedWeights, weights, text);
+    assertEquals(n, featurizer.distinct(text), text);
+  }
+
   @Test
   void settingsRoundTripThroughTheirText() {
     assertEquals("ngrams ids=grams weights=freq weighting=frequency orders=1,2,3 buckets=521,1031,1031 "
