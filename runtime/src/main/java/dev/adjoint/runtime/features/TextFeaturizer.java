@@ -91,6 +91,9 @@ public final class TextFeaturizer {
   }
 
   private int ngrams(String text, int[] ids, int at, float[] weights, int weightsAt, int width) {
+    if (features.byOrder()) {
+      return byOrder(text, ids, at, weights, weightsAt, width);
+    }
     int distinct = collect(text);
     int kept = Math.min(width, distinct);
     boolean frequency = features.weighting() == TextFeatures.Weighting.FREQUENCY;
@@ -106,6 +109,38 @@ public final class TextFeaturizer {
     }
     clear(distinct);
     return kept;
+  }
+
+  /**
+   * Order k's distinct ids, less its offset, into its block of places_k (the first of them
+   * that fit), then -1 (weight 0) to the block's end; returns the width, since padding lies
+   * between the blocks.
+   */
+  private int byOrder(String text, int[] ids, int at, float[] weights, int weightsAt, int width) {
+    int distinct = collect(text);
+    boolean frequency = features.weighting() == TextFeatures.Weighting.FREQUENCY;
+    Arrays.fill(ids, at, at + width, -1);
+    if (weights != null) {
+      Arrays.fill(weights, weightsAt, weightsAt + width, 0f);
+    }
+    int block = 0;
+    int i = 0;
+    for (int k = 0; k < offsets.length; k++) {
+      int places = features.places().get(k);
+      int used = 0;
+      for (; i < distinct && orderOf[i] == k; i++) {
+        if (used < places && block + used < width) {
+          ids[at + block + used] = found[i] - offsets[k];
+          if (weights != null) {
+            weights[weightsAt + block + used] = frequency ? (float) ((double) counts[i] / perOrder[k]) : counts[i];
+          }
+          used++;
+        }
+      }
+      block += places;
+    }
+    clear(distinct);
+    return width;
   }
 
   /**
