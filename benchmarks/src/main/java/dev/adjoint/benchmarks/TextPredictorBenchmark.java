@@ -5,6 +5,7 @@ import dev.adjoint.compiler.codegen.ModelFactory;
 import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.runs.TrainingRun;
 import dev.adjoint.runtime.features.TextFeatures;
+import dev.adjoint.runtime.model.CompiledModel;
 import dev.adjoint.runtime.features.TextFeaturizer;
 import dev.adjoint.runtime.predict.Predictor;
 import java.io.IOException;
@@ -34,7 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * frequencies, a weighted embedding bag of 320 places, hidden 64, 16 classes), trained one
  * epoch in the setup, on its 2,041 UDHR segments in turn (20 to 200 characters, median 79);
  * one thread. {@code featurize256} is the featurization alone, into a batch's arrays.
- * Reported in sentences per second (each operation is one sentence).
+ * {@code trainStep32} is one training step at batch 32 over 32 featurized sentences. Reported in
+ * sentences per second (each operation is one sentence).
  */
 @Fork(value = 1, jvmArgsAppend = {Jvm.VECTOR, Jvm.XMS, Jvm.XMX, "-Dadjoint.threads=1"})
 @Warmup(iterations = 3, time = 2)
@@ -43,6 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class TextPredictorBenchmark {
   private static final int BATCH = 256;
+  private static final int TRAIN_BATCH = 32;
 
   /** The trained predictor and the sentences, read from the checkout's examples/langid. */
   @State(Scope.Thread)
@@ -54,6 +57,7 @@ public class TextPredictorBenchmark {
     int[] ids;
     float[] weights;
     Path run;
+    CompiledModel training;
 
     @Setup(Level.Trial)
     public void setup() throws IOException {
@@ -70,6 +74,23 @@ public class TextPredictorBenchmark {
       featurizer = new TextFeaturizer(features);
       ids = new int[BATCH * 320];
       weights = new float[BATCH * 320];
+      training = trainingModel(factory);
+    }
+
+    /** A model at batch 32 whose inputs hold the first 32 sentences, featurized. */
+    private CompiledModel trainingModel(ModelFactory factory) {
+      CompiledModel model = factory.newModel(TRAIN_BATCH);
+      model.initialize(42);
+      int[] grams = model.input("grams").i32();
+      float[] freq = model.input("freq").f32();
+      for (int r = 0; r < TRAIN_BATCH; r++) {
+        featurizer.featurize(sentences.get(r), grams, freq, r * 320, 320);
+      }
+      int[] lang = model.input("lang").i32();
+      for (int r = 0; r < TRAIN_BATCH; r++) {
+        lang[r] = r % 16;
+      }
+      return model;
     }
 
     @TearDown(Level.Trial)
@@ -97,6 +118,13 @@ public class TextPredictorBenchmark {
   @OperationsPerInvocation(BATCH)
   public List<String> predictBatch256(Langid s) {
     return s.predictor.predictClasses(s.take(BATCH));
+  }
+
+  /** One training step of the same model at batch 32, as examples/langid trains it. */
+  @Benchmark
+  @OperationsPerInvocation(TRAIN_BATCH)
+  public double trainStep32(Langid s) {
+    return s.training.trainStep(TRAIN_BATCH);
   }
 
   @Benchmark

@@ -117,6 +117,21 @@ class TextModelCliTest {
     assertEquals(0, byFile.status(), byFile.err());
     List<String> fileClasses = byFile.out().lines().skip(1).map(l -> l.substring(l.lastIndexOf(',') + 1)).toList();
     assertEquals(textClasses, fileClasses);
+    CliRun kept = CliRun.of("predict", nn.toString(), "--checkpoint", checkpoint.toString(), "--input",
+        temp.resolve("test.csv").toString(), "--keep", "lang,sentence");
+    assertEquals(0, kept.status(), kept.err());
+    List<String> keptLines = kept.out().lines().toList();
+    assertEquals("lang,sentence,p[ab],p[xy],p.class", keptLines.get(0));
+    for (int i = 0; i < testLabels.size(); i++) {
+      String line = keptLines.get(i + 1);
+      assertTrue(line.startsWith(testLabels.get(i) + ","), line);
+      assertTrue(line.contains(testTexts.get(i).contains(",") ? "\"" + testTexts.get(i) + "\"" : testTexts.get(i)), line);
+      assertTrue(line.endsWith("," + textClasses.get(i)), line);
+    }
+    CliRun missing = CliRun.of("predict", nn.toString(), "--checkpoint", checkpoint.toString(), "--input",
+        temp.resolve("test.csv").toString(), "--keep", "nope");
+    assertEquals(1, missing.status(), missing.out());
+    assertTrue(missing.err().contains("test.csv") && missing.err().contains("nope"), missing.err());
 
     ModelFactory factory = Adjoint.compile(nn);
     Predictor predictor = Predictor.load(factory::newModel, checkpoint, 2);

@@ -56,6 +56,15 @@ final class NodeEmitter {
           array(in.get(0)).ref(),
           Sizes.size(node.input(0).shape()), array(in.get(1)).ref(), node.shape().dim(0), node.shape().dim(1),
           out.ref());
+      case BAG_SUM -> CodeBlock.of("$T.sum($L, $L, $L, $L, $L, $L, $L, $L);\n", RuntimeTypes.BAGS,
+          array(in.get(0)).ref(), node.input(0).shape().dim(0), node.input(0).shape().dim(1), array(in.get(1)).ref(),
+          in.size() > 2 ? array(in.get(2)).ref() : "null",
+          bags(node.input(1)),
+          node.input(1).shape().last(), out.ref());
+      case BAG_SUM_GRAD -> CodeBlock.of("$T.sumGradient($L, $L, $L, $L, $L, $L, $L, $L);\n", RuntimeTypes.BAGS,
+          array(in.get(0)).ref(), in.size() > 2 ? array(in.get(2)).ref() : "null", array(in.get(1)).ref(),
+          bags(node.input(0)), node.input(0).shape().last(),
+          node.shape().dim(0), node.shape().dim(1), out.ref());
       case ONE_HOT -> CodeBlock.of("$T.oneHot($L, $L, $L, $L);\n", RuntimeTypes.INDEXING, array(in.get(0)).ref(),
           Sizes.size(node.input(0).shape()), node.attrs(Attrs.OneHot.class).classes(), out.ref());
       case POOL_ARGMAX -> poolArgmax(node, array(in.get(0)), out);
@@ -85,6 +94,11 @@ final class NodeEmitter {
   }
 
   /** The argmax of each pooling window, as a 2-D window (a 1-D one has width 1). */
+  /** The number of bags of ids {@code [..., L]}: the size of their leading axes. */
+  private static String bags(Node ids) {
+    return Sizes.size(ids.shape(), 0, ids.shape().rank() - 1);
+  }
+
   private static CodeBlock poolArgmax(Node node, Operand.Array x, Operand.Array out) {
     Attrs.Pool w = node.attrs(Attrs.Pool.class);
     Shape in = node.input(0).shape();

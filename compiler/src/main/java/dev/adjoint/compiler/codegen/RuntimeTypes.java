@@ -23,6 +23,7 @@ final class RuntimeTypes {
   static final ClassName DOUBLE_CONVOLUTION = ClassName.get("dev.adjoint.runtime.ops", "DoubleConvolution");
   static final ClassName DOUBLE_GEMM = ClassName.get("dev.adjoint.runtime.ops", "DoubleGemm");
   static final ClassName INDEXING = ClassName.get("dev.adjoint.runtime.ops", "Indexing");
+  static final ClassName BAGS = ClassName.get("dev.adjoint.runtime.ops", "Bags");
   static final ClassName MAX_POOL = ClassName.get("dev.adjoint.runtime.ops", "MaxPool");
   static final ClassName SOFTMAX = ClassName.get("dev.adjoint.runtime.ops", "Softmax");
   static final ClassName SCALARS = ClassName.get("dev.adjoint.runtime.ops", "Scalars");

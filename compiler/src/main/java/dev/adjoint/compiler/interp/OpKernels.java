@@ -64,6 +64,9 @@ final class OpKernels {
       case SOFTMAX_CROSS_ENTROPY -> FusedKernels.softmaxCrossEntropy(in.get(0), in.get(1),
           node.input(1).dtype() == ScalarType.I32, node.attrs(Attrs.CrossEntropy.class).smoothing());
       case DROPOUT_MASK -> FusedKernels.dropoutMask(node.attrs(Attrs.DropoutMask.class), batch, feed);
+      case BAG_SUM -> BagKernels.sum(in.get(0), in.get(1), in.size() > 2 ? in.get(2) : null);
+      case BAG_SUM_GRAD -> BagKernels.gradient(in.get(0), in.get(1), in.size() > 2 ? in.get(2) : null,
+          batch.concrete(node.attrs(Attrs.Target.class).shape()));
       case ELEMENTWISE_KERNEL -> FusedKernels.kernel(node, in, batch);
       case SCAN -> ScanKernel.apply(node, in, batch, feed);
       case ATTENTION -> AttentionKernels.attention(in, node.attrs(Attrs.Attention.class));

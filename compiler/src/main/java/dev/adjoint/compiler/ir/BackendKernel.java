@@ -38,6 +38,9 @@ public enum BackendKernel implements Kernel {
   LOG_SOFTMAX,
   SOFTMAX_CROSS_ENTROPY,
   DROPOUT_MASK,
+  /** An embedding bag's weighted sum and its table's gradient, over the ids present ({@link Op#BAG_SUM}). */
+  BAG_SUM,
+  BAG_SUM_GRAD,
   /** A fused chain of scalar kernels in one loop. */
   ELEMENTWISE_KERNEL,
   /** A loop over time running a body graph per step ({@link Op#SCAN}). */

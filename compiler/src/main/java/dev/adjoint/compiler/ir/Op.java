@@ -301,6 +301,20 @@ public enum Op implements Primitive {
   DROPOUT_MASK(OpGroup.FUSED, 0, Attrs.DropoutMask.class, ShapeRules::dropoutMask, BackendKernel.DROPOUT_MASK,
       Derivative.leaf()),
   /**
+   * bag_sum(table[rows, width], ids[..., L] [, weights[..., L]]) gives [..., width]: each bag's
+   * rows of the table at its non-negative ids, weighted, summed; the work follows the ids
+   * present, not L. Formed after differentiation (passes.EmbeddingBagFusion), never differentiated.
+   */
+  BAG_SUM(OpGroup.FUSED, Op.VARIADIC, Attrs.None.class, ShapeRules::bagSum, BackendKernel.BAG_SUM,
+      Derivative.formedAfterDifferentiation()),
+  /**
+   * bag_sum_grad(ids[..., L], dy[..., width] [, weights[..., L]]) to [rows, width]: the table's
+   * gradient of BAG_SUM, each present id's row receiving its weight times its bag's dy.
+   * Formed after differentiation (passes.EmbeddingBagFusion), never differentiated.
+   */
+  BAG_SUM_GRAD(OpGroup.FUSED, Op.VARIADIC, Attrs.Target.class, ShapeRules::bagSumGrad,
+      BackendKernel.BAG_SUM_GRAD, Derivative.formedAfterDifferentiation()),
+  /**
    * A chain of elementwise ops computed in one loop. Kernels are formed after
    * differentiation, for the code generator, so they are never differentiated.
    */

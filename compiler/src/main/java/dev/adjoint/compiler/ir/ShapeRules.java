@@ -506,6 +506,55 @@ public final class ShapeRules {
   }
 
   /** conv_bias_relu(x, w, bias[C_out]) gives conv(x, w)'s type; the bias is one value per output channel. */
+  /** bag_sum(table[rows, width], ids[..., L] [, weights[..., L]]) gives [..., width]. */
+  static TensorType bagSum(Primitive op, List<TensorType> in, Attrs attrs) {
+    if (in.size() != 2 && in.size() != 3) {
+      throw new ShapeException(op.text() + " takes a table, ids and optional weights, got " + in.size() + " inputs");
+    }
+    TensorType table = in.get(0);
+    TensorType ids = in.get(1);
+    requireIds(op, ids);
+    if (table.shape().rank() != 2 || table.shape().hasBatch() || !table.dtype().isFloat()) {
+      throw new ShapeException(op.text() + " needs a float [rows, width] table, got " + table);
+    }
+    requireBagWeights(op, in, 2, ids, table.dtype());
+    return new TensorType(table.dtype(), bagsOf(op, ids).append(table.shape().dim(1)));
+  }
+
+  /** bag_sum_grad(ids[..., L], dy[..., width] [, weights[..., L]]) to [rows, width]. */
+  static TensorType bagSumGrad(Primitive op, List<TensorType> in, Attrs attrs) {
+    if (in.size() != 2 && in.size() != 3) {
+      throw new ShapeException(op.text() + " takes ids, dy and optional weights, got " + in.size() + " inputs");
+    }
+    TensorType ids = in.get(0);
+    TensorType dy = in.get(1);
+    Shape to = ((Attrs.Target) attrs).shape();
+    requireIds(op, ids);
+    if (to.rank() != 2 || to.hasBatch()) {
+      throw new ShapeException(op.text() + " needs a [rows, width] target, got " + to);
+    }
+    if (!dy.dtype().isFloat() || !dy.shape().equals(bagsOf(op, ids).append(to.dim(1)))) {
+      throw new ShapeException(op.text() + ": dy " + dy + " is not one float row of width " + to.dim(1)
+          + " per bag of ids " + ids);
+    }
+    requireBagWeights(op, in, 2, ids, dy.dtype());
+    return new TensorType(dy.dtype(), to);
+  }
+
+  private static Shape bagsOf(Primitive op, TensorType ids) {
+    if (ids.shape().rank() < 1) {
+      throw new ShapeException(op.text() + " needs ids with a bag axis, got " + ids);
+    }
+    return ids.shape().slice(0, ids.shape().rank() - 1);
+  }
+
+  private static void requireBagWeights(Primitive op, List<TensorType> in, int at, TensorType ids, ScalarType dtype) {
+    if (in.size() > at && (in.get(at).dtype() != dtype || !in.get(at).shape().equals(ids.shape()))) {
+      throw new ShapeException(op.text() + ": weights " + in.get(at) + " are not one " + dtype.text()
+          + " per id of " + ids);
+    }
+  }
+
   static TensorType convBiasRelu(Primitive op, List<TensorType> in, Attrs attrs) {
     TensorType y = conv(op, in.subList(0, 2), attrs);
     TensorType bias = in.get(2);

@@ -108,6 +108,7 @@ public final class Pipeline {
         new Stage(phase, new TransposeFolding()),
         new Stage(phase, new CommonSubexpressions()),
         new Stage(phase, new DeadCode()),
+        new Stage("fuse", new EmbeddingBagFusion()),
         new Stage("fuse", new ConvEpilogueFusion()),
         new Stage("fuse", new ElementwiseFusion()),
         new Stage("fuse", new LoopBodyFusion()));

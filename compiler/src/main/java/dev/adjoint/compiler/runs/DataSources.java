@@ -119,6 +119,13 @@ public final class DataSources {
     return TextTable.read(file, format, texts.header(), texts.text(), label);
   }
 
+  /** Column {@code column} of {@code file}, read as the source reads its text column. */
+  static List<String> column(Path file, DataSource.LabelledTexts texts, String column) {
+    TextTable.Format format = texts.format().equals("auto") ? TextTable.Format.of(file)
+        : TextTable.Format.valueOf(texts.format().toUpperCase(java.util.Locale.ROOT));
+    return TextTable.read(file, format, texts.header(), column, null).texts();
+  }
+
   /** The ids of a text source's characters (or bytes), from its own text. */
   private static TextVocabulary vocabulary(TrainConfig config, DataSource.TextFile text) {
     return TextVocabulary.of(TextWindows.read(config.resolve(text.path())), text.bytes());

@@ -105,11 +105,8 @@ public final class Prediction {
         throw new DataException("model " + unit.name() + " reads text: give a file of texts (a column "
             + texts.text() + "), or --text");
       }
-      if (!keep.isEmpty()) {
-        throw new DataException("--keep copies columns of a CSV input of numbers; a text model's file is read by its "
-            + "text column only");
-      }
-      return write(featurized(DataSources.rows(input, texts, null)), List.of(), List.of(), out);
+      TextTable.Rows rows = DataSources.rows(input, texts, null);
+      return write(featurized(rows), keep, keptTexts(input, texts, keep, rows.size()), out);
     }
     Dataset rows = Standardization.apply(standardizer, scaled(input != null ? read(input) : inputs.readArrays(unit)));
     List<List<String>> kept = keep.isEmpty() ? List.of() : Csv.textColumns(input, delimiter(), keep);
@@ -136,6 +133,26 @@ public final class Prediction {
     }
     TextTable.Rows rows = new TextTable.Rows(Path.of("--text"), texts, List.of(), lines);
     return write(featurized(rows), List.of("text"), texts.stream().map(List::of).toList(), out);
+  }
+
+  /**
+   * The columns {@code keep} of a text model's file, row by row: each read as the source reads
+   * its text column (same format, header and skipped blank lines), so the rows line up.
+   */
+  private static List<List<String>> keptTexts(Path input, DataSource.LabelledTexts texts, List<String> keep, int rows) {
+    List<List<String>> columns = new ArrayList<>();
+    for (String column : keep) {
+      columns.add(DataSources.column(input, texts, column));
+    }
+    List<List<String>> kept = new ArrayList<>(rows);
+    for (int r = 0; r < rows && !keep.isEmpty(); r++) {
+      List<String> cells = new ArrayList<>(keep.size());
+      for (List<String> c : columns) {
+        cells.add(c.get(r));
+      }
+      kept.add(cells);
+    }
+    return kept;
   }
 
   /** The texts source of the train block, or null. */

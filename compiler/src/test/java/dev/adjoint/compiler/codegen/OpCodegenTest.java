@@ -373,6 +373,16 @@ class OpCodegenTest {
     m.out("scatter_add", b.scatterAdd(ids, updates, Shape.of(10, 4)));
     m.out("one_hot", b.oneHot(classes, 10, t));
     m.out("one_hot_used", b.mul(b.oneHot(single, 3, t), b.constant(2, t)));
+    // the embedding bag's fused ops: padding ids (-1) skipped, weighted or not, bags of rank 1 and 2
+    Node weights = m.gaussian("bag_weights", t, B, 3);
+    Node dy = m.gaussian("bag_dy", t, B, 4);
+    Node nested = m.input("nested_ids", ScalarType.I32, Draw.IDS, B, 2, 3);
+    m.out("bag_sum", b.node(Op.BAG_SUM, List.of(table, ids), new Attrs.None()));
+    m.out("bag_sum_weighted", b.node(Op.BAG_SUM, List.of(table, ids, weights), new Attrs.None()));
+    m.out("bag_sum_nested", b.node(Op.BAG_SUM, List.of(table, nested), new Attrs.None()));
+    m.out("bag_sum_grad", b.node(Op.BAG_SUM_GRAD, List.of(ids, dy), new Attrs.Target(Shape.of(10, 4))));
+    m.out("bag_sum_grad_weighted",
+        b.node(Op.BAG_SUM_GRAD, List.of(ids, dy, weights), new Attrs.Target(Shape.of(10, 4))));
   }
 
   /** argmax along every kind of axis (ties from small integers), argmin, take_along_axis, masked means. */

@@ -207,6 +207,38 @@ class ShapeRulesTest {
   }
 
   @Test
+  void aBagSumGivesOneRowPerBagAndItsGradientTheTablesShape() {
+    Attrs none = new Attrs.None();
+    TensorType f64 = new TensorType(ScalarType.F64, Shape.of(B, 5));
+    assertEquals(f32(B, 3), infer(Op.BAG_SUM, none, f32(10, 3), i32(B, 5)));
+    assertEquals(f32(B, 2, 3), infer(Op.BAG_SUM, none, f32(10, 3), i32(B, 2, 5), f32(B, 2, 5)));
+    assertEquals(f32(3), infer(Op.BAG_SUM, none, f32(10, 3), i32(5)), "one bag");
+    assertTrue(refused(Op.BAG_SUM, none, f32(10, 3)).contains("takes a table, ids and optional weights, got 1"));
+    assertTrue(refused(Op.BAG_SUM, none, f32(10, 3), i32(B, 5), f32(B, 5), f32(B, 5)).contains("got 4 inputs"));
+    assertTrue(refused(Op.BAG_SUM, none, f32(10, 3), f32(B, 5)).contains("i32"));
+    assertTrue(refused(Op.BAG_SUM, none, f32(3), i32(B, 5)).contains("needs a float [rows, width] table"));
+    assertTrue(refused(Op.BAG_SUM, none, f32(B, 3), i32(B, 5)).contains("needs a float [rows, width] table"));
+    assertTrue(refused(Op.BAG_SUM, none, i32(10, 3), i32(B, 5)).contains("needs a float [rows, width] table"));
+    assertTrue(refused(Op.BAG_SUM, none, f32(10, 3), i32()).contains("needs ids with a bag axis"));
+    assertTrue(refused(Op.BAG_SUM, none, f32(10, 3), i32(B, 5), f32(B, 4)).contains("are not one f32 per id"));
+    assertTrue(refused(Op.BAG_SUM, none, f32(10, 3), i32(B, 5), f64).contains("are not one f32 per id"));
+
+    Attrs.Target table = new Attrs.Target(Shape.of(10, 3));
+    assertEquals(f32(10, 3), infer(Op.BAG_SUM_GRAD, table, i32(B, 5), f32(B, 3)));
+    assertEquals(f32(10, 3), infer(Op.BAG_SUM_GRAD, table, i32(B, 2, 5), f32(B, 2, 3), f32(B, 2, 5)));
+    assertTrue(refused(Op.BAG_SUM_GRAD, table, i32(B, 5)).contains("takes ids, dy and optional weights, got 1"));
+    assertTrue(refused(Op.BAG_SUM_GRAD, table, i32(B, 5), f32(B, 3), f32(B, 5), f32(B, 5)).contains("got 4"));
+    assertTrue(refused(Op.BAG_SUM_GRAD, table, f32(B, 5), f32(B, 3)).contains("i32"));
+    assertTrue(refused(Op.BAG_SUM_GRAD, new Attrs.Target(Shape.of(10)), i32(B, 5), f32(B, 3))
+        .contains("needs a [rows, width] target"));
+    assertTrue(refused(Op.BAG_SUM_GRAD, new Attrs.Target(Shape.of(B, 3)), i32(B, 5), f32(B, 3))
+        .contains("needs a [rows, width] target"));
+    assertTrue(refused(Op.BAG_SUM_GRAD, table, i32(B, 5), f32(B, 4)).contains("is not one float row of width 3"));
+    assertTrue(refused(Op.BAG_SUM_GRAD, table, i32(B, 5), i32(B, 3)).contains("is not one float row"));
+    assertTrue(refused(Op.BAG_SUM_GRAD, table, i32(B, 5), f32(B, 3), f32(5)).contains("are not one f32 per id"));
+  }
+
+  @Test
   void groupsDivideBothChannelCounts() {
     Attrs.Conv two = conv2d(1, 1, 1, 0, 2, 3, 3);
     assertEquals(f32(B, 3, 3, 6), infer(Op.CONV, two, f32(B, 3, 3, 4), f32(1, 1, 2, 6)));

@@ -177,7 +177,7 @@ class PipelineTest {
     List<String> optimize = List.of("optimize/stop-gradient-removal", "optimize/constant-folding",
         "optimize/algebraic-simplification",
         "optimize/dropout-scale-folding", "optimize/transpose-folding", "optimize/cse", "optimize/dce",
-        "fuse/conv-epilogue", "fuse/elementwise-fusion", "fuse/loop-body-fusion");
+        "fuse/embedding-bag", "fuse/conv-epilogue", "fuse/elementwise-fusion", "fuse/loop-body-fusion");
     List<String> training = new ArrayList<>(front);
     training.addAll(List.of("differentiate/differentiate", "differentiate/cse"));
     training.addAll(optimize);

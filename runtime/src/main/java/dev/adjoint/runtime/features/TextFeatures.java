@@ -24,9 +24,13 @@ import java.util.Map;
  *
  * @param weights the f32 input of the n-grams' weights, or null for ids only
  * @param lengths the i32 input of the byte count, or null
+ * @param places empty for one list of every order's ids (order k's shifted by {@link #offset}); else
+ *     the places of each order's block of the row, in order: order k's ids are its buckets
+ *     [0, buckets_k), for a table of its own, at most places_k of them, then -1 to the block's end
  */
 public record TextFeatures(Kind kind, String ids, String weights, String lengths, Weighting weighting,
-    List<Integer> orders, List<Integer> buckets, boolean lowercase, Normalization normalization) {
+    List<Integer> orders, List<Integer> buckets, boolean lowercase, Normalization normalization,
+    List<Integer> places) {
 
   /** Checkpoint metadata: a text model's features, as {@link #toText} writes them. */
   public static final String METADATA_KEY = "adjoint.text_features";
@@ -56,6 +60,11 @@ public record TextFeatures(Kind kind, String ids, String weights, String lengths
   public TextFeatures {
     orders = List.copyOf(orders);
     buckets = List.copyOf(buckets);
+    places = List.copyOf(places);
+    if (!places.isEmpty() && (places.size() != orders.size() || places.stream().anyMatch(p -> p < 1))) {
+      throw new IllegalArgumentException("n-grams by order need a positive number of places per order, got orders "
+          + orders + " and places " + places);
+    }
     if (kind == Kind.NGRAMS && (orders.isEmpty() || orders.size() != buckets.size())) {
       throw new IllegalArgumentException("n-grams need one bucket count per order, got orders " + orders
           + " and buckets " + buckets);
@@ -70,16 +79,28 @@ public record TextFeatures(Kind kind, String ids, String weights, String lengths
   /** Character n-grams of {@code orders}, hashed into {@code buckets}. */
   public static TextFeatures ngrams(String ids, String weights, Weighting weighting, List<Integer> orders,
       List<Integer> buckets, boolean lowercase, Normalization normalization) {
-    return new TextFeatures(Kind.NGRAMS, ids, weights, null, weighting, orders, buckets, lowercase, normalization);
+    return new TextFeatures(Kind.NGRAMS, ids, weights, null, weighting, orders, buckets, lowercase, normalization,
+        List.of());
+  }
+
+  /** The same n-grams, each order in its own block of {@code perOrder} places (see {@link #places}). */
+  public TextFeatures withPlaces(List<Integer> perOrder) {
+    return new TextFeatures(kind, ids, weights, lengths, weighting, orders, buckets, lowercase, normalization,
+        perOrder);
+  }
+
+  /** Whether each order has its own block of the row and its own id range from 0. */
+  public boolean byOrder() {
+    return !places.isEmpty();
   }
 
   /** UTF-8 bytes as ids. */
   public static TextFeatures bytes(String ids, String lengths, boolean lowercase, Normalization normalization) {
     return new TextFeatures(Kind.BYTES, ids, null, lengths, Weighting.COUNT, List.of(), List.of(), lowercase,
-        normalization);
+        normalization, List.of());
   }
 
-  /** The number of distinct ids: the rows of the table the ids index (256 for bytes). */
+  /** The number of distinct ids over all orders (256 for bytes); by order, each order's ids index a table of its own. */
   public int idCount() {
     return kind == Kind.BYTES ? 256 : buckets.stream().mapToInt(Integer::intValue).sum();
   }
@@ -119,6 +140,9 @@ public record TextFeatures(Kind kind, String ids, String weights, String lengths
     }
     if (kind == Kind.NGRAMS) {
       out.append(" orders=").append(join(orders)).append(" buckets=").append(join(buckets));
+      if (byOrder()) {
+        out.append(" places=").append(join(places));
+      }
     }
     out.append(" lowercase=").append(lowercase).append(" normalize=")
         .append(normalization.name().toLowerCase(java.util.Locale.ROOT));
@@ -146,7 +170,7 @@ public record TextFeatures(Kind kind, String ids, String weights, String lengths
     return switch (parts[0]) {
       case "ngrams" -> ngrams(ids, values.get("weights"), Weighting.valueOf(values.getOrDefault("weighting",
           "count").toUpperCase(java.util.Locale.ROOT)), ints(values.get("orders")), ints(values.get("buckets")),
-          lowercase, normalization);
+          lowercase, normalization).withPlaces(ints(values.get("places")));
       case "bytes" -> bytes(ids, values.get("lengths"), lowercase, normalization);
       default -> throw new IllegalArgumentException("unknown text features '" + parts[0] + "' in '" + text + "'");
     };

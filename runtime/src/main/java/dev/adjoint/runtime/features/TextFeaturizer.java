@@ -16,8 +16,8 @@ import java.util.Locale;
  * counted together, at most the row's width of them (the rest left out; the weights are
  * computed over all the n-grams), then -1 (and weight 0) to the end of the row.
  *
- * <p>Not thread-safe (its scratch and its hasher's cache): one per thread. Beyond the
- * lowercased string, it allocates nothing per text once its scratch has grown to the longest.
+ * <p>Not thread-safe (its scratch and its hasher's cache): one per thread. For n-grams without
+ * normalization it allocates nothing per text once its scratch has grown to the longest.
  */
 public final class TextFeaturizer {
   private final TextFeatures features;
@@ -66,18 +66,16 @@ public final class TextFeaturizer {
 
   /** As {@link #featurize(String, int[], float[], int, int)}, the ids at {@code idsAt} and the weights at {@code weightsAt}. */
   public int featurize(String text, int[] ids, int idsAt, float[] weights, int weightsAt, int width) {
-    String prepared = prepare(text);
-    return features.kind() == TextFeatures.Kind.BYTES ? bytes(prepared, ids, idsAt, width)
-        : ngrams(prepared, ids, idsAt, weights, weightsAt, width);
+    return features.kind() == TextFeatures.Kind.BYTES ? bytes(prepare(text), ids, idsAt, width)
+        : ngrams(text, ids, idsAt, weights, weightsAt, width);
   }
 
   /** The number of distinct ids of {@code text}'s row, however wide: what a row needs to keep them all. */
   public int distinct(String text) {
-    String prepared = prepare(text);
     if (features.kind() == TextFeatures.Kind.BYTES) {
-      return prepared.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      return prepare(text).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
-    int n = collect(prepared);
+    int n = collect(text);
     clear(n);
     return n;
   }
@@ -92,8 +90,11 @@ public final class TextFeaturizer {
     return kept;
   }
 
-  private int ngrams(String prepared, int[] ids, int at, float[] weights, int weightsAt, int width) {
-    int distinct = collect(prepared);
+  private int ngrams(String text, int[] ids, int at, float[] weights, int weightsAt, int width) {
+    if (features.byOrder()) {
+      return byOrder(text, ids, at, weights, weightsAt, width);
+    }
+    int distinct = collect(text);
     int kept = Math.min(width, distinct);
     boolean frequency = features.weighting() == TextFeatures.Weighting.FREQUENCY;
     for (int i = 0; i < kept; i++) {
@@ -110,15 +111,57 @@ public final class TextFeaturizer {
     return kept;
   }
 
-  /** Fills found, counts, orderOf and perOrder for the text; returns the number of distinct ids. */
-  private int collect(String prepared) {
+  /**
+   * Order k's distinct ids, less its offset, into its block of places_k (the first of them
+   * that fit), then -1 (weight 0) to the block's end; returns the width, since padding lies
+   * between the blocks.
+   */
+  private int byOrder(String text, int[] ids, int at, float[] weights, int weightsAt, int width) {
+    int distinct = collect(text);
+    boolean frequency = features.weighting() == TextFeatures.Weighting.FREQUENCY;
+    Arrays.fill(ids, at, at + width, -1);
+    if (weights != null) {
+      Arrays.fill(weights, weightsAt, weightsAt + width, 0f);
+    }
+    int block = 0;
+    int i = 0;
+    for (int k = 0; k < offsets.length; k++) {
+      int places = features.places().get(k);
+      int used = 0;
+      for (; i < distinct && orderOf[i] == k; i++) {
+        if (used < places && block + used < width) {
+          ids[at + block + used] = found[i] - offsets[k];
+          if (weights != null) {
+            weights[weightsAt + block + used] = frequency ? (float) ((double) counts[i] / perOrder[k]) : counts[i];
+          }
+          used++;
+        }
+      }
+      block += places;
+    }
+    clear(distinct);
+    return width;
+  }
+
+  /**
+   * Fills found, counts, orderOf and perOrder for the text; returns the number of distinct ids.
+   * Without normalization, each code point is lowercased as it is read, with no string made:
+   * {@code Character.toLowerCase} gives what {@code String.toLowerCase(Locale.ROOT)} gives for
+   * every code point but two, İ (U+0130, two code points) and Σ (U+03A3, final sigma depends
+   * on the next letter), so a text holding either goes through {@link #prepare} instead.
+   */
+  private int collect(String text) {
+    boolean perCodePoint = features.normalization().form == null
+        && (!features.lowercase() || text.indexOf('\u0130') < 0 && text.indexOf('\u03A3') < 0);
+    String source = perCodePoint ? text : prepare(text);
+    boolean lower = perCodePoint && features.lowercase();
     int length = 0;
-    for (int i = 0; i < prepared.length(); ) {
-      int cp = prepared.codePointAt(i);
+    for (int i = 0; i < source.length(); ) {
+      int cp = source.codePointAt(i);
       if (length == codePoints.length) {
         codePoints = Arrays.copyOf(codePoints, 2 * length);
       }
-      codePoints[length++] = cp;
+      codePoints[length++] = lower ? Character.toLowerCase(cp) : cp;
       i += Character.charCount(cp);
     }
     int distinct = 0;

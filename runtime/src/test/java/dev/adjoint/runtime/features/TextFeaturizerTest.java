@@ -3,6 +3,7 @@ package dev.adjoint.runtime.features;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
@@ -125,6 +126,63 @@ class TextFeaturizerTest {
       assertEquals(expected, hasher.bucket(0, cps, 0, 3));
       assertEquals(expected, hasher.bucket(0, cps, 0, 3));
     }
+  }
+
+  /**
+   * Lowercasing code point by code point, without a string, gives String.toLowerCase(Locale.ROOT)'s
+   * rows: on every code point of the BMP beside a capital, and on the two texts that take the
+   * string's way (İ becomes two code points; a final Σ becomes ς).
+   */
+  @Test
+  void lowercasingPerCodePointAgreesWithTheStringsLowercase() {
+    TextFeaturizer featurizer = new TextFeaturizer(LAB);
+    for (String text : List.of("ΟΔΟΣ ΟΔΟΣ.", "İstanbul'da İzmir", "Straße ÀÉÎ 😀X", "ǅemal ǈ")) {
+      assertSameRow(featurizer, text, text.toLowerCase(java.util.Locale.ROOT));
+    }
+    for (int cp = 0; cp < 0x10000; cp++) {
+      if (!Character.isSurrogate((char) cp)) {
+        String text = "A" + (char) cp + "Ω";
+        assertSameRow(featurizer, text, text.toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+  }
+
+  private static void assertSameRow(TextFeaturizer featurizer, String text, String lowered) {
+    int[] ids = new int[64];
+    float[] weights = new float[64];
+    int[] expectedIds = new int[64];
+    float[] expectedWeights = new float[64];
+    int n = featurizer.featurize(text, ids, weights, 0, 64);
+    assertEquals(featurizer.featurize(lowered, expectedIds, expectedWeights, 0, 64), n, text);
+    assertArrayEquals(expectedIds, ids, text);
+    assertArrayEquals(expectedWeights, weights, text);
+    assertEquals(n, featurizer.distinct(text), text);
+  }
+
+  /** By order: banana's unigrams and bigrams (the values above, less the bigrams' offset 521) in their blocks. */
+  @Test
+  void eachOrderFillsItsOwnBlockWithItsOwnBuckets() {
+    TextFeatures byOrder = TextFeatures.ngrams("g", "f", TextFeatures.Weighting.FREQUENCY, List.of(1, 2),
+        List.of(521, 1031), true, TextFeatures.Normalization.NONE).withPlaces(List.of(3, 4));
+    int[] ids = new int[9];
+    float[] weights = new float[9];
+    Arrays.fill(ids, 77);
+    Arrays.fill(weights, 77);
+    TextFeaturizer featurizer = new TextFeaturizer(byOrder);
+    assertEquals(7, featurizer.featurize("Banana", ids, weights, 1, 7), "the whole row: padding lies between blocks");
+    assertArrayEquals(new int[] {77, 361, 141, 107, 97, 184, 736, -1, 77}, ids);
+    assertArrayEquals(new float[] {77, 1 / 6f, 0.5f, 1 / 3f, 0.2f, 0.4f, 0.4f, 0, 77}, weights, 1e-7f);
+    TextFeaturizer cut = new TextFeaturizer(byOrder.withPlaces(List.of(2, 4)));
+    assertEquals(6, cut.featurize("Banana", ids, weights, 0, 6));
+    assertArrayEquals(new int[] {361, 141, 97, 184, 736, -1}, Arrays.copyOf(ids, 6));
+    assertArrayEquals(new float[] {1 / 6f, 0.5f, 0.2f, 0.4f, 0.4f, 0}, Arrays.copyOf(weights, 6), 1e-7f);
+    assertEquals(6, cut.featurize("", ids, null, 0, 6), "no weights asked");
+    assertArrayEquals(new int[] {-1, -1, -1, -1, -1, -1}, Arrays.copyOf(ids, 6), "no n-grams of an empty text");
+    assertEquals(byOrder, TextFeatures.parse(byOrder.toText()));
+    assertTrue(byOrder.toText().endsWith("buckets=521,1031 places=3,4 lowercase=true normalize=none"),
+        byOrder.toText());
+    assertThrows(IllegalArgumentException.class, () -> byOrder.withPlaces(List.of(3)));
+    assertThrows(IllegalArgumentException.class, () -> byOrder.withPlaces(List.of(3, 0)));
   }
 
   @Test

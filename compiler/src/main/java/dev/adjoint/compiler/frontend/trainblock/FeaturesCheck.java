@@ -73,12 +73,16 @@ final class FeaturesCheck {
             + (orders.size() == 1 ? " bucket count" : " bucket counts") + ", got " + buckets.size(),
             "e.g. orders = (1, 2, 3), buckets = (521, 1031, 1031)");
       }
+      List<Integer> places = b.has("places") ? b.ints("places") : List.of();
+      if (b.has("places")) {
+        places(block, b, orders, places, ids);
+      }
       if (block.diagnostics().errorCount() > errors) {
         return null;
       }
       features = TextFeatures.ngrams(b.symbol("ids"), weightOption == null ? null : b.symbol(weightOption),
           "counts".equals(weightOption) ? TextFeatures.Weighting.COUNT : TextFeatures.Weighting.FREQUENCY, orders,
-          buckets, b.bool("lowercase"), normalization);
+          buckets, b.bool("lowercase"), normalization).withPlaces(places);
     }
     if (block.diagnostics().errorCount() > errors) {
       return null;
@@ -112,6 +116,21 @@ final class FeaturesCheck {
       return null;
     }
     return n;
+  }
+
+  /** One block of places per order, filling the ids' row exactly. */
+  private static void places(TrainBlock block, BoundArgs b, List<Integer> orders, List<Integer> places, Node ids) {
+    if (places.size() != orders.size()) {
+      block.diagnostics().error(b.span("places"), "ngrams() gives each order its own block of places: "
+          + orders.size() + (orders.size() == 1 ? " order needs 1 block" : " orders need " + orders.size() + " blocks")
+          + ", got " + places.size(), "e.g. orders = (1, 2, 3), places = (32, 32, 32)");
+      return;
+    }
+    int sum = places.stream().mapToInt(Integer::intValue).sum();
+    if (ids != null && sum != ids.shape().dim(1)) {
+      block.diagnostics().error(b.span("places"), "the blocks of places add up to " + sum + " but '"
+          + b.symbol("ids") + "' has " + ids.shape().dim(1) + " places per text", "make them add up to the ids' width");
+    }
   }
 
   private static void weights(TrainBlock block, BoundArgs b, String option, Node ids) {

@@ -132,7 +132,7 @@ public final class TrainOptions {
           Parameter.of("orders", Kind.INTS, new Value.Tuple(List.of(new Value.Int(1), new Value.Int(2),
               new Value.Int(3)))).withCheck(Checks.positiveInts()),
           required("buckets", Kind.INTS).withCheck(Checks.positiveInts()),
-          bool("lowercase", true), normalize()),
+          bool("lowercase", true), normalize(), optional("places", Kind.INTS).withCheck(Checks.positiveInts())),
       Signature.of("bytes", required("ids", Kind.SYMBOL), optional("lengths", Kind.SYMBOL), bool("lowercase", false),
           normalize()));
 
