@@ -623,7 +623,7 @@ final class ModelClassEmitter {
     PackedOperands packed = PackedOperands.of(body, bodyPlan, names, name);
     for (PackedOperands.Packing packing : packed.packings()) {
       type.addField(FieldSpec.builder(RuntimeTypes.PACKED_MATRIX, packing.field(), fieldModifiers())
-          .initializer("$T.packed($L, $L)", RuntimeTypes.GEMM, packing.k(), packing.n()).build());
+          .addModifiers(Modifier.FINAL).initializer("$T.packed($L, $L)", RuntimeTypes.GEMM, packing.k(), packing.n()).build());
     }
     List<String> calls = new ArrayList<>();
     for (Lowering.Step bodyStep : bodyPlan.steps()) {
