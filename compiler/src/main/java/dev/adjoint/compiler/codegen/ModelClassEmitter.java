@@ -562,6 +562,12 @@ final class ModelClassEmitter {
   }
 
   private MethodSpec stepMethod(String entry, Lowering.Step step, Lowering.Plan plan, Map<Node, Integer> numbers) {
+    return stepMethod(entry, step, plan, numbers, PackedOperands.NONE);
+  }
+
+  /** As above, a product whose B {@code packed} holds reading the packing. */
+  private MethodSpec stepMethod(String entry, Lowering.Step step, Lowering.Plan plan, Map<Node, Integer> numbers,
+      PackedOperands packed) {
     Node node = step.node();
     if (node.op() == Op.SCAN) {
       return scanMethod(entry, step, plan, numbers);
@@ -577,7 +583,10 @@ final class ModelClassEmitter {
     Receiver model = placed();
     List<Operand> in = NodeEmitter.inputs(node, plan).stream().map(o -> o.in(model)).toList();
     Operand.Array out = step.out().in(model);
-    if (epilogue == null) {
+    PackedOperands.Packing packing = packed.of(node);
+    if (packing != null) {
+      body.add(PackedOperands.multiply(node, packing, NodeEmitter.array(in.get(0)), out, model));
+    } else if (epilogue == null) {
       body.add(NodeEmitter.emit(node, in, out));
     } else {
       body.add("// $L  (the bias add, computed by the product)\n", JavaText.comment(TextDump.line(numbers, epilogue), 180));
@@ -624,9 +633,14 @@ final class ModelClassEmitter {
     Graph bodyGraph = Graph.builder(entry + "_body", node.span()).output("next", body.result()).build();
     Lowering.Plan bodyPlan = Lowering.lowerBody(bodyGraph, fields, temporaries, bound);
     Map<Node, Integer> bodyNumbers = TextDump.numbering(bodyGraph);
+    PackedOperands packed = PackedOperands.of(body, bodyPlan, names, name);
+    for (PackedOperands.Packing packing : packed.packings()) {
+      type.addField(FieldSpec.builder(RuntimeTypes.PACKED_MATRIX, packing.field(), fieldModifiers())
+          .addModifiers(Modifier.FINAL).initializer("$T.packed($L, $L)", RuntimeTypes.GEMM, packing.k(), packing.n()).build());
+    }
     List<String> calls = new ArrayList<>();
     for (Lowering.Step bodyStep : bodyPlan.steps()) {
-      MethodSpec method = stepMethod(name + "_", bodyStep, bodyPlan, bodyNumbers);
+      MethodSpec method = stepMethod(name + "_", bodyStep, bodyPlan, bodyNumbers, packed);
       place(method);
       calls.add(method.name());
     }
@@ -638,6 +652,9 @@ final class ModelClassEmitter {
         JavaText.comment(span.file().line(span.line()).strip(), 140));
     code.add("// $L\n", JavaText.comment(TextDump.line(numbers, node), 180));
     code.add(ScanEmitter.assign(plan.operand(node.input(0)).in(model), carry.in(model)));
+    for (PackedOperands.Packing packing : packed.packings()) {
+      code.add(PackedOperands.pack(packing, bound.get(packing.constant()).in(model), model));
+    }
     code.beginControlFlow("for (int k = 0; k < $L; k++)", steps);
     code.addStatement("int t = $L", scan.reverse() ? (steps - 1) + " - k" : "k");
     for (int i = 0; i < body.sequences(); i++) {

@@ -31,6 +31,7 @@ final class RuntimeTypes {
   static final ClassName INITIALIZERS = ClassName.get("dev.adjoint.runtime.ops", "Initializers");
   static final ClassName NADAM_MOMENTUM = ClassName.get("dev.adjoint.runtime.ops", "NadamMomentum");
   static final ClassName ATTENTION = ClassName.get("dev.adjoint.runtime.kernels", "Attention");
+  static final ClassName PACKED_MATRIX = ClassName.get("dev.adjoint.runtime.kernels", "PackedMatrix");
   // java.lang and java.util, named by the emitters and the op templates
   static final ClassName MATH = ClassName.get(Math.class);
   static final ClassName FLOAT = ClassName.get(Float.class);

@@ -18,7 +18,9 @@ import java.util.List;
  * for all steps before the loop (x W_ihᵀ + b_ih, and b_hh where it adds to it); the loop's
  * body does what depends on the state: h W_hhᵀ and the gates. With lengths, steps at or
  * after a sample's length leave its state as it was and give zeros as outputs, so padding
- * changes neither the state nor what a loss reads.
+ * changes neither the state nor what a loss reads. An LSTM's carry holds its step's gates
+ * after h and c ([B, 6H]): the loop stores them for every step, and its backward loop reads
+ * them back instead of computing the gates and h W_hhᵀ again.
  */
 public final class Recurrent {
   private Recurrent() {}
@@ -80,7 +82,9 @@ public final class Recurrent {
     Node h = h0 != null ? h0 : zeros(b, dtype, state);
     Node init = h;
     if (cell == Cell.LSTM) {
-      init = b.concat(List.of(h, c0 != null ? c0 : zeros(b, dtype, state)), 1);
+      // h, c, then the step's gates i, f, g, o, stored for the backward loop (ScanSavedValues)
+      init = b.concat(List.of(h, c0 != null ? c0 : zeros(b, dtype, state),
+          zeros(b, dtype, Shape.of(state.dim(0), 4 * hidden))), 1);
     }
     List<Node> placeholders = new ArrayList<>();
     Node carry = ScanBody.placeholder(b, "carry", init.type());
@@ -137,7 +141,7 @@ public final class Recurrent {
     Node o = b.sigmoid(b.slice(gates, 1, 3 * hidden, 4 * hidden));
     Node cNext = b.add(b.mul(f, c), b.mul(i, g));
     Node hNext = b.mul(o, b.tanh(cNext));
-    return b.concat(List.of(hNext, cNext), 1);
+    return b.concat(List.of(hNext, cNext, i, f, g, o), 1);
   }
 
   private static Node gruStep(NodeBuilder b, Node h, Node gatesIn, Node weightHh, Node biasHh, int hidden) {

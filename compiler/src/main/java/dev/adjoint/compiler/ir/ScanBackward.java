@@ -57,14 +57,17 @@ final class ScanBackward {
     List<Node> sequences = n.inputs().subList(1, 1 + m);
     List<Node> constants = n.inputs().subList(1 + m, n.inputs().size());
     Node previous = ScanDerivative.previous(b, n, axis, steps, scan.reverse());
+    ScanBody backward = backwardBody(b, body, parts, products);
     List<Node> inputs = new ArrayList<>();
     inputs.add(ScanDerivative.zeros(b, wide(parts)));
     inputs.add(g);
     inputs.add(previous);
+    if (backward.sequences() > 2 + m) {
+      inputs.add(n);
+    }
     inputs.addAll(sequences);
     inputs.addAll(constants);
-    Node loop = b.node(Op.SCAN, inputs,
-        new Attrs.Scan(backwardBody(b, body, parts, products), axis, !scan.reverse(), true));
+    Node loop = b.node(Op.SCAN, inputs, new Attrs.Scan(backward, axis, !scan.reverse(), true));
     // the loop's result, part by part, each stacked along the axis
     int last = loop.shape().rank() - 1;
     int[] offset = {0};
@@ -167,7 +170,9 @@ final class ScanBackward {
 
   /**
    * (carry [a_{t+1}, ...]; g_t, h_{t-1}, x_t...; w...) ↦ [a_t, dx_t..., (u_t, dz_t)...] for
-   * the step's cotangent c_t = g_t + a_{t+1}, the step recomputed once.
+   * the step's cotangent c_t = g_t + a_{t+1}, the step recomputed once, except for what the
+   * forward step stored ({@link ScanSavedValues}): read back from y_t, the step's own result,
+   * a sequence placed after h_{t-1} when the derivative reads any of it.
    */
   private static ScanBody backwardBody(NodeBuilder b, ScanBody body, List<TensorType> parts,
       List<List<Node>> products) {
@@ -217,7 +222,14 @@ final class ScanBackward {
         pieces.add(cotangentOf(b, cotangents, product));
       }
     }
-    return ScanBody.of(placeholders, 2 + body.sequences(), b.concat(pieces, rank - 1));
+    Node result = b.concat(pieces, rank - 1);
+    Node y = ScanBody.placeholder(b, "y", carry);
+    Node readBack = ScanSavedValues.readBack(b, result, body, copy, y);
+    if (readBack == result) {
+      return ScanBody.of(placeholders, 2 + body.sequences(), result);
+    }
+    placeholders.add(3, y);
+    return ScanBody.of(placeholders, 3 + body.sequences(), readBack);
   }
 
   private static Node cotangentOf(NodeBuilder b, Map<Node, Node> cotangents, Node x) {

@@ -51,6 +51,22 @@ public final class Gemm {
         cOffset, bias, biasOffset, relu);
   }
 
+  /** A buffer for a packed k × n B operand on the shared engine; see {@link GemmEngine#packed}. */
+  public static PackedMatrix packed(int k, int n) {
+    return Shared.ENGINE.packed(k, n);
+  }
+
+  /** Packs B into {@code into} on the shared engine; see {@link GemmEngine#pack}. */
+  public static void pack(PackedMatrix into, boolean transposeB, float[] b, int bOffset) {
+    Shared.ENGINE.pack(into, transposeB, b, bOffset);
+  }
+
+  /** C = A·B (or +=) with B packed before, on the shared engine; see {@link GemmEngine#multiplyPacked}. */
+  public static void multiplyPacked(boolean transposeA, int m, float[] a, int aOffset, PackedMatrix b, float[] c,
+      int cOffset, boolean accumulate) {
+    Shared.ENGINE.multiplyPacked(transposeA, m, a, aOffset, b, c, cOffset, accumulate);
+  }
+
   /** Holder: the engine and its threads exist only once a product is asked for. */
   private static final class Shared {
     static final GemmEngine ENGINE = GemmEngine.shared(threads());

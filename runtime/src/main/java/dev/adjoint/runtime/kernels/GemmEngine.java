@@ -34,6 +34,7 @@ public final class GemmEngine implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final ParallelProduct parallel;
   private final BatchedProduct batched;
+  private final PackedProduct packedProducts;
   private final PartsJob parts;
   private final boolean closeable;
   private volatile boolean closed;
@@ -47,6 +48,7 @@ public final class GemmEngine implements AutoCloseable {
     this.pool = threads > 1 ? new WorkerPool(threads - 1, "adjoint-gemm") : null;
     this.parallel = pool != null ? new ParallelProduct(kernel, threads, pool) : null;
     this.batched = pool != null ? new BatchedProduct(kernel, threads, pool) : null;
+    this.packedProducts = pool != null ? new PackedProduct(kernel, threads, pool) : null;
     this.parts = pool != null ? new PartsJob(threads, pool) : null;
   }
 
@@ -157,6 +159,78 @@ public final class GemmEngine implements AutoCloseable {
     for (int i = 0; i < batches; i++) {
       compute(transposeA, transposeB, m, n, k, a, aOffset + i * aStride, b, bOffset + i * bStride,
           c, cOffset + i * cStride, accumulate, null, 0, false);
+    }
+  }
+
+  /**
+   * A buffer for a k × n B operand packed for this engine's kernel, allocated here once; see
+   * {@link PackedMatrix}. Fill it with {@link #pack}, then multiply with {@link #multiplyPacked}.
+   *
+   * @throws IllegalArgumentException if k or n is less than 1, or the packing cannot fit one array
+   */
+  public PackedMatrix packed(int k, int n) {
+    return new PackedMatrix(k, n, kernel.nr);
+  }
+
+  /**
+   * Packs logical B (k × n, stored n × k when {@code transposeB}) from {@code b} at
+   * {@code bOffset} into {@code into}, for the products of a loop that all read it.
+   *
+   * @throws IllegalArgumentException if {@code into} was made for another kernel, or b is too short
+   * @throws NullPointerException if an array is null
+   */
+  public void pack(PackedMatrix into, boolean transposeB, float[] b, int bOffset) {
+    ownPacking(into);
+    into.fill(transposeB, b, bOffset);
+  }
+
+  /**
+   * C = A·B (or C += A·B when {@code accumulate}) with B packed by {@link #pack}: bit for bit the
+   * result of {@link #multiply} on B's source, without packing B again. A product of fewer than
+   * 4 rows reads the source directly, as {@link #multiply} does.
+   *
+   * @throws IllegalArgumentException as {@link #multiply}, or if B was made for another kernel
+   * @throws IllegalStateException if B was never packed, or the engine is closed
+   */
+  public void multiplyPacked(boolean transposeA, int m, float[] a, int aOffset, PackedMatrix b, float[] c,
+      int cOffset, boolean accumulate) {
+    ownPacking(b);
+    if (!b.packed()) {
+      throw new IllegalStateException("a PackedMatrix multiplied before it was packed");
+    }
+    int n = b.n;
+    int k = b.k;
+    GemmChecks.check(m, n, k, a, aOffset, b.source, b.sourceOffset, c, cOffset, false, null, 0);
+    if (m < MicroKernel.SMALL_M) {
+      compute(transposeA, b.sourceTransposed, m, n, k, a, aOffset, b.source, b.sourceOffset, c, cOffset,
+          accumulate, null, 0, false);
+      return;
+    }
+    if (closed) {
+      throw new IllegalStateException("this GemmEngine is closed");
+    }
+    Workspace workspace = Workspace.current();
+    GemmTask task = workspace.task;
+    task.set(transposeA, false, m, n, k, a, aOffset, null, 0, c, cOffset, accumulate, null, 0, false);
+    try {
+      if (pool != null && work(m, n, k) >= parallelFlops && lock.tryLock()) {
+        try {
+          packedProducts.run(task, b, workspace);
+        } finally {
+          lock.unlock();
+        }
+      } else {
+        PackedGemm.run(kernel, task, b, 0, m, 0, n, workspace);
+      }
+    } finally {
+      task.clear();
+    }
+  }
+
+  private void ownPacking(PackedMatrix packed) {
+    if (packed.nr != kernel.nr) {
+      throw new IllegalArgumentException("this PackedMatrix was packed for slivers of " + packed.nr
+          + " columns, this engine's kernel (" + kernel.describe() + ") uses " + kernel.nr);
     }
   }
 

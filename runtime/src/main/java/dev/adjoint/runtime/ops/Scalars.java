@@ -8,12 +8,14 @@ public final class Scalars {
   private Scalars() {}
 
   /** 1/(1 + e^-x), without overflow for large |x|. */
+  /**
+   * 1/(1 + e^-x) for x ≥ 0, e^x/(1 + e^x) below (no cancellation either way), with one
+   * exponential of -|x| and a select rather than a branch: a gate's inputs change sign at
+   * random, and a mispredicted branch cost more than the exponential.
+   */
   public static double sigmoid(double x) {
-    if (x >= 0) {
-      return 1 / (1 + Math.exp(-x));
-    }
-    double e = Math.exp(x);
-    return e / (1 + e);
+    double e = Math.exp(-Math.abs(x));
+    return (x >= 0 ? 1 : e) / (1 + e);
   }
 
   public static float sigmoid(float x) {

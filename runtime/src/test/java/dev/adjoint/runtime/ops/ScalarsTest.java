@@ -76,4 +76,25 @@ class ScalarsTest {
     }
     assertTrue(checked > 250_000, "checked " + checked);
   }
+
+  /** Both sides of zero without cancellation: 1/(1 + e^-x) above, e^x/(1 + e^x) below, bit for bit. */
+  @Test
+  void sigmoidIsTheStableFormOnEachSide() {
+    SplittableRandom random = new SplittableRandom(16);
+    for (int i = 0; i < 100_000; i++) {
+      double x = (random.nextDouble() - 0.5) * (i % 2 == 0 ? 20 : 1500);
+      double expected = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+      assertEquals(expected, Scalars.sigmoid(x), "sigmoid(" + x + ")");
+      float f = (float) x;
+      assertEquals((float) Scalars.sigmoid((double) f), Scalars.sigmoid(f), "sigmoid((float) " + x + ")");
+    }
+    assertEquals(0.5, Scalars.sigmoid(-0.0));
+    assertEquals(0.5, Scalars.sigmoid(0.0));
+    assertEquals(1.0, Scalars.sigmoid(Double.POSITIVE_INFINITY));
+    assertEquals(0.0, Scalars.sigmoid(Double.NEGATIVE_INFINITY));
+    assertEquals(Math.exp(-700), Scalars.sigmoid(-700.0), Math.ulp(Math.exp(-700)));
+    assertTrue(Scalars.sigmoid(-745.0) > 0, "e^-745 is still a subnormal, not 0");
+    assertTrue(Double.isNaN(Scalars.sigmoid(Double.NaN)));
+    assertEquals(1.0 - 0.2689414213699951, Scalars.sigmoid(1.0), 1e-16);
+  }
 }
