@@ -25,24 +25,7 @@ final class RowStandardization {
     if (indices.length == 0) {
       return Standardizer.none();
     }
-    List<double[][]> sums = rows.mapPartitions(part -> {
-      double[][] s = new double[indices.length + 1][];
-      for (int c = 0; c < indices.length; c++) {
-        s[c] = new double[layout.columns().get(indices[c]).width()];
-      }
-      s[indices.length] = new double[1];
-      while (part.hasNext()) {
-        float[][] row = part.next();
-        for (int c = 0; c < indices.length; c++) {
-          for (int e = 0; e < s[c].length; e++) {
-            s[c][e] += row[indices[c]][e];
-          }
-        }
-        s[indices.length][0]++;
-      }
-      return java.util.Collections.singletonList(s).iterator();
-    }).collect();
-    double[][] means = total(sums, layout, indices);
+    double[][] means = sums(rows, layout, indices, null);
     double count = means[indices.length][0];
     if (count == 0) {
       throw new IllegalArgumentException("cannot standardize " + String.join(", ", names)
@@ -53,24 +36,7 @@ final class RowStandardization {
         means[c][e] /= count;
       }
     }
-    List<double[][]> squares = rows.mapPartitions(part -> {
-      double[][] s = new double[indices.length + 1][];
-      for (int c = 0; c < indices.length; c++) {
-        s[c] = new double[means[c].length];
-      }
-      s[indices.length] = new double[1];
-      while (part.hasNext()) {
-        float[][] row = part.next();
-        for (int c = 0; c < indices.length; c++) {
-          for (int e = 0; e < s[c].length; e++) {
-            double d = row[indices[c]][e] - means[c][e];
-            s[c][e] += d * d;
-          }
-        }
-      }
-      return java.util.Collections.singletonList(s).iterator();
-    }).collect();
-    double[][] stds = total(squares, layout, indices);
+    double[][] stds = sums(rows, layout, indices, means);
     Map<String, double[]> meanOf = new LinkedHashMap<>();
     Map<String, double[]> stdOf = new LinkedHashMap<>();
     for (int c = 0; c < indices.length; c++) {
@@ -131,13 +97,27 @@ final class RowStandardization {
     return found.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  /** The element-wise sum of the partitions' arrays (the columns', then the row count), in partition order. */
-  private static double[][] total(List<double[][]> parts, RowLayout layout, int[] indices) {
-    double[][] sum = new double[indices.length + 1][];
-    for (int c = 0; c < indices.length; c++) {
-      sum[c] = new double[layout.columns().get(indices[c]).width()];
-    }
-    sum[indices.length] = new double[1];
+  /**
+   * Per selected column and feature, the sum over the rows of the value ({@code center} null)
+   * or of its squared deviation from {@code center}; then the row count. Each partition sums
+   * its rows, and the driver adds the partitions' sums in partition order.
+   */
+  private static double[][] sums(JavaRDD<float[][]> rows, RowLayout layout, int[] indices, double[][] center) {
+    List<double[][]> parts = rows.mapPartitions(part -> {
+      double[][] s = zeros(layout, indices);
+      while (part.hasNext()) {
+        float[][] row = part.next();
+        for (int c = 0; c < indices.length; c++) {
+          for (int e = 0; e < s[c].length; e++) {
+            double d = center == null ? row[indices[c]][e] : row[indices[c]][e] - center[c][e];
+            s[c][e] += center == null ? d : d * d;
+          }
+        }
+        s[indices.length][0]++;
+      }
+      return java.util.Collections.singletonList(s).iterator();
+    }).collect();
+    double[][] sum = zeros(layout, indices);
     for (double[][] part : parts) {
       for (int c = 0; c < part.length; c++) {
         for (int e = 0; e < part[c].length; e++) {
@@ -146,5 +126,15 @@ final class RowStandardization {
       }
     }
     return sum;
+  }
+
+  /** One array per selected column (its width), then one for the row count. */
+  private static double[][] zeros(RowLayout layout, int[] indices) {
+    double[][] s = new double[indices.length + 1][];
+    for (int c = 0; c < indices.length; c++) {
+      s[c] = new double[layout.columns().get(indices[c]).width()];
+    }
+    s[indices.length] = new double[1];
+    return s;
   }
 }
