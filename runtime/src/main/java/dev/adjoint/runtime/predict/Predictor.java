@@ -135,15 +135,20 @@ public final class Predictor {
       }
       standardizer.applyInPlace(in, count);
       model.predict(count);
-      for (int r = 0; r < count; r++) {
-        float[] values = new float[width];
-        for (int e = 0; e < width; e++) {
-          values[e] = (float) out.get(r * width + e);
-        }
-        result[from + r] = values;
-      }
+      copyRows(out, width, count, result, from);
     }
     return result;
+  }
+
+  /** The first {@code count} rows of the output, each a new array, into {@code result} from {@code from}. */
+  private static void copyRows(Tensor out, int width, int count, float[][] result, int from) {
+    for (int r = 0; r < count; r++) {
+      float[] values = new float[width];
+      for (int e = 0; e < width; e++) {
+        values[e] = (float) out.get(r * width + e);
+      }
+      result[from + r] = values;
+    }
   }
 
   /** Whether the model reads raw text ({@link #predict(String)}): its checkpoint records text features. */
@@ -170,13 +175,7 @@ public final class Predictor {
       int count = Math.min(model.maxBatch(), texts.size() - from);
       text.fill(model, texts, from, count);
       model.predict(count);
-      for (int r = 0; r < count; r++) {
-        float[] values = new float[width];
-        for (int e = 0; e < width; e++) {
-          values[e] = (float) out.get(r * width + e);
-        }
-        result[from + r] = values;
-      }
+      copyRows(out, width, count, result, from);
     }
     return result;
   }
