@@ -233,7 +233,7 @@ public final class AdjointSparkTrainer {
         long samples = 0;
         for (int r = 0; r < roundsPerEpoch; r++) {
           long started = System.nanoTime();
-          Broadcast<double[]> shipped = sc.broadcast(ModelVector.of(model,
+          Broadcast<byte[]> shipped = sc.broadcast(StateBytes.encode(model,
               exact ? ModelVector.Part.WEIGHTS : ModelVector.Part.TRAINING));
           RoundResult result = train.mapPartitionsWithIndex(
               new RoundWorker(source, layout, shipped, step, k, epoch, reduction, exact), false)
@@ -308,7 +308,7 @@ public final class AdjointSparkTrainer {
     }
 
     private Map<String, Double> validate() {
-      Broadcast<double[]> shipped = sc.broadcast(ModelVector.of(model, ModelVector.Part.WEIGHTS));
+      Broadcast<byte[]> shipped = sc.broadcast(StateBytes.encode(model, ModelVector.Part.WEIGHTS));
       String classOutput = metadata.get(Predictor.CLASS_OUTPUT_KEY);
       double[] sums = validation.mapPartitions(new Evaluator(source, layout, shipped, reduction, classOutput))
           .treeAggregate(new double[3], AdjointSparkTrainer::add, AdjointSparkTrainer::add);

@@ -17,11 +17,11 @@ import org.apache.spark.broadcast.Broadcast;
 final class Evaluator implements FlatMapFunction<Iterator<float[][]>, double[]> {
   private final ModelSource source;
   private final RowLayout layout;
-  private final Broadcast<double[]> state;
+  private final Broadcast<byte[]> state;
   private final Metric.Reduction reduction;
   private final String classOutput;
 
-  Evaluator(ModelSource source, RowLayout layout, Broadcast<double[]> state, Metric.Reduction reduction,
+  Evaluator(ModelSource source, RowLayout layout, Broadcast<byte[]> state, Metric.Reduction reduction,
       String classOutput) {
     this.source = source;
     this.layout = layout;
@@ -38,7 +38,7 @@ final class Evaluator implements FlatMapFunction<Iterator<float[][]>, double[]> 
     int batch = JvmModels.options(source).batch();
     CompiledModel model = JvmModels.borrow(source, batch);
     try {
-      ModelVector.into(state.value(), model, ModelVector.Part.WEIGHTS);
+      StateBytes.decode(state.value(), model, ModelVector.Part.WEIGHTS);
       double[] sums = new double[3];
       float[][][] pending = new float[batch][][];
       int count = 0;

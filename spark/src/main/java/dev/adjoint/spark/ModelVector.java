@@ -24,7 +24,7 @@ final class ModelVector {
 
   private ModelVector() {}
 
-  private static List<Tensor> tensors(CompiledModel model, Part part) {
+  static List<Tensor> tensors(CompiledModel model, Part part) {
     List<Tensor> out = new ArrayList<>();
     if (part == Part.GRADIENTS) {
       for (String name : model.params().keySet()) {
@@ -62,7 +62,7 @@ final class ModelVector {
   }
 
   /** The part, into {@code into} scaled by {@code weight} and added ({@code into += weight · part}). */
-  static void addTo(CompiledModel model, Part part, double weight, double[] into) {
+  private static void addTo(CompiledModel model, Part part, double weight, double[] into) {
     int i = 0;
     for (Tensor t : tensors(model, part)) {
       for (int e = 0; e < t.capacity(); e++) {

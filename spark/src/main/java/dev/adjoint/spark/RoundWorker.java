@@ -15,7 +15,7 @@ import org.apache.spark.broadcast.Broadcast;
  * JVM's model, then {@code k} training steps on batches of the shard's rows (positions
  * {@code t·batch} to {@code (t+1)·batch - 1} of its {@link ShardOrder} at global step
  * {@code t}), each at the schedule's learning rate; returns the resulting training state
- * weighted by the samples trained on. Gradient averaging ({@code gradients}): the broadcast
+ * ({@link StateBytes}) weighted by the samples trained on. Gradient averaging ({@code gradients}): the broadcast
  * weights, then one forward and backward pass on the step's batch ({@code gradientStep});
  * returns the gradients and the new running statistics, weighted likewise. Deterministic in its
  * inputs, so that Spark may run it again after a failure.
@@ -23,14 +23,14 @@ import org.apache.spark.broadcast.Broadcast;
 final class RoundWorker implements Function2<Integer, Iterator<float[][]>, Iterator<RoundResult>> {
   private final ModelSource source;
   private final RowLayout layout;
-  private final Broadcast<double[]> state;
+  private final Broadcast<byte[]> state;
   private final long firstStep;
   private final int steps;
   private final int epoch;
   private final Metric.Reduction reduction;
   private final boolean gradients;
 
-  RoundWorker(ModelSource source, RowLayout layout, Broadcast<double[]> state, long firstStep, int steps, int epoch,
+  RoundWorker(ModelSource source, RowLayout layout, Broadcast<byte[]> state, long firstStep, int steps, int epoch,
       Metric.Reduction reduction, boolean gradients) {
     this.source = source;
     this.layout = layout;
@@ -57,7 +57,7 @@ final class RoundWorker implements Function2<Integer, Iterator<float[][]>, Itera
     CompiledModel model = JvmModels.borrow(source, batch);
     try {
       ModelVector.Part part = gradients ? ModelVector.Part.GRADIENTS : ModelVector.Part.TRAINING;
-      ModelVector.into(state.value(), model, gradients ? ModelVector.Part.WEIGHTS : part);
+      StateBytes.decode(state.value(), model, gradients ? ModelVector.Part.WEIGHTS : part);
       model.setSeed(options.seed() + 0x9E3779B97F4A7C15L * partition);
       ShardOrder order = new ShardOrder(shard.size(), options.seed(), partition, options.shuffle());
       double lossSum = 0;
@@ -71,9 +71,8 @@ final class RoundWorker implements Function2<Integer, Iterator<float[][]>, Itera
         lossSum += reduction == Metric.Reduction.SUM ? loss : loss * batch;
       }
       double weight = (double) steps * batch;
-      double[] weighted = new double[ModelVector.size(model, part)];
-      ModelVector.addTo(model, part, weight, weighted);
-      return List.of(new RoundResult(weighted, weight, lossSum, (long) steps * batch)).iterator();
+      return List.of(RoundResult.of(StateBytes.encode(model, part), weight, lossSum, (long) steps * batch))
+          .iterator();
     } finally {
       JvmModels.giveBack(source, model);
     }
