@@ -32,6 +32,10 @@ final class Evaluator implements FlatMapFunction<Iterator<float[][]>, double[]> 
 
   @Override
   public Iterator<double[]> call(Iterator<float[][]> rows) {
+    return TaskCores.run(() -> sums(rows));
+  }
+
+  private Iterator<double[]> sums(Iterator<float[][]> rows) {
     if (!rows.hasNext()) {
       return List.of(new double[3]).iterator();
     }

@@ -92,7 +92,10 @@ final class LoadedModel {
         standardizer.applyInPlace(in, count);
       }
     }
-    model.predict(Math.min(model.maxBatch(), Math.max(count, FEWEST_ROWS)));
+    TaskCores.run(() -> {
+      model.predict(Math.min(model.maxBatch(), Math.max(count, FEWEST_ROWS)));
+      return null;
+    });
   }
 
   /** The class names in score order; empty when the checkpoint records none. */

@@ -47,6 +47,10 @@ final class RoundWorker implements Function2<Integer, Iterator<float[][]>, Itera
 
   @Override
   public Iterator<RoundResult> call(Integer partition, Iterator<float[][]> rows) {
+    return TaskCores.run(() -> round(partition, rows));
+  }
+
+  private Iterator<RoundResult> round(int partition, Iterator<float[][]> rows) {
     List<float[][]> shard = new ArrayList<>();
     rows.forEachRemaining(shard::add);
     if (shard.isEmpty()) {

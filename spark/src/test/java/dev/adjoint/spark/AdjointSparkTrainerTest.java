@@ -198,6 +198,14 @@ class AdjointSparkTrainerTest {
   }
 
   @Test
+  void aTasksModelComputesOnTheTasksThreadAloneAndTheDriversShares() {
+    List<Boolean> inTasks = spark.range(0, 4, 1, 2).javaRDD()
+        .map(i -> TaskCores.run(dev.adjoint.runtime.kernels.CallerOnly::active)).collect();
+    assertEquals(List.of(true, true, true, true), inTasks, "spark.task.cpus = 1: one core per task");
+    assertEquals(false, TaskCores.run(dev.adjoint.runtime.kernels.CallerOnly::active), "the driver");
+  }
+
+  @Test
   void anEmptyPartitionChangesNothing() {
     List<Row> rows = MnistRows.rows(data.train(), 0, 256);
     org.apache.spark.sql.Dataset<Row> two = MnistRows.frame(spark, rows, 2);

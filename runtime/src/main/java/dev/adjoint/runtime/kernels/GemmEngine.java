@@ -147,7 +147,7 @@ public final class GemmEngine implements AutoCloseable {
     }
     boolean shareBatches = pool != null && k > 0 && batches >= threads
         && work(m, n, k) * batches >= parallelFlops;
-    if (shareBatches && lock.tryLock()) {
+    if (shareBatches && share()) {
       try {
         batched.run(transposeA, transposeB, batches, m, n, k, a, aOffset, aStride, b, bOffset,
             bStride, c, cOffset, cStride, accumulate, Workspace.current());
@@ -213,7 +213,7 @@ public final class GemmEngine implements AutoCloseable {
     GemmTask task = workspace.task;
     task.set(transposeA, false, m, n, k, a, aOffset, null, 0, c, cOffset, accumulate, null, 0, false);
     try {
-      if (pool != null && work(m, n, k) >= parallelFlops && lock.tryLock()) {
+      if (pool != null && work(m, n, k) >= parallelFlops && share()) {
         try {
           packedProducts.run(task, b, workspace);
         } finally {
@@ -237,8 +237,8 @@ public final class GemmEngine implements AutoCloseable {
   /**
    * Runs every part of {@code work} (element-wise loops, such as an optimizer's update), one
    * part per thread of this engine, and returns when all are done. On one thread, or while
-   * another thread has the engine's helpers, it runs {@code runPart(0, 1)} here. Allocates
-   * nothing; a failure in any part is rethrown here.
+   * another thread has the engine's helpers, or inside {@link CallerOnly#run}, it runs
+   * {@code runPart(0, 1)} here. Allocates nothing; a failure in any part is rethrown here.
    *
    * @throws IllegalStateException if the engine is closed
    */
@@ -246,7 +246,7 @@ public final class GemmEngine implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("this GemmEngine is closed");
     }
-    if (parts == null || !lock.tryLock()) {
+    if (parts == null || !share()) {
       work.runPart(0, 1);
       return;
     }
@@ -255,6 +255,14 @@ public final class GemmEngine implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Takes the helpers for one call: free, and the calling thread not inside
+   * {@link CallerOnly#run}. The caller unlocks {@link #lock} after the call.
+   */
+  private boolean share() {
+    return !CallerOnly.active() && lock.tryLock();
   }
 
   /**
@@ -301,7 +309,7 @@ public final class GemmEngine implements AutoCloseable {
     task.set(transposeA, transposeB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate,
         bias, biasOffset, relu);
     try {
-      if (pool != null && work(m, n, k) >= parallelFlops && lock.tryLock()) {
+      if (pool != null && work(m, n, k) >= parallelFlops && share()) {
         try {
           parallel.run(task, workspace);
         } finally {
