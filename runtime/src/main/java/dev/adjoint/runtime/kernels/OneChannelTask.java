@@ -117,7 +117,7 @@ final class OneChannelTask implements PartedWork {
       int tap = u / blocks;
       int column = tap % kw * dilationW - padW;
       int at = u * UNIT_FIELDS;
-      unitTable[at + TAP_ROW] = tap / kw * dilationH;
+      unitTable[at] = tap / kw * dilationH; // TAP_ROW
       unitTable[at + TAP_COLUMN] = column;
       unitTable[at + CHANNEL] = u % blocks * channelBlock;
       unitTable[at + FIRST] = Math.min(outW, ceilDiv(Math.max(0, -column), strideW));

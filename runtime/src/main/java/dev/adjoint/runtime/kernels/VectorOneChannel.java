@@ -161,8 +161,9 @@ final class VectorOneChannel extends OneChannelKernel {
 
   @Override
   void filterGradient(OneChannelTask t, int unit0, int unit1) {
-    int count = unit1 - unit0;
-    GradientScratch g = GRADIENT.get().zeroed(2 * count * L);
+    // the block sums of every unit, then their totals (this thread's units only are used)
+    int totals = t.units * L;
+    GradientScratch g = GRADIENT.get().zeroed(2 * totals);
     int rows = t.n * t.outH;
     int outW = t.outW;
     long pixels = (long) rows * outW;
@@ -173,16 +174,19 @@ final class VectorOneChannel extends OneChannelKernel {
       for (int s = 0; s < outW; ) {
         int e = (int) Math.min(outW, s + (long) t.depth - (p0 + s) % t.depth);
         gradientSegment(t, g, row, s, e, unit0, unit1);
-        if ((p0 + e) % t.depth == 0 || p0 + e == pixels) {
-          addBlocks(g.sums, count * L, first);
+        if ((p0 + e) % t.depth == 0) {
+          addBlocks(g.sums, unit0 * L, unit1 * L, totals, first);
           first = false;
         }
         s = e;
       }
     }
+    if (pixels % t.depth != 0) {
+      addBlocks(g.sums, unit0 * L, unit1 * L, totals, first);
+    }
     for (int u = unit0; u < unit1; u++) {
       int co = t.unitField(u, OneChannelTask.CHANNEL);
-      System.arraycopy(g.sums, (count + u - unit0) * L, t.dw, t.unitField(u, OneChannelTask.TAP) * t.outC + co,
+      System.arraycopy(g.sums, totals + u * L, t.dw, t.unitField(u, OneChannelTask.TAP) * t.outC + co,
           Math.min(L, t.outC - co));
     }
   }
@@ -200,14 +204,14 @@ final class VectorOneChannel extends OneChannelKernel {
     int ready = 0;
     for (int u = unit0; u < unit1; u++) {
       int h = hBase + t.unitField(u, OneChannelTask.TAP_ROW);
-      int from = Math.max(s, t.unitField(u, OneChannelTask.FIRST));
-      int to = Math.min(e, t.unitField(u, OneChannelTask.END));
-      if (h < 0 || h >= t.inH || from >= to) {
+      if (h < 0 || h >= t.inH) {
         continue;
       }
+      int from = Math.max(s, t.unitField(u, OneChannelTask.FIRST));
+      int to = Math.min(e, t.unitField(u, OneChannelTask.END));
       int co = t.unitField(u, OneChannelTask.CHANNEL);
       int xr = (sample + h) * t.inW + t.unitField(u, OneChannelTask.TAP_COLUMN);
-      int at = (u - unit0) * L;
+      int at = u * L;
       if (co + L > t.outC) {
         for (int c = co; c < t.outC; c++) {
           scalarChain(t.x, xr, t.strideW, t.dy, yr + c, t.outC, from, to, g.sums, at + c - co);
@@ -231,19 +235,14 @@ final class VectorOneChannel extends OneChannelKernel {
 
   /**
    * The four units gathered in {@code g}: each alone over its own first and last columns, the
-   * four together over the columns they share, so every chain still runs in column order.
+   * four together over the columns they share (none when their columns are apart), so every
+   * chain still runs in column order.
    */
   private static void four(OneChannelTask t, GradientScratch g) {
     int lo = Math.max(Math.max(g.from[0], g.from[1]), Math.max(g.from[2], g.from[3]));
-    int hi = Math.min(Math.min(g.to[0], g.to[1]), Math.min(g.to[2], g.to[3]));
-    if (lo >= hi) {
-      for (int i = 0; i < 4; i++) {
-        chain(t.x, g.x[i], t.strideW, t.dy, g.y[i], t.outC, g.from[i], g.to[i], g.sums, g.at[i]);
-      }
-      return;
-    }
+    int hi = Math.max(lo, Math.min(Math.min(g.to[0], g.to[1]), Math.min(g.to[2], g.to[3])));
     for (int i = 0; i < 4; i++) {
-      chain(t.x, g.x[i], t.strideW, t.dy, g.y[i], t.outC, g.from[i], lo, g.sums, g.at[i]);
+      chain(t.x, g.x[i], t.strideW, t.dy, g.y[i], t.outC, g.from[i], Math.min(lo, g.to[i]), g.sums, g.at[i]);
     }
     fourChains(t.x, t.strideW, t.dy, t.outC, lo, hi, g);
     for (int i = 0; i < 4; i++) {
@@ -301,13 +300,13 @@ final class VectorOneChannel extends OneChannelKernel {
   }
 
   /**
-   * At the end of a block of pixels, as the GEMM stores a k block: each total becomes the block
-   * sum (the first block) or the total plus it, and the block sums start again from zero. The
-   * totals follow the {@code size} block sums in {@code sums}.
+   * At the end of a block of pixels, as the GEMM stores a k block: each total (at {@code
+   * totals} past its block sum) becomes the block sum (the first block) or the total plus it,
+   * and the block sums {@code [from, to)} start again from zero.
    */
-  private static void addBlocks(float[] sums, int size, boolean first) {
-    for (int i = 0; i < size; i++) {
-      sums[size + i] = first ? sums[i] : sums[size + i] + sums[i];
+  private static void addBlocks(float[] sums, int from, int to, int totals, boolean first) {
+    for (int i = from; i < to; i++) {
+      sums[totals + i] = first ? sums[i] : sums[totals + i] + sums[i];
       sums[i] = 0f;
     }
   }

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * of k. Training then does not depend on which path a first layer takes. Checked on W5's and
  * {@code cnn.nn}'s first layers at batch 64 (many k blocks, blocks ending inside an output
  * row), and on odd shapes: strides, dilations, uneven padding, channels past the last whole
- * vector, kernels of fewer than four taps (the engine's one-chain products), a batch of one.
+ * vector, kernels of fewer than four taps (the engine's one-chain products) and of four, taps
+ * whose columns inside the input do not overlap, a batch of one.
  * The data are finite, where the two paths agree on every bit; the 256-bit run of the build
  * repeats the test with narrower vectors and blocks.
  */
@@ -59,7 +60,9 @@ class OneChannelOrderTest {
         new Shape("1-D, 3 taps: one chain", 100, 1, 40, 24, 1, 3, 1, 1, 0, 0, 1, 1, 1, 1),
         new Shape("1x1", 70, 6, 7, 17, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1),
         new Shape("a batch of one", 1, 28, 28, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1),
-        new Shape("5x5, rows of 3 pixels", 300, 7, 7, 12, 5, 5, 2, 2, 1, 1, 1, 1, 1, 1));
+        new Shape("5x5, rows of 3 pixels", 300, 7, 7, 12, 5, 5, 2, 2, 1, 1, 1, 1, 1, 1),
+        new Shape("2x2: four taps, summed in blocks", 40, 12, 12, 16, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1),
+        new Shape("dilation 3, padding 3: taps' columns apart", 90, 6, 4, 16, 2, 3, 1, 1, 0, 0, 3, 3, 1, 3));
   }
 
   @ParameterizedTest(name = "{0}")
