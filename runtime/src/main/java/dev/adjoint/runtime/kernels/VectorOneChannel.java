@@ -167,22 +167,24 @@ final class VectorOneChannel extends OneChannelKernel {
     int rows = t.n * t.outH;
     int outW = t.outW;
     long pixels = (long) rows * outW;
+    long boundary = t.depth; // the pixel at which the current block ends
     boolean first = true;
     // rows outer, units inner: dy is read once per call, each row of it from L1 for every unit
     for (int row = 0; row < rows; row++) {
       long p0 = (long) row * outW;
       for (int s = 0; s < outW; ) {
-        int e = (int) Math.min(outW, s + (long) t.depth - (p0 + s) % t.depth);
+        int e = (int) Math.min(outW, boundary - p0);
         gradientSegment(t, g, row, s, e, unit0, unit1);
-        if ((p0 + e) % t.depth == 0) {
-          addBlocks(g.sums, unit0 * L, unit1 * L, totals, first);
+        if (p0 + e == boundary) {
+          addBlocks(g.sums, totals, first);
           first = false;
+          boundary += t.depth;
         }
         s = e;
       }
     }
     if (pixels % t.depth != 0) {
-      addBlocks(g.sums, unit0 * L, unit1 * L, totals, first);
+      addBlocks(g.sums, totals, first);
     }
     for (int u = unit0; u < unit1; u++) {
       int co = t.unitField(u, OneChannelTask.CHANNEL);
@@ -302,10 +304,10 @@ final class VectorOneChannel extends OneChannelKernel {
   /**
    * At the end of a block of pixels, as the GEMM stores a k block: each total (at {@code
    * totals} past its block sum) becomes the block sum (the first block) or the total plus it,
-   * and the block sums {@code [from, to)} start again from zero.
+   * and the block sums start again from zero (other threads' units, all zero here, alike).
    */
-  private static void addBlocks(float[] sums, int from, int to, int totals, boolean first) {
-    for (int i = from; i < to; i++) {
+  private static void addBlocks(float[] sums, int totals, boolean first) {
+    for (int i = 0; i < totals; i++) {
       sums[totals + i] = first ? sums[i] : sums[totals + i] + sums[i];
       sums[i] = 0f;
     }

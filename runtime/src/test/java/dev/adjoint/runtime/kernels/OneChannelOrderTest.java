@@ -55,7 +55,7 @@ class OneChannelOrderTest {
         new Shape("21 channels, a partial vector", 3, 5, 19, 21, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1),
         new Shape("stride 2, uneven padding", 40, 9, 23, 16, 3, 3, 2, 2, 0, 1, 2, 1, 1, 1),
         new Shape("dilation 2, padding wider than a tap", 30, 7, 20, 16, 2, 3, 1, 1, 2, 0, 0, 3, 2, 2),
-        new Shape("7x5 by 3x2, stride 2, 5 channels", 50, 7, 5, 5, 3, 2, 2, 2, 0, 0, 0, 0, 1, 1),
+        new Shape("7x5 by 3x2, stride 2, 15 channels", 50, 7, 5, 15, 3, 2, 2, 2, 0, 0, 0, 0, 1, 1),
         new Shape("1-D, 5 taps", 60, 1, 30, 8, 1, 5, 1, 1, 0, 0, 2, 2, 1, 1),
         new Shape("1-D, 3 taps: one chain", 100, 1, 40, 24, 1, 3, 1, 1, 0, 0, 1, 1, 1, 1),
         new Shape("1x1", 70, 6, 7, 17, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1),
