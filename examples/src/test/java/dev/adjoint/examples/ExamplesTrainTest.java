@@ -72,12 +72,13 @@ class ExamplesTrainTest {
   }
 
   @Test
-  void theMnistConvolutionalNetworkBeatsThePerceptronInTenEpochs() {
-    // Its 20 epochs reach 98.4% on the held-out digits (seed 42; `adjoint train`, README) but
-    // take about 120 s on 2 busy cores, too long for the suite: the first 10 of them (the
-    // learning rate decays per epoch, so they are the same 10) reach 97.9% in about 60 s,
-    // where the perceptron reaches about 96.7%.
-    TrainingRun.Result r = train("mnist/cnn.nn", 10);
+  void theMnistConvolutionalNetworkBeatsThePerceptronInFiveEpochs() {
+    // Its 20 epochs reach 98.5% or more on the held-out digits (seeds 42, 7 and 2026;
+    // `adjoint train`, examples/mnist/README.md) but take minutes on 2 busy cores, too long for
+    // the suite: the first 5 of them (the learning rate decays per epoch, so they are the same
+    // 5) already reach 98.0-98.4% on the validation digits and 98.3% on the held-out ones (seed
+    // 42), in 78 s at a load average of 14 on 2 cores, where the perceptron reaches about 96.7%.
+    TrainingRun.Result r = train("mnist/cnn.nn", 5);
     assertTrue(r.metric("test", "accuracy") >= 0.975, "test accuracy " + r.metric("test", "accuracy"));
   }
 

@@ -82,6 +82,16 @@ public final class GemmEngine implements AutoCloseable {
     return kernel.vectorized();
   }
 
+  /**
+   * Depth of the k blocks of a product of at least {@link MicroKernel#SMALL_M} rows: each
+   * element sums k in one chain per block, then adds the blocks in order. {@code
+   * OneChannelKernel} sums its filter gradient in the same blocks, so that it rounds as this
+   * engine's product would.
+   */
+  int depthBlock() {
+    return kernel.kc;
+  }
+
   @Override
   public String toString() {
     return "GemmEngine[" + kernel.describe() + ", " + threads + " thread"

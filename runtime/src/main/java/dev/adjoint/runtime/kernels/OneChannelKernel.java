@@ -6,7 +6,9 @@ package dev.adjoint.runtime.kernels;
  * tap (9 for a 3x3 kernel), so im2col costs a copy call per element and the GEMM's depth of 9
  * leaves its tiles starved (W5's first layer ran at 5 % of a core's peak that way). Each output
  * pixel is instead the taps' sum of broadcast inputs times rows of filters, the channels in
- * vectors; the filter gradient is one sum over the pixels per tap and vector of channels.
+ * vectors; the filter gradient is one sum over the pixels per tap and vector of channels, in
+ * the im2col product's order (chains over the same blocks of pixels as the GEMM's k blocks), so
+ * that both paths round alike: bit for bit the im2col path's filter gradient on finite values.
  *
  * <p>The implementation is the Vector API's ({@code VectorOneChannel}), loaded by name only
  * when the shared GEMM engine is vectorized (the module present, {@code -Dadjoint.vector}
@@ -31,8 +33,8 @@ abstract class OneChannelKernel {
 
   /**
    * Units {@code [unit0, unit1)} of {@code t}'s filter gradient (see {@link
-   * OneChannelTask#units}), each summed over every output pixel, in the same order whatever the
-   * range.
+   * OneChannelTask#units}), each summed over every output pixel in blocks of {@link
+   * OneChannelTask#depth} pixels as the GEMM sums k, in the same order whatever the range.
    */
   abstract void filterGradient(OneChannelTask t, int unit0, int unit1);
 

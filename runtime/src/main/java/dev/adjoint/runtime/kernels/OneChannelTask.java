@@ -36,6 +36,27 @@ final class OneChannelTask implements PartedWork {
   int units;
   /** Channels per unit of the filter gradient (the kernel's vector length). */
   int channelBlock;
+  /**
+   * Pixels per block of the filter gradient's sums: the shared engine's k blocking, or every
+   * pixel in one block when the im2col product would have fewer than {@link MicroKernel#SMALL_M}
+   * rows (taps), which the engine sums in one chain.
+   */
+  int depth;
+  /** Per unit of the filter gradient, {@link #UNIT_FIELDS} ints: see {@link #unitField}. */
+  int[] unitTable = new int[0];
+  /** Field of {@link #unitTable}: the unit's tap row offset in the input, i·dilationH. */
+  static final int TAP_ROW = 0;
+  /** Field: the unit's tap column offset from an output column's first input column, j·dilationW - padW. */
+  static final int TAP_COLUMN = 1;
+  /** Field: the unit's first output channel. */
+  static final int CHANNEL = 2;
+  /** Field: the first output column whose tap falls inside the input. */
+  static final int FIRST = 3;
+  /** Field: one past the last output column whose tap falls inside the input. */
+  static final int END = 4;
+  /** Field: the unit's tap, i·kw + j. */
+  static final int TAP = 5;
+  static final int UNIT_FIELDS = 6;
   /** Per tap (i, j) of the kernel, its input's offset from tap (0, 0): i·dilationH·inW + j·dilationW. */
   int[] tapOffsets = new int[0];
   private boolean gradient;
@@ -86,9 +107,35 @@ final class OneChannelTask implements PartedWork {
     this.dy = dy;
     this.dw = dw;
     this.channelBlock = kernel.lanes();
-    this.units = kh * kw * ((outC + channelBlock - 1) / channelBlock);
+    int blocks = (outC + channelBlock - 1) / channelBlock;
+    this.units = kh * kw * blocks;
+    this.depth = kh * kw < MicroKernel.SMALL_M ? Integer.MAX_VALUE : Gemm.engine().depthBlock();
+    if (unitTable.length < units * UNIT_FIELDS) {
+      unitTable = new int[units * UNIT_FIELDS];
+    }
+    for (int u = 0; u < units; u++) {
+      int tap = u / blocks;
+      int column = tap % kw * dilationW - padW;
+      int at = u * UNIT_FIELDS;
+      unitTable[at] = tap / kw * dilationH; // TAP_ROW
+      unitTable[at + TAP_COLUMN] = column;
+      unitTable[at + CHANNEL] = u % blocks * channelBlock;
+      unitTable[at + FIRST] = Math.min(outW, ceilDiv(Math.max(0, -column), strideW));
+      unitTable[at + END] = Math.max(unitTable[at + FIRST],
+          Math.min(outW, Math.floorDiv(inW - 1 - column, strideW) + 1));
+      unitTable[at + TAP] = tap;
+    }
     gradient = true;
     run(kernel);
+  }
+
+  /** Field {@code field} of unit {@code unit} in {@link #unitTable}. */
+  int unitField(int unit, int field) {
+    return unitTable[unit * UNIT_FIELDS + field];
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
   }
 
   private void run(OneChannelKernel k) {

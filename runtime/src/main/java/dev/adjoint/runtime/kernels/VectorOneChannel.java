@@ -9,17 +9,19 @@ import jdk.incubator.vector.VectorSpecies;
  * input at once, one vector of channels each (eight independent fused multiply-add chains, so
  * the adder's latency is hidden), one filter row loaded per tap for the eight; pixels at the
  * edges one at a time over their taps inside the input (padding adds nothing). Filter gradient:
- * per tap and vector of channels, the sum over every pixel in four interleaved chains, row by
- * row of the output so that dy is read once. Channels
- * past the last whole vector are computed by scalar loops with the same operations. Only
- * {@link OneChannelKernel} loads this class, by name.
+ * per tap and vector of channels, the sum over the pixels in the order and blocks in which the
+ * im2col product sums them (one chain per block of {@link OneChannelTask#depth} pixels, the
+ * blocks then added in order), so that it gives the GEMM's bits; four units' chains run
+ * interleaved to hide the adder's latency, row by row of the output so that dy is read once.
+ * Channels past the last whole vector are computed by scalar loops with the same operations.
+ * Only {@link OneChannelKernel} loads this class, by name.
  */
 final class VectorOneChannel extends OneChannelKernel {
   private static final VectorSpecies<Float> S = VectorKernel.SPECIES;
   private static final int L = S.length();
   private static final int BLOCK = 8;
-  /** Each thread's running sums of {@link #filterGradient}, grown on first need and reused. */
-  private static final ThreadLocal<float[][]> SUMS = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+  /** Each thread's sums of {@link #filterGradient}, grown on first need and reused. */
+  private static final ThreadLocal<GradientScratch> GRADIENT = ThreadLocal.withInitial(GradientScratch::new);
 
   @Override
   int lanes() {
@@ -159,113 +161,175 @@ final class VectorOneChannel extends OneChannelKernel {
 
   @Override
   void filterGradient(OneChannelTask t, int unit0, int unit1) {
-    int blocks = t.units / (t.kh * t.kw);
-    int outC = t.outC;
-    float[] sums = sums((unit1 - unit0) * 4 * L);
+    // the block sums of every unit, then their totals (this thread's units only are used)
+    int totals = t.units * L;
+    GradientScratch g = GRADIENT.get().zeroed(2 * totals);
+    int rows = t.n * t.outH;
+    int outW = t.outW;
+    long pixels = (long) rows * outW;
+    long boundary = t.depth; // the pixel at which the current block ends
+    boolean first = true;
     // rows outer, units inner: dy is read once per call, each row of it from L1 for every unit
-    for (int row = 0; row < t.n * t.outH; row++) {
-      int sample = row / t.outH * t.inH;
-      int hBase = row % t.outH * t.strideH - t.padH;
-      int yr = row * t.outW * outC;
-      for (int u = unit0; u < unit1; u++) {
-        int tap = u / blocks;
-        int co = u % blocks * L;
-        int h = hBase + tap / t.kw * t.dilationH;
-        if (co + L > outC || h < 0 || h >= t.inH) {
-          continue;
+    for (int row = 0; row < rows; row++) {
+      long p0 = (long) row * outW;
+      for (int s = 0; s < outW; ) {
+        int e = (int) Math.min(outW, boundary - p0);
+        gradientSegment(t, g, row, s, e, unit0, unit1);
+        if (p0 + e == boundary) {
+          addBlocks(g.sums, totals, first);
+          first = false;
+          boundary += t.depth;
         }
-        int jOffset = tap % t.kw * t.dilationW - t.padW;
-        int ow0 = firstColumn(jOffset, t.strideW, t.outW);
-        int ow1 = endColumn(jOffset, t.strideW, t.outW, t.inW, ow0);
-        gradientRow(t.x, (sample + h) * t.inW + jOffset, t.strideW, t.dy, yr + co, outC, ow0, ow1, sums,
-            (u - unit0) * 4 * L);
+        s = e;
       }
+    }
+    if (pixels % t.depth != 0) {
+      addBlocks(g.sums, totals, first);
     }
     for (int u = unit0; u < unit1; u++) {
-      int tap = u / blocks;
-      int co = u % blocks * L;
-      if (co + L <= outC) {
-        int at = (u - unit0) * 4 * L;
-        FloatVector.fromArray(S, sums, at).add(FloatVector.fromArray(S, sums, at + L))
-            .add(FloatVector.fromArray(S, sums, at + 2 * L).add(FloatVector.fromArray(S, sums, at + 3 * L)))
-            .intoArray(t.dw, tap * outC + co);
-      } else {
-        for (int c = co; c < outC; c++) {
-          gradientScalar(t, tap / t.kw, tap % t.kw, c);
-        }
-      }
+      int co = t.unitField(u, OneChannelTask.CHANNEL);
+      System.arraycopy(g.sums, totals + u * L, t.dw, t.unitField(u, OneChannelTask.TAP) * t.outC + co,
+          Math.min(L, t.outC - co));
     }
-  }
-
-  /** This thread's running sums, four vectors per unit, zeroed. */
-  private static float[] sums(int size) {
-    float[][] holder = SUMS.get();
-    if (holder[0].length < size) {
-      holder[0] = new float[size];
-    }
-    java.util.Arrays.fill(holder[0], 0, size, 0f);
-    return holder[0];
   }
 
   /**
-   * One output row's share of a unit of the filter gradient, added to its four running sums at
-   * {@code sums[at ...]} (kept in memory between rows: vectors live across one loop only, or C2
-   * boxes them).
+   * Output columns {@code [s, e)} of one row, within one block of pixels, added to the block
+   * sums of units {@code [unit0, unit1)}: whole vectors four units at a time (four chains, so the
+   * adder's latency is hidden), channels past the last whole vector one chain each.
    */
-  private static void gradientRow(float[] x, int xr, int sw, float[] dy, int yr, int outC, int ow0, int ow1,
-      float[] sums, int at) {
-    FloatVector a0 = FloatVector.fromArray(S, sums, at);
-    FloatVector a1 = FloatVector.fromArray(S, sums, at + L);
-    FloatVector a2 = FloatVector.fromArray(S, sums, at + 2 * L);
-    FloatVector a3 = FloatVector.fromArray(S, sums, at + 3 * L);
-    int ow = ow0;
-    for (; ow + 4 <= ow1; ow += 4) {
-      int xi = xr + ow * sw;
-      int y = yr + ow * outC;
-      a0 = FloatVector.fromArray(S, dy, y).fma(FloatVector.broadcast(S, x[xi]), a0);
-      a1 = FloatVector.fromArray(S, dy, y + outC).fma(FloatVector.broadcast(S, x[xi + sw]), a1);
-      a2 = FloatVector.fromArray(S, dy, y + 2 * outC).fma(FloatVector.broadcast(S, x[xi + 2 * sw]), a2);
-      a3 = FloatVector.fromArray(S, dy, y + 3 * outC).fma(FloatVector.broadcast(S, x[xi + 3 * sw]), a3);
-    }
-    a1.intoArray(sums, at + L);
-    a2.intoArray(sums, at + 2 * L);
-    a3.intoArray(sums, at + 3 * L);
-    for (; ow < ow1; ow++) {
-      a0 = FloatVector.fromArray(S, dy, yr + ow * outC).fma(FloatVector.broadcast(S, x[xr + ow * sw]), a0);
-    }
-    a0.intoArray(sums, at);
-  }
-
-  /** The first output column whose tap at {@code offset} from its start falls inside the input. */
-  private static int firstColumn(int offset, int stride, int outW) {
-    return Math.min(outW, ceilDiv(Math.max(0, -offset), stride));
-  }
-
-  /** One past the last output column whose tap at {@code offset} falls inside the input. */
-  private static int endColumn(int offset, int stride, int outW, int inW, int first) {
-    return Math.max(first, Math.min(outW, Math.floorDiv(inW - 1 - offset, stride) + 1));
-  }
-
-  /** One channel of dw at tap (i, j), past the vectors: one chain over the pixels. */
-  private static void gradientScalar(OneChannelTask t, int i, int j, int co) {
-    int outC = t.outC;
-    int sw = t.strideW;
-    int jOffset = j * t.dilationW - t.padW;
-    int ow0 = firstColumn(jOffset, sw, t.outW);
-    int ow1 = endColumn(jOffset, sw, t.outW, t.inW, ow0);
-    float sum = 0f;
-    for (int row = 0; row < t.n * t.outH; row++) {
-      int h = row % t.outH * t.strideH - t.padH + i * t.dilationH;
+  private static void gradientSegment(OneChannelTask t, GradientScratch g, int row, int s, int e, int unit0,
+      int unit1) {
+    int sample = row / t.outH * t.inH;
+    int hBase = row % t.outH * t.strideH - t.padH;
+    int yr = row * t.outW * t.outC;
+    int ready = 0;
+    for (int u = unit0; u < unit1; u++) {
+      int h = hBase + t.unitField(u, OneChannelTask.TAP_ROW);
       if (h < 0 || h >= t.inH) {
         continue;
       }
-      int xr = (row / t.outH * t.inH + h) * t.inW + jOffset;
-      int yr = row * t.outW * outC + co;
-      for (int ow = ow0; ow < ow1; ow++) {
-        sum = Math.fma(t.dy[yr + ow * outC], t.x[xr + ow * sw], sum);
+      int from = Math.max(s, t.unitField(u, OneChannelTask.FIRST));
+      int to = Math.min(e, t.unitField(u, OneChannelTask.END));
+      int co = t.unitField(u, OneChannelTask.CHANNEL);
+      int xr = (sample + h) * t.inW + t.unitField(u, OneChannelTask.TAP_COLUMN);
+      int at = u * L;
+      if (co + L > t.outC) {
+        for (int c = co; c < t.outC; c++) {
+          scalarChain(t.x, xr, t.strideW, t.dy, yr + c, t.outC, from, to, g.sums, at + c - co);
+        }
+        continue;
+      }
+      g.x[ready] = xr;
+      g.y[ready] = yr + co;
+      g.from[ready] = from;
+      g.to[ready] = to;
+      g.at[ready] = at;
+      if (++ready == 4) {
+        four(t, g);
+        ready = 0;
       }
     }
-    t.dw[(i * t.kw + j) * outC + co] = sum;
+    for (int i = 0; i < ready; i++) {
+      chain(t.x, g.x[i], t.strideW, t.dy, g.y[i], t.outC, g.from[i], g.to[i], g.sums, g.at[i]);
+    }
+  }
+
+  /**
+   * The four units gathered in {@code g}: each alone over its own first and last columns, the
+   * four together over the columns they share (none when their columns are apart), so every
+   * chain still runs in column order.
+   */
+  private static void four(OneChannelTask t, GradientScratch g) {
+    int lo = Math.max(Math.max(g.from[0], g.from[1]), Math.max(g.from[2], g.from[3]));
+    int hi = Math.max(lo, Math.min(Math.min(g.to[0], g.to[1]), Math.min(g.to[2], g.to[3])));
+    for (int i = 0; i < 4; i++) {
+      chain(t.x, g.x[i], t.strideW, t.dy, g.y[i], t.outC, g.from[i], Math.min(lo, g.to[i]), g.sums, g.at[i]);
+    }
+    fourChains(t.x, t.strideW, t.dy, t.outC, lo, hi, g);
+    for (int i = 0; i < 4; i++) {
+      chain(t.x, g.x[i], t.strideW, t.dy, g.y[i], t.outC, hi, g.to[i], g.sums, g.at[i]);
+    }
+  }
+
+  /** Columns {@code [from, to)} of the four units in {@code g}, one chain each, interleaved. */
+  private static void fourChains(float[] x, int sw, float[] dy, int outC, int from, int to, GradientScratch g) {
+    float[] sums = g.sums;
+    int x0 = g.x[0];
+    int x1 = g.x[1];
+    int x2 = g.x[2];
+    int x3 = g.x[3];
+    int y0 = g.y[0];
+    int y1 = g.y[1];
+    int y2 = g.y[2];
+    int y3 = g.y[3];
+    FloatVector a0 = FloatVector.fromArray(S, sums, g.at[0]);
+    FloatVector a1 = FloatVector.fromArray(S, sums, g.at[1]);
+    FloatVector a2 = FloatVector.fromArray(S, sums, g.at[2]);
+    FloatVector a3 = FloatVector.fromArray(S, sums, g.at[3]);
+    for (int ow = from; ow < to; ow++) {
+      int xi = ow * sw;
+      int yi = ow * outC;
+      a0 = FloatVector.fromArray(S, dy, y0 + yi).fma(FloatVector.broadcast(S, x[x0 + xi]), a0);
+      a1 = FloatVector.fromArray(S, dy, y1 + yi).fma(FloatVector.broadcast(S, x[x1 + xi]), a1);
+      a2 = FloatVector.fromArray(S, dy, y2 + yi).fma(FloatVector.broadcast(S, x[x2 + xi]), a2);
+      a3 = FloatVector.fromArray(S, dy, y3 + yi).fma(FloatVector.broadcast(S, x[x3 + xi]), a3);
+    }
+    a0.intoArray(sums, g.at[0]);
+    a1.intoArray(sums, g.at[1]);
+    a2.intoArray(sums, g.at[2]);
+    a3.intoArray(sums, g.at[3]);
+  }
+
+  /** Columns {@code [from, to)} of one unit added to its block sum at {@code sums[at]}: one chain. */
+  private static void chain(float[] x, int xr, int sw, float[] dy, int yr, int outC, int from, int to,
+      float[] sums, int at) {
+    FloatVector a = FloatVector.fromArray(S, sums, at);
+    for (int ow = from; ow < to; ow++) {
+      a = FloatVector.fromArray(S, dy, yr + ow * outC).fma(FloatVector.broadcast(S, x[xr + ow * sw]), a);
+    }
+    a.intoArray(sums, at);
+  }
+
+  /** One channel past the vectors: {@link #chain}'s operations on one lane. */
+  private static void scalarChain(float[] x, int xr, int sw, float[] dy, int yr, int outC, int from, int to,
+      float[] sums, int at) {
+    float a = sums[at];
+    for (int ow = from; ow < to; ow++) {
+      a = Math.fma(dy[yr + ow * outC], x[xr + ow * sw], a);
+    }
+    sums[at] = a;
+  }
+
+  /**
+   * At the end of a block of pixels, as the GEMM stores a k block: each total (at {@code
+   * totals} past its block sum) becomes the block sum (the first block) or the total plus it,
+   * and the block sums start again from zero (other threads' units, all zero here, alike).
+   */
+  private static void addBlocks(float[] sums, int totals, boolean first) {
+    for (int i = 0; i < totals; i++) {
+      sums[totals + i] = first ? sums[i] : sums[totals + i] + sums[i];
+      sums[i] = 0f;
+    }
+  }
+
+  /** One thread's block sums and totals, and the four units {@link #four} works on. */
+  private static final class GradientScratch {
+    float[] sums = new float[0];
+    final int[] x = new int[4];
+    final int[] y = new int[4];
+    final int[] from = new int[4];
+    final int[] to = new int[4];
+    final int[] at = new int[4];
+
+    /** This scratch with at least {@code size} sums, zeroed. */
+    GradientScratch zeroed(int size) {
+      if (sums.length < size) {
+        sums = new float[size];
+      }
+      java.util.Arrays.fill(sums, 0, size, 0f);
+      return this;
+    }
   }
 
   /** The first tap index whose position {@code base + index · dilation} is not negative. */
