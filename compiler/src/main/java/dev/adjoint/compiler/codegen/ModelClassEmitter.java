@@ -32,9 +32,10 @@ import javax.lang.model.element.Modifier;
 /**
  * Writes the Java class of one model: fields for its interface and buffers, a constructor
  * that allocates them once, and the entry points {@code trainStep}, {@code evaluate} and
- * {@code predict}, each a sequence of calls to one small method per node (so no method
- * nears the JIT's 8,000-byte limit), the training step ending with the optimizer's update.
- * Every node's method starts with a comment naming the .nn line it came from.
+ * {@code predict}, each a sequence of calls to small kernel methods, one per distinct
+ * computation ({@link KernelMethods}), so no method nears the JIT's 8,000-byte limit; the
+ * training step ends with the optimizer's update. Every call is preceded by comments naming
+ * its node and the .nn line it came from.
  */
 final class ModelClassEmitter {
   /** Calls per method before an entry point is split into parts. */
