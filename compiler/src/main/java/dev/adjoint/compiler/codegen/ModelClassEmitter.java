@@ -32,9 +32,10 @@ import javax.lang.model.element.Modifier;
 /**
  * Writes the Java class of one model: fields for its interface and buffers, a constructor
  * that allocates them once, and the entry points {@code trainStep}, {@code evaluate} and
- * {@code predict}, each a sequence of calls to one small method per node (so no method
- * nears the JIT's 8,000-byte limit), the training step ending with the optimizer's update.
- * Every node's method starts with a comment naming the .nn line it came from.
+ * {@code predict}, each a sequence of calls to small kernel methods, one per distinct
+ * computation ({@link KernelMethods}), so no method nears the JIT's 8,000-byte limit; the
+ * training step ends with the optimizer's update. Every call is preceded by comments naming
+ * its node and the .nn line it came from.
  */
 final class ModelClassEmitter {
   /** Calls per method before an entry point is split into parts. */
@@ -51,6 +52,8 @@ final class ModelClassEmitter {
   private final Names names = new Names();
   private final Fields fields;
   private final BufferPool pool = new BufferPool(names);
+  /** The per-node code, one method per distinct computation. */
+  private final KernelMethods kernels = new KernelMethods(names);
   /** The buffers of loops: each loop's carry and slices, and its body's temporaries. */
   private final List<BufferPool> loopPools = new ArrayList<>();
   private final TypeSpec.Builder type;
@@ -466,11 +469,9 @@ final class ModelClassEmitter {
 
   private MethodSpec entryPoint(String name, Lowering.Plan plan, MethodSpec update) {
     Map<Node, Integer> numbers = TextDump.numbering(plan.graph());
-    List<String> calls = new ArrayList<>();
+    List<Call> calls = new ArrayList<>();
     for (Lowering.Step step : plan.steps()) {
-      MethodSpec method = stepMethod(name, step, plan, numbers);
-      place(method);
-      calls.add(method.name());
+      calls.add(stepCall(name, step, plan, numbers));
     }
     // a training step is gradientStep (forward and backward) then the update; trainStep calls both
     MethodSpec.Builder entry = MethodSpec.methodBuilder(update != null ? "gradientStep" : name)
@@ -479,9 +480,7 @@ final class ModelClassEmitter {
         .returns(name.equals("predict") ? TypeName.VOID : TypeName.DOUBLE)
         .addStatement("checkBatch(batch)")
         .addStatement("int B = batch");
-    for (String call : chunked(name, calls)) {
-      entry.addStatement("$L", call(call, false, "B"));
-    }
+    chunkedCalls(name, calls).forEach(entry::addCode);
     if (update != null) {
       gradientCopies.forEach(copy -> entry.addStatement("$L", copy));
     }
@@ -532,6 +531,84 @@ final class ModelClassEmitter {
       return a.ref() + "[" + index + "]";
     }
     return ((Operand.Scalar) operand).expression();
+  }
+
+  /**
+   * One step of an entry point as the call that computes it: the comments naming its node and
+   * .nn line, then the call of the node's kernel method (shared with the nodes whose code is
+   * the same, see {@link KernelMethods}) with the node's arrays, or of a method of its own for
+   * a loop or a random draw.
+   */
+  private Call stepCall(String entry, Lowering.Step step, Lowering.Plan plan, Map<Node, Integer> numbers) {
+    Node node = step.node();
+    if (!KernelMethods.shareable(node)) {
+      MethodSpec method = stepMethod(entry, step, plan, numbers);
+      place(method);
+      return new Call(null, CodeBlock.of(""), method.name(), List.of());
+    }
+    SourceSpan span = node.span();
+    String place = String.format("// %s  %s\n", JavaText.comment(span.shortLocation(), 120),
+        JavaText.comment(span.file().line(span.line()).strip(), 140));
+    CodeBlock.Builder comments = CodeBlock.builder();
+    comments.add("// $L\n", JavaText.comment(TextDump.line(numbers, node), 180));
+    Node epilogue = plan.epilogue(node);
+    Operand.Array bias = null;
+    if (epilogue != null) {
+      comments.add("// $L  (the bias add, computed by the product)\n",
+          JavaText.comment(TextDump.line(numbers, epilogue), 180));
+      bias = ((Operand.View) plan.operand(epilogue.input(1))).source();
+    }
+    KernelMethods.Use use = kernels.use(node, NodeEmitter.inputs(node, plan), step.out(), bias);
+    if (use.created() != null) {
+      place(use.created());
+    }
+    return new Call(place, comments.build(), use.method(), use.arguments());
+  }
+
+  /**
+   * A step's call: the comment citing its .nn line (null for a method that comments itself),
+   * the comments naming its node, the method, and the model's arrays it passes before {@code B}.
+   */
+  private record Call(String place, CodeBlock comments, String method, List<Operand.Array> arguments) {}
+
+  /** Calls as the statements of one method, each .nn line cited once for the calls in a row made from it. */
+  private List<CodeBlock> render(List<Call> calls, boolean fromPart) {
+    Receiver receiver = fromPart ? placed() : Receiver.MODEL;
+    List<CodeBlock> out = new ArrayList<>();
+    String cited = null;
+    for (Call call : calls) {
+      StringBuilder arguments = new StringBuilder();
+      for (Operand.Array a : call.arguments()) {
+        arguments.append(a.in(receiver).ref()).append(", ");
+      }
+      CodeBlock.Builder code = CodeBlock.builder();
+      if (call.place() != null && !call.place().equals(cited)) {
+        code.add("$L", call.place());
+      }
+      cited = call.place();
+      out.add(code.add(call.comments())
+          .addStatement("$L", call(call.method(), fromPart, arguments.append("B").toString())).build());
+    }
+    return out;
+  }
+
+  /** An entry point's calls as they are, or grouped into part methods (and those grouped again). */
+  private List<CodeBlock> chunkedCalls(String entry, List<Call> calls) {
+    if (calls.size() <= CALLS_PER_METHOD) {
+      return render(calls, false);
+    }
+    List<CodeBlock> out = new ArrayList<>();
+    List<String> parts = new ArrayList<>();
+    for (int from = 0; from < calls.size(); from += CALLS_PER_METHOD) {
+      MethodSpec.Builder part = MethodSpec.methodBuilder(names.method(entry + "Part" + parts.size()))
+          .addModifiers(Modifier.PRIVATE).addParameter(int.class, "B");
+      render(calls.subList(from, Math.min(calls.size(), from + CALLS_PER_METHOD)), true).forEach(part::addCode);
+      MethodSpec method = part.build();
+      place(method);
+      parts.add(method.name());
+    }
+    chunked(entry, parts).forEach(call -> out.add(CodeBlock.of("$L;\n", call(call, false, "B"))));
+    return out;
   }
 
   /** The calls of an entry point, grouped into part methods when there are many. */

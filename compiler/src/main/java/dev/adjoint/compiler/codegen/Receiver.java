@@ -15,7 +15,12 @@ enum Receiver {
   /** Code in a method of the model class itself. */
   MODEL("this", "", ""),
   /** Code in a static method of a part class, taking the model as {@link PartClasses#MODEL}. */
-  PART(PartClasses.MODEL, PartClasses.MODEL + ".", "()");
+  PART(PartClasses.MODEL, PartClasses.MODEL + ".", "()"),
+  /**
+   * Code in a kernel method shared by the nodes it computes (see {@link KernelMethods}): its
+   * arrays are its parameters, read by their bare names ({@code arg0}); it reads no model state.
+   */
+  ARGUMENTS("", null, null);
 
   private final String self;
   private final String inherited;
@@ -34,26 +39,37 @@ enum Receiver {
 
   /** A field the generated class declares: {@code this.h_W} or {@code m.h_W}. */
   String field(String name) {
-    return self + "." + name;
+    return this == ARGUMENTS ? name : self + "." + name;
   }
 
   /** The random seed of {@code CompiledModel}: {@code seed} or {@code m.seed()}. */
   String seed() {
+    modelState("seed");
     return inherited + "seed" + getter;
   }
 
   /** The number of training steps taken: {@code step} or {@code m.step()}. */
   String step() {
+    modelState("step");
     return inherited + "step" + getter;
   }
 
   /** The current learning rate: {@code learningRate} or {@code m.learningRate()}. */
   String learningRate() {
+    modelState("learningRate");
     return inherited + "learningRate" + getter;
   }
 
   /** The method that registers a buffer of a group ({@code Param}): {@code registerParam} or {@code m.registerParamBuffer}. */
   String register(String group) {
+    modelState("register" + group);
     return this == MODEL ? "register" + group : self + ".register" + group + "Buffer";
+  }
+
+  /** Fails when code for a kernel method would read the model, which it does not take. */
+  private void modelState(String what) {
+    if (this == ARGUMENTS) {
+      throw new IllegalStateException("a shared kernel method cannot read the model's " + what);
+    }
   }
 }

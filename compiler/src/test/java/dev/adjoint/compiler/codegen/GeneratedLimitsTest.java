@@ -36,12 +36,12 @@ class GeneratedLimitsTest {
       """;
 
   /**
-   * Written as one class, 800 layers (about 20,000 methods and 7,000 fields) would need more
-   * than the 65,535 constant-pool entries a class file may have (700 needed 60,000): only
-   * part classes make it compile.
+   * Written as one class, 1,000 layers (about 9,000 fields, each read by name from the
+   * entry points' calls) would need more than the 65,535 constant-pool entries a class file
+   * may have (800 needed 56,000): only part classes make it compile.
    */
   private static final String VERY_DEEP = """
-      model very_deep(width = 4, depth = 800) {
+      model very_deep(width = 4, depth = 1000) {
         input  x: f32[B, 4]
         target y: class[B] of 3
         h = x
@@ -76,7 +76,8 @@ class GeneratedLimitsTest {
     assertTrue(c.ok(), c.diagnostics().format());
     ModelFactory factory = ModelCompiler.compile(c.models().get(0));
     Map<String, Integer> sizes = factory.methodSizes();
-    assertTrue(sizes.size() > 1000, "a 100-layer model should take many small methods, got " + sizes.size());
+    // the layers share their kernel methods; the entry points' calls are split into parts of 50
+    assertTrue(sizes.size() > 300, "a 100-layer model should take many small methods, got " + sizes.size());
     sizes.forEach((method, size) -> assertTrue(size < HUGE_METHOD_LIMIT,
         method + " is " + size + " bytes of bytecode, over the JIT's " + HUGE_METHOD_LIMIT));
     int largest = sizes.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
@@ -109,7 +110,7 @@ class GeneratedLimitsTest {
         method + " is " + size + " bytes of bytecode, over the JIT's " + HUGE_METHOD_LIMIT));
     CompiledModel model = factory.newModel(2);
     double loss = model.trainStep(2);
-    assertEquals(Math.log(3), loss, 0.5, "zero inputs through 800 layers: near-uniform probabilities");
+    assertEquals(Math.log(3), loss, 0.5, "zero inputs through 1,000 layers: near-uniform probabilities");
     model.predict(2);
     System.out.println("very_deep: " + files.size() + " class files, " + entries + " constant-pool entries, compiled in "
         + millis + " ms");

@@ -88,6 +88,38 @@ class ReportPartsTest {
   }
 
   @Test
+  void aNodeComputedByASharedKernelIsFoundAtTheKernel() {
+    CodeListing code = CodeListing.of("""
+        public final class M {
+          private void predictPart0(int B) {
+            // softmax.nn:7:12  logits = dense(x, 2)
+            // %3 = matmul %0, %1 : f32[B,2]
+            // %5 = add %3, %4 : f32[B,2]  (the bias add, computed by the product)
+            matmul0(this.x, this.W, this.b, this.t0, B);
+            // softmax.nn:8:18  output probs = softmax(logits)
+            // %6 = reduce_max %5 axes=(1) keepdims : f32[B,1]
+            Part0.reduce_max1(this, this.t0, this.t1, B);
+          }
+
+          private void matmul0(float[] arg0, float[] arg1, float[] arg2, float[] arg3, int B) {
+            Gemm.multiplyBias(arg0, arg1, arg2, arg3);
+          }
+
+          static final class Part0 {
+            static void reduce_max1(M m, float[] arg0, float[] arg1, int B) {
+              System.arraycopy(arg0, 0, arg1, 0, B);
+            }
+          }
+        }
+        """);
+    assertEquals("code-matmul0", code.methodOfNode(3));
+    assertEquals("code-matmul0", code.methodOfNode(5));
+    assertEquals("code-reduce_max1", code.methodOfNode(6));
+    assertEquals("code-matmul0", code.methodOfPlace("softmax.nn:7:12"));
+    assertEquals("code-reduce_max1", code.methodOfPlace("softmax.nn:8:18"));
+  }
+
+  @Test
   void escapesWhatHtmlGivesMeaningTo() {
     assertEquals("a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39; →", Html.escape("a <b> & \"c\" 'd' →"));
   }
