@@ -1,6 +1,7 @@
 package dev.adjoint.runtime.ops;
 
 import dev.adjoint.runtime.random.CounterRng;
+import java.util.function.DoubleBinaryOperator;
 
 /**
  * Initial parameter values, drawn from the counter-based generator keyed by the seed and a
@@ -44,17 +45,11 @@ public final class Initializers {
    * constant; unused otherwise.
    */
   public static void fill(String kind, float[] out, int[] shape, double a, double b, long seed, int stream) {
-    Draw draw = draw(kind, shape, a, b);
-    for (int i = 0; i < out.length; i++) {
-      out[i] = (float) draw.value(seed, stream, i);
-    }
+    each(draw(kind, shape, a, b), seed, stream, out.length, (i, v) -> out[i] = (float) v);
   }
 
   public static void fill(String kind, double[] out, int[] shape, double a, double b, long seed, int stream) {
-    Draw draw = draw(kind, shape, a, b);
-    for (int i = 0; i < out.length; i++) {
-      out[i] = draw.value(seed, stream, i);
-    }
+    each(draw(kind, shape, a, b), seed, stream, out.length, (i, v) -> out[i] = v);
   }
 
   /**
@@ -67,9 +62,8 @@ public final class Initializers {
     Draw draw = draw(kind, layerShape, a, b);
     int size = size(layerShape);
     for (int r = 0; r < out.length / size; r++) {
-      for (int i = 0; i < size; i++) {
-        out[r * size + i] = (float) draw.value(seed, firstStream + r * stride, i);
-      }
+      int row = r * size;
+      each(draw, seed, firstStream + r * stride, size, (i, v) -> out[row + i] = (float) v);
     }
   }
 
@@ -78,9 +72,8 @@ public final class Initializers {
     Draw draw = draw(kind, layerShape, a, b);
     int size = size(layerShape);
     for (int r = 0; r < out.length / size; r++) {
-      for (int i = 0; i < size; i++) {
-        out[r * size + i] = draw.value(seed, firstStream + r * stride, i);
-      }
+      int row = r * size;
+      each(draw, seed, firstStream + r * stride, size, (i, v) -> out[row + i] = v);
     }
   }
 
@@ -92,10 +85,43 @@ public final class Initializers {
     return Math.max(1, size);
   }
 
-  /** Element {@code i} of a parameter's initial values. */
+  /**
+   * An initializer: how many uniform draws each element takes (none for a constant, two for a
+   * normal value, Box-Muller's) and its value from them.
+   */
+  private record Draw(int uniforms, DoubleBinaryOperator value) {}
+
+  /** Where an element's value goes. */
   @FunctionalInterface
-  private interface Draw {
-    double value(long seed, int stream, int i);
+  private interface Sink {
+    void put(int i, double value);
+  }
+
+  /** Elements drawn per run of uniform draws. */
+  private static final int CHUNK = 1024;
+
+  /**
+   * Elements {@code 0 .. count-1} of a stream: element i takes the uniform draws
+   * {@code uniforms * i ...} of the stream, drawn a Philox block at a time
+   * ({@link CounterRng#uniforms}), the same numbers {@link CounterRng#uniform} gives one by one.
+   */
+  private static void each(Draw draw, long seed, int stream, int count, Sink sink) {
+    int per = draw.uniforms();
+    if (per == 0) {
+      double value = draw.value().applyAsDouble(0, 0);
+      for (int i = 0; i < count; i++) {
+        sink.put(i, value);
+      }
+      return;
+    }
+    float[] u = new float[CHUNK * per];
+    for (int from = 0; from < count; from += CHUNK) {
+      int n = Math.min(CHUNK, count - from);
+      CounterRng.uniforms(seed, 0, stream, (long) from * per, u, 0, n * per);
+      for (int k = 0; k < n; k++) {
+        sink.put(from + k, draw.value().applyAsDouble(u[k * per], per == 2 ? u[k * per + 1] : 0));
+      }
+    }
   }
 
   /** The initializer's draw, its constants (fans, limits) worked out once per parameter. */
@@ -104,15 +130,15 @@ public final class Initializers {
     int fanOut = fanOut(shape);
     switch (kind) {
       case "zeros":
-        return (seed, stream, i) -> 0;
+        return new Draw(0, (u1, u2) -> 0);
       case "ones":
-        return (seed, stream, i) -> 1;
+        return new Draw(0, (u1, u2) -> 1);
       case "constant":
-        return (seed, stream, i) -> a;
+        return new Draw(0, (u1, u2) -> a);
       case "uniform":
-        return (seed, stream, i) -> a + (b - a) * CounterRng.uniform(seed, 0, stream, i);
+        return new Draw(1, (u1, u2) -> a + (b - a) * u1);
       case "normal":
-        return (seed, stream, i) -> a + b * CounterRng.normal(seed, 0, stream, i);
+        return new Draw(2, (u1, u2) -> a + b * CounterRng.boxMuller(u1, u2));
       case "uniform_fan_in":
         return symmetric(1 / Math.sqrt(fanIn));
       case "glorot_uniform":
@@ -129,11 +155,11 @@ public final class Initializers {
   }
 
   private static Draw scaledNormal(double std) {
-    return (seed, stream, i) -> std * CounterRng.normal(seed, 0, stream, i);
+    return new Draw(2, (u1, u2) -> std * CounterRng.boxMuller(u1, u2));
   }
 
   /** Uniform in [-limit, limit). */
   private static Draw symmetric(double limit) {
-    return (seed, stream, i) -> limit * (2 * CounterRng.uniform(seed, 0, stream, i) - 1);
+    return new Draw(1, (u1, u2) -> limit * (2 * u1 - 1));
   }
 }

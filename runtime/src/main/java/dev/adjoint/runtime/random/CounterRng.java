@@ -25,9 +25,31 @@ public final class CounterRng {
    * of the stream.
    */
   public static double normal(long seed, long step, int stream, long element) {
-    double u1 = uniform(seed, step, stream, 2 * element);
-    double u2 = uniform(seed, step, stream, 2 * element + 1);
+    return boxMuller(uniform(seed, step, stream, 2 * element), uniform(seed, step, stream, 2 * element + 1));
+  }
+
+  /** The standard normal value {@link #normal} makes from its two uniform draws. */
+  public static double boxMuller(double u1, double u2) {
     double radius = Math.sqrt(-2.0 * Math.log(1.0 - u1)); // 1 - u1 is in (0, 1]
     return radius * Math.cos(2.0 * Math.PI * u2);
+  }
+
+  /**
+   * {@code count} consecutive uniform draws, elements {@code first ...}, into {@code out}
+   * from {@code offset}: each the value {@link #uniform} gives, but computing each Philox
+   * block once for the four elements it holds instead of once per element.
+   */
+  public static void uniforms(long seed, long step, int stream, long first, float[] out, int offset, int count) {
+    int[] words = new int[4];
+    long end = first + count;
+    long element = first;
+    while (element < end) {
+      Philox.block((int) (element >>> 2), (int) (element >>> 34), stream, (int) step, (int) seed, (int) (seed >>> 32),
+          words);
+      do {
+        out[offset + (int) (element - first)] = (words[(int) (element & 3)] >>> 8) * TWO_POW_MINUS_24;
+        element++;
+      } while (element < end && (element & 3) != 0);
+    }
   }
 }

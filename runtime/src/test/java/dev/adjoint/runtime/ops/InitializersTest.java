@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.adjoint.runtime.random.CounterRng;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -114,5 +115,54 @@ class InitializersTest {
   void anUnknownKindIsRefused() {
     assertThrows(IllegalArgumentException.class,
         () -> Initializers.fill("xavier", new float[1], new int[] {1}, 0, 0, 1, 0));
+  }
+
+  /**
+   * The fills draw a Philox block at a time, in runs of 1,024 elements: every element is still
+   * the formula over {@code CounterRng.uniform} and {@code CounterRng.normal}, element by element,
+   * across the runs' and blocks' edges, for floats, doubles and stacked layers.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("distributions")
+  void everyElementIsTheFormulaOverItsOwnDraws(String kind, double a, double b, double mean, double variance,
+      double halfWidth) {
+    int[] shape = {3, 683}; // 2,049 elements: two full runs and one element
+    double fanIn = 3;
+    double fanOut = 683;
+    float[] f32 = new float[2049];
+    double[] f64 = new double[2049];
+    long seed = 99;
+    int stream = Initializers.FIRST_STREAM + 5;
+    Initializers.fill(kind, f32, shape, a, b, seed, stream);
+    Initializers.fill(kind, f64, shape, a, b, seed, stream);
+    for (int i = 0; i < f32.length; i++) {
+      double u = CounterRng.uniform(seed, 0, stream, i);
+      double n = CounterRng.normal(seed, 0, stream, i);
+      double expected = switch (kind) {
+        case "uniform" -> a + (b - a) * u;
+        case "normal" -> a + b * n;
+        case "uniform_fan_in" -> 1 / Math.sqrt(fanIn) * (2 * u - 1);
+        case "glorot_uniform" -> a * Math.sqrt(6.0 / (fanIn + fanOut)) * (2 * u - 1);
+        case "glorot_normal" -> a * Math.sqrt(2.0 / (fanIn + fanOut)) * n;
+        case "he_uniform" -> Math.sqrt(6.0 / fanIn) * (2 * u - 1);
+        case "he_normal" -> Math.sqrt(2.0 / fanIn) * n;
+        default -> throw new AssertionError(kind);
+      };
+      assertEquals(expected, f64[i], kind + " f64 element " + i);
+      assertEquals((float) expected, f32[i], kind + " f32 element " + i);
+    }
+    int[] layer = {5, 7}; // 35 elements a row, three rows, streams 40, 43, 46
+    float[] rows32 = new float[105];
+    double[] rows64 = new double[105];
+    Initializers.fillLayers(kind, rows32, layer, a, b, seed, 40, 3);
+    Initializers.fillLayers(kind, rows64, layer, a, b, seed, 40, 3);
+    for (int r = 0; r < 3; r++) {
+      float[] one32 = new float[35];
+      double[] one64 = new double[35];
+      Initializers.fill(kind, one32, layer, a, b, seed, 40 + 3 * r);
+      Initializers.fill(kind, one64, layer, a, b, seed, 40 + 3 * r);
+      assertArrayEquals(one32, Arrays.copyOfRange(rows32, 35 * r, 35 * r + 35), kind + " row " + r);
+      assertArrayEquals(one64, Arrays.copyOfRange(rows64, 35 * r, 35 * r + 35), kind + " row " + r);
+    }
   }
 }

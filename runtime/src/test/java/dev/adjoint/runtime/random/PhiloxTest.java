@@ -80,4 +80,30 @@ class PhiloxTest {
     assertNotEquals(base, CounterRng.uniform(1, 2, 4, 4));
     assertNotEquals(base, CounterRng.uniform(1, 2, 3, 5));
   }
+
+  @Test
+  void uniformsAreTheDrawsOneByOneWhereverTheyStartAndEnd() {
+    long seed = 0x1234_5678_9abcL;
+    for (long first : new long[] {0, 1, 3, 6, (1L << 34) - 5}) {
+      for (int count : new int[] {1, 2, 5, 8, 13}) {
+        float[] out = new float[count + 3];
+        CounterRng.uniforms(seed, 9, 21, first, out, 2, count);
+        for (int k = 0; k < out.length; k++) {
+          float expected = k < 2 || k >= 2 + count ? 0 : CounterRng.uniform(seed, 9, 21, first + k - 2);
+          assertEquals(expected, out[k], "first " + first + ", count " + count + ", slot " + k);
+        }
+      }
+    }
+  }
+
+  @Test
+  void boxMullerIsWhatNormalComputesFromItsTwoDraws() {
+    for (long element = 0; element < 16; element++) {
+      double u1 = CounterRng.uniform(5, 2, 3, 2 * element);
+      double u2 = CounterRng.uniform(5, 2, 3, 2 * element + 1);
+      assertEquals(CounterRng.normal(5, 2, 3, element), CounterRng.boxMuller(u1, u2));
+    }
+    assertEquals(0.0, CounterRng.boxMuller(0, 0.25), 1e-15);
+    assertEquals(Math.sqrt(-2 * Math.log(0.5)), CounterRng.boxMuller(0.5, 0), 1e-15);
+  }
 }
