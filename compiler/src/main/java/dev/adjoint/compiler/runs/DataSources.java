@@ -42,32 +42,42 @@ public final class DataSources {
    * file order, or its one source divided by its split.
    */
   public static Splits splits(TrainConfig config, Graph graph) {
+    return splits(config, graph, TargetClasses.of(graph));
+  }
+
+  /**
+   * As {@link #splits(TrainConfig, Graph)}, a {@code texts} source's labels read by the names
+   * {@code classes} decides, which it collects from the training set's labels when undecided
+   * (the training set is read first: the given train source, or the whole of the one source).
+   */
+  public static Splits splits(TrainConfig config, Graph graph, TargetClasses classes) {
     if (!config.given().given()) {
       DataSplit split = config.split();
-      return Splits.split(load(config, graph), split.train(), split.val(), split.test(), config.seed());
+      return Splits.split(load(config, graph, classes), split.train(), split.val(), split.test(), config.seed());
     }
-    Dataset train = read(config, config.data(), graph, null);
+    Dataset train = read(config, config.data(), graph, null, classes);
     DataSource.TextFile textSource = config.data().match(c -> null, i -> null, n -> null, t -> t, ts -> null);
     TextVocabulary vocabulary = textSource == null ? null : vocabulary(config, textSource);
     Dataset none = train.select(new int[0]);
     DataSource val = config.given().val();
     DataSource test = config.given().test();
-    return new Splits(train, val == null ? none : read(config, val, graph, vocabulary),
-        test == null ? none : read(config, test, graph, vocabulary));
+    return new Splits(train, val == null ? none : read(config, val, graph, vocabulary, classes),
+        test == null ? none : read(config, test, graph, vocabulary, classes));
   }
 
   /** All the rows of the block's one source (the training set's, when the block gives its sets). */
-  private static Dataset load(TrainConfig config, Graph graph) {
-    Dataset loaded = read(config, config.data(), graph, null);
+  private static Dataset load(TrainConfig config, Graph graph, TargetClasses classes) {
+    Dataset loaded = read(config, config.data(), graph, null, classes);
     checkTrainRows(config, loaded);
     return loaded;
   }
 
   /**
    * The rows of one source; a text source numbers its characters by {@code vocabulary}, or by
-   * its own when null.
+   * its own when null; a texts source reads its labels by the names {@code classes} decides.
    */
-  private static Dataset read(TrainConfig config, DataSource source, Graph graph, TextVocabulary vocabulary) {
+  private static Dataset read(TrainConfig config, DataSource source, Graph graph, TextVocabulary vocabulary,
+      TargetClasses classes) {
     Map<String, TensorSpec> specs = specs(graph);
     Map<String, Integer> classCounts = new LinkedHashMap<>();
     Map<String, List<String>> classNames = new LinkedHashMap<>();
@@ -90,16 +100,16 @@ public final class DataSources {
         npy -> Npy.read(files(config, npy.files()), specs, classCounts, limits),
         text -> textWindows(config, text, graph, specs, classCounts,
             vocabulary != null ? vocabulary : vocabulary(config, text)),
-        texts -> textTable(config, texts, specs, classNames, classCounts));
+        texts -> textTable(config, texts, specs, classes, classCounts));
   }
 
   /** A table of texts featurized into the model's inputs, its labels into the targets' class indices. */
   private static Dataset textTable(TrainConfig config, DataSource.LabelledTexts texts, Map<String, TensorSpec> specs,
-      Map<String, List<String>> classNames, Map<String, Integer> classCounts) {
+      TargetClasses classes, Map<String, Integer> classCounts) {
     Map.Entry<String, String> label = texts.labels().entrySet().iterator().next();
     TextTable.Rows rows = rows(config, texts);
     String target = label.getKey();
-    return TextData.load(rows, texts.features(), specs, target, classNames.getOrDefault(target, List.of()),
+    return TextData.load(rows, texts.features(), specs, target, classes.labelNames(rows),
         classCounts.getOrDefault(target, Integer.MAX_VALUE));
   }
 

@@ -43,11 +43,14 @@ public final class Prediction {
   private final ModelUnit unit;
   private final CompiledModel model;
   private final Standardizer standardizer;
+  /** The class names the checkpoint records (or the target declares), in the order of the scores. */
+  private final List<String> classNames;
 
-  private Prediction(ModelUnit unit, CompiledModel model, Standardizer standardizer) {
+  private Prediction(ModelUnit unit, CompiledModel model, Standardizer standardizer, List<String> classNames) {
     this.unit = unit;
     this.model = model;
     this.standardizer = standardizer;
+    this.classNames = classNames;
   }
 
   /** The unit's model compiled, with the checkpoint's parameters and statistics loaded (checked to fit). */
@@ -60,7 +63,8 @@ public final class Prediction {
     ModelFactory factory = ModelCompiler.compile(unit);
     CompiledModel model = factory.newModel(predictionBatch(unit.train().batch()));
     Map<String, String> metadata = Checkpoint.load(checkpoint, model, factory.key(), allowNonFiniteWeights);
-    return new Prediction(unit, model, Standardization.fromMetadata(metadata));
+    TargetClasses classes = TargetClasses.recorded(unit.graph(), metadata);
+    return new Prediction(unit, model, Standardization.fromMetadata(metadata), classes.namedClasses());
   }
 
   /**
@@ -283,7 +287,6 @@ public final class Prediction {
 
   /** One group of CSV columns per output of the model. */
   private List<OutputColumns> outputColumns() {
-    List<String> classNames = List.of();
     int classCount = -1;
     int classTargets = 0;
     for (Node n : unit.graph().inputs()) {
@@ -291,7 +294,6 @@ public final class Prediction {
       if (a.target() && a.classes() > 0) {
         classTargets++;
         classCount = a.classes();
-        classNames = a.classNames();
       }
     }
     List<OutputColumns> out = new ArrayList<>();

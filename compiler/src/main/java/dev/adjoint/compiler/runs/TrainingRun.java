@@ -138,8 +138,11 @@ public final class TrainingRun {
       throw new RunFolderException(folder, "holds a previous run (last.safetensors); pass --resume to continue it "
           + "or --overwrite to replace it");
     }
-    // the data first: a bad row fails the run before the model's compilation is paid for
-    Splits parts = DataSources.splits(config, unit.graph());
+    // the data first: a bad row fails the run before the model's compilation is paid for; a
+    // resumed run reads its labels by the class names its checkpoint records
+    TargetClasses classes = resuming ? TargetClasses.recorded(unit.graph(), Checkpoint.metadata(last))
+        : TargetClasses.of(unit.graph());
+    Splits parts = DataSources.splits(config, unit.graph(), classes);
     ModelFactory factory = ModelCompiler.compile(unit);
     TrainingOptions options = TrainingPlan.options(unit, epochs);
     CompiledModel model = factory.newModel(bufferBatch(config.batch(), parts));
@@ -170,7 +173,7 @@ public final class TrainingRun {
     Map<String, String> extra = new HashMap<>(standardizer.toMap());
     extra.put(Checkpoint.MODEL_HASH_KEY, factory.key());
     extra.put(RecordedSets.KEY, RecordedSets.text(unit.sets()));
-    extra.putAll(PredictorMetadata.of(unit));
+    extra.putAll(PredictorMetadata.of(unit, classes.names()));
     RunStaging staging = resuming ? RunStaging.direct(folder) : RunStaging.fresh(folder);
     Saver saver = new Saver(extra, staging, resuming ? historyHeader() : null);
     TrainingListener report = new Both(new ConsoleReport(console), saver);
@@ -199,7 +202,7 @@ public final class TrainingRun {
     for (Map.Entry<String, Dataset> e : sets.entrySet()) {
       if (e.getValue().size() > 0) {
         SplitEvaluation measured = SplitEvaluation.of(unit, model, e.getValue(), options.metrics().get(),
-            options.lossReduction(), options.batch());
+            options.lossReduction(), options.batch(), classes.names());
         ordered.put(e.getKey(), measured.values());
         if (measured.report() != null) {
           reports.put(e.getKey(), measured.report());
