@@ -48,8 +48,9 @@ public final class CheckpointEvaluation {
       boolean allowNonFiniteWeights) {
     TrainConfig config = unit.train();
     ModelFactory factory = ModelCompiler.compile(unit);
-    TargetClasses named = TargetClasses.recorded(unit.graph(), Checkpoint.metadata(checkpoint));
-    Splits parts = DataSources.splits(config, unit.graph(), named);
+    Map<String, String> recorded = Checkpoint.metadata(checkpoint);
+    TargetClasses named = TargetClasses.recorded(unit.graph(), recorded);
+    Splits parts = DataSources.splits(config, unit.graph(), named, TrainedVocabulary.recorded(recorded));
     CompiledModel model = factory.newModel(TrainingRun.bufferBatch(config.batch(), parts));
     Map<String, String> metadata = Checkpoint.load(checkpoint, model, factory.key(), allowNonFiniteWeights);
     Standardizer standardizer = Standardization.fromMetadata(metadata);

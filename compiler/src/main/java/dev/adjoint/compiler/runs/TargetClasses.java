@@ -6,8 +6,8 @@ import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.data.DataException;
 import dev.adjoint.data.TextTable;
 import dev.adjoint.runtime.predict.Predictor;
+import dev.adjoint.runtime.text.CodePointOrder;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,22 +29,6 @@ import java.util.stream.IntStream;
  * not among collected names is an error naming its file and line and saying how to fix it.
  */
 public final class TargetClasses {
-  /** Labels compared by code point, as Python compares strings. */
-  static final Comparator<String> CODE_POINT_ORDER = (a, b) -> {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int x = a.codePointAt(i);
-      int y = b.codePointAt(j);
-      if (x != y) {
-        return Integer.compare(x, y);
-      }
-      i += Character.charCount(x);
-      j += Character.charCount(y);
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
-  };
-
   private final Node target;
   private final Attrs.Input attrs;
   private List<String> names;
@@ -117,7 +101,7 @@ public final class TargetClasses {
     if (rows.labels().stream().allMatch(label -> isIndex(label, count))) {
       return List.of();
     }
-    TreeSet<String> distinct = new TreeSet<>(CODE_POINT_ORDER);
+    TreeSet<String> distinct = new TreeSet<>(CodePointOrder.COMPARATOR);
     distinct.addAll(rows.labels());
     List<String> found = List.copyOf(distinct);
     if (found.size() != count) {
@@ -161,7 +145,7 @@ public final class TargetClasses {
   }
 
   private static List<String> quotedPlus(List<String> names, String extra) {
-    TreeSet<String> all = new TreeSet<>(CODE_POINT_ORDER);
+    TreeSet<String> all = new TreeSet<>(CodePointOrder.COMPARATOR);
     all.addAll(names);
     all.add(extra);
     List<String> out = new ArrayList<>();

@@ -139,10 +139,11 @@ public final class TrainingRun {
           + "or --overwrite to replace it");
     }
     // the data first: a bad row fails the run before the model's compilation is paid for; a
-    // resumed run reads its labels by the class names its checkpoint records
-    TargetClasses classes = resuming ? TargetClasses.recorded(unit.graph(), Checkpoint.metadata(last))
-        : TargetClasses.of(unit.graph());
-    Splits parts = DataSources.splits(config, unit.graph(), classes);
+    // resumed run reads its labels by the class names its checkpoint records (and words by its vocabulary)
+    Map<String, String> recorded = resuming ? Checkpoint.metadata(last) : Map.of();
+    TargetClasses classes = resuming ? TargetClasses.recorded(unit.graph(), recorded) : TargetClasses.of(unit.graph());
+    TrainedVocabulary vocabulary = resuming ? TrainedVocabulary.recorded(recorded) : TrainedVocabulary.fresh();
+    Splits parts = DataSources.splits(config, unit.graph(), classes, vocabulary);
     ModelFactory factory = ModelCompiler.compile(unit);
     TrainingOptions options = TrainingPlan.options(unit, epochs);
     CompiledModel model = factory.newModel(bufferBatch(config.batch(), parts));
@@ -174,6 +175,7 @@ public final class TrainingRun {
     extra.put(Checkpoint.MODEL_HASH_KEY, factory.key());
     extra.put(RecordedSets.KEY, RecordedSets.text(unit.sets()));
     extra.putAll(PredictorMetadata.of(unit, classes.names()));
+    extra.putAll(vocabulary.metadata());
     RunStaging staging = resuming ? RunStaging.direct(folder) : RunStaging.fresh(folder);
     Saver saver = new Saver(extra, staging, resuming ? historyHeader() : null);
     TrainingListener report = new Both(new ConsoleReport(console), saver);
