@@ -34,13 +34,8 @@ public final class ClassReport {
   /**
    * The report for a model of one class target whose first output scores its classes (one
    * score per class, or one score per sample for two), or null for another model; its
-   * classes named as the target declares them, or by their indices.
+   * classes named {@code classNames}, as {@link TargetClasses} decides them.
    */
-  static ClassReport of(ModelUnit unit) {
-    return of(unit, TargetClasses.of(unit.graph()).names());
-  }
-
-  /** As {@link #of(ModelUnit)}, the classes named {@code classNames} (as {@link TargetClasses} decides them). */
   static ClassReport of(ModelUnit unit, List<String> classNames) {
     List<Node> classTargets = unit.graph().inputs().stream()
         .filter(n -> n.attrs(Attrs.Input.class).target() && n.attrs(Attrs.Input.class).classes() >= 2).toList();
