@@ -86,15 +86,7 @@ class CollectedClassesCliTest {
 
   /** Words of the class's two letters and an o. */
   private String sentence(String label) {
-    StringBuilder s = new StringBuilder();
-    String letters = label + "o";
-    for (int w = 0; w < 3 + random.nextInt(3); w++) {
-      s.append(w == 0 ? "" : " ");
-      for (int c = 0; c < 2 + random.nextInt(4); c++) {
-        s.append(letters.charAt(random.nextInt(3)));
-      }
-    }
-    return s.toString();
+    return TextModelCliTest.sentence(random, label + "o");
   }
 
   @Test
