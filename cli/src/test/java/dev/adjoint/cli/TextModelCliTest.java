@@ -82,8 +82,12 @@ class TextModelCliTest {
 
   /** Words of the letters a, b (with an o) or x, y (with an o). */
   private static String sentence(Random random, boolean ab) {
+    return sentence(random, ab ? "abo" : "xyo");
+  }
+
+  /** Three to five words of two to five of {@code letters}. */
+  static String sentence(Random random, String letters) {
     StringBuilder s = new StringBuilder();
-    String letters = ab ? "abo" : "xyo";
     for (int w = 0; w < 3 + random.nextInt(3); w++) {
       s.append(w == 0 ? "" : " ");
       for (int c = 0; c < 2 + random.nextInt(4); c++) {

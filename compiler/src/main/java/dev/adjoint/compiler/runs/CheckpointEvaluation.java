@@ -20,7 +20,8 @@ import java.util.Map;
 
 /**
  * Evaluates a checkpoint on the splits of its train block's data: the same split as
- * training (same seed), standardized with the statistics saved in the checkpoint.
+ * training (same seed), standardized with the statistics saved in the checkpoint, the labels
+ * read by the class names it records ({@link TargetClasses}).
  */
 public final class CheckpointEvaluation {
   private CheckpointEvaluation() {}
@@ -47,7 +48,9 @@ public final class CheckpointEvaluation {
       boolean allowNonFiniteWeights) {
     TrainConfig config = unit.train();
     ModelFactory factory = ModelCompiler.compile(unit);
-    Splits parts = DataSources.splits(config, unit.graph());
+    Map<String, String> recorded = Checkpoint.metadata(checkpoint);
+    TargetClasses named = TargetClasses.recorded(unit.graph(), recorded);
+    Splits parts = DataSources.splits(config, unit.graph(), named, TrainedVocabulary.recorded(recorded));
     CompiledModel model = factory.newModel(TrainingRun.bufferBatch(config.batch(), parts));
     Map<String, String> metadata = Checkpoint.load(checkpoint, model, factory.key(), allowNonFiniteWeights);
     Standardizer standardizer = Standardization.fromMetadata(metadata);
@@ -58,7 +61,7 @@ public final class CheckpointEvaluation {
       Dataset rows = Standardization.apply(standardizer, byName.get(name));
       if (rows.size() > 0) {
         SplitEvaluation split = SplitEvaluation.of(unit, model, rows, TrainingPlan.metrics(config.metrics()).get(),
-            LossReduction.of(unit.graph()), config.batch());
+            LossReduction.of(unit.graph()), config.batch(), named.names());
         if (split.report() != null) {
           classes.put(name, split.report());
         }

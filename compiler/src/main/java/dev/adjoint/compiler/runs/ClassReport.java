@@ -6,7 +6,6 @@ import dev.adjoint.compiler.ir.Attrs;
 import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.settings.TrainMetric;
 import dev.adjoint.train.ConfusionMetric;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -34,9 +33,10 @@ public final class ClassReport {
 
   /**
    * The report for a model of one class target whose first output scores its classes (one
-   * score per class, or one score per sample for two), or null for another model.
+   * score per class, or one score per sample for two), or null for another model; its
+   * classes named {@code classNames}, as {@link TargetClasses} decides them.
    */
-  static ClassReport of(ModelUnit unit) {
+  static ClassReport of(ModelUnit unit, List<String> classNames) {
     List<Node> classTargets = unit.graph().inputs().stream()
         .filter(n -> n.attrs(Attrs.Input.class).target() && n.attrs(Attrs.Input.class).classes() >= 2).toList();
     if (classTargets.size() != 1 || unit.graph().outputs().isEmpty()) {
@@ -52,10 +52,7 @@ public final class ClassReport {
       return null;
     }
     double threshold = oneScore ? oneScoreThreshold(unit, output) : Double.NaN;
-    List<String> names = new ArrayList<>();
-    for (int c = 0; c < classes; c++) {
-      names.add(target.classNames().isEmpty() ? Integer.toString(c) : target.classNames().get(c));
-    }
+    List<String> names = List.copyOf(classNames);
     String t = target.name();
     return new ClassReport(names,
         new ConfusionMetric(NAME + "precision", output, t, classes, threshold, ConfusionMetric.Score.PRECISION),

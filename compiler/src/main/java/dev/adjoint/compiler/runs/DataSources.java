@@ -17,10 +17,12 @@ import dev.adjoint.data.TextData;
 import dev.adjoint.data.TextTable;
 import dev.adjoint.data.TextVocabulary;
 import dev.adjoint.data.TextWindows;
+import dev.adjoint.runtime.features.TextFeatures;
 import dev.adjoint.runtime.model.DType;
 import dev.adjoint.runtime.model.TensorSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,32 +44,52 @@ public final class DataSources {
    * file order, or its one source divided by its split.
    */
   public static Splits splits(TrainConfig config, Graph graph) {
+    return splits(config, graph, TargetClasses.of(graph));
+  }
+
+  /**
+   * As {@link #splits(TrainConfig, Graph)}, a {@code texts} source's labels read by the names
+   * {@code classes} decides, which it collects from the training set's labels when undecided
+   * (the training set is read first: the given train source, or the whole of the one source).
+   */
+  public static Splits splits(TrainConfig config, Graph graph, TargetClasses classes) {
+    return splits(config, graph, classes, TrainedVocabulary.fresh());
+  }
+
+  /**
+   * As {@link #splits(TrainConfig, Graph, TargetClasses)}, a {@code words} source's texts
+   * numbered by the vocabulary {@code words}, which it builds from the training set's texts when it has
+   * none (the given train source's, or the rows of the one source that its split trains on).
+   */
+  public static Splits splits(TrainConfig config, Graph graph, TargetClasses classes, TrainedVocabulary words) {
+    Labels labels = new Labels(classes, words);
     if (!config.given().given()) {
       DataSplit split = config.split();
-      return Splits.split(load(config, graph), split.train(), split.val(), split.test(), config.seed());
+      return Splits.split(load(config, graph, labels), split.train(), split.val(), split.test(), config.seed());
     }
-    Dataset train = read(config, config.data(), graph, null);
+    Dataset train = read(config, config.data(), graph, null, labels);
     DataSource.TextFile textSource = config.data().match(c -> null, i -> null, n -> null, t -> t, ts -> null);
     TextVocabulary vocabulary = textSource == null ? null : vocabulary(config, textSource);
     Dataset none = train.select(new int[0]);
     DataSource val = config.given().val();
     DataSource test = config.given().test();
-    return new Splits(train, val == null ? none : read(config, val, graph, vocabulary),
-        test == null ? none : read(config, test, graph, vocabulary));
+    return new Splits(train, val == null ? none : read(config, val, graph, vocabulary, labels),
+        test == null ? none : read(config, test, graph, vocabulary, labels));
   }
 
   /** All the rows of the block's one source (the training set's, when the block gives its sets). */
-  private static Dataset load(TrainConfig config, Graph graph) {
-    Dataset loaded = read(config, config.data(), graph, null);
+  private static Dataset load(TrainConfig config, Graph graph, Labels labels) {
+    Dataset loaded = read(config, config.data(), graph, null, labels);
     checkTrainRows(config, loaded);
     return loaded;
   }
 
   /**
    * The rows of one source; a text source numbers its characters by {@code vocabulary}, or by
-   * its own when null.
+   * its own when null; a texts source reads its labels and words as {@code labels} decides.
    */
-  private static Dataset read(TrainConfig config, DataSource source, Graph graph, TextVocabulary vocabulary) {
+  private static Dataset read(TrainConfig config, DataSource source, Graph graph, TextVocabulary vocabulary,
+      Labels labels) {
     Map<String, TensorSpec> specs = specs(graph);
     Map<String, Integer> classCounts = new LinkedHashMap<>();
     Map<String, List<String>> classNames = new LinkedHashMap<>();
@@ -90,17 +112,43 @@ public final class DataSources {
         npy -> Npy.read(files(config, npy.files()), specs, classCounts, limits),
         text -> textWindows(config, text, graph, specs, classCounts,
             vocabulary != null ? vocabulary : vocabulary(config, text)),
-        texts -> textTable(config, texts, specs, classNames, classCounts));
+        texts -> textTable(config, texts, specs, labels, classCounts));
   }
 
   /** A table of texts featurized into the model's inputs, its labels into the targets' class indices. */
   private static Dataset textTable(TrainConfig config, DataSource.LabelledTexts texts, Map<String, TensorSpec> specs,
-      Map<String, List<String>> classNames, Map<String, Integer> classCounts) {
+      Labels labels, Map<String, Integer> classCounts) {
     Map.Entry<String, String> label = texts.labels().entrySet().iterator().next();
     TextTable.Rows rows = rows(config, texts);
     String target = label.getKey();
-    return TextData.load(rows, texts.features(), specs, target, classNames.getOrDefault(target, List.of()),
+    TextFeatures features = labels.vocabulary().features(texts.features(), () -> trainingTexts(config, rows));
+    return TextData.load(rows, features, specs, target, labels.classes().labelNames(rows),
         classCounts.getOrDefault(target, Integer.MAX_VALUE));
+  }
+
+  /** How a texts source's labels and words are read: by the decided class names and vocabulary. */
+  private record Labels(TargetClasses classes, TrainedVocabulary vocabulary) {}
+
+  /**
+   * The training texts among {@code rows}, the first rows read: all of them for a given train
+   * source, or those its split trains on (the same permutation of as many rows).
+   */
+  private static List<String> trainingTexts(TrainConfig config, TextTable.Rows rows) {
+    if (config.given().given()) {
+      return rows.texts();
+    }
+    int n = rows.size();
+    int[] index = new int[n];
+    Arrays.setAll(index, i -> i);
+    TensorSpec row = new TensorSpec("row", DType.I32, TensorSpec.BATCH);
+    DataSplit split = config.split();
+    int[] train = Splits.split(Dataset.builder(n).add(row, index).build(), split.train(), split.val(), split.test(),
+        config.seed()).train().i32("row");
+    List<String> texts = new ArrayList<>(train.length);
+    for (int r : train) {
+      texts.add(rows.texts().get(r));
+    }
+    return texts;
   }
 
   /** The text and label columns of a {@code texts(...)} source's file. */

@@ -13,6 +13,7 @@ import dev.adjoint.data.Standardization;
 import dev.adjoint.data.TextData;
 import dev.adjoint.data.TextTable;
 import dev.adjoint.runtime.checkpoint.Checkpoint;
+import dev.adjoint.runtime.features.TextFeatures;
 import dev.adjoint.runtime.model.CompiledModel;
 import dev.adjoint.runtime.model.DType;
 import dev.adjoint.runtime.model.Tensor;
@@ -43,11 +44,18 @@ public final class Prediction {
   private final ModelUnit unit;
   private final CompiledModel model;
   private final Standardizer standardizer;
+  /** The class names the checkpoint records (or the target declares), in the order of the scores. */
+  private final List<String> classNames;
+  /** A words model's vocabulary, as the checkpoint records it. */
+  private final TrainedVocabulary vocabulary;
 
-  private Prediction(ModelUnit unit, CompiledModel model, Standardizer standardizer) {
+  private Prediction(ModelUnit unit, CompiledModel model, Standardizer standardizer, List<String> classNames,
+      TrainedVocabulary vocabulary) {
     this.unit = unit;
     this.model = model;
     this.standardizer = standardizer;
+    this.classNames = classNames;
+    this.vocabulary = vocabulary;
   }
 
   /** The unit's model compiled, with the checkpoint's parameters and statistics loaded (checked to fit). */
@@ -60,7 +68,9 @@ public final class Prediction {
     ModelFactory factory = ModelCompiler.compile(unit);
     CompiledModel model = factory.newModel(predictionBatch(unit.train().batch()));
     Map<String, String> metadata = Checkpoint.load(checkpoint, model, factory.key(), allowNonFiniteWeights);
-    return new Prediction(unit, model, Standardization.fromMetadata(metadata));
+    TargetClasses classes = TargetClasses.recorded(unit.graph(), metadata);
+    return new Prediction(unit, model, Standardization.fromMetadata(metadata), classes.namedClasses(),
+        TrainedVocabulary.recorded(metadata));
   }
 
   /**
@@ -163,7 +173,11 @@ public final class Prediction {
   /** Texts featurized into the model's inputs as the train block's features say. */
   private Dataset featurized(TextTable.Rows rows) {
     DataSource.LabelledTexts source = textSource();
-    return TextData.load(rows, source.features(), DataSources.specs(unit.graph()), null, List.of(), 0);
+    TextFeatures features = vocabulary.features(source.features(), () -> {
+      throw new DataException("the checkpoint records no vocabulary for the words of model " + unit.name()
+          + "; it was not written by a training run of it");
+    });
+    return TextData.load(rows, features, DataSources.specs(unit.graph()), null, List.of(), 0);
   }
 
   /** Writes the header and a line per row: the kept cells, then the outputs. */
@@ -283,7 +297,6 @@ public final class Prediction {
 
   /** One group of CSV columns per output of the model. */
   private List<OutputColumns> outputColumns() {
-    List<String> classNames = List.of();
     int classCount = -1;
     int classTargets = 0;
     for (Node n : unit.graph().inputs()) {
@@ -291,7 +304,6 @@ public final class Prediction {
       if (a.target() && a.classes() > 0) {
         classTargets++;
         classCount = a.classes();
-        classNames = a.classNames();
       }
     }
     List<OutputColumns> out = new ArrayList<>();

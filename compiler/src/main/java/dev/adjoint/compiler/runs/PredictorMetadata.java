@@ -2,7 +2,6 @@ package dev.adjoint.compiler.runs;
 
 import dev.adjoint.compiler.frontend.ModelUnit;
 import dev.adjoint.compiler.ir.Attrs;
-import dev.adjoint.compiler.ir.Node;
 import dev.adjoint.compiler.source.SourceFile;
 import dev.adjoint.runtime.features.TextFeatures;
 import dev.adjoint.runtime.predict.Predictor;
@@ -37,6 +36,11 @@ public final class PredictorMetadata {
 
   /** The metadata of a checkpoint of {@code unit}; public for hosts that train it elsewhere (Spark). */
   public static Map<String, String> of(ModelUnit unit) {
+    return of(unit, TargetClasses.of(unit.graph()).names());
+  }
+
+  /** As {@link #of(ModelUnit)}, a classifier's classes named {@code classNames} (as {@link TargetClasses} decides them). */
+  static Map<String, String> of(ModelUnit unit, List<String> classNames) {
     Map<String, String> out = new LinkedHashMap<>();
     SourceFile source = unit.declaration().span().file();
     out.put(SOURCE_NAME_KEY, source.name());
@@ -48,13 +52,8 @@ public final class PredictorMetadata {
     out.put(Predictor.INPUTS_KEY, Predictor.joinLines(inputs));
     unit.train().data().match(csv -> null, idx -> out.put(Predictor.INPUT_SCALE_KEY, Double.toString(idx.scale())),
         npy -> null, text -> null, texts -> out.put(TextFeatures.METADATA_KEY, texts.features().toText()));
-    if (ClassReport.of(unit) != null) {
-      Node target = unit.graph().inputs().stream()
-          .filter(n -> n.attrs(Attrs.Input.class).target() && n.attrs(Attrs.Input.class).classes() >= 2)
-          .findFirst().orElseThrow();
-      Attrs.Input a = target.attrs(Attrs.Input.class);
-      List<String> names = a.classNames().isEmpty()
-          ? java.util.stream.IntStream.range(0, a.classes()).mapToObj(Integer::toString).toList() : a.classNames();
+    if (ClassReport.of(unit, classNames) != null) {
+      List<String> names = classNames;
       String output = unit.graph().outputs().keySet().iterator().next();
       out.put(Predictor.CLASSES_KEY, Predictor.joinLines(names));
       out.put(Predictor.CLASS_OUTPUT_KEY, output);

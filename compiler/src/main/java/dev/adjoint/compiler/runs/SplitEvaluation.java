@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * The loss and metrics of a model on one split, in one pass over its rows, and for a
  * classifier ({@link ClassReport#of}) its per-class figures and confusion matrix, counted in
- * the same pass. {@code train}'s final table and {@code eval} both measure a split this way.
+ * the same pass, its classes named as {@link TargetClasses} decided. {@code train}'s final table and {@code eval} both measure a split this way.
  *
  * @param values the loss and the train block's metrics, by name
  * @param report the class report, or null for a model that is not a classifier
@@ -21,9 +21,9 @@ import java.util.Map;
 record SplitEvaluation(Map<String, Double> values, ClassReport report) {
 
   static SplitEvaluation of(ModelUnit unit, CompiledModel model, Dataset rows, List<Metric> blockMetrics,
-      Metric.Reduction reduction, int batch) {
+      Metric.Reduction reduction, int batch, List<String> classNames) {
     List<Metric> metrics = new ArrayList<>(blockMetrics);
-    ClassReport report = ClassReport.of(unit);
+    ClassReport report = ClassReport.of(unit, classNames);
     if (report != null) {
       metrics.addAll(report.metrics());
     }

@@ -138,8 +138,12 @@ public final class TrainingRun {
       throw new RunFolderException(folder, "holds a previous run (last.safetensors); pass --resume to continue it "
           + "or --overwrite to replace it");
     }
-    // the data first: a bad row fails the run before the model's compilation is paid for
-    Splits parts = DataSources.splits(config, unit.graph());
+    // the data first: a bad row fails the run before the model's compilation is paid for; a
+    // resumed run reads its labels by the class names its checkpoint records (and words by its vocabulary)
+    Map<String, String> recorded = resuming ? Checkpoint.metadata(last) : Map.of();
+    TargetClasses classes = resuming ? TargetClasses.recorded(unit.graph(), recorded) : TargetClasses.of(unit.graph());
+    TrainedVocabulary vocabulary = resuming ? TrainedVocabulary.recorded(recorded) : TrainedVocabulary.fresh();
+    Splits parts = DataSources.splits(config, unit.graph(), classes, vocabulary);
     ModelFactory factory = ModelCompiler.compile(unit);
     TrainingOptions options = TrainingPlan.options(unit, epochs);
     CompiledModel model = factory.newModel(bufferBatch(config.batch(), parts));
@@ -170,7 +174,8 @@ public final class TrainingRun {
     Map<String, String> extra = new HashMap<>(standardizer.toMap());
     extra.put(Checkpoint.MODEL_HASH_KEY, factory.key());
     extra.put(RecordedSets.KEY, RecordedSets.text(unit.sets()));
-    extra.putAll(PredictorMetadata.of(unit));
+    extra.putAll(PredictorMetadata.of(unit, classes.names()));
+    extra.putAll(vocabulary.metadata());
     RunStaging staging = resuming ? RunStaging.direct(folder) : RunStaging.fresh(folder);
     Saver saver = new Saver(extra, staging, resuming ? historyHeader() : null);
     TrainingListener report = new Both(new ConsoleReport(console), saver);
@@ -199,7 +204,7 @@ public final class TrainingRun {
     for (Map.Entry<String, Dataset> e : sets.entrySet()) {
       if (e.getValue().size() > 0) {
         SplitEvaluation measured = SplitEvaluation.of(unit, model, e.getValue(), options.metrics().get(),
-            options.lossReduction(), options.batch());
+            options.lossReduction(), options.batch(), classes.names());
         ordered.put(e.getKey(), measured.values());
         if (measured.report() != null) {
           reports.put(e.getKey(), measured.report());

@@ -2,7 +2,10 @@ package dev.adjoint.runtime.features;
 
 import java.text.Normalizer;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One text into one input row as {@link TextFeatures} say: the same code for the data loader,
@@ -15,6 +18,10 @@ import java.util.Locale;
  * in order of first occurrence (orders ascending, each left to right), colliding n-grams
  * counted together, at most the row's width of them (the rest left out; the weights are
  * computed over all the n-grams), then -1 (and weight 0) to the end of the row.
+ *
+ * <p>For words: the prepared text's words ({@link WordVocabulary#words}) in order, each a
+ * vocabulary word's rank plus one or 0 out of the vocabulary, at most the row's width of them,
+ * then -1.
  *
  * <p>Not thread-safe (its scratch and its hasher's cache): one per thread. For n-grams without
  * normalization it allocates nothing per text once its scratch has grown to the longest.
@@ -30,6 +37,8 @@ public final class TextFeaturizer {
   private int[] orderOf = new int[256];
   private int[] codePoints = new int[256];
   private final int[] perOrder;
+  /** Words: each vocabulary word's id (its rank plus one). */
+  private final Map<String, Integer> wordIds = new HashMap<>();
 
   public TextFeaturizer(TextFeatures features) {
     this.features = features;
@@ -43,6 +52,9 @@ public final class TextFeaturizer {
     hasher = features.kind() == TextFeatures.Kind.NGRAMS ? new NgramHasher(buckets) : null;
     place = features.kind() == TextFeatures.Kind.NGRAMS ? new int[features.idCount()] : new int[0];
     perOrder = new int[orders];
+    for (int i = 0; i < features.vocabulary().size(); i++) {
+      wordIds.put(features.vocabulary().get(i), i + 1);
+    }
   }
 
   public TextFeatures features() {
@@ -66,14 +78,20 @@ public final class TextFeaturizer {
 
   /** As {@link #featurize(String, int[], float[], int, int)}, the ids at {@code idsAt} and the weights at {@code weightsAt}. */
   public int featurize(String text, int[] ids, int idsAt, float[] weights, int weightsAt, int width) {
-    return features.kind() == TextFeatures.Kind.BYTES ? bytes(prepare(text), ids, idsAt, width)
-        : ngrams(text, ids, idsAt, weights, weightsAt, width);
+    return switch (features.kind()) {
+      case BYTES -> bytes(prepare(text), ids, idsAt, width);
+      case WORDS -> words(prepare(text), ids, idsAt, width);
+      case NGRAMS -> ngrams(text, ids, idsAt, weights, weightsAt, width);
+    };
   }
 
   /** The number of distinct ids of {@code text}'s row, however wide: what a row needs to keep them all. */
   public int distinct(String text) {
     if (features.kind() == TextFeatures.Kind.BYTES) {
       return prepare(text).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+    if (features.kind() == TextFeatures.Kind.WORDS) {
+      return WordVocabulary.words(prepare(text)).size();
     }
     int n = collect(text);
     clear(n);
@@ -85,6 +103,17 @@ public final class TextFeaturizer {
     int kept = Math.min(width, utf8.length);
     for (int i = 0; i < kept; i++) {
       ids[at + i] = utf8[i] & 0xFF;
+    }
+    Arrays.fill(ids, at + kept, at + width, -1);
+    return kept;
+  }
+
+  /** The first {@code width} words' ids (0 out of the vocabulary), then -1; returns the ids written. */
+  private int words(String prepared, int[] ids, int at, int width) {
+    List<String> words = WordVocabulary.words(prepared);
+    int kept = Math.min(width, words.size());
+    for (int i = 0; i < kept; i++) {
+      ids[at + i] = wordIds.getOrDefault(words.get(i), 0);
     }
     Arrays.fill(ids, at + kept, at + width, -1);
     return kept;

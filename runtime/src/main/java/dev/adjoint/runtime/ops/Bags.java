@@ -19,40 +19,14 @@ public final class Bags {
   public static void sum(float[] table, int rows, int width, int[] ids, float[] weights, int bags, int places,
       float[] out) {
     Arrays.fill(out, 0, bags * width, 0f);
-    for (int b = 0; b < bags; b++) {
-      int o = b * width;
-      for (int p = b * places, end = p + places; p < end; p++) {
-        int id = ids[p];
-        if (id < 0) {
-          continue;
-        }
-        checkId(id, rows);
-        float w = weights == null ? 1f : weights[p];
-        for (int j = 0, t = id * width; j < width; j++) {
-          out[o + j] += table[t + j] * w;
-        }
-      }
-    }
+    addRows(table, ids, weights, bags, places, rows, width, out, false);
   }
 
   /** The same in f64. */
   public static void sum(double[] table, int rows, int width, int[] ids, double[] weights, int bags, int places,
       double[] out) {
     Arrays.fill(out, 0, bags * width, 0.0);
-    for (int b = 0; b < bags; b++) {
-      int o = b * width;
-      for (int p = b * places, end = p + places; p < end; p++) {
-        int id = ids[p];
-        if (id < 0) {
-          continue;
-        }
-        checkId(id, rows);
-        double w = weights == null ? 1.0 : weights[p];
-        for (int j = 0, t = id * width; j < width; j++) {
-          out[o + j] += table[t + j] * w;
-        }
-      }
-    }
+    addRows(table, ids, weights, bags, places, rows, width, out, false);
   }
 
   /**
@@ -62,45 +36,60 @@ public final class Bags {
   public static void sumGradient(int[] ids, float[] weights, float[] dy, int bags, int places, int rows, int width,
       float[] out) {
     Arrays.fill(out, 0, rows * width, 0f);
-    for (int b = 0; b < bags; b++) {
-      int g = b * width;
-      for (int p = b * places, end = p + places; p < end; p++) {
-        int id = ids[p];
-        if (id < 0) {
-          continue;
-        }
-        checkId(id, rows);
-        float w = weights == null ? 1f : weights[p];
-        for (int j = 0, t = id * width; j < width; j++) {
-          out[t + j] += dy[g + j] * w;
-        }
-      }
-    }
+    addRows(dy, ids, weights, bags, places, rows, width, out, true);
   }
 
   /** The same in f64. */
   public static void sumGradient(int[] ids, double[] weights, double[] dy, int bags, int places, int rows, int width,
       double[] out) {
     Arrays.fill(out, 0, rows * width, 0.0);
-    for (int b = 0; b < bags; b++) {
-      int g = b * width;
+    addRows(dy, ids, weights, bags, places, rows, width, out, true);
+  }
+
+  /**
+   * The one loop of both passes: for each non-negative id of bag b, in order, with its weight
+   * w (1 without weights), row b of {@code to} += w · row id of {@code from} (the forward
+   * gather), or, with {@code scatter}, row id of {@code to} += w · row b of {@code from} (the
+   * gradient's scatter).
+   */
+  private static void addRows(float[] from, int[] ids, float[] weights, int bags, int places, int rows, int width,
+      float[] to, boolean scatter) {
+    for (int b = 0, bag = 0; b < bags; b++, bag += width) {
       for (int p = b * places, end = p + places; p < end; p++) {
-        int id = ids[p];
-        if (id < 0) {
+        if (ids[p] < 0) {
           continue;
         }
-        checkId(id, rows);
-        double w = weights == null ? 1.0 : weights[p];
-        for (int j = 0, t = id * width; j < width; j++) {
-          out[t + j] += dy[g + j] * w;
+        int id = checkId(ids[p], rows) * width;
+        float w = weights == null ? 1f : weights[p];
+        for (int j = 0, f = scatter ? bag : id, t = scatter ? id : bag; j < width; j++) {
+          to[t + j] += from[f + j] * w;
         }
       }
     }
   }
 
-  private static void checkId(int id, int rows) {
+  /** The same in f64. */
+  private static void addRows(double[] from, int[] ids, double[] weights, int bags, int places, int rows, int width,
+      double[] to, boolean scatter) {
+    for (int b = 0, bag = 0; b < bags; b++, bag += width) {
+      for (int p = b * places, end = p + places; p < end; p++) {
+        if (ids[p] < 0) {
+          continue;
+        }
+        int id = checkId(ids[p], rows) * width;
+        double w = weights == null ? 1.0 : weights[p];
+        for (int j = 0, f = scatter ? bag : id, t = scatter ? id : bag; j < width; j++) {
+          to[t + j] += from[f + j] * w;
+        }
+      }
+    }
+  }
+
+  /** {@code id}, checked to be a row of a table of {@code rows}. */
+  private static int checkId(int id, int rows) {
     if (id >= rows) {
       throw new IllegalArgumentException("id " + id + " is out of range for a table of " + rows + " rows");
     }
+    return id;
   }
 }

@@ -57,8 +57,8 @@ public final class Predictor {
     this.scale = metadata.containsKey(INPUT_SCALE_KEY) ? Double.parseDouble(metadata.get(INPUT_SCALE_KEY)) : 1;
     List<String> inputs = metadata.containsKey(INPUTS_KEY) ? lines(metadata.get(INPUTS_KEY))
         : new ArrayList<>(weights.inputs().keySet());
-    this.text = metadata.containsKey(TextFeatures.METADATA_KEY)
-        ? new TextInputs(TextFeatures.parse(metadata.get(TextFeatures.METADATA_KEY)), weights) : null;
+    TextFeatures features = TextFeatures.fromMetadata(metadata);
+    this.text = features != null ? new TextInputs(features, weights) : null;
     if (text != null) {
       inputs = List.of(text.features().ids());
     }

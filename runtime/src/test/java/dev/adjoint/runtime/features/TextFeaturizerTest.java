@@ -196,7 +196,7 @@ class TextFeaturizerTest {
     assertEquals(2583, LAB.idCount());
     assertEquals(1552, LAB.offset(2));
     assertThrows(IllegalArgumentException.class, () -> TextFeatures.parse("ngrams orders"));
-    assertThrows(IllegalArgumentException.class, () -> TextFeatures.parse("words ids=x"));
+    assertThrows(IllegalArgumentException.class, () -> TextFeatures.parse("sentences ids=x"));
     assertThrows(IllegalArgumentException.class, () -> TextFeatures.ngrams("g", null,
         TextFeatures.Weighting.COUNT, List.of(1, 2), List.of(5), true, TextFeatures.Normalization.NONE));
   }

@@ -17,7 +17,7 @@ import java.util.Optional;
 
 /**
  * {@code features ngrams(ids, frequencies = w, orders = (1, 2, 3), buckets = (...))} or
- * {@code features bytes(ids, lengths = n)}: how a {@code texts(...)} source's text becomes the
+ * {@code features bytes(ids, lengths = n)} or {@code features words(ids, vocabulary = 20000)}: how a {@code texts(...)} source's text becomes the
  * model's inputs. Each name is an input of the right type (ids {@code i32[B, L]}, weights
  * {@code f32[B, L]}, lengths {@code i32[B]}), every input is filled, and n-grams give one
  * bucket count per order.
@@ -38,7 +38,7 @@ final class FeaturesCheck {
     if (args == null) {
       return null;
     }
-    var call = block.calls().asCall(args.get(0).value(), "ngrams(...) or bytes(...)");
+    var call = block.calls().asCall(args.get(0).value(), "ngrams(...), bytes(...) or words(...)");
     if (call == null) {
       return null;
     }
@@ -56,6 +56,10 @@ final class FeaturesCheck {
       Node lengths = b.has("lengths") ? input(block, b, "lengths", false) : null;
       features = TextFeatures.bytes(b.symbol("ids"), lengths == null ? null : b.symbol("lengths"),
           b.bool("lowercase"), normalization);
+    } else if (call.callee().equals("words")) {
+      Node lengths = b.has("lengths") ? input(block, b, "lengths", false) : null;
+      features = TextFeatures.words(b.symbol("ids"), lengths == null ? null : b.symbol("lengths"),
+          b.integer("vocabulary"), b.bool("lowercase"), normalization);
     } else {
       if (b.has("frequencies") && b.has("counts")) {
         block.diagnostics().error(b.span("counts"), "ngrams() weighs each id by its frequency or by its count, "

@@ -134,7 +134,9 @@ public final class TrainOptions {
           required("buckets", Kind.INTS).withCheck(Checks.positiveInts()),
           bool("lowercase", true), normalize(), optional("places", Kind.INTS).withCheck(Checks.positiveInts())),
       Signature.of("bytes", required("ids", Kind.SYMBOL), optional("lengths", Kind.SYMBOL), bool("lowercase", false),
-          normalize()));
+          normalize()),
+      Signature.of("words", required("ids", Kind.SYMBOL), positiveInt("vocabulary"), optional("lengths", Kind.SYMBOL),
+          bool("lowercase", true), normalize()));
 
   /**
    * The signature of a data source for a model with these inputs and targets: csv names
