@@ -27,7 +27,7 @@ final class BlockedGemm {
     int ncMax = Math.min(kernel.nc, j1 - j0);
     int mcMax = Math.min(kernel.mc, i1 - i0);
     float[] packedB = ws.packedB(roundUp(ncMax, nr) * kcMax);
-    boolean inPlace = kernel.readsAInPlace();
+    boolean inPlace = kernel.readsAInPlace() && InPlaceA.suits(t);
     float[] packedA = inPlace ? null : ws.packedA(roundUp(mcMax, mr) * kcMax);
     int aRow = InPlaceA.rowStride(t);
     int aStep = InPlaceA.stepStride(t);

@@ -22,7 +22,7 @@ final class PackedGemm {
     int baseMode = t.accumulate ? MicroKernel.LOAD : 0;
     int kcMax = Math.min(kernel.kc, k);
     int mcMax = Math.min(kernel.mc, i1 - i0);
-    boolean inPlace = kernel.readsAInPlace();
+    boolean inPlace = kernel.readsAInPlace() && InPlaceA.suits(t);
     float[] packedA = inPlace ? null : ws.packedA((mcMax + mr - 1) / mr * mr * kcMax);
     int aRow = InPlaceA.rowStride(t);
     int aStep = InPlaceA.stepStride(t);

@@ -24,7 +24,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class InPlaceATest {
   static List<Arguments> cases() {
     List<Arguments> cases = new ArrayList<>();
-    int[][] shapes = {{4, 32, 8}, {5, 33, 7}, {6, 70, 600}, {7, 40, 1100}, {131, 65, 530}, {300, 96, 129}};
+    // the last two are packed (m, and n, past InPlaceA.MAX_SIDE), the others read A in place
+    int[][] shapes = {{4, 32, 8}, {5, 33, 7}, {6, 70, 600}, {7, 40, 1100}, {131, 65, 530}, {300, 96, 129},
+        {517, 40, 70}, {9, 515, 30}};
     for (int[] shape : shapes) {
       for (String variant : new String[] {"NN", "NT", "TN", "TT"}) {
         cases.add(Arguments.of(variant, shape[0], shape[1], shape[2]));
@@ -91,6 +93,15 @@ class InPlaceATest {
     assertEquals(7 + 2 * 6 + 3, InPlaceA.start(t, 3, 2));
     assertEquals(1, InPlaceA.rowStride(t));
     assertEquals(6, InPlaceA.stepStride(t));
+    assertTrue(InPlaceA.suits(t));
+    t.set(true, false, 513, 2, 5, new float[4000], 0, new float[10], 0, new float[1100], 0, false, null, 0, false);
+    assertFalse(InPlaceA.suits(t), "a transposed A of 513 rows is packed");
+    t.set(false, false, 513, 2, 5, new float[4000], 0, new float[10], 0, new float[1100], 0, false, null, 0, false);
+    assertTrue(InPlaceA.suits(t), "a row-major A of any height is read in place");
+    t.set(false, false, 2, 513, 5, new float[10], 0, new float[4000], 0, new float[1100], 0, false, null, 0, false);
+    assertFalse(InPlaceA.suits(t), "a product 513 columns wide packs A");
+    t.set(true, false, 512, 512, 1, new float[512], 0, new float[512], 0, new float[512 * 512], 0, false, null, 0, false);
+    assertTrue(InPlaceA.suits(t), "512 rows and columns are read in place");
   }
 
   /** The vector kernel with its panels of A packed, as before it read A in place. */
