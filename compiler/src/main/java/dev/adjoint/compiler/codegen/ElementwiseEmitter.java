@@ -36,6 +36,28 @@ final class ElementwiseEmitter {
   }
 
   static CodeBlock emit(Node node, List<Operand> inputs, Operand.Array out) {
+    return emit(node, inputs, out, false);
+  }
+
+  /**
+   * Whether the loop is one loop over the output's elements (no operand read per row), the
+   * form whose elements threads may share out by index (see {@link PartedLoops}).
+   */
+  static boolean flat(List<Operand> inputs, Operand.Array out) {
+    for (int k = 0; k < inputs.size(); k++) {
+      Read read = read(inputs.get(k), out.shape(), "a" + k);
+      if (read.needsRows()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The loop, or with {@code parted} (a {@link #flat} loop only) its part {@code part} of
+   * {@code parts}: the elements from {@code PartedWork.start(size, part, parts)} on.
+   */
+  static CodeBlock emit(Node node, List<Operand> inputs, Operand.Array out, boolean parted) {
     Shape shape = out.shape();
     int columns = shape.rank() == 0 || shape.last() == Shape.BATCH ? 1 : shape.last();
     String size = Sizes.size(shape);
@@ -63,6 +85,9 @@ final class ElementwiseEmitter {
       }
       code.beginControlFlow("for (int j = 0; j < $L; j++)", columns);
       code.addStatement("int i = o + j");
+    } else if (parted) {
+      code.addStatement("int end = $T.start($L, part + 1, parts)", RuntimeTypes.PARTED_WORK, size);
+      code.beginControlFlow("for (int i = $T.start($L, part, parts); i < end; i++)", RuntimeTypes.PARTED_WORK, size);
     } else {
       code.beginControlFlow("for (int i = 0; i < $L; i++)", size);
     }

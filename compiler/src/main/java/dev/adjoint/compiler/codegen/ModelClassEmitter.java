@@ -54,6 +54,11 @@ final class ModelClassEmitter {
   private final BufferPool pool = new BufferPool(names);
   /** The per-node code, one method per distinct computation. */
   private final KernelMethods kernels = new KernelMethods(names);
+  /** Element-wise loops the engine's threads share (see {@link PartedLoops}). */
+  private final PartedLoops partedLoops = new PartedLoops(names);
+  /** The optimizer's update loops as {@code runPart} calls them, and where {@code runPart} goes among the methods. */
+  private List<String> updateCalls;
+  private int runPartIndex = -1;
   /** The buffers of loops: each loop's carry and slices, and its body's temporaries. */
   private final List<BufferPool> loopPools = new ArrayList<>();
   private final TypeSpec.Builder type;
@@ -134,6 +139,7 @@ final class ModelClassEmitter {
       evaluate = unsupported("evaluate");
     }
     MethodSpec predict = entryPoint("predict", Lowering.lower(graphs.prediction(), fields, pool), null);
+    runPart();
     List<BufferPool.Slot> slots = new ArrayList<>(pool.slots());
     loopPools.forEach(p -> slots.addAll(p.slots()));
     for (BufferPool.Slot slot : slots) {
@@ -537,11 +543,13 @@ final class ModelClassEmitter {
    * One step of an entry point as the call that computes it: the comments naming its node and
    * .nn line, then the call of the node's kernel method (shared with the nodes whose code is
    * the same, see {@link KernelMethods}) with the node's arrays, or of a method of its own for
-   * a loop or a random draw.
+   * a loop, a random draw or an element-wise loop the engine's threads share ({@link PartedLoops}).
    */
   private Call stepCall(String entry, Lowering.Step step, Lowering.Plan plan, Map<Node, Integer> numbers) {
     Node node = step.node();
-    if (!KernelMethods.shareable(node)) {
+    boolean parted = plan.epilogue(node) == null
+        && partedLoops.applies(node, NodeEmitter.inputs(node, plan), step.out());
+    if (!KernelMethods.shareable(node) || parted) {
       MethodSpec method = stepMethod(entry, step, plan, numbers);
       place(method);
       return new Call(null, CodeBlock.of(""), method.name(), List.of());
@@ -663,6 +671,12 @@ final class ModelClassEmitter {
     PackedOperands.Packing packing = packed.of(node);
     if (packing != null) {
       body.add(PackedOperands.multiply(node, packing, NodeEmitter.array(in.get(0)), out, model));
+    } else if (epilogue == null && partedLoops.applies(node, in, out)) {
+      CodeBlock comments = body.build();
+      MethodSpec part = PartedLoops.partMethod(names.method(name + "_part"), comments,
+          ElementwiseEmitter.emit(node, in, out, true));
+      place(part);
+      body.add(partedLoops.dispatch(part.name(), model));
     } else if (epilogue == null) {
       body.add(NodeEmitter.emit(node, in, out));
     } else {
@@ -771,14 +785,8 @@ final class ModelClassEmitter {
       place(method);
       calls.add(method.name());
     });
-    MethodSpec.Builder runPart = MethodSpec.methodBuilder("runPart").addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC).addParameter(int.class, "part").addParameter(int.class, "parts")
-        .addJavadoc("Part {@code part} of {@code parts} of every parameter's update loop; called by {@link #update}.\n");
-    for (String call : chunked("runPart", calls, "part", "parts")) {
-      runPart.addStatement("$L", call(call, false, "part, parts"));
-    }
-    methods.add(runPart.build());
-    type.addSuperinterface(RuntimeTypes.PARTED_WORK);
+    updateCalls = chunked("runPart", calls, "part", "parts");
+    runPartIndex = methods.size();
     MethodSpec.Builder update = MethodSpec.methodBuilder(names.method("update")).addModifiers(Modifier.PRIVATE)
         .addParameter(int.class, "B");
     if (clipping.byNorm()) {
@@ -789,6 +797,37 @@ final class ModelClassEmitter {
     update.addCode(optimizerEmitter.prologue(Receiver.MODEL));
     update.addStatement("$T.engine().runParts(this)", RuntimeTypes.GEMM);
     return update.build();
+  }
+
+  /**
+   * {@code runPart(part, parts)}, when the class is a {@code PartedWork}: the part of the
+   * element-wise loop its job field names (see {@link PartedLoops}), or with job 0 of every
+   * parameter's update loop.
+   */
+  private void runPart() {
+    if (updateCalls == null && !partedLoops.any()) {
+      return;
+    }
+    type.addSuperinterface(RuntimeTypes.PARTED_WORK);
+    MethodSpec.Builder runPart = MethodSpec.methodBuilder("runPart").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC).addParameter(int.class, "part").addParameter(int.class, "parts")
+        .addJavadoc("Part {@code part} of {@code parts} of every parameter's update loop; called by {@link #update}.\n");
+    if (partedLoops.any()) {
+      partedLoops.fields(fieldModifiers()).forEach(type::addField);
+      MethodSpec loopPart = MethodSpec.methodBuilder(names.method("runLoopPart")).addModifiers(Modifier.PRIVATE)
+          .addParameter(int.class, "part").addParameter(int.class, "parts")
+          .addCode(partedLoops.switchOverJobs(method -> call(method, false, partedLoops.arguments()))).build();
+      methods.add(loopPart);
+      runPart.addJavadoc("With a job named, that element-wise loop's part instead.\n")
+          .beginControlFlow("if (this.$L != 0)", partedLoops.jobField())
+          .addStatement("$N(part, parts)", loopPart)
+          .addStatement("return")
+          .endControlFlow();
+    }
+    for (String call : updateCalls == null ? List.<String>of() : updateCalls) {
+      runPart.addStatement("$L", call(call, false, "part, parts"));
+    }
+    methods.add(runPartIndex < 0 ? methods.size() : runPartIndex, runPart.build());
   }
 
   /**

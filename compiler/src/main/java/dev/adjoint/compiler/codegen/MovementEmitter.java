@@ -24,18 +24,44 @@ final class MovementEmitter {
       code.endControlFlow();
       return code.endControlFlow().build();
     }
+    return permute(perm, in, out);
+  }
+
+  /**
+   * Any other permutation as nested loops over the output's axes, the source offset summed
+   * one axis at a time (no division per element), the last axis a run: one
+   * {@code System.arraycopy} when the permutation keeps it last (the heads' [B, T, h, d] to
+   * [B, h, T, d] and back), else a strided loop.
+   */
+  private static CodeBlock permute(List<Integer> perm, Operand.Array in, Operand.Array out) {
+    Shape s = in.shape();
     Shape o = out.shape();
-    code.beginControlFlow("for (int i = 0; i < $L; i++)", Sizes.size(o));
-    code.addStatement("int rest = i");
-    code.addStatement("int source = 0");
-    for (int axis = o.rank() - 1; axis >= 0; axis--) {
-      String dim = Sizes.dim(o.dim(axis));
-      int from = perm.get(axis);
-      code.addStatement("source += (rest % $L) * ($L)", dim, Sizes.size(s, from + 1, s.rank()));
-      code.addStatement("rest /= $L", dim);
+    if (o.rank() == 0) {
+      return CodeBlock.of("$L[0] = $L[0];\n", out.ref(), in.ref());
     }
-    code.addStatement("$L[i] = $L[source]", out.ref(), in.ref());
-    return code.endControlFlow().build();
+    int last = o.rank() - 1;
+    CodeBlock.Builder code = CodeBlock.builder().addStatement("int i = 0");
+    String offset = "0";
+    for (int axis = 0; axis < last; axis++) {
+      code.beginControlFlow("for (int x$L = 0; x$L < $L; x$L++)", axis, axis, Sizes.dim(o.dim(axis)), axis);
+      String term = "x" + axis + " * (" + Sizes.size(s, perm.get(axis) + 1, s.rank()) + ")";
+      code.addStatement("int s$L = $L", axis, axis == 0 ? term : offset + " + " + term);
+      offset = "s" + axis;
+    }
+    String run = Sizes.dim(o.dim(last));
+    if (perm.get(last) == s.rank() - 1) {
+      code.addStatement("System.arraycopy($L, $L, $L, i, $L)", in.ref(), offset, out.ref(), run);
+      code.addStatement("i += $L", run);
+    } else {
+      code.beginControlFlow("for (int x = 0; x < $L; x++)", run);
+      code.addStatement("$L[i++] = $L[$L + x * ($L)]", out.ref(), in.ref(), offset,
+          Sizes.size(s, perm.get(last) + 1, s.rank()));
+      code.endControlFlow();
+    }
+    for (int axis = 0; axis < last; axis++) {
+      code.endControlFlow();
+    }
+    return code.build();
   }
 
   /**

@@ -2,7 +2,8 @@ package dev.adjoint.runtime.kernels;
 
 /**
  * The loops around the micro-kernel (GotoBLAS/BLIS order): columns of C by nc, k by kc with
- * a packed B block, rows by mc with a packed A block, then tiles of nr columns and mr rows.
+ * a packed B block, rows by mc with a packed A block (or A read in place, when the kernel
+ * can: see {@link MicroKernel#readsAInPlace}), then tiles of nr columns and mr rows.
  * It computes one rectangle of C, so threads can share a product by taking disjoint
  * rectangles. The k blocking never depends on the rectangle, so neither do the results.
  */
@@ -26,7 +27,10 @@ final class BlockedGemm {
     int ncMax = Math.min(kernel.nc, j1 - j0);
     int mcMax = Math.min(kernel.mc, i1 - i0);
     float[] packedB = ws.packedB(roundUp(ncMax, nr) * kcMax);
-    float[] packedA = ws.packedA(roundUp(mcMax, mr) * kcMax);
+    boolean inPlace = kernel.readsAInPlace() && InPlaceA.suits(t);
+    float[] packedA = inPlace ? null : ws.packedA(roundUp(mcMax, mr) * kcMax);
+    int aRow = InPlaceA.rowStride(t);
+    int aStep = InPlaceA.stepStride(t);
     float[] scratch = ws.scratch;
     for (int jc = j0; jc < j1; jc += kernel.nc) {
       int nc = Math.min(kernel.nc, j1 - jc);
@@ -39,14 +43,22 @@ final class BlockedGemm {
         Packing.packB(t, pc, kc, jc, nc, nr, packedB);
         for (int ic = i0; ic < i1; ic += kernel.mc) {
           int mc = Math.min(kernel.mc, i1 - ic);
-          Packing.packA(t, ic, mc, pc, kc, mr, packedA);
+          if (!inPlace) {
+            Packing.packA(t, ic, mc, pc, kc, mr, packedA);
+          }
           for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
             int biasOff = t.biasOffset + jc + jr;
             for (int ir = 0; ir < mc; ir += mr) {
-              kernel.tile(kc, packedA, ir * kc, packedB, jr * kc, c,
-                  t.cOffset + (ic + ir) * ldc + jc + jr, ldc, Math.min(mr, mc - ir), cols, mode,
-                  t.bias, biasOff, scratch);
+              int cOff = t.cOffset + (ic + ir) * ldc + jc + jr;
+              int rows = Math.min(mr, mc - ir);
+              if (inPlace) {
+                kernel.tileInPlace(kc, t.a, InPlaceA.start(t, ic + ir, pc), aRow, aStep, packedB, jr * kc, c,
+                    cOff, ldc, rows, cols, mode, t.bias, biasOff, scratch);
+              } else {
+                kernel.tile(kc, packedA, ir * kc, packedB, jr * kc, c, cOff, ldc, rows, cols, mode,
+                    t.bias, biasOff, scratch);
+              }
             }
           }
         }

@@ -72,6 +72,26 @@ abstract class MicroKernel {
       int rows, int cols, int mode, float[] bias, int biasOff, float[] scratch);
 
   /**
+   * Whether {@link #tileInPlace} reads A where it lies, so that the loops around the kernel
+   * need not pack A: a kernel that broadcasts one element of A per row and step of k reads
+   * A's rows (or, stored transposed, its columns) in place as cheaply as a packed panel.
+   */
+  boolean readsAInPlace() {
+    return false;
+  }
+
+  /**
+   * {@link #tile} with A read in place: element (i, p) at {@code a[aOff + i * aRow + p * aStep]}
+   * (a packed panel is {@code aRow = 1, aStep = mr}); rows past {@code rows} are never stored.
+   * Each element of C is computed exactly as {@link #tile} computes it from the packed panel.
+   * Only called when {@link #readsAInPlace} is true.
+   */
+  void tileInPlace(int kc, float[] a, int aOff, int aRow, int aStep, float[] b, int bOff, float[] c,
+      int cOff, int ldc, int rows, int cols, int mode, float[] bias, int biasOff, float[] scratch) {
+    throw new UnsupportedOperationException(describe() + " reads A from packed panels only");
+  }
+
+  /**
    * Columns {@code [j0, j1)} of C for a product with fewer than {@link #SMALL_M} rows, straight
    * from A and B (no packing, k not blocked), with the task's epilogue. Each element must be
    * computed the same way whatever {@code j0} is, as in {@link #tile}.

@@ -22,7 +22,10 @@ final class PackedGemm {
     int baseMode = t.accumulate ? MicroKernel.LOAD : 0;
     int kcMax = Math.min(kernel.kc, k);
     int mcMax = Math.min(kernel.mc, i1 - i0);
-    float[] packedA = ws.packedA((mcMax + mr - 1) / mr * mr * kcMax);
+    boolean inPlace = kernel.readsAInPlace() && InPlaceA.suits(t);
+    float[] packedA = inPlace ? null : ws.packedA((mcMax + mr - 1) / mr * mr * kcMax);
+    int aRow = InPlaceA.rowStride(t);
+    int aStep = InPlaceA.stepStride(t);
     float[] scratch = ws.scratch;
     for (int jc = j0; jc < j1; jc += kernel.nc) {
       int nc = Math.min(kernel.nc, j1 - jc);
@@ -31,13 +34,21 @@ final class PackedGemm {
         int mode = pc == 0 ? baseMode : MicroKernel.LOAD;
         for (int ic = i0; ic < i1; ic += kernel.mc) {
           int mc = Math.min(kernel.mc, i1 - ic);
-          Packing.packA(t, ic, mc, pc, kc, mr, packedA);
+          if (!inPlace) {
+            Packing.packA(t, ic, mc, pc, kc, mr, packedA);
+          }
           for (int jr = 0; jr < nc; jr += nr) {
             int cols = Math.min(nr, nc - jr);
             int panel = (jc + jr) * k + pc * nr;
             for (int ir = 0; ir < mc; ir += mr) {
-              kernel.tile(kc, packedA, ir * kc, b.data, panel, c, t.cOffset + (ic + ir) * ldc + jc + jr, ldc,
-                  Math.min(mr, mc - ir), cols, mode, null, 0, scratch);
+              int cOff = t.cOffset + (ic + ir) * ldc + jc + jr;
+              int rows = Math.min(mr, mc - ir);
+              if (inPlace) {
+                kernel.tileInPlace(kc, t.a, InPlaceA.start(t, ic + ir, pc), aRow, aStep, b.data, panel, c,
+                    cOff, ldc, rows, cols, mode, null, 0, scratch);
+              } else {
+                kernel.tile(kc, packedA, ir * kc, b.data, panel, c, cOff, ldc, rows, cols, mode, null, 0, scratch);
+              }
             }
           }
         }

@@ -54,6 +54,22 @@ final class VectorKernel extends MicroKernel {
   @Override
   void tile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
       int rows, int cols, int mode, float[] bias, int biasOff, float[] scratch) {
+    tileInPlace(kc, a, aOff, 1, MR, b, bOff, c, cOff, ldc, rows, cols, mode, bias, biasOff, scratch);
+  }
+
+  @Override
+  boolean readsAInPlace() {
+    return true;
+  }
+
+  @Override
+  void tileInPlace(int kc, float[] a, int aOff, int aRow, int aStep, float[] b, int bOff, float[] c,
+      int cOff, int ldc, int rows, int cols, int mode, float[] bias, int biasOff, float[] scratch) {
+    // Rows past the last valid one read the first again: their sums are never stored.
+    int a0 = aOff;
+    int a1 = rows > 1 ? a0 + aRow : a0;
+    int a2 = rows > 2 ? a0 + 2 * aRow : a0;
+    int a3 = rows > 3 ? a0 + 3 * aRow : a0;
     FloatVector c00 = FloatVector.zero(S);
     FloatVector c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S);
@@ -64,21 +80,21 @@ final class VectorKernel extends MicroKernel {
     FloatVector c31 = FloatVector.zero(S);
     for (int p = 0; p < kc; p++) {
       int pb = bOff + p * NR;
-      int pa = aOff + p * MR;
+      int pa = p * aStep;
       FloatVector b0 = FloatVector.fromArray(S, b, pb);
       FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
-      FloatVector a0 = FloatVector.broadcast(S, a[pa]);
-      c00 = a0.fma(b0, c00);
-      c01 = a0.fma(b1, c01);
-      FloatVector a1 = FloatVector.broadcast(S, a[pa + 1]);
-      c10 = a1.fma(b0, c10);
-      c11 = a1.fma(b1, c11);
-      FloatVector a2 = FloatVector.broadcast(S, a[pa + 2]);
-      c20 = a2.fma(b0, c20);
-      c21 = a2.fma(b1, c21);
-      FloatVector a3 = FloatVector.broadcast(S, a[pa + 3]);
-      c30 = a3.fma(b0, c30);
-      c31 = a3.fma(b1, c31);
+      FloatVector x0 = FloatVector.broadcast(S, a[a0 + pa]);
+      c00 = x0.fma(b0, c00);
+      c01 = x0.fma(b1, c01);
+      FloatVector x1 = FloatVector.broadcast(S, a[a1 + pa]);
+      c10 = x1.fma(b0, c10);
+      c11 = x1.fma(b1, c11);
+      FloatVector x2 = FloatVector.broadcast(S, a[a2 + pa]);
+      c20 = x2.fma(b0, c20);
+      c21 = x2.fma(b1, c21);
+      FloatVector x3 = FloatVector.broadcast(S, a[a3 + pa]);
+      c30 = x3.fma(b0, c30);
+      c31 = x3.fma(b1, c31);
     }
     c00.intoArray(scratch, 0);
     c01.intoArray(scratch, L);

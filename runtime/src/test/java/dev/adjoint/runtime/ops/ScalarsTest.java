@@ -36,12 +36,21 @@ class ScalarsTest {
   void erfIsWithinOneUlp() {
     sweep("erf", x -> true, Scalars::erf, Erf::erf);
     for (int i = -4 * 64 * 8; i <= 4 * 64 * 8; i++) {
-      float x = i / 512f; // every table node, the points between them and both switch-overs
+      float x = i / 512f; // every table node, the points between them and the clamp at 4
       float expected = (float) Erf.erf(x);
       assertTrue(Math.abs(Scalars.erf(x) - expected) <= Math.ulp(expected), "erf(" + x + ") = " + Scalars.erf(x)
           + ", expected " + expected);
     }
+    for (int i = 1; i <= 1 << 16; i++) {
+      float x = i * 0x1p-22f; // the first interval, where the interpolant must stay within an ulp of a tiny erf
+      float expected = (float) Erf.erf(x);
+      assertTrue(Math.abs(Scalars.erf(x) - expected) <= Math.ulp(expected), "erf(" + x + ") = " + Scalars.erf(x)
+          + ", expected " + expected);
+    }
+    assertEquals((float) Erf.erf(Float.MIN_NORMAL), Scalars.erf(Float.MIN_NORMAL));
+    assertEquals((float) Erf.erf(1e-30f), Scalars.erf(1e-30f));
     assertEquals(1f, Scalars.erf(4f));
+    assertEquals(1f, Scalars.erf(1e30f));
     assertEquals(-1f, Scalars.erf(Float.NEGATIVE_INFINITY));
     assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(Scalars.erf(-0f)), "erf(-0) = -0");
     assertTrue(Float.isNaN(Scalars.erf(Float.NaN)));
