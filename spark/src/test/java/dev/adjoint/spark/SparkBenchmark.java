@@ -17,7 +17,8 @@ import org.apache.spark.sql.functions;
 
 /**
  * By hand, not a test (spark/README.md says how to run it): W1's network (784-256-256-10, Adam,
- * batch 64 per worker) trained data-parallel with k = 8 on local[1] and local[2] against its
+ * batch 64 per worker) trained data-parallel with k = 8 (the third argument; the fourth, the
+ * epochs of each run, 2 by default) on local[1] and local[2] against its
  * training step alone in one process, in samples/s; and batch scoring of the MNIST perceptron
  * over generated rows, in rows/s.
  */
@@ -52,8 +53,9 @@ public final class SparkBenchmark {
     if (what.equals("all") || what.equals("train")) {
       single(w1, splits.train());
       int k = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+      int epochs = args.length > 3 ? Integer.parseInt(args[3]) : 2;
       for (int threads : new int[] {1, 2}) {
-        spark(w1, splits.train(), threads, k);
+        spark(w1, splits.train(), threads, k, epochs);
       }
     }
     if (what.equals("all") || what.equals("score")) {
@@ -81,7 +83,7 @@ public final class SparkBenchmark {
     }
   }
 
-  private static void spark(ModelSource w1, Dataset train, int threads, int k) {
+  private static void spark(ModelSource w1, Dataset train, int threads, int k, int epochs) {
     SparkSession spark = SparkSessions.local("local[" + threads + "]");
     try {
       org.apache.spark.sql.Dataset<Row> rows = MnistRows.frame(spark, MnistRows.rows(train, 0, train.size()), threads);
@@ -90,7 +92,7 @@ public final class SparkBenchmark {
         List<Long> rounds = new java.util.ArrayList<>();
         long started = System.nanoTime();
         long[] firstRound = new long[1];
-        AdjointSparkTrainer.fit(rows, null, w1, SparkTrainingOptions.localSteps(k).withEpochs(2)
+        AdjointSparkTrainer.fit(rows, null, w1, SparkTrainingOptions.localSteps(k).withEpochs(epochs)
             .withListener(new SparkTrainingListener() {
               @Override
               public void round(int epoch, int round, long step, double loss, long n, long millis) {
