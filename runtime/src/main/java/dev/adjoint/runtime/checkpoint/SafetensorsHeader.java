@@ -37,7 +37,7 @@ final class SafetensorsHeader {
   static List<String> order(Map<String, TensorData> tensors) {
     List<String> names = new ArrayList<>(tensors.keySet());
     names.sort(Comparator.comparingInt((String n) -> WireType.alignmentRank(tensors.get(n).dtype()))
-        .thenComparing(SafetensorsHeader::compareCodePoints));
+        .thenComparing(dev.adjoint.runtime.text.CodePointOrder.COMPARATOR));
     return names;
   }
 
@@ -215,20 +215,5 @@ final class SafetensorsHeader {
 
   private static String kind(Object value) {
     return value instanceof String ? "a string" : value instanceof long[] ? "an array" : "an object";
-  }
-
-  private static int compareCodePoints(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
   }
 }
