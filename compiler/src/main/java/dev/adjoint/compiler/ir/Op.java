@@ -35,7 +35,7 @@ public enum Op implements Primitive {
   RECIP(ShapeRules.FLOAT, ElementKernel.unary(x -> 1 / x, o -> CodeBlock.of("$L / $L", o.literal(1, o.dtype(0)), o.get(0))),
       Derivative.elementwise((b, n) -> b.neg(b.mul(n, n)))),
   /** d e^x = y. */
-  EXP(ShapeRules.FLOAT, ElementKernel.unary(Math::exp, Templates.math("exp")), Derivative.elementwise((b, n) -> n)),
+  EXP(ShapeRules.FLOAT, ElementKernel.unary(Math::exp, Templates.floatScalars("exp")), Derivative.elementwise((b, n) -> n)),
   /** d log x = 1/x. */
   LOG(ShapeRules.FLOAT, ElementKernel.unary(Math::log, Templates.math("log")), Derivative.elementwise((b, n) -> b.recip(n.input(0)))),
   /** d log(1 + x) = 1/(1 + x). */

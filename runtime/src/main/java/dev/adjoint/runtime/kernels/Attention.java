@@ -1,6 +1,7 @@
 package dev.adjoint.runtime.kernels;
 
 import dev.adjoint.runtime.ops.DoubleGemm;
+import dev.adjoint.runtime.ops.ExpTable;
 
 /**
  * Fused scaled dot-product attention, what an ATTENTION node calls: for each of
@@ -50,7 +51,7 @@ public final class Attention {
         }
         float sum = 0;
         for (int j = 0; j < tk; j++) {
-          float e = (float) Math.exp(s[row + j] - max);
+          float e = (float) ExpTable.exp(s[row + j] - max);
           s[row + j] = e;
           sum += e;
         }

@@ -3,23 +3,36 @@ package dev.adjoint.runtime.ops;
 /**
  * Scalar functions that {@link Math} lacks, written to be stable, for generated loops.
  * Each has an f32 and an f64 form computed in double, as the reference interpreter does.
+ * Every method here (and in {@link ErfTable}) stays within HotSpot's MaxInlineSize of 35
+ * bytecode bytes, split into helpers where needed: C2 inlines a larger callee only where its
+ * profile marks the call hot, and a generated loop compiled without that profile called
+ * erf out of line at four times the cost ({@code ScalarsInliningTest} holds the limit).
  */
 public final class Scalars {
   private Scalars() {}
 
-  /** 1/(1 + e^-x), without overflow for large |x|. */
   /**
    * 1/(1 + e^-x) for x ≥ 0, e^x/(1 + e^x) below (no cancellation either way), with one
    * exponential of -|x| and a select rather than a branch: a gate's inputs change sign at
    * random, and a mispredicted branch cost more than the exponential.
    */
   public static double sigmoid(double x) {
-    double e = Math.exp(-Math.abs(x));
+    return sigmoidOf(x, Math.exp(-Math.abs(x)));
+  }
+
+  /** The float form takes its exponential from {@link ExpTable}: HotSpot 17's is a slow stub. */
+  public static float sigmoid(float x) {
+    return (float) sigmoidOf(x, ExpTable.exp(-Math.abs((double) x)));
+  }
+
+  /** The sigmoid of x given e = e^-|x|. */
+  private static double sigmoidOf(double x, double e) {
     return (x >= 0 ? 1 : e) / (1 + e);
   }
 
-  public static float sigmoid(float x) {
-    return (float) sigmoid((double) x);
+  /** e^x of a float from {@link ExpTable}: within a float ulp of {@code (float) Math.exp(x)}. */
+  public static float exp(float x) {
+    return (float) ExpTable.exp(x);
   }
 
   public static double erf(double x) {
@@ -48,9 +61,15 @@ public final class Scalars {
    * below, x - x³/3 is exact to float precision.
    */
   public static float tanh(float x) {
-    double a = Math.abs((double) x);
-    double t = a < TINY ? a - a * a * a / 3 : 1 - 2 / (Math.exp(2 * a) + 1);
-    return (float) Math.copySign(t, x);
+    return (float) Math.copySign(tanhOfMagnitude(Math.abs((double) x)), x);
+  }
+
+  private static double tanhOfMagnitude(double a) {
+    return a < TINY ? tanhSeries(a) : 1 - 2 / (ExpTable.exp(2 * a) + 1);
+  }
+
+  private static double tanhSeries(double a) {
+    return a - a * a * a / 3;
   }
 
   /**
@@ -60,10 +79,11 @@ public final class Scalars {
    */
   public static float log1p(float x) {
     double d = x;
-    if (Math.abs(d) < TINY) {
-      return (float) (d - d * d / 2 + d * d * d / 3);
-    }
-    return (float) Math.log(1 + d);
+    return (float) (Math.abs(d) < TINY ? log1pSeries(d) : Math.log(1 + d));
+  }
+
+  private static double log1pSeries(double d) {
+    return d - d * d / 2 + d * d * d / 3;
   }
 
   /** Below this magnitude the short series are exact to float precision. */

@@ -19,7 +19,7 @@ public final class Softmax {
         }
         double sum = 0;
         for (int c = 0; c < classes; c++) {
-          sum += Math.exp(x[base + c * inner] - max);
+          sum += ExpTable.exp(x[base + c * inner] - max);
         }
         double shift = max + Math.log(sum);
         for (int c = 0; c < classes; c++) {
@@ -66,7 +66,7 @@ public final class Softmax {
       double sumShifted = 0;
       for (int c = 0; c < classes; c++) {
         double s = logits[base + c] - max;
-        sumExp += Math.exp(s);
+        sumExp += ExpTable.exp(s);
         sumShifted += s;
       }
       double logSumExp = Math.log(sumExp);
@@ -112,7 +112,7 @@ public final class Softmax {
       }
       double sumExp = 0;
       for (int c = 0; c < classes; c++) {
-        sumExp += Math.exp(logits[base + c] - max);
+        sumExp += ExpTable.exp(logits[base + c] - max);
       }
       double shift = max + Math.log(sumExp);
       double loss = 0;

@@ -33,6 +33,47 @@ class ScalarsTest {
   }
 
   @Test
+  void expIsWithinOneUlp() {
+    sweep("exp", x -> true, Scalars::exp, Math::exp);
+    for (int i = -200 * 64; i <= 200 * 64; i++) {
+      float x = i / 64f; // every scale the float exp reaches, its overflow past 88.7 and underflow below -103
+      float expected = (float) Math.exp(x);
+      float actual = Scalars.exp(x);
+      assertTrue(actual == expected || Math.abs(actual - expected) <= Math.ulp(expected), "exp(" + x + ") = " + actual
+          + ", expected " + expected);
+    }
+    assertEquals(1f, Scalars.exp(0f));
+    assertEquals(1f, Scalars.exp(-0f));
+    assertEquals((float) Math.E, Scalars.exp(1f));
+    assertEquals(Float.POSITIVE_INFINITY, Scalars.exp(89f));
+    assertEquals(Float.POSITIVE_INFINITY, Scalars.exp(Float.POSITIVE_INFINITY));
+    assertEquals(0f, Scalars.exp(-104f));
+    assertEquals(0f, Scalars.exp(Float.NEGATIVE_INFINITY));
+    assertTrue(Float.isNaN(Scalars.exp(Float.NaN)));
+  }
+
+  @Test
+  void theDoubleExpIsWithinAFewUlpsOfMathExp() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+    for (int n = 0; n < 200_000; n++) {
+      double x = random.nextDouble(-200, 200);
+      double expected = Math.exp(x);
+      assertTrue(Math.abs(ExpTable.exp(x) - expected) <= 2 * Math.ulp(expected), "exp(" + x + ")");
+    }
+    assertEquals(Math.exp(-200), ExpTable.exp(-1e30), 1e-100, "clamped at -200");
+    assertTrue(Double.isNaN(ExpTable.exp(Double.NaN)));
+  }
+
+  @Test
+  void sigmoidIsWithinOneUlp() {
+    sweep("sigmoid", x -> true, Scalars::sigmoid, Scalars::sigmoid);
+    assertEquals(1f, Scalars.sigmoid(1000f));
+    assertEquals(0f, Scalars.sigmoid(-1000f));
+    assertEquals(0.5f, Scalars.sigmoid(0f));
+    assertTrue(Float.isNaN(Scalars.sigmoid(Float.NaN)));
+  }
+
+  @Test
   void erfIsWithinOneUlp() {
     sweep("erf", x -> true, Scalars::erf, Erf::erf);
     for (int i = -4 * 64 * 8; i <= 4 * 64 * 8; i++) {
@@ -79,7 +120,7 @@ class ScalarsTest {
       }
       float expected = (float) exact.applyAsDouble(x);
       float actual = fast.apply(x);
-      assertTrue(Math.abs(actual - expected) <= Math.ulp(expected),
+      assertTrue(actual == expected || Math.abs(actual - expected) <= Math.ulp(expected),
           name + "(" + x + ") = " + actual + ", expected " + expected);
       checked++;
     }
