@@ -25,4 +25,16 @@ public interface PartedWork {
     }
     return (int) ((long) n * part / parts);
   }
+
+  /**
+   * Where part {@code part} of a loop over {@code rows} rows of {@code rowLength} elements
+   * starts, whole rows to each part: every row to part 0 when all of them hold fewer than
+   * {@link #MIN_ELEMENTS_TO_SPLIT} elements.
+   */
+  static int startRow(int rows, int rowLength, int part, int parts) {
+    if ((long) rows * rowLength < MIN_ELEMENTS_TO_SPLIT) {
+      return part == 0 ? 0 : rows;
+    }
+    return (int) ((long) rows * part / parts);
+  }
 }

@@ -29,6 +29,25 @@ class PartedWorkTest {
   }
 
   @Test
+  void rowPartsCoverEveryRowOnceInOrder() {
+    for (int rows : new int[] {0, 1, 15, 16, 2048, 10_007}) {
+      for (int parts = 1; parts <= 5; parts++) {
+        assertEquals(0, PartedWork.startRow(rows, 256, 0, parts));
+        assertEquals(rows, PartedWork.startRow(rows, 256, parts, parts));
+        for (int p = 0; p < parts; p++) {
+          assertTrue(PartedWork.startRow(rows, 256, p, parts) <= PartedWork.startRow(rows, 256, p + 1, parts));
+        }
+      }
+    }
+    assertEquals(15, PartedWork.startRow(15, 256, 1, 2), "15 rows of 256 (3,840 elements) go whole to part 0");
+    assertEquals(8, PartedWork.startRow(16, 256, 1, 2), "16 rows of 256 (4,096) split");
+    assertEquals(1024, PartedWork.startRow(2048, 64, 1, 2), "whole rows, not elements");
+    assertEquals(0, PartedWork.startRow(1, 1 << 20, 1, 2), "one long row goes whole to one part");
+    assertEquals(0, PartedWork.startRow(1 << 20, 1 << 20, 0, 2), "no overflow in rows times length");
+    assertEquals(1 << 19, PartedWork.startRow(1 << 20, 1 << 20, 1, 2));
+  }
+
+  @Test
   void everyEngineRunsEachElementExactlyOnce() throws Exception {
     try (GemmEngine three = GemmEngine.create(3)) {
       for (GemmEngine engine : java.util.List.of(TestEngines.all().get(0), TestEngines.all().get(1), three)) {
