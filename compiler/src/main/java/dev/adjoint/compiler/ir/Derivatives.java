@@ -105,9 +105,22 @@ final class Derivatives {
   }
 
   /** softmax(z)·Σt - t: the cross-entropy's derivative with respect to the logits. */
-  private static Node crossEntropySlope(NodeBuilder b, Node n, Node logSoftmax, Node target) {
+  private static Node crossEntropySlope(NodeBuilder b, Node n, Node target) {
     List<Integer> last = List.of(n.input(0).shape().rank() - 1);
-    return b.sub(b.mul(b.exp(logSoftmax), b.sum(target, last, true)), target);
+    return b.sub(b.mul(softmax(b, n.input(0)), b.sum(target, last, true)), target);
+  }
+
+  /**
+   * softmax(z) over the last axis, built node for node as the language's {@code softmax}
+   * builds it (e^(z - max) / Σ e^(z - max)), so that common-subexpression elimination shares
+   * it with a model's softmax output of the same logits: a classifier that outputs its
+   * probabilities then computes them once a step, where the gradient took e^(log_softmax(z))
+   * besides (a fifth of a transformer language model's non-product time).
+   */
+  private static Node softmax(NodeBuilder b, Node logits) {
+    List<Integer> last = List.of(logits.shape().rank() - 1);
+    Node e = b.exp(b.sub(logits, b.reduceMax(logits, last, true)));
+    return b.div(e, b.sum(e, last, true));
   }
 
   private static Node logSoftmax(NodeBuilder b, Node logits) {
@@ -118,23 +131,21 @@ final class Derivatives {
   static List<Node> softmaxCrossEntropyVjp(NodeBuilder b, Node n, Node g) {
     Node logits = n.input(0);
     Node target = crossEntropyTarget(b, n);
-    Node ls = logSoftmax(b, logits);
     Node perClass = b.broadcastTo(b.reshape(g, n.shape().append(1)), logits.shape());
-    Node dLogits = b.mul(perClass, crossEntropySlope(b, n, ls, target));
-    Node dTarget = n.input(1).dtype() == ScalarType.I32 ? null : b.neg(b.mul(perClass, ls));
+    Node dLogits = b.mul(perClass, crossEntropySlope(b, n, target));
+    Node dTarget = n.input(1).dtype() == ScalarType.I32 ? null : b.neg(b.mul(perClass, logSoftmax(b, logits)));
     return java.util.Arrays.asList(dLogits, dTarget);
   }
 
   static Node softmaxCrossEntropyJvp(NodeBuilder b, Node n, List<Node> t) {
     Node logits = n.input(0);
     List<Integer> last = List.of(logits.shape().rank() - 1);
-    Node ls = logSoftmax(b, logits);
     Node result = null;
     if (t.get(0) != null) {
-      result = b.sum(b.mul(crossEntropySlope(b, n, ls, crossEntropyTarget(b, n)), t.get(0)), last, false);
+      result = b.sum(b.mul(crossEntropySlope(b, n, crossEntropyTarget(b, n)), t.get(0)), last, false);
     }
     if (t.size() > 1 && t.get(1) != null && n.input(1).dtype() != ScalarType.I32) {
-      Node fromTarget = b.neg(b.sum(b.mul(t.get(1), ls), last, false));
+      Node fromTarget = b.neg(b.sum(b.mul(t.get(1), logSoftmax(b, logits)), last, false));
       result = result == null ? fromTarget : b.add(result, fromTarget);
     }
     return result;
