@@ -47,15 +47,51 @@ final class ReductionEmitter {
       code.addStatement("$L[o] = ($L) acc", out.ref(), type);
       return code.endControlFlow().build();
     }
-    code.addStatement("java.util.Arrays.fill($L, 0, $L, $L)", out.ref(), Sizes.size(out.shape()),
-        sum ? JavaText.literal(0, in.dtype()) : init);
+    if (sum) {
+      return columnSums(outer, reduced, inner, in, out);
+    }
+    code.addStatement("java.util.Arrays.fill($L, 0, $L, $L)", out.ref(), Sizes.size(out.shape()), init);
     code.beginControlFlow("for (int o = 0; o < $L; o++)", outer);
     code.addStatement("int d = o * $L", inner);
     code.beginControlFlow("for (int r = 0; r < $L; r++)", reduced);
     code.addStatement("int s = (o * $L + r) * $L", reduced, inner);
     code.beginControlFlow("for (int j = 0; j < $L; j++)", inner);
-    code.addStatement(sum ? "$L[d + j] += $L[s + j]" : "$L[d + j] = Math.max($L[d + j], $L[s + j])",
-        sum ? new Object[] {out.ref(), in.ref()} : new Object[] {out.ref(), out.ref(), in.ref()});
+    code.addStatement("$L[d + j] = Math.max($L[d + j], $L[s + j])", out.ref(), out.ref(), in.ref());
+    code.endControlFlow();
+    code.endControlFlow();
+    return code.endControlFlow().build();
+  }
+
+  /**
+   * Sums over leading axes: rows added into the output four at a time, each output element
+   * loaded once, given the four rows in order and stored once, where adding one row at a
+   * time loaded and stored every output element once a row (a batch norm's per-channel sums
+   * over [B, 28, 28, 32] were a sixth of a small convolutional network's step). Every
+   * element's additions keep the row order, so the sums are bit for bit the one-row loop's.
+   */
+  private static CodeBlock columnSums(String outer, String reduced, String inner, Operand.Array in,
+      Operand.Array out) {
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.addStatement("java.util.Arrays.fill($L, 0, $L, $L)", out.ref(), Sizes.size(out.shape()),
+        JavaText.literal(0, in.dtype()));
+    code.beginControlFlow("for (int o = 0; o < $L; o++)", outer);
+    code.addStatement("int d = o * $L", inner);
+    code.addStatement("int r = 0");
+    code.beginControlFlow("for (; r + 3 < $L; r += 4)", reduced);
+    code.addStatement("int s = (o * $L + r) * $L", reduced, inner);
+    code.beginControlFlow("for (int j = 0; j < $L; j++)", inner);
+    code.addStatement("$L t = $L[d + j]", JavaText.type(in.dtype()), out.ref());
+    code.addStatement("t += $L[s + j]", in.ref());
+    code.addStatement("t += $L[s + $L + j]", in.ref(), inner);
+    code.addStatement("t += $L[s + 2 * $L + j]", in.ref(), inner);
+    code.addStatement("t += $L[s + 3 * $L + j]", in.ref(), inner);
+    code.addStatement("$L[d + j] = t", out.ref());
+    code.endControlFlow();
+    code.endControlFlow();
+    code.beginControlFlow("for (; r < $L; r++)", reduced);
+    code.addStatement("int s = (o * $L + r) * $L", reduced, inner);
+    code.beginControlFlow("for (int j = 0; j < $L; j++)", inner);
+    code.addStatement("$L[d + j] += $L[s + j]", out.ref(), in.ref());
     code.endControlFlow();
     code.endControlFlow();
     return code.endControlFlow().build();
