@@ -56,9 +56,10 @@ public final class Scalars {
   /**
    * tanh of a float, within one float ulp of {@code (float) Math.tanh(x)} and about ten
    * times faster: HotSpot 17 calls into native code for {@code Math.tanh} and
-   * {@code Math.log1p} but compiles {@code Math.exp} and {@code Math.log} inline. Computed
-   * in double as 1 - 2/(e^(2|x|) + 1), which for |x| above 2^-12 keeps over 40 good bits;
-   * below, x - x³/3 is exact to float precision.
+   * {@code Math.log1p}, and its {@code Math.exp} is an out-of-line stub too, so the
+   * exponential comes from {@link ExpTable}. Computed in double as 1 - 2/(e^(2|x|) + 1),
+   * which for |x| above 2^-12 keeps over 40 good bits; below, x - x³/3 is exact to float
+   * precision.
    */
   public static float tanh(float x) {
     return (float) Math.copySign(tanhOfMagnitude(Math.abs((double) x)), x);
